@@ -1,0 +1,63 @@
+using System.Globalization;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Intake;
+using SkiaSharp;
+
+namespace CitizenWorkflows.Local.Demo;
+
+/// <summary>Synthetic but valid applications (Vietnamese names, real province codes, consistent personal numbers) for the demo and tests.</summary>
+public sealed class SampleApplicants(int seed)
+{
+    static readonly string[] FamilyNames = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
+    static readonly string[] MiddleNames = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quang", "Gia", "Bảo"];
+    static readonly string[] GivenNames = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Khánh", "Lan", "Linh", "Mai", "Nam", "Phương", "Quân", "Sơn", "Thảo", "Trang", "Tuấn", "Vy"];
+    static readonly string[] Streets = ["Lê Lợi", "Trần Hưng Đạo", "Nguyễn Trãi", "Hai Bà Trưng", "Lý Thường Kiệt", "Điện Biên Phủ"];
+
+    static readonly Lazy<string> PortraitBase64 = new(() => Convert.ToBase64String(Portrait(600, 800)));
+
+    readonly Random random = new(seed);
+
+    /// <summary>A JSON-ready submission; about half carry an existing personal number, the rest get one allocated.</summary>
+    public ApplicationSubmission Next()
+    {
+        Province province = Province.All.ElementAt(random.Next(Province.All.Count));
+        Sex sex = random.Next(2) == 0 ? Sex.Male : Sex.Female;
+        var dob = new DateOnly(random.Next(1950, 2010), random.Next(1, 13), random.Next(1, 29));
+        string? number = random.Next(2) == 0
+            ? PersonalNumber.Compose(PersonalNumber.PrefixFor(province.Code, dob, sex), random.Next(1_000_000)).Value
+            : null;
+        string middle = sex == Sex.Female ? "Thị" : MiddleNames[random.Next(MiddleNames.Length)];
+        return new ApplicationSubmission
+        {
+            Type = number is null ? "new" : "renewal",
+            Applicant = new ApplicantFields
+            {
+                FullName = $"{FamilyNames[random.Next(FamilyNames.Length)]} {middle} {GivenNames[random.Next(GivenNames.Length)]}",
+                DateOfBirth = dob.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Sex = sex == Sex.Male ? "male" : "female",
+                PersonalNumber = number,
+                BirthProvinceCode = province.Code,
+                Residence = $"{random.Next(1, 300)} {Streets[random.Next(Streets.Length)]}, {province.Name}",
+            },
+            Portrait = PortraitBase64.Value,
+        };
+    }
+
+    /// <summary>A plain head-and-shoulders drawing as PNG: decodes like a capture would, with no real person in it.</summary>
+    public static byte[] Portrait(int width, int height)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(new SKColor(230, 233, 237));
+            using var skin = new SKPaint { Color = new SKColor(224, 182, 150), IsAntialias = true };
+            using var shirt = new SKPaint { Color = new SKColor(40, 60, 110), IsAntialias = true };
+            canvas.DrawOval(width / 2f, height * 0.38f, width * 0.2f, height * 0.2f, skin);
+            canvas.DrawRect(width * 0.2f, height * 0.7f, width * 0.6f, height * 0.3f, shirt);
+        }
+
+        using SKImage image = SKImage.FromBitmap(bitmap);
+        using SKData png = image.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
+}

@@ -1,0 +1,27 @@
+using CitizenWorkflows.Workflow.Http;
+using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Operations;
+using Microsoft.DurableTask.Client;
+
+namespace CitizenWorkflows.Local;
+
+/// <summary>Maps the shared endpoint code onto the Local host's routes (the Functions app declares the same on its triggers).</summary>
+public static class LocalApi
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder api = app.MapGroup("/" + ApiRoutes.Prefix);
+        api.MapPost(ApiRoutes.Applications,
+                (HttpRequest request, DurableTaskClient client, SubmitApplicationEndpoint endpoint, CancellationToken ct) =>
+                    endpoint.HandleAsync(request, client, ct))
+            .WithName(ApiRoutes.SubmitApplication);
+        api.MapGet(ApiRoutes.Application,
+                (HttpRequest request, string id, DurableTaskClient client, GetApplicationEndpoint endpoint, CancellationToken ct) =>
+                    endpoint.HandleAsync(request, client, id, ct))
+            .WithName(ApiRoutes.GetApplication);
+        api.MapPost(ApiRoutes.ApplicationEvent,
+                (HttpRequest request, string id, string eventName, DurableTaskClient client, RaiseApplicationEventEndpoint endpoint, CancellationToken ct) =>
+                    endpoint.HandleAsync(request, client, id, eventName, ct))
+            .WithName(ApiRoutes.RaiseApplicationEvent);
+    }
+}

@@ -1,0 +1,106 @@
+using CitizenWorkflows.Local.Runtime;
+using CitizenWorkflows.Local.Simulators;
+using CitizenWorkflows.Workflow;
+using CitizenWorkflows.Workflow.Lifecycle;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+
+namespace CitizenWorkflows.Local;
+
+/// <summary>
+/// Composes the embedded runtime (Azurite-backed task hub + gRPC sidecar), the worker and client running the
+/// Workflow project's orchestrations, the HTTP API and the partner simulators into one process.
+/// </summary>
+public sealed class LocalHost : IAsyncDisposable
+{
+    readonly EmbeddedDurableRuntime runtime;
+    readonly ILoggerFactory runtimeLoggers;
+
+    LocalHost(WebApplication app, EmbeddedDurableRuntime runtime, ILoggerFactory runtimeLoggers)
+    {
+        App = app;
+        this.runtime = runtime;
+        this.runtimeLoggers = runtimeLoggers;
+    }
+
+    public WebApplication App { get; }
+
+    public static async Task<LocalHost> StartAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+        ConfigurationManager config = builder.Configuration;
+        string? keysFile = LocalApiKeys.AddIfMissing(config, config["Local:ApiKeysFile"] ?? LocalApiKeys.DefaultPath);
+
+        string storage = config["Storage:ConnectionString"]
+            ?? throw new InvalidOperationException("The Local host needs Storage:ConnectionString (UseDevelopmentStorage=true for Azurite).");
+        TaskHubOptions hub = config.GetSection(TaskHubOptions.SectionName).Get<TaskHubOptions>() ?? new TaskHubOptions();
+
+        // The runtime starts before the app is built (the worker needs its channel), so it logs through its own factory.
+        ILoggerFactory runtimeLoggers = LoggerFactory.Create(logging =>
+            logging.AddConfiguration(config.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
+        EmbeddedDurableRuntime runtime = await EmbeddedDurableRuntime.StartAsync(
+            EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers), runtimeLoggers, cancellationToken);
+
+        builder.Services.AddCitizenWorkflows(config);
+        builder.Services.AddDurableTaskWorker(worker =>
+        {
+            worker.UseGrpc(runtime.Channel);
+            worker.AddTasks(WorkflowCatalog.Register);
+            worker.Configure(o =>
+            {
+                o.Concurrency.MaximumConcurrentOrchestrationWorkItems = hub.MaxConcurrentOrchestrations;
+                o.Concurrency.MaximumConcurrentActivityWorkItems = hub.MaxConcurrentActivities;
+            });
+        });
+        builder.Services.AddDurableTaskClient(client =>
+        {
+            client.UseGrpc(runtime.Channel);
+            client.RegisterDirectly();
+        });
+
+        builder.Services.Configure<SimulatorOptions>(config.GetSection(SimulatorOptions.SectionName));
+        if (config.GetSection(SimulatorOptions.SectionName).Get<SimulatorOptions>()?.Enabled ?? true)
+        {
+            builder.Services.AddHostedService<PrintCentreSimulator>();
+            builder.Services.AddHostedService<CourierSimulator>();
+        }
+
+        WebApplication app = builder.Build();
+        LocalApi.Map(app);
+        await app.StartAsync(cancellationToken);
+
+        ILogger log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<LocalHost>();
+        string urls = string.Join(", ", app.Urls);
+        LocalHostLog.Started(log, urls, hub.Name, hub.PartitionCount, keysFile ?? "configuration");
+        return new LocalHost(app, runtime, runtimeLoggers);
+    }
+
+    /// <summary>The first HTTP address the API listens on, with a wildcard host made concrete.</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            string url = App.Urls.First();
+            foreach (string wildcard in new[] { "://+", "://*", "://[::]", "://0.0.0.0" })
+            {
+                url = url.Replace(wildcard, "://127.0.0.1", StringComparison.Ordinal);
+            }
+
+            return new Uri(url);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await runtime.DisposeAsync();
+        runtimeLoggers.Dispose();
+    }
+}
+
+static partial class LocalHostLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "CitizenWorkflows Local host listening on {Urls}; task hub {TaskHub} with {Partitions} partitions; API keys from {KeySource}")]
+    public static partial void Started(ILogger logger, string urls, string taskHub, int partitions, string keySource);
+}

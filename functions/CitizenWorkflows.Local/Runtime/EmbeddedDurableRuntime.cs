@@ -1,0 +1,83 @@
+using System.Net;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+
+namespace CitizenWorkflows.Local.Runtime;
+
+/// <summary>
+/// The durable runtime on one machine: <see cref="AzureStorageOrchestrationService"/> (the storage provider Durable
+/// Functions uses in Azure) behind the in-process gRPC sidecar, on a loopback port that only this process uses.
+/// </summary>
+public sealed class EmbeddedDurableRuntime : IAsyncDisposable
+{
+    readonly WebApplication sidecar;
+
+    EmbeddedDurableRuntime(WebApplication sidecar, AzureStorageOrchestrationService service, GrpcChannel channel)
+    {
+        this.sidecar = sidecar;
+        Service = service;
+        Channel = channel;
+    }
+
+    public AzureStorageOrchestrationService Service { get; }
+
+    /// <summary>The channel the worker and client use to reach the sidecar.</summary>
+    public GrpcChannel Channel { get; }
+
+    public static AzureStorageOrchestrationServiceSettings Settings(TaskHubOptions hub, string storageConnectionString, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        return new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
+            TaskHubName = hub.Name,
+            PartitionCount = hub.PartitionCount,
+            WorkerId = hub.WorkerId,
+            UseTablePartitionManagement = true,
+            MaxQueuePollingInterval = hub.MaxQueuePollingInterval,
+            ControlQueueVisibilityTimeout = hub.VisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = hub.VisibilityTimeout,
+            MaxConcurrentTaskOrchestrationWorkItems = hub.MaxConcurrentOrchestrations,
+            MaxConcurrentTaskActivityWorkItems = hub.MaxConcurrentActivities,
+            LoggerFactory = loggerFactory,
+        };
+    }
+
+    public static async Task<EmbeddedDurableRuntime> StartAsync(
+        AzureStorageOrchestrationServiceSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var service = new AzureStorageOrchestrationService(settings);
+        await service.CreateIfNotExistsAsync();
+
+        // An empty builder: the sidecar must not pick up the API's configuration (URLs, logging); it listens on its own loopback port.
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRouting();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 16 * 1024 * 1024);
+        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        WebApplication sidecar = builder.Build();
+        sidecar.MapGrpcService<TaskHubGrpcServer>();
+        await sidecar.StartAsync(cancellationToken);
+
+        string address = sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 16 * 1024 * 1024 });
+        return new EmbeddedDurableRuntime(sidecar, service, channel);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await sidecar.StopAsync();
+        await sidecar.DisposeAsync();
+        Channel.Dispose();
+    }
+}

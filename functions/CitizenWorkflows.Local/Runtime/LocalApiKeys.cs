@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using CitizenWorkflows.Workflow.Security;
+
+namespace CitizenWorkflows.Local.Runtime;
+
+/// <summary>
+/// When no API keys are configured, the Local host makes one per role on first run and keeps them in
+/// <c>.local/api-keys.json</c> (ignored by git), so a fresh checkout runs without any secret in the repository.
+/// </summary>
+public static class LocalApiKeys
+{
+    public static readonly (string Role, string Principal, string? Province)[] Defaults =
+    [
+        (Roles.Kiosk, "kiosk-hn-001", "001"),
+        (Roles.Operator, "officer-hn-001", "001"),
+        (Roles.PrintCentre, "print-centre-1", null),
+        (Roles.Courier, "courier-1", null),
+    ];
+
+    static readonly JsonSerializerOptions Indented = new(JsonSerializerOptions.Web) { WriteIndented = true };
+
+    public static string DefaultPath => Path.Combine(Directory.GetCurrentDirectory(), ".local", "api-keys.json");
+
+    /// <summary>Adds the generated keys to configuration unless <c>Security:ApiKeys</c> already has some.</summary>
+    public static string? AddIfMissing(ConfigurationManager configuration, string path)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.GetSection($"{SecurityOptions.SectionName}:ApiKeys").GetChildren().Any())
+        {
+            return null;
+        }
+
+        List<ApiCredential> keys;
+        if (File.Exists(path))
+        {
+            keys = JsonSerializer.Deserialize<List<ApiCredential>>(File.ReadAllText(path), JsonSerializerOptions.Web) ?? [];
+        }
+        else
+        {
+            keys = [.. Defaults.Select(d => new ApiCredential
+            {
+                Key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)),
+                Role = d.Role,
+                Principal = d.Principal,
+                Province = d.Province,
+            })];
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, JsonSerializer.Serialize(keys, Indented));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+
+        var settings = new Dictionary<string, string?>();
+        for (int i = 0; i < keys.Count; i++)
+        {
+            string prefix = $"{SecurityOptions.SectionName}:ApiKeys:{i}:";
+            settings[prefix + "Key"] = keys[i].Key;
+            settings[prefix + "Role"] = keys[i].Role;
+            settings[prefix + "Principal"] = keys[i].Principal;
+            settings[prefix + "Province"] = keys[i].Province;
+        }
+
+        configuration.AddInMemoryCollection(settings);
+        return path;
+    }
+}

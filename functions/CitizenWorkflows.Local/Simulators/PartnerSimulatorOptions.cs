@@ -1,0 +1,25 @@
+namespace CitizenWorkflows.Local.Simulators;
+
+/// <summary>Configuration section <c>Simulators</c>: stand-ins for the print centre and the courier.</summary>
+public sealed class SimulatorOptions
+{
+    public const string SectionName = "Simulators";
+
+    public bool Enabled { get; set; } = true;
+
+    public PartnerSimulatorOptions PrintCentre { get; set; } = new();
+
+    public PartnerSimulatorOptions Courier { get; set; } = new();
+}
+
+public sealed class PartnerSimulatorOptions
+{
+    /// <summary>How long the partner takes before calling back.</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Share of orders answered with the failure callback (0–1).</summary>
+    public double FailureRate { get; set; }
+
+    /// <summary>Orders worked on at once.</summary>
+    public int Concurrency { get; set; } = 64;
+}

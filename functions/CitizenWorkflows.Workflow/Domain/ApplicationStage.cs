@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace CitizenWorkflows.Workflow.Domain;
+
+/// <summary>Where a card application is in its lifecycle (DESIGN §2).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ApplicationStage>))]
+public enum ApplicationStage
+{
+    Received,
+    DocumentsStored,
+    BiometricCheck,
+    AwaitingApproval,
+    Approved,
+    Rejected,
+    Personalised,
+    Printing,
+    Printed,
+    Shipped,
+    Delivered,
+    Failed,
+}
+
+public static class ApplicationStageExtensions
+{
+    /// <summary>True for stages after which the workflow does nothing more.</summary>
+    public static bool IsFinal(this ApplicationStage stage) =>
+        stage is ApplicationStage.Delivered or ApplicationStage.Rejected or ApplicationStage.Failed;
+}

@@ -1,0 +1,28 @@
+namespace CitizenWorkflows.Workflow.Http;
+
+/// <summary>The API's routes, written once: the Local host maps them, the Functions app declares them on its triggers.</summary>
+public static class ApiRoutes
+{
+    /// <summary>The Functions host's default route prefix; the Local host adds it itself.</summary>
+    public const string Prefix = "api";
+
+    public const string Applications = "v1/applications";
+    public const string Application = "v1/applications/{id}";
+    public const string ApplicationEvent = "v1/applications/{id}/events/{eventName}";
+
+    public const string SubmitApplication = nameof(SubmitApplication);
+    public const string GetApplication = nameof(GetApplication);
+    public const string RaiseApplicationEvent = nameof(RaiseApplicationEvent);
+
+    public static readonly IReadOnlyList<ApiRoute> All =
+    [
+        new(SubmitApplication, "POST", Applications),
+        new(GetApplication, "GET", Application),
+        new(RaiseApplicationEvent, "POST", ApplicationEvent),
+    ];
+
+    public static string StatusUrl(string applicationId) => $"/{Prefix}/v1/applications/{applicationId}";
+}
+
+/// <summary>One HTTP endpoint: its function name, method and route (without the <c>api/</c> prefix).</summary>
+public sealed record ApiRoute(string Name, string Method, string Route);

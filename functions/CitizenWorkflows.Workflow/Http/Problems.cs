@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CitizenWorkflows.Workflow.Http;
+
+/// <summary>RFC 9457 problem details (<c>application/problem+json</c>) for every error the API returns.</summary>
+public static class Problems
+{
+    public const string TypePrefix = "urn:citizenworkflows:problem:";
+
+    public static IResult Status(int status, string slug, string title, string detail) =>
+        Results.Problem(new ProblemDetails { Status = status, Type = TypePrefix + slug, Title = title, Detail = detail });
+
+    /// <summary>422 with every broken rule at once, grouped by field (JSON path of the request body).</summary>
+    public static IResult Validation(IEnumerable<FieldError> errors)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Type = TypePrefix + "validation",
+            Title = "The request breaks validation rules",
+            Detail = "See 'errors': each field lists the rules it broke.",
+        };
+        problem.Extensions["errors"] = errors
+            .GroupBy(e => e.Field, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => new { rule = e.Rule, message = e.Message }).ToArray(), StringComparer.Ordinal);
+        return Results.Problem(problem);
+    }
+}
+
+/// <summary>A field of the request and the named rule it broke.</summary>
+public sealed record FieldError(string Field, string Rule, string Message);

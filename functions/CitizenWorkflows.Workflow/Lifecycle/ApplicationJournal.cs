@@ -1,0 +1,38 @@
+using CitizenWorkflows.Workflow.Domain;
+using Microsoft.DurableTask;
+
+namespace CitizenWorkflows.Workflow.Lifecycle;
+
+/// <summary>
+/// Records every transition of one application from inside its orchestration: sets the custom status (what the
+/// workflow waits for) and projects the entry into Table storage through the <see cref="RecordTransition"/> activity.
+/// </summary>
+public sealed class ApplicationJournal(TaskOrchestrationContext context, ApplicationHeader header)
+{
+    int sequence;
+
+    public ApplicationStage Stage { get; private set; } = ApplicationStage.Received;
+
+    public async Task RecordAsync(
+        ApplicationStage stage,
+        string cause,
+        string? detail = null,
+        IReadOnlyList<string>? waitingFor = null,
+        DateTimeOffset? waitDeadline = null)
+    {
+        sequence++;
+        Stage = stage;
+        waitingFor ??= [];
+        context.SetCustomStatus(new ApplicationStatus(stage, waitingFor, waitDeadline, sequence));
+        var transition = new ApplicationTransition(
+            header, sequence, stage, context.CurrentUtcDateTime, cause, detail, waitingFor, waitDeadline);
+        await context.CallActivityAsync(nameof(RecordTransition), transition, ActivityRetry.Storage);
+    }
+
+    /// <summary>Records a final stage and returns the workflow's result.</summary>
+    public async Task<CardApplicationResult> FinishAsync(ApplicationStage stage, string cause, string? reason, string? personalNumber = null)
+    {
+        await RecordAsync(stage, cause, reason);
+        return new CardApplicationResult(stage, reason, personalNumber);
+    }
+}

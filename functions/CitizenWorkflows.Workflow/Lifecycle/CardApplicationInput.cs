@@ -1,0 +1,24 @@
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Storage;
+
+namespace CitizenWorkflows.Workflow.Lifecycle;
+
+/// <summary>What intake hands the workflow: the applicant, references to stored documents, never their bytes.</summary>
+public sealed record CardApplicationInput(
+    ApplicationHeader Header,
+    Applicant Applicant,
+    DocumentReference Portrait,
+    WorkflowPolicy Policy);
+
+/// <summary>The facts about an application that every projection row carries.</summary>
+/// <param name="Province">Province of the intake (the kiosk's, else the applicant's birth registration).</param>
+public sealed record ApplicationHeader(
+    string ApplicationId,
+    ApplicationType Type,
+    string Province,
+    string KioskId,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset DueAt);
+
+/// <summary>How an application's workflow ended.</summary>
+public sealed record CardApplicationResult(ApplicationStage Stage, string? Reason, string? PersonalNumber);

@@ -1,0 +1,87 @@
+using CitizenWorkflows.Workflow.Approval;
+using CitizenWorkflows.Workflow.Biometrics;
+using CitizenWorkflows.Workflow.Delivery;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Production;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace CitizenWorkflows.Workflow.Lifecycle;
+
+/// <summary>
+/// One card application from intake to delivery. Each stage lives in its feature folder; this class only strings
+/// them together. The instance id is the application id.
+/// </summary>
+public sealed partial class CardApplicationOrchestration : TaskOrchestrator<CardApplicationInput, CardApplicationResult>
+{
+    /// <summary>The name both hosts register this orchestration under.</summary>
+    public const string Name = "CardApplication";
+
+    public override async Task<CardApplicationResult> RunAsync(TaskOrchestrationContext context, CardApplicationInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ILogger log = context.CreateReplaySafeLogger<CardApplicationOrchestration>();
+        ApplicationHeader header = input.Header;
+        WorkflowPolicy policy = input.Policy;
+        var journal = new ApplicationJournal(context, header);
+
+        await journal.RecordAsync(ApplicationStage.Received, $"kiosk {header.KioskId}", $"{header.Type} application");
+
+        DocumentCheck documents = await context.CallActivityAsync<DocumentCheck>(nameof(VerifyDocuments), input.Portrait, ActivityRetry.Storage);
+        if (!documents.Intact)
+        {
+            return await journal.FinishAsync(ApplicationStage.Failed, "workflow", $"documents: {documents.Detail}");
+        }
+
+        await journal.RecordAsync(ApplicationStage.DocumentsStored, "workflow", "portrait stored and verified");
+
+        await journal.RecordAsync(ApplicationStage.BiometricCheck, "workflow", "checking portrait");
+        PortraitCheckResult portrait = await context.CallActivityAsync<PortraitCheckResult>(
+            nameof(CheckPortrait), new PortraitCheckRequest(input.Portrait, policy.PortraitMinWidth, policy.PortraitMinHeight), ActivityRetry.Storage);
+        if (!portrait.Passed)
+        {
+            return await journal.FinishAsync(ApplicationStage.Rejected, "biometric check", $"portrait failed: {portrait.DescribeFailures()}");
+        }
+
+        ApprovalOutcome approval = await ApprovalStage.RunAsync(context, journal, policy);
+        if (!approval.Approved)
+        {
+            return approval.TimedOut
+                ? await journal.FinishAsync(ApplicationStage.Failed, "deadline", approval.Reason)
+                : await journal.FinishAsync(ApplicationStage.Rejected, approval.DecidedBy ?? "workflow", approval.Reason);
+        }
+
+        var issueDate = DateOnly.FromDateTime(context.CurrentUtcDateTime.Add(WorkingDayCalendar.VietnamOffset));
+        CardData card = await context.CallActivityAsync<CardData>(
+            nameof(PersonaliseCard), new PersonalisationRequest(header.ApplicationId, input.Applicant, issueDate), ActivityRetry.Storage);
+        await journal.RecordAsync(
+            ApplicationStage.Personalised,
+            "workflow",
+            card.NumberAllocated ? "new personal number allocated; QR payload built" : "personal number confirmed; QR payload built");
+
+        foreach ((PartnerHandoff handoff, TimeSpan deadline, int attempts) in new[]
+        {
+            (CardPrinting.Handoff, policy.PrintDeadline, policy.MaxPrintAttempts),
+            (CardDelivery.Shipping, policy.ShippingDeadline, policy.MaxShippingAttempts),
+            (CardDelivery.Handover, policy.DeliveryDeadline, policy.MaxDeliveryAttempts),
+        })
+        {
+            string? failure = await handoff.RunAsync(context, journal, header.ApplicationId, deadline, attempts);
+            if (failure is not null)
+            {
+                LogFailed(log, header.ApplicationId, journal.Stage);
+                return await journal.FinishAsync(ApplicationStage.Failed, "workflow", failure, card.PersonalNumber);
+            }
+        }
+
+        LogDelivered(log, header.ApplicationId);
+        return new CardApplicationResult(ApplicationStage.Delivered, null, card.PersonalNumber);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Application {ApplicationId} failed at {Stage}")]
+    static partial void LogFailed(ILogger logger, string applicationId, ApplicationStage stage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Application {ApplicationId} delivered")]
+    static partial void LogDelivered(ILogger logger, string applicationId);
+}

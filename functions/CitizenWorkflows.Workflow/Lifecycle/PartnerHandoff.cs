@@ -1,0 +1,63 @@
+using CitizenWorkflows.Workflow.Domain;
+using Microsoft.DurableTask;
+
+namespace CitizenWorkflows.Workflow.Lifecycle;
+
+/// <summary>
+/// One step where a partner does the work and reports back: send the work order, wait for the success or failure
+/// callback or the deadline, and retry (reprint, re-ship, re-deliver) up to the attempt limit.
+/// </summary>
+/// <param name="WaitingStage">The stage the application is in while the partner works.</param>
+/// <param name="DoneStage">The stage reached when the partner reports success.</param>
+public sealed record PartnerHandoff(
+    WorkOrderKind Kind,
+    string Partner,
+    ApplicationStage WaitingStage,
+    ApplicationStage DoneStage,
+    string SuccessEvent,
+    string FailureEvent)
+{
+    /// <summary>Runs the handoff; returns null on success, else the reason it finally failed.</summary>
+    public async Task<string?> RunAsync(
+        TaskOrchestrationContext context, ApplicationJournal journal, string applicationId, TimeSpan deadline, int maxAttempts)
+    {
+        string[] waitingFor = [SuccessEvent, FailureEvent];
+        string lastFailure = "no attempt made";
+        for (int attempt = 1; attempt <= maxAttempts; attempt++)
+        {
+            // Record the wait before sending the order, so a fast partner's callback finds the workflow waiting.
+            DateTime due = context.CurrentUtcDateTime.Add(deadline);
+            await journal.RecordAsync(
+                WaitingStage,
+                cause: "workflow",
+                detail: $"{Kind} order {attempt} of {maxAttempts} sent to {Partner}",
+                waitingFor,
+                new DateTimeOffset(due, TimeSpan.Zero));
+            await context.CallActivityAsync<string>(
+                nameof(DispatchWorkOrder), new WorkOrder(applicationId, Kind, attempt), ActivityRetry.Storage);
+
+            EventOrDeadline<PartnerCallback> answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, due);
+            if (answer.EventName == SuccessEvent)
+            {
+                await journal.RecordAsync(DoneStage, Cause(answer.Payload), DescribeSuccess(answer.Payload));
+                return null;
+            }
+
+            lastFailure = answer.DeadlinePassed
+                ? $"{Partner} did not answer {Kind} order {attempt} before its deadline"
+                : $"{Partner} reported {Kind} order {attempt} failed: {answer.Payload?.Reason}";
+            await journal.RecordAsync(WaitingStage, answer.DeadlinePassed ? "deadline" : Cause(answer.Payload), lastFailure);
+        }
+
+        return $"{Kind} failed after {maxAttempts} attempts; last: {lastFailure}";
+    }
+
+    string Cause(PartnerCallback? callback) => callback?.ReportedBy ?? Partner;
+
+    static string? DescribeSuccess(PartnerCallback? callback) =>
+        callback is null ? null : string.Join(", ", new[]
+        {
+            callback.Reference is null ? null : $"reference {callback.Reference}",
+            callback.Recipient is null ? null : "handed over to the recipient",
+        }.Where(s => s is not null));
+}

@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+
+namespace CitizenWorkflows.Workflow.Lifecycle;
+
+/// <summary>A request to a partner (print centre or courier) about one card; it carries no personal data.</summary>
+/// <param name="Attempt">1 for the first request, higher for a reprint, re-shipment or re-delivery.</param>
+public sealed record WorkOrder(string ApplicationId, WorkOrderKind Kind, int Attempt);
+
+[JsonConverter(typeof(JsonStringEnumConverter<WorkOrderKind>))]
+public enum WorkOrderKind
+{
+    Print,
+    Ship,
+    Deliver,
+}
+
+/// <summary>What a partner reports back about a work order (the body of a card-* callback event).</summary>
+/// <param name="Reference">The partner's own reference (print job, tracking number).</param>
+/// <param name="Reason">Why it failed; required for failure callbacks.</param>
+/// <param name="Recipient">Who received the card, for deliveries.</param>
+/// <param name="ReportedBy">The authenticated caller, filled in by the API, never by the body.</param>
+public sealed record PartnerCallback(string? Reference, string? Reason, string? Recipient, string? ReportedBy);

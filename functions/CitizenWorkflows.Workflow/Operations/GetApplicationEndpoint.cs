@@ -1,0 +1,94 @@
+using System.Text.Json;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Http;
+using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Security;
+using CitizenWorkflows.Workflow.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+
+namespace CitizenWorkflows.Workflow.Operations;
+
+/// <summary>
+/// <c>GET /api/v1/applications/{id}</c>: stage, timeline, what the workflow waits for and the due date, read from
+/// the Table projection. Kiosks see only their own applications.
+/// </summary>
+public sealed class GetApplicationEndpoint(ApiKeyAuthenticator authenticator, ApplicationProjection projection, TimeProvider clock)
+{
+    static readonly string[] AllowedRoles = [Roles.Operator, Roles.Kiosk];
+
+    public async Task<IResult> HandleAsync(HttpRequest request, DurableTaskClient client, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (!authenticator.TryAuthorize(request, AllowedRoles, out Caller caller, out IResult denied))
+        {
+            return denied;
+        }
+
+        if (!ApplicationIds.IsWellFormed(id))
+        {
+            return NotFound(id);
+        }
+
+        // The projection answers the question; the workflow's own status says whether it is still running or broke.
+        Task<OrchestrationMetadata?> instanceTask = client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken);
+        ApplicationView? view = await projection.GetAsync(id, cancellationToken);
+        OrchestrationMetadata? instance = await instanceTask;
+        if (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Failed)
+        {
+            // Failure details travel with the outputs only.
+            instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
+        }
+
+        if (view is null)
+        {
+            // The projection lags the workflow by one activity; the workflow itself is the truth.
+            if (instance is null)
+            {
+                return NotFound(id);
+            }
+
+            instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
+            if (instance?.ReadInputAs<CardApplicationInput>() is not { } input)
+            {
+                return NotFound(id);
+            }
+
+            ApplicationHeader h = input.Header;
+            view = new ApplicationView(id, ApplicationStage.Received, h.Type, h.Province, h.KioskId, h.ReceivedAt, h.ReceivedAt, h.DueAt, [], null, []);
+        }
+
+        if (caller.Role == Roles.Kiosk && view.KioskId != caller.Principal)
+        {
+            return NotFound(id);
+        }
+
+        DateTimeOffset now = clock.GetUtcNow();
+        return Results.Json(
+            new ApplicationStatusResponse(
+                view.ApplicationId, view.Stage, view.Type, view.Province, view.KioskId, view.CreatedAt, view.UpdatedAt,
+                view.DueAt, Overdue: !view.Stage.IsFinal() && now > view.DueAt, view.WaitingFor, view.WaitDeadline,
+                instance?.RuntimeStatus.ToString() ?? "Unknown", instance?.FailureDetails?.ErrorMessage ?? instance?.SerializedOutput, view.Timeline),
+            JsonSerializerOptions.Web);
+    }
+
+    internal static IResult NotFound(string id) =>
+        Problems.Status(StatusCodes.Status404NotFound, "not-found", "No such application", $"There is no application '{id}'.");
+}
+
+/// <summary>The body of the status answer.</summary>
+public sealed record ApplicationStatusResponse(
+    string ApplicationId,
+    ApplicationStage Stage,
+    ApplicationType Type,
+    string Province,
+    string KioskId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset DueAt,
+    bool Overdue,
+    IReadOnlyList<string> WaitingFor,
+    DateTimeOffset? WaitDeadline,
+    string RuntimeStatus,
+    string? Failure,
+    IReadOnlyList<TimelineEntry> Timeline);

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using CitizenWorkflows.Workflow.Http;
+using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Security;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace CitizenWorkflows.Workflow.Operations;
+
+/// <summary>
+/// <c>POST /api/v1/applications/{id}/events/{eventName}</c>: an officer, the print centre or the courier reports an
+/// event. It is delivered only when the workflow is waiting for exactly that event; otherwise 409.
+/// </summary>
+public sealed partial class RaiseApplicationEventEndpoint(ApiKeyAuthenticator authenticator, ILogger<RaiseApplicationEventEndpoint> log)
+{
+    const long MaxBodyBytes = 16 * 1024;
+
+    static readonly string[] AnyRole = [.. Roles.All];
+
+    public async Task<IResult> HandleAsync(
+        HttpRequest request, DurableTaskClient client, string id, string eventName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (!CallbackEvent.All.TryGetValue(eventName, out CallbackEvent? definition))
+        {
+            // Authenticate first so an anonymous caller learns nothing about the API.
+            return !authenticator.TryAuthorize(request, AnyRole, out _, out IResult anonymous)
+                ? anonymous
+                : Problems.Status(StatusCodes.Status409Conflict, "unknown-event", "Unknown event",
+                    $"'{eventName}' is not an event of this workflow; known events: {string.Join(", ", CallbackEvent.All.Keys)}.");
+        }
+
+        if (!authenticator.TryAuthorize(request, definition.Roles, out Caller caller, out IResult denied))
+        {
+            return denied;
+        }
+
+        (CallbackBody? body, IResult? problem) = await RequestBody.ReadJsonAsync<CallbackBody>(request, MaxBodyBytes, allowEmpty: true, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new List<FieldError>();
+        object? payload = definition.ToPayload(body!, caller, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        OrchestrationMetadata? instance = ApplicationIds.IsWellFormed(id)
+            ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken)
+            : null;
+        if (instance is null)
+        {
+            return GetApplicationEndpoint.NotFound(id);
+        }
+
+        ApplicationStatus? status = instance.SerializedCustomStatus is { } json
+            ? JsonSerializer.Deserialize<ApplicationStatus>(json, JsonSerializerOptions.Web)
+            : null;
+        if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Running || status is null || !status.WaitingFor.Contains(eventName))
+        {
+            string waiting = status is null || status.WaitingFor.Count == 0 ? "nothing" : string.Join(", ", status.WaitingFor);
+            return Problems.Status(StatusCodes.Status409Conflict, "wrong-stage", "The application is not waiting for this event",
+                $"Application '{id}' is {status?.Stage.ToString() ?? "starting"} ({instance.RuntimeStatus}) and waits for {waiting}, not '{eventName}'.");
+        }
+
+        await client.RaiseEventAsync(id, eventName, payload, cancellationToken);
+        LogRaised(log, eventName, id, caller.Role);
+        return Results.Accepted(ApiRoutes.StatusUrl(id), new EventAccepted(id, eventName, status.Stage.ToString()));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventName} raised on application {ApplicationId} by a {Role}")]
+    static partial void LogRaised(ILogger logger, string eventName, string applicationId, string role);
+}
+
+/// <summary>The 202 answer to an event.</summary>
+public sealed record EventAccepted(string ApplicationId, string Event, string Stage);

@@ -1,0 +1,132 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Lifecycle;
+
+namespace CitizenWorkflows.Workflow.Storage;
+
+/// <summary>
+/// The Table projection of applications (one row each) and their timelines, for queries and the status endpoint.
+/// Durable state is the truth; everything here is rebuilt from <see cref="ApplicationTransition"/>s.
+/// </summary>
+public sealed class ApplicationProjection(TableServiceClient tables)
+{
+    const string RowKey = "application";
+
+    TableClient Applications => tables.GetTableClient(StorageNames.ApplicationsTable);
+
+    TableClient Timeline => tables.GetTableClient(StorageNames.TimelineTable);
+
+    /// <summary>Applies one transition; safe to repeat and to receive out of order (older sequences never win).</summary>
+    public async Task ApplyAsync(ApplicationTransition transition, CancellationToken cancellationToken)
+    {
+        string id = transition.Header.ApplicationId;
+        await Timeline.UpsertEntityAsync(
+            new TableEntity(id, transition.Sequence.ToString("D6", CultureInfo.InvariantCulture))
+            {
+                ["Stage"] = transition.Stage.ToString(),
+                ["At"] = transition.At,
+                ["Cause"] = transition.Cause,
+                ["Detail"] = transition.Detail,
+                ["WaitingFor"] = string.Join(',', transition.WaitingFor),
+                ["WaitDeadline"] = transition.WaitDeadline,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
+        var row = new TableEntity(id, RowKey)
+        {
+            ["Stage"] = transition.Stage.ToString(),
+            ["Type"] = transition.Header.Type.ToString(),
+            ["Province"] = transition.Header.Province,
+            ["KioskId"] = transition.Header.KioskId,
+            ["CreatedAt"] = transition.Header.ReceivedAt,
+            ["UpdatedAt"] = transition.At,
+            ["DueAt"] = transition.Header.DueAt,
+            ["WaitingFor"] = string.Join(',', transition.WaitingFor),
+            ["WaitDeadline"] = transition.WaitDeadline,
+            ["Sequence"] = transition.Sequence,
+        };
+
+        // Optimistic concurrency: two writers of one application race only on retries; the higher sequence wins.
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                NullableResponse<TableEntity> existing = await Applications.GetEntityIfExistsAsync<TableEntity>(
+                    id, RowKey, ["Sequence"], cancellationToken);
+                if (!existing.HasValue)
+                {
+                    await Applications.AddEntityAsync(row, cancellationToken);
+                }
+                else if ((existing.Value!.GetInt32("Sequence") ?? 0) < transition.Sequence)
+                {
+                    await Applications.UpdateEntityAsync(row, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 5)
+            {
+                // Someone wrote in between: read again and decide again.
+            }
+        }
+    }
+
+    public async Task<ApplicationView?> GetAsync(string applicationId, CancellationToken cancellationToken)
+    {
+        Task<NullableResponse<TableEntity>> rowTask = Applications.GetEntityIfExistsAsync<TableEntity>(
+            applicationId, RowKey, cancellationToken: cancellationToken);
+        var timeline = new List<TimelineEntry>();
+        await foreach (TableEntity e in Timeline.QueryAsync<TableEntity>(
+            x => x.PartitionKey == applicationId, cancellationToken: cancellationToken))
+        {
+            timeline.Add(new TimelineEntry(
+                int.Parse(e.RowKey, CultureInfo.InvariantCulture),
+                Enum.Parse<ApplicationStage>(e.GetString("Stage")),
+                e.GetDateTimeOffset("At")!.Value,
+                e.GetString("Cause"),
+                e.GetString("Detail")));
+        }
+
+        NullableResponse<TableEntity> row = await rowTask;
+        if (!row.HasValue)
+        {
+            return null;
+        }
+
+        TableEntity r = row.Value!;
+        return new ApplicationView(
+            applicationId,
+            Enum.Parse<ApplicationStage>(r.GetString("Stage")),
+            Enum.Parse<ApplicationType>(r.GetString("Type")),
+            r.GetString("Province"),
+            r.GetString("KioskId"),
+            r.GetDateTimeOffset("CreatedAt")!.Value,
+            r.GetDateTimeOffset("UpdatedAt")!.Value,
+            r.GetDateTimeOffset("DueAt")!.Value,
+            SplitList(r.GetString("WaitingFor")),
+            r.GetDateTimeOffset("WaitDeadline"),
+            [.. timeline.OrderBy(t => t.Sequence)]);
+    }
+
+    static string[] SplitList(string? value) =>
+        string.IsNullOrEmpty(value) ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries);
+}
+
+/// <summary>An application as the projection knows it.</summary>
+public sealed record ApplicationView(
+    string ApplicationId,
+    ApplicationStage Stage,
+    ApplicationType Type,
+    string Province,
+    string KioskId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset DueAt,
+    IReadOnlyList<string> WaitingFor,
+    DateTimeOffset? WaitDeadline,
+    IReadOnlyList<TimelineEntry> Timeline);
+
+public sealed record TimelineEntry(int Sequence, ApplicationStage Stage, DateTimeOffset At, string Cause, string? Detail);

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace CitizenWorkflows.Workflow.Storage;
+
+/// <summary>
+/// Application documents in Blob storage: per-application paths that hold no personal data, written once
+/// (create-only) with their SHA-256, verified again whenever they are read.
+/// </summary>
+public sealed class DocumentStore(BlobServiceClient blobs)
+{
+    const string Sha256Metadata = "sha256";
+
+    BlobContainerClient Container => blobs.GetBlobContainerClient(StorageNames.DocumentsContainer);
+
+    public static string BlobNameFor(string applicationId, string document) => $"applications/{applicationId}/{document}";
+
+    /// <summary>Stores a document; fails with <see cref="RequestFailedException"/> (409) if it already exists.</summary>
+    public async Task<DocumentReference> StoreAsync(
+        string applicationId, string document, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
+    {
+        string sha256 = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+        string name = BlobNameFor(applicationId, document);
+        await Container.GetBlobClient(name).UploadAsync(
+            BinaryData.FromBytes(content),
+            new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                Metadata = new Dictionary<string, string> { [Sha256Metadata] = sha256 },
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            },
+            cancellationToken);
+        return new DocumentReference(StorageNames.DocumentsContainer, name, contentType, content.Length, sha256);
+    }
+
+    /// <summary>Reads a document and checks it against the hash recorded when it was stored.</summary>
+    public async Task<byte[]> ReadVerifiedAsync(DocumentReference reference, CancellationToken cancellationToken)
+    {
+        BlobDownloadResult result = await blobs.GetBlobContainerClient(reference.Container)
+            .GetBlobClient(reference.BlobName)
+            .DownloadContentAsync(cancellationToken);
+        byte[] bytes = result.Content.ToArray();
+        string actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(actual, reference.Sha256, StringComparison.Ordinal))
+        {
+            throw new DocumentIntegrityException($"Document {reference.BlobName} does not match its recorded SHA-256.");
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Removes a document written by a request that then failed, so nothing half-written stays behind.</summary>
+    public Task DeleteAsync(DocumentReference reference, CancellationToken cancellationToken) =>
+        blobs.GetBlobContainerClient(reference.Container).GetBlobClient(reference.BlobName)
+            .DeleteIfExistsAsync(cancellationToken: cancellationToken);
+}
+
+/// <summary>A stored document's bytes no longer match the hash recorded when it was written.</summary>
+public sealed class DocumentIntegrityException(string message) : Exception(message);

@@ -1,0 +1,12 @@
+namespace CitizenWorkflows.Workflow.Storage;
+
+/// <summary>Names of the containers, tables and queues the workflow owns (the task hub keeps its own).</summary>
+public static class StorageNames
+{
+    public const string DocumentsContainer = "documents";
+    public const string ApplicationsTable = "applications";
+    public const string TimelineTable = "applicationtimeline";
+    public const string PersonalNumbersTable = "personalnumbers";
+    public const string PrintOrdersQueue = "print-orders";
+    public const string CourierOrdersQueue = "courier-orders";
+}

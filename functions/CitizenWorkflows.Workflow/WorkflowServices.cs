@@ -1,0 +1,74 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using CitizenWorkflows.Workflow.Biometrics;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Production;
+using CitizenWorkflows.Workflow.Security;
+using CitizenWorkflows.Workflow.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CitizenWorkflows.Workflow;
+
+/// <summary>Registers everything both hosts share: options, storage clients, stores, activities' dependencies and endpoints.</summary>
+public static class WorkflowServices
+{
+    /// <summary>
+    /// Storage comes from <c>Storage:ConnectionString</c> (Azurite, local runs) or <c>Storage:AccountName</c>
+    /// (Azure, with the managed identity; no keys).
+    /// </summary>
+    public static IServiceCollection AddCitizenWorkflows(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<WorkflowPolicy>().Bind(configuration.GetSection(WorkflowPolicy.SectionName));
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(new WorkingDayCalendar(
+            configuration.GetSection("Calendar:Holidays").Get<DateOnly[]>() ?? []));
+
+        IConfigurationSection storage = configuration.GetSection("Storage");
+        string? connectionString = storage["ConnectionString"];
+        string? accountName = storage["AccountName"];
+        if (!string.IsNullOrEmpty(connectionString))
+        {
+            services.AddSingleton(new BlobServiceClient(connectionString));
+            services.AddSingleton(new TableServiceClient(connectionString));
+            services.AddSingleton(new QueueServiceClient(connectionString));
+        }
+        else if (!string.IsNullOrEmpty(accountName))
+        {
+            var credential = new DefaultAzureCredential();
+            services.AddSingleton(new BlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net"), credential));
+            services.AddSingleton(new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential));
+            services.AddSingleton(new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential));
+        }
+        else
+        {
+            throw new InvalidOperationException("Configure Storage:ConnectionString or Storage:AccountName.");
+        }
+
+        services.AddHostedService<StorageInitializer>();
+        services.AddSingleton<DocumentStore>();
+        services.AddSingleton<ApplicationProjection>();
+        services.AddSingleton<PersonalNumberRegistry>();
+        services.AddSingleton<WorkOrderQueues>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<SubmitApplicationEndpoint>();
+        services.AddSingleton<GetApplicationEndpoint>();
+        services.AddSingleton<RaiseApplicationEventEndpoint>();
+
+        // Activities are resolved per call by both hosts.
+        foreach (Type activity in WorkflowCatalog.Activities.Values)
+        {
+            services.TryAddTransient(activity);
+        }
+
+        return services;
+    }
+}

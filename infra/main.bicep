@@ -1,0 +1,145 @@
+// CitizenWorkflows - Azure deployment (resource-group scope).
+//
+// Deploys a .NET 10 isolated Durable Functions app on the Flex Consumption plan.
+// The app authenticates to Storage and Key Vault with its system-assigned managed
+// identity: no storage keys, connection strings or secrets appear in this template
+// or in the app settings.
+
+targetScope = 'resourceGroup'
+
+@description('Azure region for all resources.')
+param location string = resourceGroup().location
+
+@description('Prefix for resource names: lowercase letters, digits and hyphens, starting with a letter.')
+@minLength(3)
+@maxLength(20)
+param namePrefix string = 'citizenwf'
+
+@description('Durable Functions task hub name (exposed to the app as the TaskHubName setting).')
+@minLength(3)
+@maxLength(45)
+param taskHubName string = 'CitizenWorkflows'
+
+@description('Optional API keys per role. Each entry names a secret that already exists in the Key Vault; the app receives it as a Key Vault reference (Security__ApiKeys__<i>__Key) plus its role (Security__ApiKeys__<i>__Role). Leave empty on the first deployment, create the secrets, then redeploy.')
+param apiKeySecrets apiKeySecretRef[] = []
+
+@description('A role API key kept in Key Vault.')
+type apiKeySecretRef = {
+  @description('Name of the Key Vault secret holding the key value.')
+  secretName: string
+
+  @description('Role granted to callers presenting this key.')
+  role: string
+}
+
+var token = toLower(uniqueString(resourceGroup().id, namePrefix))
+var compactPrefix = take(replace(toLower(namePrefix), '-', ''), 9)
+
+var names = {
+  logAnalytics: '${namePrefix}-log-${token}'
+  appInsights: '${namePrefix}-appi-${token}'
+  storage: '${compactPrefix}st${token}'
+  keyVault: '${compactPrefix}kv${token}'
+  plan: '${namePrefix}-plan-${token}'
+  functionApp: '${namePrefix}-func-${token}'
+}
+
+var documentsContainerName = 'documents'
+var deploymentContainerName = 'deploymentpackage'
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    logAnalyticsName: names.logAnalytics
+    appInsightsName: names.appInsights
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    storageAccountName: names.storage
+    documentsContainerName: documentsContainerName
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module keyVault 'modules/keyVault.bicep' = {
+  name: 'keyVault'
+  params: {
+    location: location
+    keyVaultName: names.keyVault
+  }
+}
+
+module functionApp 'modules/functionApp.bicep' = {
+  name: 'functionApp'
+  params: {
+    location: location
+    planName: names.plan
+    functionAppName: names.functionApp
+    deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
+  }
+}
+
+module roleAssignments 'modules/roleAssignments.bicep' = {
+  name: 'roleAssignments'
+  params: {
+    principalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+// Identity-based connection for the Functions host and the Durable task hub
+// (credential=managedidentity without a clientId means the system-assigned identity).
+var hostStorageSettings = {
+  AzureWebJobsStorage__accountName: storage.outputs.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
+  AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
+  AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
+}
+
+var appSettings = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+  TaskHubName: taskHubName
+  Storage__accountName: storage.outputs.name
+  Workflow__AutoApprove: 'false'
+}
+
+// Key Vault references resolved by the platform with the app's identity.
+var apiKeySettings = reduce(
+  range(0, length(apiKeySecrets)),
+  {},
+  (acc, i) =>
+    union(acc, {
+      'Security__ApiKeys__${i}__Key': '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${apiKeySecrets[i].secretName})'
+      'Security__ApiKeys__${i}__Role': apiKeySecrets[i].role
+    })
+)
+
+module functionAppSettings 'modules/appSettings.bicep' = {
+  name: 'functionAppSettings'
+  params: {
+    functionAppName: functionApp.outputs.name
+    appSettings: union(hostStorageSettings, appSettings, apiKeySettings)
+  }
+  dependsOn: [
+    roleAssignments
+  ]
+}
+
+@description('Name of the Function App.')
+output functionAppName string = functionApp.outputs.name
+
+@description('Default host name of the Function App.')
+output functionAppDefaultHostName string = functionApp.outputs.defaultHostName
+
+@description('Name of the storage account (identity-only access).')
+output storageAccountName string = storage.outputs.name
+
+@description('Name of the Key Vault holding the role API keys.')
+output keyVaultName string = keyVault.outputs.name
