@@ -23,12 +23,21 @@ public sealed class LocalHost : IAsyncDisposable
         this.runtimeLoggers = runtimeLoggers;
     }
 
+    /// <summary>Where the API listens unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
     public WebApplication App { get; }
 
     public static async Task<LocalHost> StartAsync(string[] args, CancellationToken cancellationToken = default)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
         ConfigurationManager config = builder.Configuration;
+        if (string.IsNullOrEmpty(config["urls"]))
+        {
+            // Not in appsettings.json: that file is copied into projects referencing this one and would move their hosts too.
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
         string? keysFile = LocalApiKeys.AddIfMissing(config, config["Local:ApiKeysFile"] ?? LocalApiKeys.DefaultPath);
 
         string storage = config["Storage:ConnectionString"]

@@ -1,0 +1,50 @@
+using CitizenWorkflows.Workflow.Biometrics;
+using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Production;
+using CitizenWorkflows.Workflow.Storage;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CitizenWorkflows.Functions.Activities;
+
+/// <summary>
+/// One wrapper per entry of <see cref="WorkflowCatalog.Activities"/>. The function name is the activity's class name,
+/// the durable name the orchestrations call; the activity itself is resolved from the invocation's services.
+/// </summary>
+public static class ActivityFunctions
+{
+    [Function(nameof(RecordTransition))]
+    public static Task<int> RunRecordTransition(
+        [ActivityTrigger] ApplicationTransition input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<RecordTransition, ApplicationTransition, int>(executionContext, nameof(RecordTransition), instanceId, input);
+
+    [Function(nameof(VerifyDocuments))]
+    public static Task<DocumentCheck> RunVerifyDocuments(
+        [ActivityTrigger] DocumentReference input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<VerifyDocuments, DocumentReference, DocumentCheck>(executionContext, nameof(VerifyDocuments), instanceId, input);
+
+    [Function(nameof(CheckPortrait))]
+    public static Task<PortraitCheckResult> RunCheckPortrait(
+        [ActivityTrigger] PortraitCheckRequest input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<CheckPortrait, PortraitCheckRequest, PortraitCheckResult>(executionContext, nameof(CheckPortrait), instanceId, input);
+
+    [Function(nameof(PersonaliseCard))]
+    public static Task<CardData> RunPersonaliseCard(
+        [ActivityTrigger] PersonalisationRequest input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<PersonaliseCard, PersonalisationRequest, CardData>(executionContext, nameof(PersonaliseCard), instanceId, input);
+
+    [Function(nameof(DispatchWorkOrder))]
+    public static Task<string> RunDispatchWorkOrder(
+        [ActivityTrigger] WorkOrder input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<DispatchWorkOrder, WorkOrder, string>(executionContext, nameof(DispatchWorkOrder), instanceId, input);
+
+    static Task<TOutput> RunAsync<TActivity, TInput, TOutput>(FunctionContext executionContext, string name, string instanceId, TInput input)
+        where TActivity : TaskActivity<TInput, TOutput>
+    {
+        ArgumentNullException.ThrowIfNull(executionContext);
+        TActivity activity = executionContext.InstanceServices.GetRequiredService<TActivity>();
+        return activity.RunAsync(new FunctionActivityContext(name, instanceId), input);
+    }
+}

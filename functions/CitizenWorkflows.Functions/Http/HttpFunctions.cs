@@ -1,0 +1,43 @@
+using CitizenWorkflows.Workflow.Http;
+using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Operations;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace CitizenWorkflows.Functions.Http;
+
+/// <summary>
+/// The API's triggers: names, routes and methods from <see cref="ApiRoutes"/>, the work done by the shared endpoint
+/// classes. Anonymous at the host: the endpoints authenticate API keys themselves. The ASP.NET Core integration
+/// executes a returned <see cref="IResult"/> against the request's <see cref="HttpContext"/>.
+/// </summary>
+public sealed class HttpFunctions(
+    SubmitApplicationEndpoint submitApplication,
+    GetApplicationEndpoint getApplication,
+    RaiseApplicationEventEndpoint raiseApplicationEvent)
+{
+    [Function(ApiRoutes.SubmitApplication)]
+    public Task<IResult> SubmitApplication(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Applications)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) =>
+        submitApplication.HandleAsync(req, client, cancellationToken);
+
+    [Function(ApiRoutes.GetApplication)]
+    public Task<IResult> GetApplication(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Application)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        CancellationToken cancellationToken) =>
+        getApplication.HandleAsync(req, client, id, cancellationToken);
+
+    [Function(ApiRoutes.RaiseApplicationEvent)]
+    public Task<IResult> RaiseApplicationEvent(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ApplicationEvent)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        string eventName,
+        CancellationToken cancellationToken) =>
+        raiseApplicationEvent.HandleAsync(req, client, id, eventName, cancellationToken);
+}

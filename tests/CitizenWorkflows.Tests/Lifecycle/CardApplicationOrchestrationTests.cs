@@ -1,0 +1,219 @@
+using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow.Approval;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Production;
+using CitizenWorkflows.Workflow.Storage;
+using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+
+namespace CitizenWorkflows.Tests.Lifecycle;
+
+/// <summary>The lifecycle orchestration on the in-memory backend: every decision, deadline and failure path.</summary>
+public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow) : IClassFixture<InMemoryWorkflowFixture>
+{
+    static readonly Applicant Hanh = new("Trần Thị Hạnh", new DateOnly(1994, 8, 15), Sex.Female, "079194001234", null, "079", "45 Nguyễn Trãi, Hồ Chí Minh");
+    static readonly WorkflowPolicy Default = new();
+    static readonly TimeSpan Short = TimeSpan.FromSeconds(1);
+
+    static readonly PartnerCallback Ok = new("REF-1", null, null, "partner-test");
+    static readonly PartnerCallback Broken = new(null, "ribbon jammed", null, "partner-test");
+
+    static ApprovalDecision Approve => new(ApprovalVerdict.Approve, "documents in order", "officer-7");
+
+    [Fact]
+    public async Task An_approved_card_is_printed_shipped_and_delivered()
+    {
+        string id = await workflow.StartAsync(Default, Hanh);
+        await workflow.RaiseWhenWaitingAsync(id, E.ApprovalDecision, Approve);
+        await workflow.RaiseWhenWaitingAsync(id, E.CardPrinted, Ok);
+        await workflow.RaiseWhenWaitingAsync(id, E.CardShipped, Ok);
+        await workflow.RaiseWhenWaitingAsync(id, E.CardDelivered, Ok with { Recipient = "applicant" });
+
+        CardApplicationResult result = await workflow.CompletionAsync(id);
+        Assert.Equal(ApplicationStage.Delivered, result.Stage);
+        Assert.Equal(Hanh.PersonalNumber, result.PersonalNumber);
+
+        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        Assert.Equal(ApplicationStage.Delivered, view.Stage);
+        Assert.Equal(
+            [
+                ApplicationStage.Received, ApplicationStage.DocumentsStored, ApplicationStage.BiometricCheck,
+                ApplicationStage.AwaitingApproval, ApplicationStage.Approved, ApplicationStage.Personalised,
+                ApplicationStage.Printing, ApplicationStage.Printed, ApplicationStage.Printed, ApplicationStage.Shipped,
+                ApplicationStage.Shipped, ApplicationStage.Delivered,
+            ],
+            view.Timeline.Select(t => t.Stage));
+        Assert.Contains(view.Timeline, t => t.Stage == ApplicationStage.Approved && t.Cause == "officer officer-7");
+        Assert.Equal(Enumerable.Range(1, view.Timeline.Count), view.Timeline.Select(t => t.Sequence));
+    }
+
+    [Fact]
+    public async Task An_officer_rejection_ends_the_workflow_with_the_reason()
+    {
+        string id = await workflow.StartAsync(Default, Hanh);
+        await workflow.RaiseWhenWaitingAsync(id, E.ApprovalDecision, new ApprovalDecision(ApprovalVerdict.Reject, "photo does not match", "officer-9"));
+
+        CardApplicationResult result = await workflow.CompletionAsync(id);
+        Assert.Equal(ApplicationStage.Rejected, result.Stage);
+        Assert.Equal("photo does not match", result.Reason);
+        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        Assert.Equal("officer officer-9", view.Timeline[^1].Cause);
+    }
+
+    [Fact]
+    public async Task Auto_approval_needs_no_officer()
+    {
+        string id = await workflow.StartAsync(Default with { AutoApprove = true }, Hanh);
+        ApplicationStatus status = await workflow.WaitUntilWaitingForAsync(id, E.CardPrinted);
+        Assert.Equal(ApplicationStage.Printing, status.Stage);
+        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        Assert.Contains(view.Timeline, t => t.Stage == ApplicationStage.Approved && t.Cause == "rule");
+        Assert.DoesNotContain(view.Timeline, t => t.Stage == ApplicationStage.AwaitingApproval);
+    }
+
+    [Fact]
+    public async Task An_undecided_application_escalates_and_fails_after_the_last_level()
+    {
+        string id = await workflow.StartAsync(Default with { ApprovalDeadline = Short, ApprovalEscalations = 2 }, Hanh);
+
+        CardApplicationResult result = await workflow.CompletionAsync(id);
+        Assert.Equal(ApplicationStage.Failed, result.Stage);
+        Assert.Contains("no decision before the deadline", result.Reason, StringComparison.Ordinal);
+        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        Assert.Equal(
+            ["waiting for a decision by commune police", "escalated to district police", "escalated to province police"],
+            view.Timeline.Where(t => t.Stage == ApplicationStage.AwaitingApproval).Select(t => t.Detail));
+    }
+
+    [Fact]
+    public async Task A_decision_after_an_escalation_still_counts()
+    {
+        string id = await workflow.StartAsync(Default with { ApprovalDeadline = TimeSpan.FromSeconds(2), ApprovalEscalations = 2, MaxPrintAttempts = 1, PrintDeadline = Short }, Hanh);
+        await WaitForDetailAsync(id, "escalated to district police");
+        await workflow.Client.RaiseEventAsync(id, E.ApprovalDecision, Approve);
+        await workflow.WaitUntilWaitingForAsync(id, E.CardPrinted);
+    }
+
+    public static TheoryData<string, string, string> Handoffs => new()
+    {
+        { "print", E.CardPrintFailed, E.CardPrinted },
+        { "shipping", E.CardShippingFailed, E.CardShipped },
+        { "delivery", E.CardDeliveryFailed, E.CardDelivered },
+    };
+
+    [Theory]
+    [MemberData(nameof(Handoffs))]
+    public async Task A_failure_callback_leads_to_a_retry_that_can_succeed(string step, string failureEvent, string successEvent)
+    {
+        string id = await workflow.StartAsync(Default, Hanh);
+        await DriveUpToAsync(id, successEvent);
+        await workflow.RaiseWhenWaitingAsync(id, failureEvent, Broken);
+        await DriveFromAsync(id, successEvent);
+
+        Assert.Equal(ApplicationStage.Delivered, (await workflow.CompletionAsync(id)).Stage);
+        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        string timeline = string.Join("\n", view.Timeline.Select(t => $"{t.Sequence} {t.Stage} {t.Cause}: {t.Detail}"));
+        Assert.True(view.Timeline.Any(t => t.Detail?.Contains("failed: ribbon jammed", StringComparison.Ordinal) == true), timeline);
+        Assert.Contains(view.Timeline, t => t.Detail?.Contains("order 2 of 3", StringComparison.Ordinal) == true);
+        Assert.NotEmpty(step);
+    }
+
+    [Theory]
+    [MemberData(nameof(Handoffs))]
+    public async Task Failures_past_the_attempt_limit_end_in_Failed_with_the_reason(string step, string failureEvent, string successEvent)
+    {
+        var policy = Default with { MaxPrintAttempts = 2, MaxShippingAttempts = 2, MaxDeliveryAttempts = 2 };
+        string id = await workflow.StartAsync(policy, Hanh);
+        await DriveUpToAsync(id, successEvent);
+        await workflow.RaiseWhenWaitingAsync(id, failureEvent, Broken);
+        await workflow.RaiseWhenWaitingAsync(id, failureEvent, Broken);
+
+        CardApplicationResult result = await workflow.CompletionAsync(id);
+        Assert.Equal(ApplicationStage.Failed, result.Stage);
+        Assert.Contains("after 2 attempts", result.Reason, StringComparison.Ordinal);
+        Assert.Contains("ribbon jammed", result.Reason, StringComparison.Ordinal);
+        Assert.NotEmpty(step);
+    }
+
+    [Theory]
+    [MemberData(nameof(Handoffs))]
+    public async Task A_partner_that_never_answers_runs_into_the_deadline(string step, string failureEvent, string successEvent)
+    {
+        var policy = Default with
+        {
+            PrintDeadline = step == "print" ? Short : Default.PrintDeadline,
+            ShippingDeadline = step == "shipping" ? Short : Default.ShippingDeadline,
+            DeliveryDeadline = step == "delivery" ? Short : Default.DeliveryDeadline,
+            MaxPrintAttempts = 2,
+            MaxShippingAttempts = 2,
+            MaxDeliveryAttempts = 2,
+        };
+        string id = await workflow.StartAsync(policy, Hanh);
+        await DriveUpToAsync(id, successEvent);
+
+        CardApplicationResult result = await workflow.CompletionAsync(id);
+        Assert.Equal(ApplicationStage.Failed, result.Stage);
+        Assert.Contains("did not answer", result.Reason, StringComparison.Ordinal);
+        Assert.NotEmpty(failureEvent);
+    }
+
+    [Fact]
+    public async Task A_portrait_below_the_minimum_size_is_rejected_naming_the_check()
+    {
+        string id = await workflow.StartAsync(Default, Hanh, CitizenWorkflows.Local.Demo.SampleApplicants.Portrait(120, 160));
+
+        CardApplicationResult result = await workflow.CompletionAsync(id);
+        Assert.Equal(ApplicationStage.Rejected, result.Stage);
+        Assert.Contains("width 120px (required >= 300px)", result.Reason, StringComparison.Ordinal);
+        Assert.Contains("height 160px (required >= 400px)", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_applicant_without_a_number_gets_a_new_one_reserved_for_this_application()
+    {
+        string id = await workflow.StartAsync(Default with { AutoApprove = true }, Hanh with { PersonalNumber = null });
+        await DriveFromAsync(id, E.CardPrinted);
+
+        CardApplicationResult result = await workflow.CompletionAsync(id);
+        Assert.Equal(ApplicationStage.Delivered, result.Stage);
+        PersonalNumber number = PersonalNumber.Parse(result.PersonalNumber!);
+        Assert.Equal("079194", number.Prefix);
+        Assert.Empty(PersonalNumber.Validate(number.Value, Hanh.DateOfBirth, Hanh.Sex));
+        Assert.Equal(id, await workflow.Service<PersonalNumberRegistry>().OwnerOfAsync(number, default));
+    }
+
+    /// <summary>Answers every step before the one that succeeds with <paramref name="successEvent"/>.</summary>
+    async Task DriveUpToAsync(string id, string successEvent)
+    {
+        await workflow.RaiseWhenWaitingAsync(id, E.ApprovalDecision, Approve);
+        foreach (string step in new[] { E.CardPrinted, E.CardShipped, E.CardDelivered }.TakeWhile(e => e != successEvent))
+        {
+            await workflow.RaiseWhenWaitingAsync(id, step, Ok);
+        }
+    }
+
+    /// <summary>Answers <paramref name="successEvent"/> and every step after it with success.</summary>
+    async Task DriveFromAsync(string id, string successEvent)
+    {
+        foreach (string step in new[] { E.CardPrinted, E.CardShipped, E.CardDelivered }.SkipWhile(e => e != successEvent))
+        {
+            await workflow.RaiseWhenWaitingAsync(id, step, Ok);
+        }
+    }
+
+    async Task WaitForDetailAsync(string id, string detail)
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            ApplicationView? view = await workflow.Service<ApplicationProjection>().GetAsync(id, default);
+            if (view?.Timeline.Any(t => t.Detail == detail) == true)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"No timeline entry '{detail}' for {id}.");
+    }
+}

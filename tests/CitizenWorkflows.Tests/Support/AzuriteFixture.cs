@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+
+namespace CitizenWorkflows.Tests.Support;
+
+/// <summary>
+/// A private Azurite (from the repo's npm install) on free ports with a temporary data folder: every test class that
+/// uses it gets storage no other test touches.
+/// </summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    // Azurite's published development account key: public, not a secret.
+    const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    readonly string dataFolder = Path.Combine(Path.GetTempPath(), "cw-azurite-" + Guid.NewGuid().ToString("N"));
+    Process? process;
+
+    public int BlobPort { get; private set; }
+
+    public int QueuePort { get; private set; }
+
+    public int TablePort { get; private set; }
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevAccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+
+    public BlobServiceClient Blobs => new(ConnectionString);
+
+    public TableServiceClient Tables => new(ConnectionString);
+
+    public QueueServiceClient Queues => new(ConnectionString);
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(dataFolder);
+        int[] ports = FreePorts.Take(3);
+        (BlobPort, QueuePort, TablePort) = (ports[0], ports[1], ports[2]);
+        await StartAsync();
+    }
+
+    /// <summary>Stops Azurite and starts it again on the same ports and data (an outage of the storage service).</summary>
+    public async Task RestartAsync(TimeSpan downFor)
+    {
+        await StopAsync();
+        await Task.Delay(downFor);
+        await StartAsync();
+    }
+
+    async Task StartAsync()
+    {
+        string azurite = Path.Combine(RepoPaths.Root, "node_modules", "azurite", "dist", "src", "azurite.js");
+        if (!File.Exists(azurite))
+        {
+            throw new InvalidOperationException($"Azurite is not installed at {azurite}: run 'npm ci' in the repository root (./test.sh does).");
+        }
+
+        var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        string[] args =
+        [
+            azurite, "--silent", "--location", dataFolder, "--skipApiVersionCheck", "--loose",
+            "--blobHost", "127.0.0.1", "--blobPort", $"{BlobPort}",
+            "--queueHost", "127.0.0.1", "--queuePort", $"{QueuePort}",
+            "--tableHost", "127.0.0.1", "--tablePort", $"{TablePort}",
+        ];
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        foreach (int port in new[] { BlobPort, QueuePort, TablePort })
+        {
+            await FreePorts.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30));
+        }
+    }
+
+    async Task StopAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+        process = null;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(dataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using CitizenWorkflows.Workflow;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Storage;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CitizenWorkflows.Tests.Support;
+
+/// <summary>
+/// The real orchestrations and activities on the in-memory orchestration service (fast, timers in real time), with the
+/// activities' storage on a private Azurite.
+/// </summary>
+public sealed class InMemoryWorkflowFixture : IAsyncLifetime
+{
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> lastAnsweredSequence = new();
+
+    public AzuriteFixture Azurite { get; } = new();
+
+    public DurableTaskTestHost Host { get; private set; } = null!;
+
+    public DurableTaskClient Client => Host.Client;
+
+    public T Service<T>()
+        where T : notnull => Host.Services.GetRequiredService<T>();
+
+    public async Task InitializeAsync()
+    {
+        await Azurite.InitializeAsync();
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = Azurite.ConnectionString })
+            .Build();
+        Host = await DurableTaskTestHost.StartAsync(
+            WorkflowCatalog.Register,
+            new DurableTaskTestHostOptions { ConfigureServices = services => services.AddLogging().AddCitizenWorkflows(configuration) });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+
+    /// <summary>Stores the portrait as intake would and starts the workflow; returns the application id.</summary>
+    public async Task<string> StartAsync(WorkflowPolicy policy, Applicant applicant, byte[]? portrait = null)
+    {
+        string id = Guid.CreateVersion7().ToString("N");
+        DocumentReference stored = await Service<DocumentStore>().StoreAsync(
+            id, "portrait", portrait ?? Samples.PortraitPng, "image/png", CancellationToken.None);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var header = new ApplicationHeader(id, ApplicationType.New, applicant.BirthProvinceCode, "kiosk-test", now, now.AddDays(9));
+        await Client.ScheduleNewOrchestrationInstanceAsync(
+            CardApplicationOrchestration.Name, new CardApplicationInput(header, applicant, stored, policy), new StartOrchestrationOptions(id));
+        return id;
+    }
+
+    /// <summary>Waits until the workflow's custom status says it waits for <paramref name="eventName"/>.</summary>
+    public async Task<ApplicationStatus> WaitUntilWaitingForAsync(string id, string eventName, TimeSpan? timeout = null)
+    {
+        int answered = lastAnsweredSequence.GetValueOrDefault(id);
+        DateTime until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            OrchestrationMetadata? instance = await Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+            ApplicationStatus? status = instance?.SerializedCustomStatus is { } json
+                ? JsonSerializer.Deserialize<ApplicationStatus>(json, JsonSerializerOptions.Web)
+                : null;
+            if (status?.WaitingFor.Contains(eventName) == true && status.Sequence > answered)
+            {
+                return status;
+            }
+
+            if (instance?.IsCompleted == true || DateTime.UtcNow > until)
+            {
+                throw new Xunit.Sdk.XunitException(
+                    $"Application {id} never waited for {eventName}: {instance?.RuntimeStatus} {status?.Stage} waiting for [{string.Join(", ", status?.WaitingFor ?? [])}] {instance?.FailureDetails?.ErrorMessage}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Raises the event once the workflow waits for it in a wait not yet answered, as a partner answers each order
+    /// once (two answers raised back to back may reach the workflow in either order).
+    /// </summary>
+    public async Task RaiseWhenWaitingAsync(string id, string eventName, object payload)
+    {
+        ApplicationStatus status = await WaitUntilWaitingForAsync(id, eventName);
+        lastAnsweredSequence[id] = status.Sequence;
+        await Client.RaiseEventAsync(id, eventName, payload);
+    }
+
+    public async Task<CardApplicationResult> CompletionAsync(string id, TimeSpan? timeout = null)
+    {
+        DateTime until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            OrchestrationMetadata? instance = await Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+            if (instance is { IsCompleted: true })
+            {
+                Assert.True(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed,
+                    $"Orchestration {instance.RuntimeStatus}: {instance.FailureDetails?.ErrorMessage}");
+                return instance.ReadOutputAs<CardApplicationResult>()!;
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"Application {id} still {instance?.RuntimeStatus} after the timeout.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
