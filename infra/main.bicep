@@ -20,7 +20,7 @@ param namePrefix string = 'citizenwf'
 @maxLength(45)
 param taskHubName string = 'CitizenWorkflows'
 
-@description('Optional API keys per role. Each entry names a secret that already exists in the Key Vault; the app receives it as a Key Vault reference (Security__ApiKeys__<i>__Key) plus its role (Security__ApiKeys__<i>__Role). Leave empty on the first deployment, create the secrets, then redeploy.')
+@description('Optional API keys per role. Each entry names a secret that already exists in the Key Vault; the app receives it as a Key Vault reference (Security__ApiKeys__<i>__Key) plus its role, principal and province (Security__ApiKeys__<i>__Role/Principal/Province). Leave empty on the first deployment, create the secrets, then redeploy.')
 param apiKeySecrets apiKeySecretRef[] = []
 
 @description('A role API key kept in Key Vault.')
@@ -28,8 +28,14 @@ type apiKeySecretRef = {
   @description('Name of the Key Vault secret holding the key value.')
   secretName: string
 
-  @description('Role granted to callers presenting this key.')
-  role: string
+  @description('Role granted to callers presenting this key: kiosk, operator, print-centre or courier.')
+  role: ('kiosk' | 'operator' | 'print-centre' | 'courier')
+
+  @description('Who holds the key (a kiosk id, an officer id, a partner name); recorded as the cause of what they do.')
+  principal: string
+
+  @description('For kiosks and officers: the province code they work in.')
+  province: string?
 }
 
 var token = toLower(uniqueString(resourceGroup().id, namePrefix))
@@ -118,6 +124,8 @@ var apiKeySettings = reduce(
     union(acc, {
       'Security__ApiKeys__${i}__Key': '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${apiKeySecrets[i].secretName})'
       'Security__ApiKeys__${i}__Role': apiKeySecrets[i].role
+      'Security__ApiKeys__${i}__Principal': apiKeySecrets[i].principal
+      'Security__ApiKeys__${i}__Province': apiKeySecrets[i].?province ?? ''
     })
 )
 

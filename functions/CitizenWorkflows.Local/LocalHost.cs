@@ -30,7 +30,8 @@ public sealed class LocalHost : IAsyncDisposable
 
     public static async Task<LocalHost> StartAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+        // Settings ship beside the binary, so the host runs the same from any working directory.
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         ConfigurationManager config = builder.Configuration;
         if (string.IsNullOrEmpty(config["urls"]))
         {

@@ -34,7 +34,8 @@ public sealed class ApiKeyAuthenticator
                 throw new InvalidOperationException($"Unknown role '{credential.Role}' for '{credential.Principal}'; roles are {string.Join(", ", Roles.All)}.");
             }
 
-            callers[Hash(credential.Key)] = new Caller(credential.Principal, credential.Role, credential.Province);
+            callers[Hash(credential.Key)] = new Caller(
+                credential.Principal, credential.Role, string.IsNullOrWhiteSpace(credential.Province) ? null : credential.Province);
         }
 
         callersByKeyHash = callers.ToFrozenDictionary(StringComparer.Ordinal);

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up and runs CitizenWorkflows on its embedded default: Azurite (installed into node_modules by npm) and the
+# Local host (the durable runtime on Azure Storage + the HTTP API + print-centre and courier simulators).
+#   ./run.sh                     serve the API on http://127.0.0.1:7071 until Ctrl+C
+#   ./run.sh demo --count 50     submit 50 sample applications and follow them to Delivered
+# Any other arguments go to the Local host as configuration, e.g. --Workflow:AutoApprove=true
+set -euo pipefail
+cd "$(dirname "$0")"
+
+[ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
+dotnet build functions/CitizenWorkflows.Local -c Release --nologo -v quiet
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if port_open 10000 && port_open 10001 && port_open 10002; then
+  echo "Using the Azure Storage emulator already listening on 10000-10002."
+else
+  mkdir -p .azurite
+  node_modules/.bin/azurite --silent --location .azurite --skipApiVersionCheck --loose \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > .azurite/azurite.log 2>&1 &
+  azurite_pid=$!
+  trap 'kill "$azurite_pid" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do port_open 10000 && port_open 10001 && port_open 10002 && break; sleep 0.2; done
+  echo "Azurite started (data in .azurite/, log in .azurite/azurite.log)."
+fi
+
+dotnet functions/CitizenWorkflows.Local/bin/Release/net10.0/CitizenWorkflows.Local.dll "$@"

@@ -1,0 +1,80 @@
+using System.Net;
+using Azure.Data.Tables;
+using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Security;
+using CitizenWorkflows.Workflow.Storage;
+using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+
+namespace CitizenWorkflows.Tests.Local;
+
+/// <summary>
+/// The Local host is killed with SIGKILL while applications wait for the print centre; a new process on the same task
+/// hub finishes every one of them exactly once.
+/// </summary>
+public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    const string TaskHub = "DurabilityHub";
+    const int Applications = 6;
+
+    static readonly Dictionary<string, string> Unattended = new()
+    {
+        ["Simulators:Enabled"] = "true",
+        ["Simulators:PrintCentre:Delay"] = "00:00:04",
+        ["Simulators:Courier:Delay"] = "00:00:00.500",
+    };
+
+    [Fact]
+    public async Task Applications_waiting_when_the_host_is_killed_complete_once_after_a_restart()
+    {
+        LocalHostProcess first = await LocalHostProcess.StartAsync(azurite, TaskHub, Unattended);
+        var ids = new List<string>();
+        await using (first)
+        {
+            using HttpClient kiosk = first.Client(Roles.Kiosk);
+            using HttpClient officer = first.Client(Roles.Operator);
+            var samples = new CitizenWorkflows.Local.Demo.SampleApplicants(seed: 7);
+            for (int i = 0; i < Applications; i++)
+            {
+                ids.Add((await Api.SubmitAsync(kiosk, samples.Next())).ApplicationId);
+            }
+
+            foreach (string id in ids)
+            {
+                await first.WaitForAsync(id, s => s.WaitingFor.Contains(E.ApprovalDecision));
+                using HttpResponseMessage approved = await Api.RaiseAsync(officer, id, E.ApprovalDecision, new { decision = "approve" });
+                Assert.Equal(HttpStatusCode.Accepted, approved.StatusCode);
+            }
+
+            // Every application now waits for the (slow) print centre: crash the whole process.
+            foreach (string id in ids)
+            {
+                await first.WaitForAsync(id, s => s.WaitingFor.Contains(E.CardPrinted));
+            }
+
+            await first.KillAsync();
+        }
+
+        await using LocalHostProcess second = await LocalHostProcess.StartAsync(azurite, TaskHub, Unattended);
+        foreach (string id in ids)
+        {
+            ApplicationStatusResponse done = await second.WaitForAsync(
+                id, s => s.Stage == ApplicationStage.Delivered && s.RuntimeStatus == "Completed", TimeSpan.FromMinutes(3));
+
+            // Exactly one of each transition: nothing replayed twice into the timeline.
+            Assert.Equal(Enumerable.Range(1, done.Timeline.Count), done.Timeline.Select(t => t.Sequence));
+            Assert.Single(done.Timeline, t => t.Stage == ApplicationStage.Delivered);
+            Assert.Single(done.Timeline, t => t.Stage == ApplicationStage.Personalised);
+        }
+
+        // One document, one row, one workflow and one personal number per application; no number shared.
+        List<string> blobs = [.. (await AsyncItems.AllAsync(azurite.Blobs.GetBlobContainerClient(StorageNames.DocumentsContainer).GetBlobsAsync())).Select(b => b.Name)];
+        Assert.Equal(ids.Select(id => $"applications/{id}/portrait").Order(StringComparer.Ordinal), blobs.Order(StringComparer.Ordinal));
+        Assert.Equal(Applications, (await AsyncItems.AllAsync(azurite.Tables.GetTableClient(StorageNames.ApplicationsTable).QueryAsync<TableEntity>())).Count);
+        Assert.Equal(Applications, (await AsyncItems.AllAsync(azurite.Tables.GetTableClient(TaskHub + "Instances").QueryAsync<TableEntity>())).Count);
+        List<TableEntity> numbers = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(StorageNames.PersonalNumbersTable).QueryAsync<TableEntity>());
+        Assert.Equal(ids.Order(StringComparer.Ordinal), numbers.Select(n => n.GetString("ApplicationId")).Order(StringComparer.Ordinal));
+    }
+}

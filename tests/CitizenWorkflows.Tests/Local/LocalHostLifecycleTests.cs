@@ -1,0 +1,103 @@
+using System.Net;
+using System.Security.Cryptography;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs.Models;
+using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Security;
+using CitizenWorkflows.Workflow.Storage;
+using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+
+namespace CitizenWorkflows.Tests.Local;
+
+/// <summary>End to end: the Local host process on Azurite, driven over HTTP by a kiosk, an officer, the print centre and the courier.</summary>
+public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+{
+    LocalHostProcess host = null!;
+
+    public async Task InitializeAsync() => host = await LocalHostProcess.StartAsync(azurite, "LifecycleHub");
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+
+    [Fact]
+    public async Task A_submitted_application_is_approved_printed_shipped_and_delivered_over_HTTP()
+    {
+        using HttpClient kiosk = host.Client(Roles.Kiosk);
+        using HttpClient officer = host.Client(Roles.Operator);
+        using HttpClient printCentre = host.Client(Roles.PrintCentre);
+        using HttpClient courier = host.Client(Roles.Courier);
+
+        SubmissionAccepted accepted = await Api.SubmitAsync(kiosk, Samples.Submission());
+        string id = accepted.ApplicationId;
+
+        ApplicationStatusResponse waiting = await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.ApprovalDecision));
+        Assert.Equal(ApplicationStage.AwaitingApproval, waiting.Stage);
+        Assert.Equal(accepted.DueAt, waiting.DueAt);
+        Assert.False(waiting.Overdue);
+
+        // A callback for a later stage is refused while the application waits for approval.
+        using (HttpResponseMessage early = await Api.RaiseAsync(printCentre, id, E.CardPrinted, null))
+        {
+            await Api.AssertProblemAsync(early, HttpStatusCode.Conflict, "wrong-stage");
+        }
+
+        (HttpClient Client, string Event, object Body)[] steps =
+        [
+            (officer, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" }),
+            (printCentre, E.CardPrinted, new { reference = "PJ-1001" }),
+            (courier, E.CardShipped, new { reference = "VN123456789" }),
+            (courier, E.CardDelivered, new { recipient = "applicant in person" }),
+        ];
+        foreach ((HttpClient client, string eventName, object body) in steps)
+        {
+            await host.WaitForAsync(id, s => s.WaitingFor.Contains(eventName));
+            using HttpResponseMessage response = await Api.RaiseAsync(client, id, eventName, body);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.Stage == ApplicationStage.Delivered && s.RuntimeStatus == "Completed");
+        Assert.Equal(
+            [
+                ApplicationStage.Received, ApplicationStage.DocumentsStored, ApplicationStage.BiometricCheck,
+                ApplicationStage.AwaitingApproval, ApplicationStage.Approved, ApplicationStage.Personalised,
+                ApplicationStage.Printing, ApplicationStage.Printed, ApplicationStage.Printed, ApplicationStage.Shipped,
+                ApplicationStage.Shipped, ApplicationStage.Delivered,
+            ],
+            done.Timeline.Select(t => t.Stage));
+        Assert.Equal("officer officer-hn-042", done.Timeline.Single(t => t.Stage == ApplicationStage.Approved).Cause);
+        Assert.Equal("print-centre-north", done.Timeline.First(t => t.Stage == ApplicationStage.Printed).Cause);
+        Assert.Empty(done.WaitingFor);
+
+        // The portrait: stored once under a path with no personal data, with its hash and type.
+        BlobProperties portrait = (await azurite.Blobs.GetBlobContainerClient(StorageNames.DocumentsContainer)
+            .GetBlobClient($"applications/{id}/portrait").GetPropertiesAsync()).Value;
+        Assert.Equal("image/png", portrait.ContentType);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Samples.PortraitPng)), portrait.Metadata["sha256"]);
+
+        // The projection row the status endpoint reads.
+        TableEntity row = (await azurite.Tables.GetTableClient(StorageNames.ApplicationsTable).GetEntityAsync<TableEntity>(id, "application")).Value;
+        Assert.Equal("Delivered", row.GetString("Stage"));
+        Assert.Equal("001", row.GetString("Province"));
+        Assert.Equal("kiosk-hn-007", row.GetString("KioskId"));
+        Assert.Equal(accepted.DueAt, row.GetDateTimeOffset("DueAt"));
+
+        // Once delivered, the workflow waits for nothing: a late callback is refused.
+        using HttpResponseMessage late = await Api.RaiseAsync(courier, id, E.CardDelivered, new { });
+        await Api.AssertProblemAsync(late, HttpStatusCode.Conflict, "wrong-stage");
+    }
+
+    [Fact]
+    public async Task A_kiosk_sees_its_own_applications_and_no_one_else_s()
+    {
+        using HttpClient kiosk = host.Client(Roles.Kiosk);
+        SubmissionAccepted accepted = await Api.SubmitAsync(kiosk, Samples.Submission());
+        using HttpResponseMessage own = await kiosk.GetAsync(new Uri(accepted.StatusUrl, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+
+        using HttpClient courier = host.Client(Roles.Courier);
+        using HttpResponseMessage forbidden = await courier.GetAsync(new Uri(accepted.StatusUrl, UriKind.Relative));
+        await Api.AssertProblemAsync(forbidden, HttpStatusCode.Forbidden, "forbidden");
+    }
+}

@@ -1,0 +1,35 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CitizenWorkflows.Workflow.Intake;
+
+namespace CitizenWorkflows.Tests.Support;
+
+/// <summary>Small HTTP helpers shared by the end-to-end tests.</summary>
+public static class Api
+{
+    public static async Task<SubmissionAccepted> SubmitAsync(HttpClient kiosk, ApplicationSubmission submission)
+    {
+        using HttpResponseMessage response = await kiosk.PostAsJsonAsync(new Uri("/api/v1/applications", UriKind.Relative), submission);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {body}");
+        SubmissionAccepted accepted = JsonSerializer.Deserialize<SubmissionAccepted>(body, JsonSerializerOptions.Web)!;
+        Assert.Equal($"/api/v1/applications/{accepted.ApplicationId}", response.Headers.Location?.OriginalString);
+        return accepted;
+    }
+
+    public static Task<HttpResponseMessage> RaiseAsync(HttpClient client, string id, string eventName, object? body) =>
+        client.PostAsJsonAsync(new Uri($"/api/v1/applications/{id}/events/{eventName}", UriKind.Relative), body ?? new { });
+
+    /// <summary>Asserts an RFC 9457 answer with the given status and problem type; returns its JSON.</summary>
+    public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string problemType)
+    {
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        JsonElement problem = JsonSerializer.Deserialize<JsonElement>(body);
+        Assert.Equal("urn:citizenworkflows:problem:" + problemType, problem.GetProperty("type").GetString());
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        return problem;
+    }
+}

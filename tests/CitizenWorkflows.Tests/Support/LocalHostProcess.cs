@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Security;
+
+namespace CitizenWorkflows.Tests.Support;
+
+/// <summary>
+/// The Local host as a child process (the built CitizenWorkflows.Local.dll) on a free port against a test's Azurite,
+/// reached over real HTTP, and killable with SIGKILL.
+/// </summary>
+public sealed class LocalHostProcess : IAsyncDisposable
+{
+    public static readonly IReadOnlyDictionary<string, (string Key, string Principal, string? Province)> Keys =
+        new Dictionary<string, (string, string, string?)>
+        {
+            [Roles.Kiosk] = ("kiosk-key-" + Guid.NewGuid().ToString("N"), "kiosk-hn-007", "001"),
+            [Roles.Operator] = ("operator-key-" + Guid.NewGuid().ToString("N"), "officer-hn-042", "001"),
+            [Roles.PrintCentre] = ("print-key-" + Guid.NewGuid().ToString("N"), "print-centre-north", null),
+            [Roles.Courier] = ("courier-key-" + Guid.NewGuid().ToString("N"), "courier-vnpost", null),
+        };
+
+    readonly Process process;
+    readonly StringBuilder output;
+
+    LocalHostProcess(Process process, StringBuilder output, Uri baseAddress)
+    {
+        this.process = process;
+        this.output = output;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the host; <paramref name="settings"/> are configuration keys (":" separated) that override the defaults.</summary>
+    public static async Task<LocalHostProcess> StartAsync(AzuriteFixture azurite, string taskHub, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
+    {
+        if (!File.Exists(RepoPaths.LocalHostDll))
+        {
+            throw new InvalidOperationException($"The Local host is not built at {RepoPaths.LocalHostDll}.");
+        }
+
+        int httpPort = port ?? FreePorts.Take(1)[0];
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(RepoPaths.LocalHostDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(RepoPaths.LocalHostDll);
+        start.ArgumentList.Add("serve");
+        var config = new Dictionary<string, string>
+        {
+            ["urls"] = $"http://127.0.0.1:{httpPort}",
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["TaskHub:Name"] = taskHub,
+            ["TaskHub:WorkerId"] = "test-worker-1",
+            ["TaskHub:VisibilityTimeout"] = "00:00:10",
+            ["Simulators:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Local:ApiKeysFile"] = Path.Combine(Path.GetTempPath(), "cw-unused-" + Guid.NewGuid().ToString("N"), "keys.json"),
+        };
+        int i = 0;
+        foreach ((string role, (string key, string principal, string? province)) in Keys)
+        {
+            config[$"Security:ApiKeys:{i}:Key"] = key;
+            config[$"Security:ApiKeys:{i}:Role"] = role;
+            config[$"Security:ApiKeys:{i}:Principal"] = principal;
+            if (province is not null)
+            {
+                config[$"Security:ApiKeys:{i}:Province"] = province;
+            }
+
+            i++;
+        }
+
+        foreach ((string key, string value) in settings ?? new Dictionary<string, string>())
+        {
+            config[key] = value;
+        }
+
+        foreach ((string key, string value) in config)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var output = new StringBuilder();
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the Local host.");
+        void Collect(object? sender, DataReceivedEventArgs e)
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+        }
+
+        process.OutputDataReceived += Collect;
+        process.ErrorDataReceived += Collect;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var host = new LocalHostProcess(process, output, new Uri($"http://127.0.0.1:{httpPort}"));
+        await host.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
+        return host;
+    }
+
+    async Task WaitUntilServingAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        DateTime until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The Local host exited with {process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using HttpResponseMessage response = await http.GetAsync(new Uri("/api/v1/applications/ping", UriKind.Relative));
+                return; // Any HTTP answer (401 here) means the API is up.
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < until)
+            {
+                await Task.Delay(200);
+            }
+            catch (TaskCanceledException) when (DateTime.UtcNow < until)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    public HttpClient Client(string? role)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (role is not null)
+        {
+            client.DefaultRequestHeaders.Add(SecurityOptions.ApiKeyHeader, Keys[role].Key);
+        }
+
+        return client;
+    }
+
+    public async Task<ApplicationStatusResponse> StatusAsync(string id)
+    {
+        using HttpClient officer = Client(Roles.Operator);
+        return (await officer.GetFromJsonAsync<ApplicationStatusResponse>(new Uri($"/api/v1/applications/{id}", UriKind.Relative), JsonSerializerOptions.Web))!;
+    }
+
+    /// <summary>Polls the status endpoint until <paramref name="done"/> holds.</summary>
+    public async Task<ApplicationStatusResponse> WaitForAsync(string id, Func<ApplicationStatusResponse, bool> done, TimeSpan? timeout = null)
+    {
+        DateTime until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            ApplicationStatusResponse status = await StatusAsync(id);
+            if (done(status))
+            {
+                return status;
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"Application {id} stayed at {status.Stage} ({status.RuntimeStatus}, waiting for [{string.Join(", ", status.WaitingFor)}]) {status.Failure}\n{Output}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing — a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        process.Dispose();
+    }
+}
