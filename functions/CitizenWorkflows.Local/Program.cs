@@ -11,7 +11,8 @@ string[] rest = args.Length > 0 && args[0] is "demo" or "serve" ? args[1..] : ar
 int count = TakeOption(ref rest, "--count", 20);
 int timeoutMinutes = TakeOption(ref rest, "--timeout-minutes", 10);
 
-await using LocalHost host = await LocalHost.StartAsync(rest);
+// The demo's progress bar is the output; per-application log lines would drown it (later arguments still win).
+await using LocalHost host = await LocalHost.StartAsync(demo ? ["--Logging:LogLevel:CitizenWorkflows=Warning", .. rest] : rest);
 if (!demo)
 {
     await host.App.WaitForShutdownAsync();

@@ -31,9 +31,9 @@ public static class ActivityFunctions
         RunAsync<CheckPortrait, PortraitCheckRequest, PortraitCheckResult>(executionContext, nameof(CheckPortrait), instanceId, input);
 
     [Function(nameof(PersonaliseCard))]
-    public static Task<CardData> RunPersonaliseCard(
+    public static Task<PersonalisedCard> RunPersonaliseCard(
         [ActivityTrigger] PersonalisationRequest input, string instanceId, FunctionContext executionContext) =>
-        RunAsync<PersonaliseCard, PersonalisationRequest, CardData>(executionContext, nameof(PersonaliseCard), instanceId, input);
+        RunAsync<PersonaliseCard, PersonalisationRequest, PersonalisedCard>(executionContext, nameof(PersonaliseCard), instanceId, input);
 
     [Function(nameof(DispatchWorkOrder))]
     public static Task<string> RunDispatchWorkOrder(

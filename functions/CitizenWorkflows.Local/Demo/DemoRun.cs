@@ -72,7 +72,6 @@ public sealed class DemoRun(Uri baseAddress, IReadOnlyList<ApiCredential> keys, 
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         }
 
-        DrawProgress(stages, clock.Elapsed);
         output.WriteLine();
         int delivered = stages.Values.Count(s => s == ApplicationStage.Delivered);
         output.WriteLine($"{delivered} of {count} delivered in {clock.Elapsed.TotalSeconds:F1} s ({delivered / clock.Elapsed.TotalSeconds:F2} lifecycles/s).");

@@ -53,7 +53,7 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
         }
 
         var issueDate = DateOnly.FromDateTime(context.CurrentUtcDateTime.Add(WorkingDayCalendar.VietnamOffset));
-        CardData card = await context.CallActivityAsync<CardData>(
+        PersonalisedCard card = await context.CallActivityAsync<PersonalisedCard>(
             nameof(PersonaliseCard), new PersonalisationRequest(header.ApplicationId, input.Applicant, issueDate), ActivityRetry.Storage);
         await journal.RecordAsync(
             ApplicationStage.Personalised,

@@ -35,6 +35,28 @@ public sealed class DocumentStore(BlobServiceClient blobs)
         return new DocumentReference(StorageNames.DocumentsContainer, name, contentType, content.Length, sha256);
     }
 
+    /// <summary>
+    /// Stores a document that a retried activity may write again with the same content: an existing blob with the
+    /// same SHA-256 is the earlier write and is kept; one with different content is an integrity failure.
+    /// </summary>
+    public async Task<DocumentReference> StoreOnceAsync(
+        string applicationId, string document, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StoreAsync(applicationId, document, content, contentType, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            string name = BlobNameFor(applicationId, document);
+            BlobProperties existing = await Container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: cancellationToken);
+            string sha256 = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+            return existing.Metadata.TryGetValue(Sha256Metadata, out string? stored) && stored == sha256
+                ? new DocumentReference(StorageNames.DocumentsContainer, name, contentType, content.Length, sha256)
+                : throw new DocumentIntegrityException($"Document {name} already exists with different content.");
+        }
+    }
+
     /// <summary>Reads a document and checks it against the hash recorded when it was stored.</summary>
     public async Task<byte[]> ReadVerifiedAsync(DocumentReference reference, CancellationToken cancellationToken)
     {

@@ -36,12 +36,7 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
         Assert.Equal(ApplicationStage.Delivered, view.Stage);
         Assert.Equal(
-            [
-                ApplicationStage.Received, ApplicationStage.DocumentsStored, ApplicationStage.BiometricCheck,
-                ApplicationStage.AwaitingApproval, ApplicationStage.Approved, ApplicationStage.Personalised,
-                ApplicationStage.Printing, ApplicationStage.Printed, ApplicationStage.Printed, ApplicationStage.Shipped,
-                ApplicationStage.Shipped, ApplicationStage.Delivered,
-            ],
+            Samples.HappyPathTimeline,
             view.Timeline.Select(t => t.Stage));
         Assert.Contains(view.Timeline, t => t.Stage == ApplicationStage.Approved && t.Cause == "officer officer-7");
         Assert.Equal(Enumerable.Range(1, view.Timeline.Count), view.Timeline.Select(t => t.Sequence));

@@ -4,6 +4,7 @@ using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
@@ -69,9 +70,11 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
             Assert.Single(done.Timeline, t => t.Stage == ApplicationStage.Personalised);
         }
 
-        // One document, one row, one workflow and one personal number per application; no number shared.
+        // Each document once, one row, one workflow and one personal number per application; no number shared.
         List<string> blobs = [.. (await AsyncItems.AllAsync(azurite.Blobs.GetBlobContainerClient(StorageNames.DocumentsContainer).GetBlobsAsync())).Select(b => b.Name)];
-        Assert.Equal(ids.Select(id => $"applications/{id}/portrait").Order(StringComparer.Ordinal), blobs.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ids.SelectMany(id => new[] { $"applications/{id}/portrait", $"applications/{id}/{PersonaliseCard.CardDocument}" }).Order(StringComparer.Ordinal),
+            blobs.Order(StringComparer.Ordinal));
         Assert.Equal(Applications, (await AsyncItems.AllAsync(azurite.Tables.GetTableClient(StorageNames.ApplicationsTable).QueryAsync<TableEntity>())).Count);
         Assert.Equal(Applications, (await AsyncItems.AllAsync(azurite.Tables.GetTableClient(TaskHub + "Instances").QueryAsync<TableEntity>())).Count);
         List<TableEntity> numbers = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(StorageNames.PersonalNumbersTable).QueryAsync<TableEntity>());

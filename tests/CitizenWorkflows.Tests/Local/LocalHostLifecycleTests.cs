@@ -1,11 +1,13 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
@@ -59,12 +61,7 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
 
         ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.Stage == ApplicationStage.Delivered && s.RuntimeStatus == "Completed");
         Assert.Equal(
-            [
-                ApplicationStage.Received, ApplicationStage.DocumentsStored, ApplicationStage.BiometricCheck,
-                ApplicationStage.AwaitingApproval, ApplicationStage.Approved, ApplicationStage.Personalised,
-                ApplicationStage.Printing, ApplicationStage.Printed, ApplicationStage.Printed, ApplicationStage.Shipped,
-                ApplicationStage.Shipped, ApplicationStage.Delivered,
-            ],
+            Samples.HappyPathTimeline,
             done.Timeline.Select(t => t.Stage));
         Assert.Equal("officer officer-hn-042", done.Timeline.Single(t => t.Stage == ApplicationStage.Approved).Cause);
         Assert.Equal("print-centre-north", done.Timeline.First(t => t.Stage == ApplicationStage.Printed).Cause);
@@ -75,6 +72,15 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
             .GetBlobClient($"applications/{id}/portrait").GetPropertiesAsync()).Value;
         Assert.Equal("image/png", portrait.ContentType);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Samples.PortraitPng)), portrait.Metadata["sha256"]);
+
+        // The card data the print centre prints from, with a QR payload that decodes to the applicant.
+        BinaryData cardJson = (await azurite.Blobs.GetBlobContainerClient(StorageNames.DocumentsContainer)
+            .GetBlobClient($"applications/{id}/{PersonaliseCard.CardDocument}").DownloadContentAsync()).Value.Content;
+        CardData card = cardJson.ToObjectFromJson<CardData>(JsonSerializerOptions.Web)!;
+        CccdQrPayload qr = CccdQrPayload.Decode(card.QrPayload);
+        Assert.Equal(("079194001234", "Trần Thị Hạnh", new DateOnly(1994, 8, 15), Sex.Female, "45 Nguyễn Trãi, Quận 1, Hồ Chí Minh"),
+            (qr.PersonalNumber, qr.FullName, qr.DateOfBirth, qr.Sex, qr.Residence));
+        Assert.False(card.NumberAllocated);
 
         // The projection row the status endpoint reads.
         TableEntity row = (await azurite.Tables.GetTableClient(StorageNames.ApplicationsTable).GetEntityAsync<TableEntity>(id, "application")).Value;

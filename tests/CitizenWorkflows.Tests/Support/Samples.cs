@@ -1,4 +1,5 @@
 using CitizenWorkflows.Local.Demo;
+using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 
 namespace CitizenWorkflows.Tests.Support;
@@ -7,6 +8,15 @@ namespace CitizenWorkflows.Tests.Support;
 public static class Samples
 {
     public static readonly byte[] PortraitPng = SampleApplicants.Portrait(600, 800);
+
+    /// <summary>The stages an officer-approved application records on its way to Delivered; each partner wait is an entry too.</summary>
+    public static readonly ApplicationStage[] HappyPathTimeline =
+    [
+        ApplicationStage.Received, ApplicationStage.DocumentsStored, ApplicationStage.BiometricCheck,
+        ApplicationStage.AwaitingApproval, ApplicationStage.Approved, ApplicationStage.Personalised,
+        ApplicationStage.Printing, ApplicationStage.Printed, ApplicationStage.Printed, ApplicationStage.Shipped,
+        ApplicationStage.Shipped, ApplicationStage.Delivered,
+    ];
 
     public static ApplicationSubmission Submission(Func<ApplicantFields, ApplicantFields>? change = null, string type = "new")
     {
