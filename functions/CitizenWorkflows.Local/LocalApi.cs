@@ -23,5 +23,7 @@ public static class LocalApi
                 (HttpRequest request, string id, string eventName, DurableTaskClient client, RaiseApplicationEventEndpoint endpoint, CancellationToken ct) =>
                     endpoint.HandleAsync(request, client, id, eventName, ct))
             .WithName(ApiRoutes.RaiseApplicationEvent);
+        api.MapGet(ApiRoutes.OpenApiDocument, (HttpRequest request, OpenApiEndpoint endpoint) => endpoint.Handle(request))
+            .WithName(ApiRoutes.GetOpenApiDocument);
     }
 }

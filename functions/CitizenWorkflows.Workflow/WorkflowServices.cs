@@ -59,9 +59,12 @@ public static class WorkflowServices
         services.AddSingleton<PersonalNumberRegistry>();
         services.AddSingleton<WorkOrderQueues>();
         services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<IdempotencyLedger>();
+        services.AddSingleton<IntakeService>();
         services.AddSingleton<SubmitApplicationEndpoint>();
         services.AddSingleton<GetApplicationEndpoint>();
         services.AddSingleton<RaiseApplicationEventEndpoint>();
+        services.AddSingleton<Http.OpenApiEndpoint>();
 
         // Activities are resolved per call by both hosts.
         foreach (Type activity in WorkflowCatalog.Activities.Values)

@@ -22,8 +22,8 @@ public static class ActivityFunctions
 
     [Function(nameof(VerifyDocuments))]
     public static Task<DocumentCheck> RunVerifyDocuments(
-        [ActivityTrigger] DocumentReference input, string instanceId, FunctionContext executionContext) =>
-        RunAsync<VerifyDocuments, DocumentReference, DocumentCheck>(executionContext, nameof(VerifyDocuments), instanceId, input);
+        [ActivityTrigger] IReadOnlyList<DocumentReference> input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<VerifyDocuments, IReadOnlyList<DocumentReference>, DocumentCheck>(executionContext, nameof(VerifyDocuments), instanceId, input);
 
     [Function(nameof(CheckPortrait))]
     public static Task<PortraitCheckResult> RunCheckPortrait(

@@ -15,7 +15,8 @@ namespace CitizenWorkflows.Functions.Http;
 public sealed class HttpFunctions(
     SubmitApplicationEndpoint submitApplication,
     GetApplicationEndpoint getApplication,
-    RaiseApplicationEventEndpoint raiseApplicationEvent)
+    RaiseApplicationEventEndpoint raiseApplicationEvent,
+    OpenApiEndpoint openApi)
 {
     [Function(ApiRoutes.SubmitApplication)]
     public Task<IResult> SubmitApplication(
@@ -40,4 +41,9 @@ public sealed class HttpFunctions(
         string eventName,
         CancellationToken cancellationToken) =>
         raiseApplicationEvent.HandleAsync(req, client, id, eventName, cancellationToken);
+
+    [Function(ApiRoutes.GetOpenApiDocument)]
+    public IResult GetOpenApiDocument(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.OpenApiDocument)] HttpRequest req) =>
+        openApi.Handle(req);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
@@ -33,7 +34,8 @@ public sealed class DemoRun(Uri baseAddress, IReadOnlyList<ApiCredential> keys, 
                 await slots.WaitAsync(cancellationToken);
                 try
                 {
-                    using HttpResponseMessage response = await kiosk.PostAsJsonAsync($"/{ApiRoutes.Prefix}/{ApiRoutes.Applications}", samples.Next(), cancellationToken);
+                    using HttpResponseMessage response = await kiosk.SubmitApplicationAsync(
+                        samples.Next(DateTimeOffset.UtcNow), Guid.NewGuid().ToString("N"), cancellationToken);
                     string text = await response.Content.ReadAsStringAsync(cancellationToken);
                     if (response.StatusCode != HttpStatusCode.Accepted)
                     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using SkiaSharp;
@@ -13,12 +14,15 @@ public sealed class SampleApplicants(int seed)
     static readonly string[] GivenNames = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Khánh", "Lan", "Linh", "Mai", "Nam", "Phương", "Quân", "Sơn", "Thảo", "Trang", "Tuấn", "Vy"];
     static readonly string[] Streets = ["Lê Lợi", "Trần Hưng Đạo", "Nguyễn Trãi", "Hai Bà Trưng", "Lý Thường Kiệt", "Điện Biên Phủ"];
 
-    static readonly Lazy<string> PortraitBase64 = new(() => Convert.ToBase64String(Portrait(600, 800)));
+    static readonly Lazy<byte[]> PortraitPng = new(() => Portrait(600, 800));
 
     readonly Random random = new(seed);
 
-    /// <summary>A JSON-ready submission; about half carry an existing personal number, the rest get one allocated.</summary>
-    public ApplicationSubmission Next()
+    /// <summary>An upload as a kiosk sends it; about half carry an existing personal number (renewals), the rest get one allocated.</summary>
+    public ApplicationUpload Next(DateTimeOffset capturedAt) => new() { Application = NextForm(capturedAt), Portrait = PortraitPng.Value };
+
+    /// <summary>The <c>application</c> part alone.</summary>
+    public ApplicationSubmission NextForm(DateTimeOffset capturedAt)
     {
         Province province = Province.All.ElementAt(random.Next(Province.All.Count));
         Sex sex = random.Next(2) == 0 ? Sex.Male : Sex.Female;
@@ -27,19 +31,35 @@ public sealed class SampleApplicants(int seed)
             ? PersonalNumber.Compose(PersonalNumber.PrefixFor(province.Code, dob, sex), random.Next(1_000_000)).Value
             : null;
         string middle = sex == Sex.Female ? "Thị" : MiddleNames[random.Next(MiddleNames.Length)];
+        string family = FamilyNames[random.Next(FamilyNames.Length)];
+        var residence = new AddressFields
+        {
+            ProvinceCode = province.Code,
+            Address = $"{random.Next(1, 300)} {Streets[random.Next(Streets.Length)]}, {province.Name}",
+        };
         return new ApplicationSubmission
         {
             Type = number is null ? "new" : "renewal",
+            CurrentCardNumber = number,
             Applicant = new ApplicantFields
             {
-                FullName = $"{FamilyNames[random.Next(FamilyNames.Length)]} {middle} {GivenNames[random.Next(GivenNames.Length)]}",
+                FullName = $"{family} {middle} {GivenNames[random.Next(GivenNames.Length)]}",
                 DateOfBirth = dob.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 Sex = sex == Sex.Male ? "male" : "female",
                 PersonalNumber = number,
                 BirthProvinceCode = province.Code,
-                Residence = $"{random.Next(1, 300)} {Streets[random.Next(Streets.Length)]}, {province.Name}",
+                Ethnicity = "Kinh",
+                Nationality = "Việt Nam",
+                PermanentResidence = residence,
+                CurrentResidence = residence,
+                FatherName = $"{family} Văn {GivenNames[random.Next(GivenNames.Length)]}",
+                MotherName = $"{FamilyNames[random.Next(FamilyNames.Length)]} Thị {GivenNames[random.Next(GivenNames.Length)]}",
             },
-            Portrait = PortraitBase64.Value,
+            Capture = new CaptureFields
+            {
+                Location = "Demo intake office",
+                PortraitCapturedAt = capturedAt.ToString("O", CultureInfo.InvariantCulture),
+            },
         };
     }
 

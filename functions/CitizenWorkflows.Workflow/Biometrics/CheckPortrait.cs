@@ -1,6 +1,6 @@
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask;
-using SkiaSharp;
+using CitizenWorkflows.Workflow.Domain;
 
 namespace CitizenWorkflows.Workflow.Biometrics;
 
@@ -10,9 +10,6 @@ namespace CitizenWorkflows.Workflow.Biometrics;
 /// </summary>
 public sealed class CheckPortrait(DocumentStore documents) : TaskActivity<PortraitCheckRequest, PortraitCheckResult>
 {
-    /// <summary>Refuse to decode more pixels than a real portrait has (decompression bombs).</summary>
-    const long MaxPixels = 40_000_000;
-
     public override async Task<PortraitCheckResult> RunAsync(TaskActivityContext context, PortraitCheckRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -22,29 +19,19 @@ public sealed class CheckPortrait(DocumentStore documents) : TaskActivity<Portra
 
     public static PortraitCheckResult Evaluate(byte[] image, int minWidth, int minHeight)
     {
-        var checks = new List<QualityCheck>();
-        using var data = SKData.CreateCopy(image);
-        using SKCodec? codec = SKCodec.Create(data);
-        bool knownFormat = codec is not null && codec.EncodedFormat is SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Png;
-        checks.Add(new("format", codec?.EncodedFormat.ToString() ?? "unrecognised", "Jpeg or Png", knownFormat));
+        ImageProbeResult probe = ImageProbe.Probe(image);
+        bool knownFormat = probe.Format is "Jpeg" or "Png";
+        var checks = new List<QualityCheck> { new("format", probe.Format ?? "unrecognised", "Jpeg or Png", knownFormat) };
         if (!knownFormat)
         {
             return new PortraitCheckResult(checks);
         }
 
-        SKImageInfo info = codec!.Info;
-        checks.Add(new("width", $"{info.Width}px", $">= {minWidth}px", info.Width >= minWidth));
-        checks.Add(new("height", $"{info.Height}px", $">= {minHeight}px", info.Height >= minHeight));
-        long pixels = (long)info.Width * info.Height;
-        if (pixels > MaxPixels)
-        {
-            checks.Add(new("pixels", pixels.ToString(System.Globalization.CultureInfo.InvariantCulture), $"<= {MaxPixels}", false));
-            return new PortraitCheckResult(checks);
-        }
-
-        using var bitmap = new SKBitmap(info.WithColorType(SKColorType.Rgba8888));
-        SKCodecResult decoded = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
-        checks.Add(new("decode", decoded.ToString(), "Success", decoded == SKCodecResult.Success));
+        checks.Add(new("width", $"{probe.Width}px", $">= {minWidth}px", probe.Width >= minWidth));
+        checks.Add(new("height", $"{probe.Height}px", $">= {minHeight}px", probe.Height >= minHeight));
+        checks.Add(probe.Outcome == ImageDecodeOutcome.TooManyPixels
+            ? new("pixels", $"{probe.Pixels}", $"<= {ImageProbe.MaxPixels}", false)
+            : new("decode", probe.Outcome.ToString(), nameof(ImageDecodeOutcome.Decoded), probe.Decoded));
         return new PortraitCheckResult(checks);
     }
 }

@@ -9,16 +9,19 @@ public static class ApiRoutes
     public const string Applications = "v1/applications";
     public const string Application = "v1/applications/{id}";
     public const string ApplicationEvent = "v1/applications/{id}/events/{eventName}";
+    public const string OpenApiDocument = "v1/openapi.json";
 
     public const string SubmitApplication = nameof(SubmitApplication);
     public const string GetApplication = nameof(GetApplication);
     public const string RaiseApplicationEvent = nameof(RaiseApplicationEvent);
+    public const string GetOpenApiDocument = nameof(GetOpenApiDocument);
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
         new(SubmitApplication, "POST", Applications),
         new(GetApplication, "GET", Application),
         new(RaiseApplicationEvent, "POST", ApplicationEvent),
+        new(GetOpenApiDocument, "GET", OpenApiDocument),
     ];
 
     public static string StatusUrl(string applicationId) => $"/{Prefix}/v1/applications/{applicationId}";

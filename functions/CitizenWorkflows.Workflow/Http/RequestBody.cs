@@ -16,28 +16,10 @@ public static class RequestBody
         HttpRequest request, long maxBytes, bool allowEmpty, CancellationToken cancellationToken)
         where T : class
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.ContentLength > maxBytes)
+        (byte[]? body, IResult? tooLarge) = await ReadBytesAsync(request, maxBytes, cancellationToken);
+        if (body is null)
         {
-            return (null, TooLarge(maxBytes));
-        }
-
-        byte[] body;
-        using (var buffer = new MemoryStream())
-        {
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > maxBytes)
-                {
-                    return (null, TooLarge(maxBytes));
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            body = buffer.ToArray();
+            return (null, tooLarge);
         }
 
         if (body.Length == 0 && allowEmpty)
@@ -52,18 +34,51 @@ public static class RequestBody
                 "Unsupported content type", $"Send the body as application/json, not '{request.ContentType ?? "(none)"}'."));
         }
 
+        return ParseJson<T>(body);
+    }
+
+    /// <summary>Parses JSON strictly (unknown members refused); a failure is a 400 naming the path, never echoing the value.</summary>
+    public static (T? Value, IResult? Problem) ParseJson<T>(ReadOnlySpan<byte> body, string? part = null)
+        where T : class
+    {
+        string where = part is null ? "The body" : $"Part '{part}'";
         try
         {
             T? value = JsonSerializer.Deserialize<T>(body, Strict);
             return value is null
-                ? (null, Malformed("The body is JSON null; an object is required."))
+                ? (null, Malformed($"{where} is JSON null; an object is required."))
                 : (value, null);
         }
         catch (JsonException e)
         {
             // JsonException names the path and position but never echoes the body (which may hold personal data).
-            return (null, Malformed($"The body is not valid JSON for this request at {e.Path ?? "$"} (line {e.LineNumber}, byte {e.BytePositionInLine}): {FirstSentence(e.Message)}"));
+            return (null, Malformed($"{where} is not valid JSON for this request at {e.Path ?? "$"} (line {e.LineNumber}, byte {e.BytePositionInLine}): {FirstSentence(e.Message)}"));
         }
+    }
+
+    /// <summary>Buffers the body, refusing (413) as soon as it exceeds <paramref name="maxBytes"/>.</summary>
+    public static async Task<(byte[]? Body, IResult? Problem)> ReadBytesAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return (null, TooLarge(maxBytes));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return (buffer.ToArray(), null);
     }
 
     static IResult TooLarge(long maxBytes) =>

@@ -5,18 +5,27 @@ using CitizenWorkflows.Workflow.Http;
 
 namespace CitizenWorkflows.Workflow.Intake;
 
-/// <summary>The JSON body of <c>POST /api/v1/applications</c>. Fields are strings so that every bad value gets a named rule.</summary>
+/// <summary>
+/// The <c>application</c> part of <c>POST /api/v1/applications</c> (JSON). Fields are strings so that every bad
+/// value gets a named rule instead of a parser error.
+/// </summary>
 public sealed record ApplicationSubmission
 {
+    /// <summary>new, renewal or reissue.</summary>
     public string? Type { get; init; }
+
+    /// <summary>Renewal: the number of the card being replaced (12-digit card or 9-digit old ID).</summary>
+    public string? CurrentCardNumber { get; init; }
+
+    /// <summary>Reissue: lost, damaged, data-changed or other.</summary>
+    public string? ReissueReason { get; init; }
 
     public ApplicantFields? Applicant { get; init; }
 
-    /// <summary>The portrait, JPEG or PNG, base64-encoded.</summary>
-    public string? Portrait { get; init; }
+    public CaptureFields? Capture { get; init; }
 }
 
-/// <summary>DC01 core fields as submitted.</summary>
+/// <summary>The DC01 population-information fields as submitted.</summary>
 public sealed record ApplicantFields
 {
     public string? FullName { get; init; }
@@ -33,25 +42,86 @@ public sealed record ApplicantFields
 
     public string? BirthProvinceCode { get; init; }
 
-    public string? Residence { get; init; }
+    public string? NativePlace { get; init; }
+
+    public string? Ethnicity { get; init; }
+
+    public string? Religion { get; init; }
+
+    public string? Nationality { get; init; }
+
+    public AddressFields? PermanentResidence { get; init; }
+
+    public AddressFields? CurrentResidence { get; init; }
+
+    public string? FatherName { get; init; }
+
+    public string? MotherName { get; init; }
+
+    public string? SpouseName { get; init; }
+
+    public string? HeadOfHousehold { get; init; }
+
+    /// <summary>A, B, AB or O, optionally followed by + or −.</summary>
+    public string? BloodType { get; init; }
+}
+
+public sealed record AddressFields
+{
+    public string? ProvinceCode { get; init; }
+
+    public string? Address { get; init; }
+}
+
+/// <summary>Where and when the capture happened.</summary>
+public sealed record CaptureFields
+{
+    /// <summary>Where the capture took place (office, bus, home visit).</summary>
+    public string? Location { get; init; }
+
+    public double? Latitude { get; init; }
+
+    public double? Longitude { get; init; }
+
+    /// <summary>ISO 8601 with offset.</summary>
+    public string? PortraitCapturedAt { get; init; }
+
+    public string? FingerprintsCapturedAt { get; init; }
 }
 
 /// <summary>A submission that passed every rule, ready to store and start.</summary>
-public sealed record ValidSubmission(ApplicationType Type, Applicant Applicant, byte[] Portrait, string PortraitContentType);
+/// <param name="ResidenceProvinceCode">Province of current residence: where the applicant may apply.</param>
+public sealed record ValidSubmission(
+    ApplicationType Type,
+    Applicant Applicant,
+    string ResidenceProvinceCode,
+    IReadOnlyList<IntakeDocument> Documents);
 
 /// <summary>The intake rules. All are checked so the kiosk sees every problem at once.</summary>
 public static class SubmissionRules
 {
-    public const int MaxPortraitBytes = 4 * 1024 * 1024;
     public const int MinNameLength = 2;
     public const int MaxNameLength = 100;
-    public const int MinResidenceLength = 5;
-    public const int MaxResidenceLength = 250;
+    public const int MinAddressLength = 5;
+    public const int MaxAddressLength = 250;
+    public const int MaxTextLength = 100;
+    public const int BiometricsFromAge = 6;
 
-    public static (ValidSubmission? Valid, IReadOnlyList<FieldError> Errors) Validate(ApplicationSubmission submission, DateOnly today)
+    /// <summary>Offline teams upload within days; older captures are refused.</summary>
+    public static readonly TimeSpan MaxCaptureAge = TimeSpan.FromDays(30);
+
+    /// <summary>Kiosk clocks drift a little.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    static readonly string[] ReissueReasons = ["lost", "damaged", "data-changed", "other"];
+    static readonly string[] BloodTypes = ["A", "B", "AB", "O"];
+
+    public static (ValidSubmission? Valid, IReadOnlyList<FieldError> Errors) Validate(
+        ApplicationSubmission submission, IReadOnlyList<SubmittedPart> parts, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(submission);
         var errors = new List<FieldError>();
+        DateOnly today = DateOnly.FromDateTime(now.ToOffset(WorkingDayCalendar.VietnamOffset).DateTime);
 
         ApplicationType? type = submission.Type?.ToUpperInvariant() switch
         {
@@ -61,39 +131,60 @@ public static class SubmissionRules
             "REISSUE" => ApplicationType.Reissue,
             _ => Add<ApplicationType>(errors, "type", "type.allowed", "must be one of new, renewal, reissue"),
         };
+        CheckTypeRules(submission, type, errors);
 
         Applicant? applicant = null;
+        string? residenceProvince = null;
+        DateOnly? dob = null;
         if (submission.Applicant is not { } a)
         {
             errors.Add(new("applicant", "required", "is required"));
         }
         else
         {
-            applicant = ValidateApplicant(a, type, today, errors);
+            (applicant, residenceProvince, dob) = ValidateApplicant(a, type, today, errors);
         }
 
-        (byte[]? portrait, string? contentType) = ValidatePortrait(submission.Portrait, errors);
+        IReadOnlyList<IntakeDocument> documents = SubmissionParts.CheckFiles(parts, errors);
+        bool hasFingerprints = parts.Any(p => p.Name.StartsWith(SubmissionParts.FingerprintPrefix, StringComparison.Ordinal));
+        if (hasFingerprints && dob is { } born && AgeOn(born, today) < BiometricsFromAge)
+        {
+            errors.Add(new("fingerprints", "fingerprints.age", $"are collected from age {BiometricsFromAge}; the applicant is younger"));
+        }
+
+        CheckCapture(submission.Capture, hasFingerprints, now, errors);
 
         return errors.Count == 0
-            ? (new ValidSubmission(type!.Value, applicant!, portrait!, contentType!), errors)
+            ? (new ValidSubmission(type!.Value, applicant!, residenceProvince!, documents), errors)
             : (null, errors);
     }
 
-    static Applicant? ValidateApplicant(ApplicantFields a, ApplicationType? type, DateOnly today, List<FieldError> errors)
+    static void CheckTypeRules(ApplicationSubmission s, ApplicationType? type, List<FieldError> errors)
     {
-        string? name = a.FullName?.Trim().Normalize(NormalizationForm.FormC);
-        if (string.IsNullOrEmpty(name))
+        string? card = s.CurrentCardNumber?.Trim();
+        if (type == ApplicationType.Renewal && string.IsNullOrEmpty(card))
         {
-            errors.Add(new("applicant.fullName", "required", "is required"));
+            errors.Add(new("currentCardNumber", "current-card.required", "is required for a renewal: the card being replaced"));
         }
-        else if (name.Length is < MinNameLength or > MaxNameLength)
+        else if (!string.IsNullOrEmpty(card) && (card.Length is not (9 or 12) || !card.All(char.IsAsciiDigit)))
         {
-            errors.Add(new("applicant.fullName", "full-name.length", $"must be {MinNameLength}-{MaxNameLength} characters"));
+            errors.Add(new("currentCardNumber", "current-card.format", "must be the 12 digits of the card or the 9 digits of the old ID"));
         }
-        else if (!name.All(c => char.IsLetter(c) || c == ' ' || c == '-' || c == '\'' || char.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark))
+
+        string? reason = s.ReissueReason?.Trim().ToLowerInvariant();
+        if (type == ApplicationType.Reissue && string.IsNullOrEmpty(reason))
         {
-            errors.Add(new("applicant.fullName", "full-name.characters", "may contain only letters, spaces, hyphens and apostrophes"));
+            errors.Add(new("reissueReason", "reissue-reason.required", $"is required for a reissue: {string.Join(", ", ReissueReasons)}"));
         }
+        else if (!string.IsNullOrEmpty(reason) && !ReissueReasons.Contains(reason))
+        {
+            errors.Add(new("reissueReason", "reissue-reason.allowed", $"must be one of {string.Join(", ", ReissueReasons)}"));
+        }
+    }
+
+    static (Applicant?, string?, DateOnly?) ValidateApplicant(ApplicantFields a, ApplicationType? type, DateOnly today, List<FieldError> errors)
+    {
+        string? name = Name(a.FullName, "applicant.fullName", required: true, errors);
 
         DateOnly? dob = null;
         if (string.IsNullOrEmpty(a.DateOfBirth))
@@ -125,15 +216,7 @@ public static class SubmissionRules
             _ => Add<Sex>(errors, "applicant.sex", "sex.allowed", "must be male or female"),
         };
 
-        string? province = a.BirthProvinceCode?.Trim();
-        if (string.IsNullOrEmpty(province))
-        {
-            errors.Add(new("applicant.birthProvinceCode", "required", "is required"));
-        }
-        else if (!Province.IsKnown(province))
-        {
-            errors.Add(new("applicant.birthProvinceCode", "province.known", $"'{province}' is not one of the 63 province codes"));
-        }
+        string? province = ProvinceCode(a.BirthProvinceCode, "applicant.birthProvinceCode", errors);
 
         string? number = string.IsNullOrWhiteSpace(a.PersonalNumber) ? null : a.PersonalNumber.Trim();
         if (number is not null)
@@ -143,7 +226,7 @@ public static class SubmissionRules
                 errors.Add(new("applicant.personalNumber", v.Rule, v.Message));
             }
 
-            if (number.Length >= 3 && province is not null && Province.IsKnown(province) && !number.StartsWith(province, StringComparison.Ordinal))
+            if (number.Length >= 3 && province is not null && !number.StartsWith(province, StringComparison.Ordinal))
             {
                 errors.Add(new("applicant.personalNumber", "personal-number.birth-province",
                     $"digits 1-3 must be the birth registration province {province}"));
@@ -161,58 +244,182 @@ public static class SubmissionRules
             errors.Add(new("applicant.oldIdNumber", "old-id-number.format", "must be the 9 digits of the old ID card"));
         }
 
-        string? residence = a.Residence?.Trim().Normalize(NormalizationForm.FormC);
-        if (string.IsNullOrEmpty(residence))
+        foreach ((string field, string? value) in new[]
         {
-            errors.Add(new("applicant.residence", "required", "is required"));
-        }
-        else if (residence.Length is < MinResidenceLength or > MaxResidenceLength)
+            ("nativePlace", a.NativePlace), ("ethnicity", a.Ethnicity), ("religion", a.Religion), ("nationality", a.Nationality),
+            ("headOfHousehold", a.HeadOfHousehold),
+        })
         {
-            errors.Add(new("applicant.residence", "residence.length", $"must be {MinResidenceLength}-{MaxResidenceLength} characters"));
-        }
-        else if (residence.Any(c => c == '|' || char.IsControl(c)))
-        {
-            errors.Add(new("applicant.residence", "residence.characters", "may not contain '|' or control characters"));
+            Text(value, "applicant." + field, errors);
         }
 
-        return name is null || dob is null || sex is null || province is null || residence is null
+        foreach ((string field, string? value) in new[] { ("fatherName", a.FatherName), ("motherName", a.MotherName), ("spouseName", a.SpouseName) })
+        {
+            Name(value, "applicant." + field, required: false, errors);
+        }
+
+        if (a.BloodType is { } blood && !BloodTypes.Contains(blood.Trim().TrimEnd('+', '-', '−').ToUpperInvariant()))
+        {
+            errors.Add(new("applicant.bloodType", "blood-type.allowed", "must be A, B, AB or O, optionally with + or -"));
+        }
+
+        (string? permanentProvince, string? permanent) = Address(a.PermanentResidence, "applicant.permanentResidence", errors);
+        (string? currentProvince, _) = a.CurrentResidence is null
+            ? (permanentProvince, permanent)
+            : Address(a.CurrentResidence, "applicant.currentResidence", errors);
+
+        Applicant? applicant = name is null || dob is null || sex is null || province is null || permanent is null
             ? null
-            : new Applicant(name, dob.Value, sex.Value, number, oldId, province, residence);
+            : new Applicant(name, dob.Value, sex.Value, number, oldId, province, permanent);
+        return (applicant, currentProvince, dob);
     }
 
-    static (byte[]?, string?) ValidatePortrait(string? base64, List<FieldError> errors)
+    static void CheckCapture(CaptureFields? capture, bool hasFingerprints, DateTimeOffset now, List<FieldError> errors)
     {
-        if (string.IsNullOrEmpty(base64))
+        if (capture is null)
         {
-            errors.Add(new("portrait", "required", "is required: a JPEG or PNG image, base64-encoded"));
-            return (null, null);
+            errors.Add(new("capture", "required", "is required: where and when the capture took place"));
+            return;
         }
 
-        if (base64.Length > (MaxPortraitBytes + 2) / 3 * 4)
+        Text(capture.Location, "capture.location", errors, required: true);
+        if (capture.Latitude is < -90 or > 90 || capture.Longitude is < -180 or > 180)
         {
-            errors.Add(new("portrait", "portrait.size", $"may be at most {MaxPortraitBytes} bytes"));
-            return (null, null);
+            errors.Add(new("capture", "capture.coordinates", "latitude must be within ±90 and longitude within ±180"));
         }
 
-        byte[] bytes;
-        try
-        {
-            bytes = Convert.FromBase64String(base64);
-        }
-        catch (FormatException)
-        {
-            errors.Add(new("portrait", "portrait.base64", "is not valid base64"));
-            return (null, null);
-        }
-
-        string? contentType = ImageFormat.Detect(bytes);
-        if (contentType is null)
-        {
-            errors.Add(new("portrait", "portrait.content-type", "must be a JPEG or PNG image (checked by its content)"));
-        }
-
-        return (bytes, contentType);
+        Timestamp(capture.PortraitCapturedAt, "capture.portraitCapturedAt", required: true, now, errors);
+        Timestamp(capture.FingerprintsCapturedAt, "capture.fingerprintsCapturedAt", required: hasFingerprints, now, errors);
     }
+
+    static void Timestamp(string? value, string field, bool required, DateTimeOffset now, List<FieldError> errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            if (required)
+            {
+                errors.Add(new(field, "required", "is required (ISO 8601 with offset)"));
+            }
+
+            return;
+        }
+
+        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset at))
+        {
+            errors.Add(new(field, "timestamp.format", "must be an ISO 8601 timestamp with offset"));
+        }
+        else if (at > now + ClockSkew)
+        {
+            errors.Add(new(field, "timestamp.not-in-future", "may not be in the future"));
+        }
+        else if (now - at > MaxCaptureAge)
+        {
+            errors.Add(new(field, "timestamp.too-old", $"is more than {MaxCaptureAge.TotalDays:0} days ago"));
+        }
+    }
+
+    static string? Name(string? value, string field, bool required, List<FieldError> errors)
+    {
+        string? name = Normalise(value);
+        if (string.IsNullOrEmpty(name))
+        {
+            if (required)
+            {
+                errors.Add(new(field, "required", "is required"));
+            }
+
+            return null;
+        }
+
+        if (name.Length is < MinNameLength or > MaxNameLength)
+        {
+            errors.Add(new(field, "name.length", $"must be {MinNameLength}-{MaxNameLength} characters"));
+            return null;
+        }
+
+        if (!name.All(c => char.IsLetter(c) || c is ' ' or '-' or '\'' || char.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark))
+        {
+            errors.Add(new(field, "name.characters", "may contain only letters, spaces, hyphens and apostrophes"));
+            return null;
+        }
+
+        return name;
+    }
+
+    static string? Text(string? value, string field, List<FieldError> errors, bool required = false)
+    {
+        string? text = Normalise(value);
+        if (string.IsNullOrEmpty(text))
+        {
+            if (required)
+            {
+                errors.Add(new(field, "required", "is required"));
+            }
+
+            return null;
+        }
+
+        if (text.Length > MaxTextLength || text.Any(c => c == '|' || char.IsControl(c)))
+        {
+            errors.Add(new(field, "text.allowed", $"must be at most {MaxTextLength} characters without '|' or control characters"));
+            return null;
+        }
+
+        return text;
+    }
+
+    static (string? Province, string? Address) Address(AddressFields? fields, string field, List<FieldError> errors)
+    {
+        if (fields is null)
+        {
+            errors.Add(new(field, "required", "is required: provinceCode and address"));
+            return (null, null);
+        }
+
+        string? province = ProvinceCode(fields.ProvinceCode, field + ".provinceCode", errors);
+        string? address = Normalise(fields.Address);
+        if (string.IsNullOrEmpty(address))
+        {
+            errors.Add(new(field + ".address", "required", "is required"));
+            address = null;
+        }
+        else if (address.Length is < MinAddressLength or > MaxAddressLength)
+        {
+            errors.Add(new(field + ".address", "address.length", $"must be {MinAddressLength}-{MaxAddressLength} characters"));
+            address = null;
+        }
+        else if (address.Any(c => c == '|' || char.IsControl(c)))
+        {
+            errors.Add(new(field + ".address", "address.characters", "may not contain '|' or control characters"));
+            address = null;
+        }
+
+        return (province, address);
+    }
+
+    static string? ProvinceCode(string? value, string field, List<FieldError> errors)
+    {
+        string? code = value?.Trim();
+        if (string.IsNullOrEmpty(code))
+        {
+            errors.Add(new(field, "required", "is required"));
+            return null;
+        }
+
+        if (!Province.IsKnown(code))
+        {
+            errors.Add(new(field, "province.known", $"'{code}' is not one of the 63 province codes"));
+            return null;
+        }
+
+        return code;
+    }
+
+    static string? Normalise(string? value) =>
+        value is null ? null : string.Join(' ', value.Normalize(NormalizationForm.FormC).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    static int AgeOn(DateOnly born, DateOnly day) =>
+        day.Year - born.Year - (day < born.AddYears(day.Year - born.Year) ? 1 : 0);
 
     static T? Add<T>(List<FieldError> errors, string field, string rule, string message)
         where T : struct

@@ -1,83 +1,80 @@
-using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
-using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Security;
-using CitizenWorkflows.Workflow.Storage;
 using Microsoft.AspNetCore.Http;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Workflow.Intake;
 
 /// <summary>
-/// <c>POST /api/v1/applications</c>: a kiosk submits an application. Valid → portrait stored, workflow started,
-/// 202 with the status URL. Invalid → problem details and nothing stored, nothing started.
+/// <c>POST /api/v1/applications</c> (multipart/form-data): a kiosk submits an application with an
+/// <c>Idempotency-Key</c>. Valid → documents stored, workflow started, 202 with the status URL (the same answer for
+/// every retry with that key). Invalid → problem details naming every broken rule; nothing stored, nothing started.
 /// </summary>
 public sealed partial class SubmitApplicationEndpoint(
     ApiKeyAuthenticator authenticator,
-    DocumentStore documents,
-    IOptionsMonitor<WorkflowPolicy> policy,
-    WorkingDayCalendar calendar,
+    IntakeService intake,
     TimeProvider clock,
     ILogger<SubmitApplicationEndpoint> log)
 {
-    /// <summary>The portrait limit plus base64 growth and the other fields.</summary>
-    public const long MaxBodyBytes = (SubmissionRules.MaxPortraitBytes / 3 * 4) + (64 * 1024);
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const int MaxIdempotencyKeyLength = 128;
 
     static readonly string[] AllowedRoles = [Roles.Kiosk];
 
     public async Task<IResult> HandleAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(client);
         if (!authenticator.TryAuthorize(request, AllowedRoles, out Caller kiosk, out IResult denied))
         {
             return denied;
         }
 
-        (ApplicationSubmission? body, IResult? problem) = await RequestBody.ReadJsonAsync<ApplicationSubmission>(
-            request, MaxBodyBytes, allowEmpty: false, cancellationToken);
-        if (problem is not null)
+        string? key = request.Headers[IdempotencyKeyHeader];
+        if (string.IsNullOrEmpty(key) || key.Length > MaxIdempotencyKeyLength || !key.All(c => c is > ' ' and <= '~'))
         {
-            return problem;
+            return Problems.Status(StatusCodes.Status400BadRequest, "idempotency-key-required", "Idempotency-Key required",
+                $"Send an {IdempotencyKeyHeader} header: 1-{MaxIdempotencyKeyLength} visible ASCII characters, new for each application and the same on every retry of it.");
         }
 
-        DateTimeOffset now = clock.GetUtcNow();
-        (ValidSubmission? valid, IReadOnlyList<FieldError> errors) =
-            SubmissionRules.Validate(body!, DateOnly.FromDateTime(now.ToOffset(WorkingDayCalendar.VietnamOffset).DateTime));
+        (byte[]? body, IResult? tooLarge) = await RequestBody.ReadBytesAsync(request, SubmissionParts.MaxRequestBytes, cancellationToken);
+        if (body is null)
+        {
+            return tooLarge!;
+        }
+
+        (IReadOnlyList<SubmittedPart>? parts, IResult? malformed) = await MultipartForm.ReadAsync(request.ContentType, body, cancellationToken);
+        if (parts is null)
+        {
+            return malformed!;
+        }
+
+        (ApplicationSubmission? form, IResult? badJson) = RequestBody.ParseJson<ApplicationSubmission>(
+            parts.Single(p => p.Name == SubmissionParts.Application).Content, SubmissionParts.Application);
+        if (form is null)
+        {
+            return badJson!;
+        }
+
+        (ValidSubmission? valid, IReadOnlyList<FieldError> errors) = SubmissionRules.Validate(form, parts, clock.GetUtcNow());
         if (valid is null)
         {
             return Problems.Validation(errors);
         }
 
-        string applicationId = Guid.CreateVersion7(now).ToString("N");
-        DocumentReference portrait = await documents.StoreAsync(
-            applicationId, "portrait", valid.Portrait, valid.PortraitContentType, cancellationToken);
-        var header = new ApplicationHeader(
-            applicationId, valid.Type, kiosk.Province ?? valid.Applicant.BirthProvinceCode, kiosk.Principal, now, calendar.DueAt(now));
-        var input = new CardApplicationInput(header, valid.Applicant, portrait, policy.CurrentValue);
-        try
+        var documents = valid.Documents.Append(new IntakeDocument("application.json", "application/json", parts.Single(p => p.Name == SubmissionParts.Application).Content)).ToList();
+        IntakeResult result = await intake.AcceptAsync(
+            new IntakeRequest(kiosk, key, IntakeService.DigestOf(parts), valid with { Documents = documents }), client, cancellationToken);
+        if (result.Problem is not null)
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(
-                CardApplicationOrchestration.Name, input, new StartOrchestrationOptions(applicationId), CancellationToken.None);
-        }
-        catch
-        {
-            // Nothing half-written: without a workflow the stored portrait would be an orphan.
-            await documents.DeleteAsync(portrait, CancellationToken.None);
-            throw;
+            return result.Problem;
         }
 
-        LogAccepted(log, applicationId, kiosk.Principal);
-        string statusUrl = ApiRoutes.StatusUrl(applicationId);
-        return Results.Accepted(statusUrl, new SubmissionAccepted(applicationId, ApplicationStage.Received, statusUrl, header.DueAt));
+        SubmissionAccepted accepted = result.Accepted!;
+        LogAccepted(log, accepted.ApplicationId, kiosk.Principal, result.Replayed);
+        return Results.Accepted(accepted.StatusUrl, accepted);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Application {ApplicationId} accepted from kiosk {KioskId}")]
-    static partial void LogAccepted(ILogger logger, string applicationId, string kioskId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Application {ApplicationId} accepted from kiosk {KioskId} (replayed: {Replayed})")]
+    static partial void LogAccepted(ILogger logger, string applicationId, string kioskId, bool replayed);
 }
-
-/// <summary>The 202 answer to a submission.</summary>
-public sealed record SubmissionAccepted(string ApplicationId, ApplicationStage Stage, string StatusUrl, DateTimeOffset DueAt);

@@ -4,24 +4,29 @@ using Microsoft.DurableTask;
 namespace CitizenWorkflows.Workflow.Intake;
 
 /// <summary>Confirms that the documents intake stored are present and intact before anything else reads them.</summary>
-public sealed class VerifyDocuments(DocumentStore documents) : TaskActivity<DocumentReference, DocumentCheck>
+public sealed class VerifyDocuments(DocumentStore documents) : TaskActivity<IReadOnlyList<DocumentReference>, DocumentCheck>
 {
-    public override async Task<DocumentCheck> RunAsync(TaskActivityContext context, DocumentReference input)
+    public override async Task<DocumentCheck> RunAsync(TaskActivityContext context, IReadOnlyList<DocumentReference> input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        try
+        long bytes = 0;
+        foreach (DocumentReference document in input)
         {
-            byte[] bytes = await documents.ReadVerifiedAsync(input, CancellationToken.None);
-            return new DocumentCheck(true, $"{input.BlobName}: {bytes.Length} bytes, SHA-256 verified");
+            try
+            {
+                bytes += (await documents.ReadVerifiedAsync(document, CancellationToken.None)).Length;
+            }
+            catch (DocumentIntegrityException e)
+            {
+                return new DocumentCheck(false, e.Message);
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 404)
+            {
+                return new DocumentCheck(false, $"{document.BlobName} is missing");
+            }
         }
-        catch (DocumentIntegrityException e)
-        {
-            return new DocumentCheck(false, e.Message);
-        }
-        catch (Azure.RequestFailedException e) when (e.Status == 404)
-        {
-            return new DocumentCheck(false, $"{input.BlobName} is missing");
-        }
+
+        return new DocumentCheck(true, $"{input.Count} documents, {bytes} bytes, SHA-256 verified");
     }
 }
 

@@ -4,10 +4,13 @@ using CitizenWorkflows.Workflow.Storage;
 namespace CitizenWorkflows.Workflow.Lifecycle;
 
 /// <summary>What intake hands the workflow: the applicant, references to stored documents, never their bytes.</summary>
+/// <param name="Portrait">The portrait among <paramref name="Documents"/>, for the biometric check.</param>
+/// <param name="Documents">Everything intake stored: the application form, portrait, fingerprints, supporting documents.</param>
 public sealed record CardApplicationInput(
     ApplicationHeader Header,
     Applicant Applicant,
     DocumentReference Portrait,
+    IReadOnlyList<DocumentReference> Documents,
     WorkflowPolicy Policy);
 
 /// <summary>The facts about an application that every projection row carries.</summary>

@@ -28,13 +28,13 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
 
         await journal.RecordAsync(ApplicationStage.Received, $"kiosk {header.KioskId}", $"{header.Type} application");
 
-        DocumentCheck documents = await context.CallActivityAsync<DocumentCheck>(nameof(VerifyDocuments), input.Portrait, ActivityRetry.Storage);
+        DocumentCheck documents = await context.CallActivityAsync<DocumentCheck>(nameof(VerifyDocuments), input.Documents, ActivityRetry.Storage);
         if (!documents.Intact)
         {
             return await journal.FinishAsync(ApplicationStage.Failed, "workflow", $"documents: {documents.Detail}");
         }
 
-        await journal.RecordAsync(ApplicationStage.DocumentsStored, "workflow", "portrait stored and verified");
+        await journal.RecordAsync(ApplicationStage.DocumentsStored, "workflow", documents.Detail);
 
         await journal.RecordAsync(ApplicationStage.BiometricCheck, "workflow", "checking portrait");
         PortraitCheckResult portrait = await context.CallActivityAsync<PortraitCheckResult>(

@@ -15,6 +15,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
             tables.GetTableClient(StorageNames.ApplicationsTable).CreateIfNotExistsAsync(cancellationToken),
             tables.GetTableClient(StorageNames.TimelineTable).CreateIfNotExistsAsync(cancellationToken),
             tables.GetTableClient(StorageNames.PersonalNumbersTable).CreateIfNotExistsAsync(cancellationToken),
+            tables.GetTableClient(StorageNames.IdempotencyTable).CreateIfNotExistsAsync(cancellationToken),
             queues.GetQueueClient(StorageNames.PrintOrdersQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             queues.GetQueueClient(StorageNames.CourierOrdersQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
     }

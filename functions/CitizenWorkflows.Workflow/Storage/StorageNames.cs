@@ -7,6 +7,7 @@ public static class StorageNames
     public const string ApplicationsTable = "applications";
     public const string TimelineTable = "applicationtimeline";
     public const string PersonalNumbersTable = "personalnumbers";
+    public const string IdempotencyTable = "idempotency";
     public const string PrintOrdersQueue = "print-orders";
     public const string CourierOrdersQueue = "courier-orders";
 }

@@ -8,39 +8,42 @@ namespace CitizenWorkflows.Tests.Intake;
 
 public class SubmissionRulesTests
 {
-    static readonly DateOnly Today = new(2026, 11, 26);
+    static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
-    static IReadOnlyList<FieldError> Errors(ApplicationSubmission submission) => SubmissionRules.Validate(submission, Today).Errors;
+    static IReadOnlyList<FieldError> Errors(ApplicationSubmission form, params SubmittedPart[] extra) =>
+        SubmissionRules.Validate(form, Samples.Parts(form, extra), Now).Errors;
 
     [Fact]
-    public void A_complete_submission_is_valid_and_the_name_is_NFC_normalised()
+    public void A_complete_submission_is_valid_and_names_are_NFC_normalised()
     {
         // "Hạnh" typed with a combining dot below (NFD) must come out as the precomposed NFC form.
-        string decomposed = "Trần Thị Ha\u0323nh".Normalize(NormalizationForm.FormD);
-        (ValidSubmission? valid, IReadOnlyList<FieldError> errors) =
-            SubmissionRules.Validate(Samples.Submission(a => a with { FullName = decomposed }), Today);
+        string decomposed = "Trần  Thị Ha\u0323nh".Normalize(NormalizationForm.FormD);
+        ApplicationSubmission form = Samples.Form(a => a with { FullName = decomposed });
+        (ValidSubmission? valid, IReadOnlyList<FieldError> errors) = SubmissionRules.Validate(form, Samples.Parts(form), Now);
         Assert.Empty(errors);
         Assert.NotNull(valid);
         Assert.Equal("Trần Thị Hạnh", valid.Applicant.FullName);
-        Assert.True(valid.Applicant.FullName.IsNormalized(NormalizationForm.FormC));
-        Assert.Equal("image/png", valid.PortraitContentType);
-        Assert.Equal(Sex.Female, valid.Applicant.Sex);
+        Assert.Equal(Samples.Residence, valid.Applicant.Residence);
+        Assert.Equal("079", valid.ResidenceProvinceCode);
+        Assert.Equal(ApplicationType.Renewal, valid.Type);
+        Assert.Equal(["portrait"], valid.Documents.Select(d => d.Name));
+        Assert.Equal("image/png", valid.Documents[0].ContentType);
     }
 
     [Fact]
-    public void An_empty_submission_reports_every_missing_field_at_once()
+    public void An_empty_form_without_files_reports_every_missing_field_at_once()
     {
-        IReadOnlyList<FieldError> errors = Errors(new ApplicationSubmission());
-        Assert.Equal(["applicant", "portrait", "type"], errors.Select(e => e.Field).Order(StringComparer.Ordinal));
+        IReadOnlyList<FieldError> errors = SubmissionRules.Validate(new ApplicationSubmission(), [], Now).Errors;
+        Assert.Equal(["applicant", "capture", "portrait", "type"], errors.Select(e => e.Field).Order(StringComparer.Ordinal));
         Assert.All(errors, e => Assert.Equal("required", e.Rule));
     }
 
     [Theory]
     [InlineData("fullName", "", "required")]
-    [InlineData("fullName", "A", "full-name.length")]
-    [InlineData("fullName", "Trần 3 Hạnh", "full-name.characters")]
+    [InlineData("fullName", "A", "name.length")]
+    [InlineData("fullName", "Trần 3 Hạnh", "name.characters")]
     [InlineData("dateOfBirth", "15/08/1994", "date.format")]
-    [InlineData("dateOfBirth", "2027-01-01", "date.not-in-future")]
+    [InlineData("dateOfBirth", "2099-01-01", "date.not-in-future")]
     [InlineData("dateOfBirth", "1899-12-31", "date.plausible")]
     [InlineData("sex", "x", "sex.allowed")]
     [InlineData("birthProvinceCode", "003", "province.known")]
@@ -50,11 +53,12 @@ public class SubmissionRulesTests
     [InlineData("personalNumber", "079394001234", "personal-number.century")]
     [InlineData("personalNumber", "001194001234", "personal-number.birth-province")]
     [InlineData("oldIdNumber", "12345", "old-id-number.format")]
-    [InlineData("residence", "abc", "residence.length")]
-    [InlineData("residence", "12 Lê Lợi | Hà Nội", "residence.characters")]
+    [InlineData("ethnicity", "Kinh|Tày", "text.allowed")]
+    [InlineData("fatherName", "Trần V4n Nam", "name.characters")]
+    [InlineData("bloodType", "C+", "blood-type.allowed")]
     public void Each_applicant_rule_is_named_on_its_field(string field, string value, string rule)
     {
-        ApplicationSubmission submission = Samples.Submission(a => field switch
+        ApplicationSubmission form = Samples.Form(a => field switch
         {
             "fullName" => a with { FullName = value },
             "dateOfBirth" => a with { DateOfBirth = value },
@@ -62,39 +66,89 @@ public class SubmissionRulesTests
             "birthProvinceCode" => a with { BirthProvinceCode = value },
             "personalNumber" => a with { PersonalNumber = value },
             "oldIdNumber" => a with { OldIdNumber = value },
-            "residence" => a with { Residence = value },
+            "ethnicity" => a with { Ethnicity = value },
+            "fatherName" => a with { FatherName = value },
+            "bloodType" => a with { BloodType = value },
             _ => throw new ArgumentOutOfRangeException(nameof(field)),
         });
-        Assert.Contains(Errors(submission), e => e.Field == "applicant." + field && e.Rule == rule);
-    }
-
-    [Fact]
-    public void A_renewal_needs_the_existing_personal_number()
-    {
-        IReadOnlyList<FieldError> errors = Errors(Samples.Submission(a => a with { PersonalNumber = null }, type: "renewal"));
-        Assert.Contains(errors, e => e.Rule == "personal-number.required");
-        Assert.Empty(Errors(Samples.Submission(a => a with { PersonalNumber = null }, type: "new")));
-    }
-
-    [Fact]
-    public void An_unknown_application_type_is_refused()
-    {
-        Assert.Contains(Errors(Samples.Submission(type: "upgrade")), e => e.Field == "type" && e.Rule == "type.allowed");
+        Assert.Contains(Errors(form), e => e.Field == "applicant." + field && e.Rule == rule);
     }
 
     [Theory]
-    [InlineData("not base64!", "portrait.base64")]
-    [InlineData("R0lGODlhAQABAAAAACw=", "portrait.content-type")] // a GIF: not accepted, recognised by content
-    public void The_portrait_is_checked_by_content(string portrait, string rule)
+    [InlineData("003", "12 Lê Lợi, Hà Nội", "applicant.permanentResidence.provinceCode", "province.known")]
+    [InlineData("001", "abc", "applicant.permanentResidence.address", "address.length")]
+    [InlineData("001", "12 Lê Lợi | Hà Nội", "applicant.permanentResidence.address", "address.characters")]
+    public void Addresses_need_a_known_province_and_a_plausible_address(string province, string address, string field, string rule)
     {
-        Assert.Contains(Errors(Samples.Submission() with { Portrait = portrait }), e => e.Field == "portrait" && e.Rule == rule);
+        ApplicationSubmission form = Samples.Form(a => a with { PermanentResidence = new AddressFields { ProvinceCode = province, Address = address } });
+        Assert.Contains(Errors(form), e => e.Field == field && e.Rule == rule);
     }
 
     [Fact]
-    public void A_portrait_over_the_size_limit_is_refused_before_decoding()
+    public void Each_application_type_carries_what_it_implies()
     {
-        string huge = new('A', ((SubmissionRules.MaxPortraitBytes / 3) + 2) * 4);
-        Assert.Contains(Errors(Samples.Submission() with { Portrait = huge }), e => e.Rule == "portrait.size");
+        Assert.Contains(Errors(Samples.Form() with { CurrentCardNumber = null }), e => e.Rule == "current-card.required");
+        Assert.Contains(Errors(Samples.Form() with { CurrentCardNumber = "12AB" }), e => e.Rule == "current-card.format");
+        Assert.Contains(Errors(Samples.Form(type: "reissue") with { ReissueReason = null }), e => e.Rule == "reissue-reason.required");
+        Assert.Contains(Errors(Samples.Form(type: "reissue") with { ReissueReason = "bored" }), e => e.Rule == "reissue-reason.allowed");
+        Assert.Contains(Errors(Samples.Form(a => a with { PersonalNumber = null })), e => e.Rule == "personal-number.required");
+        Assert.Contains(Errors(Samples.Form(type: "upgrade")), e => e.Field == "type" && e.Rule == "type.allowed");
+        Assert.Empty(Errors(Samples.Form(a => a with { PersonalNumber = null }, type: "new")));
+        Assert.Empty(Errors(Samples.Form(type: "reissue")));
+    }
+
+    [Fact]
+    public void Capture_times_may_be_neither_in_the_future_nor_stale()
+    {
+        CaptureFields capture = Samples.Form().Capture!;
+        Assert.Contains(Errors(Samples.Form() with { Capture = capture with { PortraitCapturedAt = Now.AddHours(1).ToString("O") } }), e => e.Rule == "timestamp.not-in-future");
+        Assert.Contains(Errors(Samples.Form() with { Capture = capture with { PortraitCapturedAt = Now.AddDays(-31).ToString("O") } }), e => e.Rule == "timestamp.too-old");
+        Assert.Contains(Errors(Samples.Form() with { Capture = capture with { PortraitCapturedAt = "yesterday" } }), e => e.Rule == "timestamp.format");
+        Assert.Contains(Errors(Samples.Form() with { Capture = capture with { Latitude = 95 } }), e => e.Rule == "capture.coordinates");
+    }
+
+    [Fact]
+    public void Fingerprints_are_taken_from_age_six_and_checked_by_content()
+    {
+        var print = new SubmittedPart("fingerprint-01", null, null, Samples.PortraitPng);
+        string fiveYearsOld = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-5).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        ApplicationSubmission child = Samples.Form(a => a with { DateOfBirth = fiveYearsOld, PersonalNumber = null }, type: "new") with
+        {
+            Capture = Samples.Form().Capture! with { FingerprintsCapturedAt = Now.ToString("O") },
+        };
+        Assert.Contains(Errors(child, print), e => e.Rule == "fingerprints.age");
+
+        ApplicationSubmission adult = Samples.Form() with { Capture = Samples.Form().Capture! with { FingerprintsCapturedAt = Now.ToString("O") } };
+        Assert.Empty(Errors(adult, print));
+        Assert.Contains(Errors(Samples.Form(), print), e => e.Field == "capture.fingerprintsCapturedAt" && e.Rule == "required");
+        Assert.Contains(Errors(adult, new SubmittedPart("fingerprint-02", null, null, [0xFF, 0xD8, 0xFF, 0xE0])), e => e.Rule == "fingerprint.content-type");
+
+        byte[] template = [.. "FMR\0"u8, .. " 20\0"u8, 0, 0, 0, 99, 0, 0];
+        Assert.Contains(Errors(adult, new SubmittedPart("fingerprint-03", null, null, template)), e => e.Rule == "fingerprint.template-length");
+        template[11] = (byte)template.Length;
+        Assert.Empty(Errors(adult, new SubmittedPart("fingerprint-03", null, null, template)));
+    }
+
+    [Theory]
+    [InlineData("portrait", "R0lGODlhAQABAAAAACw=", "portrait.content-type")] // a GIF
+    [InlineData("portrait", "iVBORw0KGgoAAAANSUhEUgAA", "portrait.decodes")]   // a PNG cut short
+    [InlineData("document-1", "JVBERi0xLjcKJcfs", "document.pdf-complete")]  // "%PDF-1.7" without %%EOF
+    [InlineData("document-1", "PHN2Zz48L3N2Zz4=", "document.content-type")]  // an SVG
+    public void Files_are_judged_by_their_content(string part, string base64, string rule)
+    {
+        ApplicationSubmission form = Samples.Form();
+        List<SubmittedPart> parts = Samples.Parts(form);
+        parts.RemoveAll(p => p.Name == part);
+        parts.Add(new SubmittedPart(part, "innocent.png", "image/png", Convert.FromBase64String(base64)));
+        Assert.Contains(SubmissionRules.Validate(form, parts, Now).Errors, e => e.Field == part && e.Rule == rule);
+    }
+
+    [Fact]
+    public void A_complete_PDF_is_accepted_as_a_supporting_document()
+    {
+        byte[] pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+        IReadOnlyList<FieldError> errors = Errors(Samples.Form(), new SubmittedPart("document-1", null, null, pdf));
+        Assert.Empty(errors);
     }
 
     [Fact]
@@ -103,5 +157,15 @@ public class SubmissionRulesTests
         Assert.Equal("image/png", ImageFormat.Detect(Samples.PortraitPng));
         Assert.Equal("image/jpeg", ImageFormat.Detect([0xFF, 0xD8, 0xFF, 0xE0, 0, 0]));
         Assert.Null(ImageFormat.Detect("%PDF-1.7"u8));
+    }
+
+    [Fact]
+    public void The_request_digest_ignores_part_order_but_not_content()
+    {
+        List<SubmittedPart> parts = Samples.Parts(Samples.Form());
+        string digest = IntakeService.DigestOf(parts);
+        Assert.Equal(digest, IntakeService.DigestOf(Enumerable.Reverse(parts)));
+        parts[1] = parts[1] with { Content = [.. parts[1].Content, 0] };
+        Assert.NotEqual(digest, IntakeService.DigestOf(parts));
     }
 }

@@ -39,7 +39,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
             var samples = new CitizenWorkflows.Local.Demo.SampleApplicants(seed: 7);
             for (int i = 0; i < Applications; i++)
             {
-                ids.Add((await Api.SubmitAsync(kiosk, samples.Next())).ApplicationId);
+                ids.Add((await Api.SubmitAsync(kiosk, samples.Next(DateTimeOffset.UtcNow))).ApplicationId);
             }
 
             foreach (string id in ids)
@@ -73,7 +73,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
         // Each document once, one row, one workflow and one personal number per application; no number shared.
         List<string> blobs = [.. (await AsyncItems.AllAsync(azurite.Blobs.GetBlobContainerClient(StorageNames.DocumentsContainer).GetBlobsAsync())).Select(b => b.Name)];
         Assert.Equal(
-            ids.SelectMany(id => new[] { $"applications/{id}/portrait", $"applications/{id}/{PersonaliseCard.CardDocument}" }).Order(StringComparer.Ordinal),
+            ids.SelectMany(id => new[] { $"applications/{id}/portrait", $"applications/{id}/application.json", $"applications/{id}/{PersonaliseCard.CardDocument}" }).Order(StringComparer.Ordinal),
             blobs.Order(StringComparer.Ordinal));
         Assert.Equal(Applications, (await AsyncItems.AllAsync(azurite.Tables.GetTableClient(StorageNames.ApplicationsTable).QueryAsync<TableEntity>())).Count);
         Assert.Equal(Applications, (await AsyncItems.AllAsync(azurite.Tables.GetTableClient(TaskHub + "Instances").QueryAsync<TableEntity>())).Count);

@@ -31,7 +31,7 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
         using HttpClient printCentre = host.Client(Roles.PrintCentre);
         using HttpClient courier = host.Client(Roles.Courier);
 
-        SubmissionAccepted accepted = await Api.SubmitAsync(kiosk, Samples.Submission());
+        SubmissionAccepted accepted = await Api.SubmitAsync(kiosk, Samples.Upload());
         string id = accepted.ApplicationId;
 
         ApplicationStatusResponse waiting = await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.ApprovalDecision));
@@ -98,7 +98,7 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
     public async Task A_kiosk_sees_its_own_applications_and_no_one_else_s()
     {
         using HttpClient kiosk = host.Client(Roles.Kiosk);
-        SubmissionAccepted accepted = await Api.SubmitAsync(kiosk, Samples.Submission());
+        SubmissionAccepted accepted = await Api.SubmitAsync(kiosk, Samples.Upload());
         using HttpResponseMessage own = await kiosk.GetAsync(new Uri(accepted.StatusUrl, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
 

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
+using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Workflow.Intake;
 
 namespace CitizenWorkflows.Tests.Support;
@@ -8,9 +8,9 @@ namespace CitizenWorkflows.Tests.Support;
 /// <summary>Small HTTP helpers shared by the end-to-end tests.</summary>
 public static class Api
 {
-    public static async Task<SubmissionAccepted> SubmitAsync(HttpClient kiosk, ApplicationSubmission submission)
+    public static async Task<SubmissionAccepted> SubmitAsync(HttpClient kiosk, ApplicationUpload upload, string? idempotencyKey = null)
     {
-        using HttpResponseMessage response = await kiosk.PostAsJsonAsync(new Uri("/api/v1/applications", UriKind.Relative), submission);
+        using HttpResponseMessage response = await kiosk.SubmitApplicationAsync(upload, idempotencyKey ?? Guid.NewGuid().ToString("N"));
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {body}");
         SubmissionAccepted accepted = JsonSerializer.Deserialize<SubmissionAccepted>(body, JsonSerializerOptions.Web)!;
@@ -19,7 +19,7 @@ public static class Api
     }
 
     public static Task<HttpResponseMessage> RaiseAsync(HttpClient client, string id, string eventName, object? body) =>
-        client.PostAsJsonAsync(new Uri($"/api/v1/applications/{id}/events/{eventName}", UriKind.Relative), body ?? new { });
+        System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(client, new Uri($"/api/v1/applications/{id}/events/{eventName}", UriKind.Relative), body ?? new { });
 
     /// <summary>Asserts an RFC 9457 answer with the given status and problem type; returns its JSON.</summary>
     public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string problemType)
@@ -32,4 +32,10 @@ public static class Api
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         return problem;
     }
+
+    /// <summary>The rules a 422 names for <paramref name="field"/>.</summary>
+    public static IEnumerable<string?> RulesFor(JsonElement problem, string field) =>
+        problem.GetProperty("errors").TryGetProperty(field, out JsonElement list)
+            ? list.EnumerateArray().Select(e => e.GetProperty("rule").GetString())
+            : [];
 }

@@ -54,7 +54,7 @@ public sealed class InMemoryWorkflowFixture : IAsyncLifetime
         DateTimeOffset now = DateTimeOffset.UtcNow;
         var header = new ApplicationHeader(id, ApplicationType.New, applicant.BirthProvinceCode, "kiosk-test", now, now.AddDays(9));
         await Client.ScheduleNewOrchestrationInstanceAsync(
-            CardApplicationOrchestration.Name, new CardApplicationInput(header, applicant, stored, policy), new StartOrchestrationOptions(id));
+            CardApplicationOrchestration.Name, new CardApplicationInput(header, applicant, stored, [stored], policy), new StartOrchestrationOptions(id));
         return id;
     }
 

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json;
+using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Local.Demo;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
@@ -18,8 +21,12 @@ public static class Samples
         ApplicationStage.Shipped, ApplicationStage.Delivered,
     ];
 
-    public static ApplicationSubmission Submission(Func<ApplicantFields, ApplicantFields>? change = null, string type = "new")
+    public const string Residence = "45 Nguyễn Trãi, Quận 1, Hồ Chí Minh";
+
+    /// <summary>Trần Thị Hạnh of Hồ Chí Minh, renewing; <paramref name="change"/> alters the applicant.</summary>
+    public static ApplicationSubmission Form(Func<ApplicantFields, ApplicantFields>? change = null, string type = "renewal")
     {
+        var residence = new AddressFields { ProvinceCode = "079", Address = Residence };
         var applicant = new ApplicantFields
         {
             FullName = "Trần Thị Hạnh",
@@ -27,13 +34,35 @@ public static class Samples
             Sex = "female",
             PersonalNumber = "079194001234",
             BirthProvinceCode = "079",
-            Residence = "45 Nguyễn Trãi, Quận 1, Hồ Chí Minh",
+            Ethnicity = "Kinh",
+            Nationality = "Việt Nam",
+            PermanentResidence = residence,
+            CurrentResidence = residence,
+            FatherName = "Trần Văn Nam",
+            MotherName = "Lê Thị Mai",
         };
         return new ApplicationSubmission
         {
             Type = type,
+            CurrentCardNumber = type == "renewal" ? "079194001234" : null,
+            ReissueReason = type == "reissue" ? "lost" : null,
             Applicant = change is null ? applicant : change(applicant),
-            Portrait = Convert.ToBase64String(PortraitPng),
+            Capture = new CaptureFields
+            {
+                Location = "Công an phường Bến Nghé",
+                PortraitCapturedAt = DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O", CultureInfo.InvariantCulture),
+            },
         };
     }
+
+    public static ApplicationUpload Upload(ApplicationSubmission? form = null, byte[]? portrait = null) =>
+        new() { Application = form ?? Form(), Portrait = portrait ?? PortraitPng };
+
+    /// <summary>The parts the server would receive for <paramref name="form"/> plus any extra parts.</summary>
+    public static List<SubmittedPart> Parts(ApplicationSubmission form, params SubmittedPart[] extra) =>
+    [
+        new(SubmissionParts.Application, null, "application/json", JsonSerializer.SerializeToUtf8Bytes(form, JsonSerializerOptions.Web)),
+        new(SubmissionParts.Portrait, "portrait.png", "image/png", PortraitPng),
+        .. extra,
+    ];
 }

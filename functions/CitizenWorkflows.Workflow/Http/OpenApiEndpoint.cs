@@ -1,0 +1,27 @@
+using CitizenWorkflows.Workflow.Security;
+using Microsoft.AspNetCore.Http;
+
+namespace CitizenWorkflows.Workflow.Http;
+
+/// <summary><c>GET /api/v1/openapi.json</c>: the API contract (docs/openapi.json), for any authenticated caller.</summary>
+public sealed class OpenApiEndpoint(ApiKeyAuthenticator authenticator)
+{
+    static readonly string[] AnyRole = [.. Roles.All];
+
+    /// <summary>The document as kept in the repository.</summary>
+    public static byte[] Document { get; } = Load();
+
+    public IResult Handle(HttpRequest request) =>
+        authenticator.TryAuthorize(request, AnyRole, out _, out IResult denied)
+            ? Results.Bytes(Document, "application/json")
+            : denied;
+
+    static byte[] Load()
+    {
+        using Stream stream = typeof(OpenApiEndpoint).Assembly.GetManifestResourceStream("openapi.json")
+            ?? throw new InvalidOperationException("openapi.json is not embedded in the Workflow assembly.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using System.Text;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Http;
+using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Security;
+using CitizenWorkflows.Workflow.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+
+namespace CitizenWorkflows.Workflow.Intake;
+
+/// <summary>
+/// Accepts a validated submission exactly once per (kiosk, idempotency key): stores its documents and starts its
+/// workflow. Every step is idempotent for a fixed application id, so a retry after a crash finishes the same
+/// application instead of creating a second one. HTTP intake and offline packets both come through here.
+/// </summary>
+public sealed class IntakeService(
+    DocumentStore documents,
+    IdempotencyLedger ledger,
+    IOptionsMonitor<WorkflowPolicy> policy,
+    WorkingDayCalendar calendar,
+    TimeProvider clock)
+{
+    /// <summary>How long a duplicate waits for the first request with its key to finish.</summary>
+    static readonly TimeSpan DuplicatePatience = TimeSpan.FromSeconds(20);
+
+    public async Task<IntakeResult> AcceptAsync(IntakeRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        DateTimeOffset now = clock.GetUtcNow();
+        var candidate = new IdempotencyEntry(request.RequestDigest, Guid.CreateVersion7(now).ToString("N"), now, calendar.DueAt(now), Completed: false);
+        (IdempotencyEntry entry, bool owned) = await ledger.ClaimAsync(request.Kiosk.Principal, request.IdempotencyKey, candidate, cancellationToken);
+        if (entry.RequestDigest != request.RequestDigest)
+        {
+            return IntakeResult.Refused(Problems.Status(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused",
+                "Idempotency key already used for another request",
+                $"Key '{request.IdempotencyKey}' was first used for a different submission (application {entry.ApplicationId}); use a new key for a new application."));
+        }
+
+        if (!owned && !entry.Completed)
+        {
+            // A concurrent duplicate: the owner is storing and starting; answer with its application once it has.
+            entry = await ledger.WaitForCompletionAsync(request.Kiosk.Principal, request.IdempotencyKey, DuplicatePatience, cancellationToken)
+                ?? entry;
+        }
+
+        if (owned)
+        {
+            await CreateAsync(request, entry, client, cancellationToken);
+            await ledger.CompleteAsync(request.Kiosk.Principal, request.IdempotencyKey, entry, cancellationToken);
+        }
+
+        string statusUrl = ApiRoutes.StatusUrl(entry.ApplicationId);
+        return IntakeResult.Accept(new SubmissionAccepted(entry.ApplicationId, ApplicationStage.Received, statusUrl, entry.DueAt), replayed: !owned);
+    }
+
+    async Task CreateAsync(IntakeRequest request, IdempotencyEntry entry, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        string id = entry.ApplicationId;
+        var stored = new List<DocumentReference>();
+        foreach (IntakeDocument document in request.Submission.Documents)
+        {
+            stored.Add(await documents.StoreOnceAsync(id, document.Name, document.Content, document.ContentType, cancellationToken));
+        }
+
+        ValidSubmission s = request.Submission;
+        var header = new ApplicationHeader(id, s.Type, request.Kiosk.Province ?? s.ResidenceProvinceCode, request.Kiosk.Principal, entry.ReceivedAt, entry.DueAt);
+        var input = new CardApplicationInput(
+            header, s.Applicant, stored.Single(d => d.BlobName.EndsWith("/" + SubmissionParts.Portrait, StringComparison.Ordinal)), stored, policy.CurrentValue);
+        if (await client.GetInstanceAsync(id, cancellationToken) is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                CardApplicationOrchestration.Name, input, new StartOrchestrationOptions(id), cancellationToken);
+        }
+        catch (Exception)
+        {
+            // Started by a takeover racing us? Then the application exists, which is all that matters.
+            if (await client.GetInstanceAsync(id, CancellationToken.None) is null)
+            {
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A digest of what was submitted, independent of multipart boundaries and part order: the same submission sent
+    /// again digests the same; any changed byte in any part does not.
+    /// </summary>
+    public static string DigestOf(IEnumerable<SubmittedPart> parts)
+    {
+        var text = new StringBuilder();
+        foreach (SubmittedPart part in parts.OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            text.Append(part.Name).Append('=').Append(Convert.ToHexStringLower(SHA256.HashData(part.Content))).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}
+
+/// <summary>A submission ready to accept: who sent it, under which key, and what it holds.</summary>
+public sealed record IntakeRequest(Caller Kiosk, string IdempotencyKey, string RequestDigest, ValidSubmission Submission);
+
+/// <summary>Accepted (first time or replayed) or refused with a problem.</summary>
+public sealed record IntakeResult(SubmissionAccepted? Accepted, bool Replayed, IResult? Problem)
+{
+    public static IntakeResult Accept(SubmissionAccepted accepted, bool replayed) => new(accepted, replayed, null);
+
+    public static IntakeResult Refused(IResult problem) => new(null, false, problem);
+}
+
+/// <summary>The 202 answer to a submission (the same for every retry with the same key).</summary>
+public sealed record SubmissionAccepted(string ApplicationId, ApplicationStage Stage, string StatusUrl, DateTimeOffset DueAt);
