@@ -5,9 +5,11 @@ using Azure.Storage.Queues;
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Production;
+using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.Extensions.Configuration;
@@ -54,6 +56,8 @@ public static class WorkflowServices
         }
 
         services.AddHostedService<StorageInitializer>();
+        services.AddKioskIntake();
+        services.AddPopulationRegistry();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<ApplicationProjection>();
         services.AddSingleton<PersonalNumberRegistry>();

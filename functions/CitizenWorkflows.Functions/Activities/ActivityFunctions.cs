@@ -2,6 +2,7 @@ using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Production;
+using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -29,6 +30,11 @@ public static class ActivityFunctions
     public static Task<PortraitCheckResult> RunCheckPortrait(
         [ActivityTrigger] PortraitCheckRequest input, string instanceId, FunctionContext executionContext) =>
         RunAsync<CheckPortrait, PortraitCheckRequest, PortraitCheckResult>(executionContext, nameof(CheckPortrait), instanceId, input);
+
+    [Function(nameof(CheckRegistry))]
+    public static Task<RegistryMatch> RunCheckRegistry(
+        [ActivityTrigger] RegistryCheckRequest input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<CheckRegistry, RegistryCheckRequest, RegistryMatch>(executionContext, nameof(CheckRegistry), instanceId, input);
 
     [Function(nameof(PersonaliseCard))]
     public static Task<PersonalisedCard> RunPersonaliseCard(

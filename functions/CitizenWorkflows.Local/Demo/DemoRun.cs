@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CitizenWorkflows.KioskClient;
+using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
@@ -16,26 +17,27 @@ namespace CitizenWorkflows.Local.Demo;
 /// <c>demo --count N</c>: submits N sample applications through the real HTTP API as a kiosk, approves them as an
 /// officer, lets the simulators print, ship and deliver, and shows progress until every one has finished.
 /// </summary>
-public sealed class DemoRun(Uri baseAddress, IReadOnlyList<ApiCredential> keys, TextWriter output)
+public sealed class DemoRun(Uri baseAddress, LocalKiosk.Credentials kiosk, IReadOnlyList<ApiCredential> keys, TextWriter output)
 {
     public async Task<int> RunAsync(int count, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using HttpClient kiosk = Client(Roles.Kiosk);
+        // Submissions are signed by the kiosk, exactly as a real kiosk does it (clients/CitizenWorkflows.KioskClient).
+        using var kioskClient = new HttpClient(new KioskSigningHandler(kiosk.Id, kiosk.Secret) { InnerHandler = new HttpClientHandler() }) { BaseAddress = baseAddress };
         using HttpClient officer = Client(Roles.Operator);
         var samples = new SampleApplicants(seed: Environment.TickCount);
+        List<ApplicationUpload> uploads = [.. Enumerable.Range(0, count).Select(_ => samples.Next(DateTimeOffset.UtcNow))];
         var clock = Stopwatch.StartNew();
 
         output.WriteLine($"Submitting {count} applications to {baseAddress} …");
         var ids = new List<string>();
         using (var slots = new SemaphoreSlim(8))
         {
-            var submissions = Enumerable.Range(0, count).Select(async _ =>
+            var submissions = uploads.Select(async upload =>
             {
                 await slots.WaitAsync(cancellationToken);
                 try
                 {
-                    using HttpResponseMessage response = await kiosk.SubmitApplicationAsync(
-                        samples.Next(DateTimeOffset.UtcNow), Guid.NewGuid().ToString("N"), cancellationToken);
+                    using HttpResponseMessage response = await kioskClient.SubmitApplicationAsync(upload, Guid.NewGuid().ToString("N"), cancellationToken);
                     string text = await response.Content.ReadAsStringAsync(cancellationToken);
                     if (response.StatusCode != HttpStatusCode.Accepted)
                     {

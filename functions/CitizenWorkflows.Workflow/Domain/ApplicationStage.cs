@@ -9,6 +9,7 @@ public enum ApplicationStage
     Received,
     DocumentsStored,
     BiometricCheck,
+    ManualReview,
     AwaitingApproval,
     Approved,
     Rejected,

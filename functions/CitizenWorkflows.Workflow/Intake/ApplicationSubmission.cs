@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
+using CitizenWorkflows.Workflow.Registry;
 
 namespace CitizenWorkflows.Workflow.Intake;
 
@@ -62,7 +63,7 @@ public sealed record ApplicantFields
 
     public string? HeadOfHousehold { get; init; }
 
-    /// <summary>A, B, AB or O, optionally followed by + or −.</summary>
+    /// <summary>A, B, AB or O (the DC01 form's groups).</summary>
     public string? BloodType { get; init; }
 }
 
@@ -114,7 +115,6 @@ public static class SubmissionRules
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     static readonly string[] ReissueReasons = ["lost", "damaged", "data-changed", "other"];
-    static readonly string[] BloodTypes = ["A", "B", "AB", "O"];
 
     public static (ValidSubmission? Valid, IReadOnlyList<FieldError> Errors) Validate(
         ApplicationSubmission submission, IReadOnlyList<SubmittedPart> parts, DateTimeOffset now)
@@ -258,9 +258,9 @@ public static class SubmissionRules
             Name(value, "applicant." + field, required: false, errors);
         }
 
-        if (a.BloodType is { } blood && !BloodTypes.Contains(blood.Trim().TrimEnd('+', '-', '−').ToUpperInvariant()))
+        if (a.BloodType is { } blood && !CitizenRecord.BloodTypes.Contains(blood.Trim().ToUpperInvariant()))
         {
-            errors.Add(new("applicant.bloodType", "blood-type.allowed", "must be A, B, AB or O, optionally with + or -"));
+            errors.Add(new("applicant.bloodType", "blood-type.allowed", $"must be one of {string.Join(", ", CitizenRecord.BloodTypes)}"));
         }
 
         (string? permanentProvince, string? permanent) = Address(a.PermanentResidence, "applicant.permanentResidence", errors);

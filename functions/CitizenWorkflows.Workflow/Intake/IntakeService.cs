@@ -50,7 +50,7 @@ public sealed class IntakeService(
 
         if (owned)
         {
-            await CreateAsync(request, entry, client, cancellationToken);
+            await CreateAsync(request, entry, takeover: entry != candidate, client, cancellationToken);
             await ledger.CompleteAsync(request.Kiosk.Principal, request.IdempotencyKey, entry, cancellationToken);
         }
 
@@ -58,20 +58,20 @@ public sealed class IntakeService(
         return IntakeResult.Accept(new SubmissionAccepted(entry.ApplicationId, ApplicationStage.Received, statusUrl, entry.DueAt), replayed: !owned);
     }
 
-    async Task CreateAsync(IntakeRequest request, IdempotencyEntry entry, DurableTaskClient client, CancellationToken cancellationToken)
+    async Task CreateAsync(IntakeRequest request, IdempotencyEntry entry, bool takeover, DurableTaskClient client, CancellationToken cancellationToken)
     {
         string id = entry.ApplicationId;
-        var stored = new List<DocumentReference>();
-        foreach (IntakeDocument document in request.Submission.Documents)
-        {
-            stored.Add(await documents.StoreOnceAsync(id, document.Name, document.Content, document.ContentType, cancellationToken));
-        }
+
+        // Up to 16 documents: written side by side, each create-only, so a retry rewrites nothing.
+        DocumentReference[] stored = await Task.WhenAll(request.Submission.Documents.Select(document =>
+            documents.StoreOnceAsync(id, document.Name, document.Content, document.ContentType, cancellationToken)));
 
         ValidSubmission s = request.Submission;
         var header = new ApplicationHeader(id, s.Type, request.Kiosk.Province ?? s.ResidenceProvinceCode, request.Kiosk.Principal, entry.ReceivedAt, entry.DueAt);
         var input = new CardApplicationInput(
             header, s.Applicant, stored.Single(d => d.BlobName.EndsWith("/" + SubmissionParts.Portrait, StringComparison.Ordinal)), stored, policy.CurrentValue);
-        if (await client.GetInstanceAsync(id, cancellationToken) is not null)
+        // Only a takeover can find the workflow already started; a first claim saves the round trip.
+        if (takeover && await client.GetInstanceAsync(id, cancellationToken) is not null)
         {
             return;
         }

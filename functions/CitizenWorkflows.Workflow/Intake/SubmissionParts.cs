@@ -18,6 +18,9 @@ public sealed record IntakeDocument(string Name, string ContentType, byte[] Cont
 public static class SubmissionParts
 {
     public const string Application = "application";
+
+    /// <summary>The name the application part is stored under.</summary>
+    public const string ApplicationDocument = "application.json";
     public const string Portrait = "portrait";
     public const string FingerprintPrefix = "fingerprint-";
     public const string DocumentPrefix = "document-";
@@ -54,6 +57,13 @@ public static class SubmissionParts
         ArgumentNullException.ThrowIfNull(parts);
         ArgumentNullException.ThrowIfNull(errors);
         var documents = new List<IntakeDocument>();
+
+        // The form as the kiosk sent it is kept with the files: the record of what was submitted.
+        if (parts.FirstOrDefault(p => p.Name == Application) is { } form)
+        {
+            documents.Add(new IntakeDocument(ApplicationDocument, "application/json", form.Content));
+        }
+
         if (!parts.Any(p => p.Name == Portrait))
         {
             errors.Add(new(Portrait, "required", "the portrait part is required: a JPEG or PNG image"));

@@ -1,4 +1,5 @@
 using CitizenWorkflows.Workflow.Http;
+using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
@@ -7,12 +8,12 @@ using Microsoft.Extensions.Logging;
 namespace CitizenWorkflows.Workflow.Intake;
 
 /// <summary>
-/// <c>POST /api/v1/applications</c> (multipart/form-data): a kiosk submits an application with an
-/// <c>Idempotency-Key</c>. Valid → documents stored, workflow started, 202 with the status URL (the same answer for
+/// <c>POST /api/v1/applications</c> (multipart/form-data): a registered kiosk submits a signed application with an
+/// <c>Idempotency-Key</c>, for an applicant living in its area (mobile teams: anywhere). Valid → documents stored, workflow started, 202 with the status URL (the same answer for
 /// every retry with that key). Invalid → problem details naming every broken rule; nothing stored, nothing started.
 /// </summary>
 public sealed partial class SubmitApplicationEndpoint(
-    ApiKeyAuthenticator authenticator,
+    KioskRequestAuthenticator authenticator,
     IntakeService intake,
     TimeProvider clock,
     ILogger<SubmitApplicationEndpoint> log)
@@ -20,27 +21,28 @@ public sealed partial class SubmitApplicationEndpoint(
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const int MaxIdempotencyKeyLength = 128;
 
-    static readonly string[] AllowedRoles = [Roles.Kiosk];
-
     public async Task<IResult> HandleAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!authenticator.TryAuthorize(request, AllowedRoles, out Caller kiosk, out IResult denied))
+        (byte[]? body, IResult? tooLarge) = await RequestBody.ReadBytesAsync(request, SubmissionParts.MaxRequestBytes, cancellationToken);
+        if (body is null)
         {
-            return denied;
+            return tooLarge!;
         }
 
+        // Kiosks sign each request over its bytes (clients/CitizenWorkflows.KioskClient): authenticate before reading it.
+        KioskAuthentication signed = await authenticator.AuthenticateAsync(request, body, cancellationToken);
+        if (!signed.Succeeded)
+        {
+            return signed.Denied;
+        }
+
+        Caller kiosk = signed.Caller;
         string? key = request.Headers[IdempotencyKeyHeader];
         if (string.IsNullOrEmpty(key) || key.Length > MaxIdempotencyKeyLength || !key.All(c => c is > ' ' and <= '~'))
         {
             return Problems.Status(StatusCodes.Status400BadRequest, "idempotency-key-required", "Idempotency-Key required",
                 $"Send an {IdempotencyKeyHeader} header: 1-{MaxIdempotencyKeyLength} visible ASCII characters, new for each application and the same on every retry of it.");
-        }
-
-        (byte[]? body, IResult? tooLarge) = await RequestBody.ReadBytesAsync(request, SubmissionParts.MaxRequestBytes, cancellationToken);
-        if (body is null)
-        {
-            return tooLarge!;
         }
 
         (IReadOnlyList<SubmittedPart>? parts, IResult? malformed) = await MultipartForm.ReadAsync(request.ContentType, body, cancellationToken);
@@ -62,9 +64,12 @@ public sealed partial class SubmitApplicationEndpoint(
             return Problems.Validation(errors);
         }
 
-        var documents = valid.Documents.Append(new IntakeDocument("application.json", "application/json", parts.Single(p => p.Name == SubmissionParts.Application).Content)).ToList();
-        IntakeResult result = await intake.AcceptAsync(
-            new IntakeRequest(kiosk, key, IntakeService.DigestOf(parts), valid with { Documents = documents }), client, cancellationToken);
+        if (!KioskArea.Allows(signed.Kiosk, valid.ResidenceProvinceCode))
+        {
+            return KioskArea.Refused(signed.Kiosk, valid.ResidenceProvinceCode);
+        }
+
+        IntakeResult result = await intake.AcceptAsync(new IntakeRequest(kiosk, key, IntakeService.DigestOf(parts), valid), client, cancellationToken);
         if (result.Problem is not null)
         {
             return result.Problem;

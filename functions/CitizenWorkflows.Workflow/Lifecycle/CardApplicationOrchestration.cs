@@ -4,6 +4,7 @@ using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Production;
+using CitizenWorkflows.Workflow.Registry;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -44,7 +45,10 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
             return await journal.FinishAsync(ApplicationStage.Rejected, "biometric check", $"portrait failed: {portrait.DescribeFailures()}");
         }
 
-        ApprovalOutcome approval = await ApprovalStage.RunAsync(context, journal, policy);
+        bool needsReview = await RegistryStage.RunAsync(context, journal, input.Applicant);
+
+        // Approval by rule only for a clean application; anything the registry questioned goes to an officer.
+        ApprovalOutcome approval = await ApprovalStage.RunAsync(context, journal, needsReview ? policy with { AutoApprove = false } : policy);
         if (!approval.Approved)
         {
             return approval.TimedOut

@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Production;
+using CitizenWorkflows.Workflow.Registry;
 using Microsoft.DurableTask;
 
 namespace CitizenWorkflows.Workflow.Lifecycle;
@@ -22,6 +23,7 @@ public static class WorkflowCatalog
         typeof(RecordTransition),
         typeof(VerifyDocuments),
         typeof(CheckPortrait),
+        typeof(CheckRegistry),
         typeof(PersonaliseCard),
         typeof(DispatchWorkOrder),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);

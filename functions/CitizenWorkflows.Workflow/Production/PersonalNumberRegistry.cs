@@ -4,15 +4,17 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Storage;
 
 namespace CitizenWorkflows.Workflow.Production;
 
 /// <summary>
 /// Every personal number this system confirmed or issued, one Table row per number (partition = the six fixed
-/// digits). Insert-if-absent makes a number belong to one application only, even under concurrent approvals.
+/// digits). Insert-if-absent makes a number belong to one application only, even under concurrent approvals; numbers
+/// of people already in the population registry are never allocated.
 /// </summary>
-public sealed class PersonalNumberRegistry(TableServiceClient tables)
+public sealed class PersonalNumberRegistry(TableServiceClient tables, PopulationRegistry population)
 {
     const int MaxCandidates = 1000;
 
@@ -40,6 +42,12 @@ public sealed class PersonalNumberRegistry(TableServiceClient tables)
         for (int attempt = 0; attempt < MaxCandidates; attempt++)
         {
             PersonalNumber candidate = PersonalNumber.Compose(prefix, CandidateDigits(applicationId, attempt));
+            if (await population.ExistsAsync(candidate.Value, cancellationToken))
+            {
+                // Held by someone registered before this system issued numbers: never hand it out again.
+                continue;
+            }
+
             try
             {
                 await Numbers.AddEntityAsync(Row(candidate, applicationId, "allocated"), cancellationToken);

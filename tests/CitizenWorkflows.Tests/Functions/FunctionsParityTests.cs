@@ -14,8 +14,8 @@ namespace CitizenWorkflows.Tests.Functions;
 
 /// <summary>
 /// The Functions app cannot be run here (no Core Tools), so its generated <c>functions.metadata</c> is held against the
-/// single sources of truth — <see cref="WorkflowCatalog"/> and <see cref="ApiRoutes"/> — and against the routes the Local
-/// host actually maps, in both directions.
+/// single sources of truth — <see cref="WorkflowCatalog"/>, <see cref="ApiRoutes"/> and <see cref="PolledTriggers"/> — and
+/// against the routes the Local host actually maps and the pollers it runs (<see cref="LocalPollers"/>), in both directions.
 /// </summary>
 public class FunctionsParityTests
 {
@@ -26,13 +26,14 @@ public class FunctionsParityTests
         IReadOnlyList<HttpEndpointDeclaration> local = await LocalEndpointsAsync();
 
         IReadOnlyList<string> problems = FunctionsParity.Compare(
-            WorkflowCatalog.Orchestrators.Keys, WorkflowCatalog.Activities.Keys, ApiRoutes.All, functions, local);
+            WorkflowCatalog.Orchestrators.Keys, WorkflowCatalog.Activities.Keys, ApiRoutes.All, functions, local, PolledTriggers.All, LocalPollers.All.Keys);
 
         Assert.True(problems.Count == 0, $"{MetadataPath}:{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
 
         // Guard against a vacuous pass: every side actually declared something.
-        Assert.Equal(WorkflowCatalog.Orchestrators.Count + WorkflowCatalog.Activities.Count + ApiRoutes.All.Count, functions.Count);
+        Assert.Equal(WorkflowCatalog.Orchestrators.Count + WorkflowCatalog.Activities.Count + ApiRoutes.All.Count + PolledTriggers.All.Count, functions.Count);
         Assert.Equal(ApiRoutes.All.Count, local.Count);
+        Assert.Equal(PolledTriggers.All.Count, LocalPollers.All.Count);
     }
 
     [Fact]
@@ -48,7 +49,9 @@ public class FunctionsParityTests
             WorkflowCatalog.Activities.Keys,
             ApiRoutes.All,
             [.. functions.Where(f => f.Name != removedActivity && f.Name != removedRoute)],
-            local);
+            local,
+            PolledTriggers.All,
+            LocalPollers.All.Keys);
 
         Assert.Equal(2, problems.Count);
         Assert.Contains($"Activity '{removedActivity}' (WorkflowCatalog.Activities) has no function in functions.metadata", problems);
@@ -75,15 +78,41 @@ public class FunctionsParityTests
         ];
         ApiRoute[] routes = [new("SubmitApplication", "POST", "v1/applications"), new("GetApplication", "GET", "v1/applications/{id}")];
 
-        IReadOnlyList<string> problems = FunctionsParity.Compare(["CardApplication"], ["RecordTransition"], routes, functions, local);
+        IReadOnlyList<string> problems = FunctionsParity.Compare(["CardApplication"], ["RecordTransition"], routes, functions, local, [], []);
 
         Assert.Contains("Orchestrator 'CardApplication' (WorkflowCatalog.Orchestrators): its function in functions.metadata has an activityTrigger, not an orchestrationTrigger", problems);
-        Assert.Contains("Function 'Leftover' in functions.metadata (activityTrigger) is not in WorkflowCatalog.Orchestrators or WorkflowCatalog.Activities", problems);
+        Assert.Contains("Function 'Leftover' in functions.metadata (activityTrigger) is not in WorkflowCatalog.Orchestrators, WorkflowCatalog.Activities or PolledTriggers.All", problems);
         Assert.Contains(
             "HTTP endpoint 'GetApplication' differs: ApiRoutes.All = GET v1/applications/{id}; functions.metadata = GET,HEAD v1/applications/{id}; LocalApi = GET v1/applications/{applicationId}",
             problems);
         Assert.Contains("HTTP endpoint 'Debug' is in LocalApi but missing from ApiRoutes.All, functions.metadata", problems);
         Assert.Equal(4, problems.Count);
+    }
+
+    [Fact]
+    public void The_comparison_reports_storage_triggers_that_a_host_lacks_or_declares_differently()
+    {
+        PolledTrigger[] polled =
+        [
+            new("ProcessUpload", PolledTriggers.BlobTrigger, "uploads/{name}"),
+            new("Sweep", "timerTrigger", "0 */15 * * * *"),
+            new("Archive", PolledTriggers.BlobTrigger, "archive/{name}"),
+        ];
+        FunctionDeclaration[] functions =
+        [
+            new("ProcessUpload", PolledTriggers.BlobTrigger, null, [], "uploads/{name}"),
+            new("Sweep", PolledTriggers.BlobTrigger, null, [], "sweep/{name}"),
+            new("Stray", "queueTrigger", null, [], "stray"),
+        ];
+
+        IReadOnlyList<string> problems = FunctionsParity.Compare([], [], [], functions, [], polled, ["ProcessUpload", "Sweep", "Ghost"]);
+
+        Assert.Contains("Storage trigger 'Sweep' differs: PolledTriggers.All = timerTrigger 0 */15 * * * *; functions.metadata = blobTrigger sweep/{name}", problems);
+        Assert.Contains("Storage trigger 'Archive' (PolledTriggers.All) has no function in functions.metadata", problems);
+        Assert.Contains("Storage trigger 'Archive' (PolledTriggers.All) has no poller in LocalPollers.All", problems);
+        Assert.Contains("Poller 'Ghost' in LocalPollers.All is not in PolledTriggers.All", problems);
+        Assert.Contains("Function 'Stray' in functions.metadata (queueTrigger) is not in WorkflowCatalog.Orchestrators, WorkflowCatalog.Activities or PolledTriggers.All", problems);
+        Assert.Equal(5, problems.Count);
     }
 
     static string MetadataPath => Path.Combine(
@@ -117,8 +146,8 @@ public class FunctionsParityTests
     }
 }
 
-/// <summary>One function in <c>functions.metadata</c>: its name, trigger binding type and, for HTTP, route and methods.</summary>
-sealed record FunctionDeclaration(string Name, string Trigger, string? Route, IReadOnlyList<string> Methods);
+/// <summary>One function in <c>functions.metadata</c>: its name, trigger binding type, for HTTP route and methods, for blobs the path.</summary>
+sealed record FunctionDeclaration(string Name, string Trigger, string? Route, IReadOnlyList<string> Methods, string? Path = null);
 
 /// <summary>One endpoint the Local host maps: its endpoint name, route without the <c>api/</c> prefix, and methods.</summary>
 sealed record HttpEndpointDeclaration(string Name, string Route, IReadOnlyList<string> Methods);
@@ -133,6 +162,8 @@ static class FunctionsParity
     const string Catalog = "ApiRoutes.All";
     const string Metadata = "functions.metadata";
     const string Local = "LocalApi";
+    const string Polled = "PolledTriggers.All";
+    const string Pollers = "LocalPollers.All";
 
     public static IReadOnlyList<FunctionDeclaration> ReadMetadata(string path)
     {
@@ -150,23 +181,35 @@ static class FunctionsParity
                 name,
                 trigger.GetProperty("type").GetString()!,
                 trigger.TryGetProperty("route", out JsonElement route) ? route.GetString() : null,
-                trigger.TryGetProperty("methods", out JsonElement methods) ? [.. methods.EnumerateArray().Select(m => m.GetString() ?? "")] : []));
+                trigger.TryGetProperty("methods", out JsonElement methods) ? [.. methods.EnumerateArray().Select(m => m.GetString() ?? "")] : [],
+                trigger.TryGetProperty("path", out JsonElement blobPath) ? blobPath.GetString()
+                    : trigger.TryGetProperty("schedule", out JsonElement schedule) ? schedule.GetString()
+                    : trigger.TryGetProperty("queueName", out JsonElement queue) ? queue.GetString()
+                    : null));
         }
 
         return functions;
     }
 
-    /// <summary>Every disagreement between the catalog, the Functions metadata and the Local host's routes, worded by side.</summary>
+    /// <summary>
+    /// Every disagreement between the catalogs, the Functions metadata and the Local host's routes and pollers, worded
+    /// by side. Storage triggers (<paramref name="polled"/>) must be in the metadata with the same trigger and path, and
+    /// run by a Local poller (<paramref name="localPollers"/>).
+    /// </summary>
     public static IReadOnlyList<string> Compare(
         IEnumerable<string> orchestrators,
         IEnumerable<string> activities,
         IEnumerable<ApiRoute> routes,
         IReadOnlyList<FunctionDeclaration> functions,
-        IReadOnlyList<HttpEndpointDeclaration> localEndpoints)
+        IReadOnlyList<HttpEndpointDeclaration> localEndpoints,
+        IEnumerable<PolledTrigger> polled,
+        IEnumerable<string> localPollers)
     {
         var problems = new List<string>();
         var orchestratorNames = new HashSet<string>(orchestrators, StringComparer.Ordinal);
         var activityNames = new HashSet<string>(activities, StringComparer.Ordinal);
+        Dictionary<string, PolledTrigger> polledByName = polled.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var pollerNames = new HashSet<string>(localPollers, StringComparer.Ordinal);
 
         foreach (IGrouping<string, FunctionDeclaration> twice in functions.GroupBy(f => f.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
@@ -182,10 +225,33 @@ static class FunctionsParity
 
         foreach (FunctionDeclaration function in functions.Where(f => f.Trigger != HttpTrigger))
         {
-            if (!orchestratorNames.Contains(function.Name) && !activityNames.Contains(function.Name))
+            if (!orchestratorNames.Contains(function.Name) && !activityNames.Contains(function.Name) && !polledByName.ContainsKey(function.Name))
             {
-                problems.Add($"Function '{function.Name}' in {Metadata} ({function.Trigger}) is not in WorkflowCatalog.Orchestrators or WorkflowCatalog.Activities");
+                problems.Add($"Function '{function.Name}' in {Metadata} ({function.Trigger}) is not in WorkflowCatalog.Orchestrators, WorkflowCatalog.Activities or {Polled}");
             }
+        }
+
+        // Storage triggers: declared once, present in the metadata as declared, and polled by the Local host.
+        foreach (PolledTrigger trigger in polledByName.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            if (!byName.TryGetValue(trigger.Name, out FunctionDeclaration? function))
+            {
+                problems.Add($"Storage trigger '{trigger.Name}' ({Polled}) has no function in {Metadata}");
+            }
+            else if (function.Trigger != trigger.Trigger || function.Path != trigger.Path)
+            {
+                problems.Add($"Storage trigger '{trigger.Name}' differs: {Polled} = {trigger.Trigger} {trigger.Path}; {Metadata} = {function.Trigger} {function.Path}");
+            }
+
+            if (!pollerNames.Contains(trigger.Name))
+            {
+                problems.Add($"Storage trigger '{trigger.Name}' ({Polled}) has no poller in {Pollers}");
+            }
+        }
+
+        foreach (string poller in pollerNames.Where(p => !polledByName.ContainsKey(p)).Order(StringComparer.Ordinal))
+        {
+            problems.Add($"Poller '{poller}' in {Pollers} is not in {Polled}");
         }
 
         // HTTP: three sides that must agree name by name on route and methods.

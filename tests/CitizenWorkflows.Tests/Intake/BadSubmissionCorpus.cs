@@ -18,9 +18,20 @@ namespace CitizenWorkflows.Tests.Intake;
 public static class BadSubmissionCorpus
 {
     /// <summary>One bad request: how to send it and what must come back.</summary>
-    public sealed record BadRequest(string Name, Func<LocalHostProcess, HttpRequestMessage> Build, HttpStatusCode Status, string Problem, string? Field = null, string? Rule = null)
+    public sealed record BadRequest(string Name, Func<LocalHostProcess, HttpRequestMessage> Build, HttpStatusCode Status, string Problem, string? Field = null, string? Rule = null, Sender Sender = Sender.Kiosk)
     {
         public override string ToString() => Name;
+    }
+
+    /// <summary>Who sends the request: the registered kiosk (signing correctly) unless a case is about the sender.</summary>
+    public enum Sender
+    {
+        Kiosk,
+        Anonymous,
+        WrongSecret,
+        SlowClock,
+        DisabledKiosk,
+        KioskOfAnotherProvince,
     }
 
     static readonly Lazy<byte[]> PixelBomb = new(() =>
@@ -37,9 +48,12 @@ public static class BadSubmissionCorpus
     public static IEnumerable<BadRequest> All()
     {
         // Who is asking.
-        yield return new("no API key", h => Upload(h, null), HttpStatusCode.Unauthorized, "unauthenticated");
-        yield return new("unknown API key", h => WithKey(Upload(h, null), "not-a-key-anyone-holds"), HttpStatusCode.Unauthorized, "unauthenticated");
-        yield return new("courier submitting", h => WithKey(Upload(h, null), LocalHostProcess.Keys[Roles.Courier].Key), HttpStatusCode.Forbidden, "forbidden");
+        yield return new("unsigned request", h => Upload(h, Samples.Upload()), HttpStatusCode.Unauthorized, "kiosk-signature-missing", Sender: Sender.Anonymous);
+        yield return new("courier's API key instead of a signature", h => WithApiKey(Upload(h, Samples.Upload()), LocalHostProcess.Keys[Roles.Courier].Key), HttpStatusCode.Unauthorized, "kiosk-signature-missing", Sender: Sender.Anonymous);
+        yield return new("signed with the wrong secret", h => Upload(h, Samples.Upload()), HttpStatusCode.Unauthorized, "kiosk-signature-invalid", Sender: Sender.WrongSecret);
+        yield return new("signed ten minutes ago", h => Upload(h, Samples.Upload()), HttpStatusCode.Unauthorized, "kiosk-signature-expired", Sender: Sender.SlowClock);
+        yield return new("disabled kiosk", h => Upload(h, Samples.Upload()), HttpStatusCode.Forbidden, "kiosk-disabled", Sender: Sender.DisabledKiosk);
+        yield return new("applicant outside the kiosk's province", h => Upload(h, Samples.Upload()), HttpStatusCode.Forbidden, "kiosk-area", Sender: Sender.KioskOfAnotherProvince);
 
         // The idempotency key.
         yield return new("no Idempotency-Key", h => Upload(h, Samples.Upload(), key: null), HttpStatusCode.BadRequest, "idempotency-key-required");
@@ -110,9 +124,9 @@ public static class BadSubmissionCorpus
         type: "new") with { Capture = Samples.Form().Capture! with { FingerprintsCapturedAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) } };
 
     /// <summary>A kiosk's upload, optionally with the application part replaced and extra parts appended.</summary>
-    static HttpRequestMessage Upload(LocalHostProcess host, ApplicationUpload? upload, string? key = "corpus-key", byte[]? application = null, (string Name, byte[] Bytes)? extra = null)
+    static HttpRequestMessage Upload(LocalHostProcess host, ApplicationUpload upload, string? key = "corpus-key", byte[]? application = null, (string Name, byte[] Bytes)? extra = null)
     {
-        MultipartFormDataContent content = (upload ?? Samples.Upload()).ToContent();
+        MultipartFormDataContent content = upload.ToContent();
         if (application is not null)
         {
             content = Replace(content, "application", application);
@@ -123,20 +137,13 @@ public static class BadSubmissionCorpus
             content.Add(new ByteArrayContent(part.Bytes), part.Name, part.Name);
         }
 
-        HttpRequestMessage request = Raw(host, content, key);
-        if (upload is null)
-        {
-            request.Headers.Remove(SecurityOptions.ApiKeyHeader);
-        }
-
-        return request;
+        return Raw(host, content, key);
     }
 
     static HttpRequestMessage Raw(LocalHostProcess host, HttpContent content, string? key = "corpus-key")
     {
         _ = host;
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/applications", UriKind.Relative)) { Content = content };
-        request.Headers.Add(SecurityOptions.ApiKeyHeader, LocalHostProcess.Keys[Roles.Kiosk].Key);
         if (key is not null)
         {
             request.Headers.Add(ApplicationUpload.IdempotencyKeyHeader, key);
@@ -152,9 +159,8 @@ public static class BadSubmissionCorpus
         return request;
     }
 
-    static HttpRequestMessage WithKey(HttpRequestMessage request, string key)
+    static HttpRequestMessage WithApiKey(HttpRequestMessage request, string key)
     {
-        request.Headers.Remove(SecurityOptions.ApiKeyHeader);
         request.Headers.Add(SecurityOptions.ApiKeyHeader, key);
         return request;
     }

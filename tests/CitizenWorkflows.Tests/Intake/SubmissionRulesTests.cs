@@ -26,8 +26,8 @@ public class SubmissionRulesTests
         Assert.Equal(Samples.Residence, valid.Applicant.Residence);
         Assert.Equal("079", valid.ResidenceProvinceCode);
         Assert.Equal(ApplicationType.Renewal, valid.Type);
-        Assert.Equal(["portrait"], valid.Documents.Select(d => d.Name));
-        Assert.Equal("image/png", valid.Documents[0].ContentType);
+        Assert.Equal(["application.json", "portrait"], valid.Documents.Select(d => d.Name));
+        Assert.Equal("image/png", valid.Documents[1].ContentType);
     }
 
     [Fact]

@@ -3,15 +3,21 @@ using CitizenWorkflows.Workflow.Approval;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Production;
+using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Storage;
 using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
 
 namespace CitizenWorkflows.Tests.Lifecycle;
 
 /// <summary>The lifecycle orchestration on the in-memory backend: every decision, deadline and failure path.</summary>
-public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow) : IClassFixture<InMemoryWorkflowFixture>
+public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow) : IClassFixture<InMemoryWorkflowFixture>, IAsyncLifetime
 {
-    static readonly Applicant Hanh = new("Trần Thị Hạnh", new DateOnly(1994, 8, 15), Sex.Female, "079194001234", null, "079", "45 Nguyễn Trãi, Hồ Chí Minh");
+    // Hạnh is in the population registry, so her applications are clean unless a test says otherwise.
+    public Task InitializeAsync() => workflow.Service<PopulationRegistry>().UpsertAsync(Samples.CitizenFor(Hanh));
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    static readonly Applicant Hanh = Samples.Hanh;
     static readonly WorkflowPolicy Default = new();
     static readonly TimeSpan Short = TimeSpan.FromSeconds(1);
 
@@ -175,6 +181,46 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         Assert.Equal("079194", number.Prefix);
         Assert.Empty(PersonalNumber.Validate(number.Value, Hanh.DateOfBirth, Hanh.Sex));
         Assert.Equal(id, await workflow.Service<PersonalNumberRegistry>().OwnerOfAsync(number, default));
+    }
+
+    [Fact]
+    public async Task A_registry_mismatch_sends_the_application_to_manual_review_even_with_auto_approval()
+    {
+        Applicant impostor = Hanh with { FullName = "Trần Thị Hoa", DateOfBirth = new DateOnly(1994, 8, 16) };
+        string id = await workflow.StartAsync(Default with { AutoApprove = true }, impostor);
+
+        ApplicationStatus status = await workflow.WaitUntilWaitingForAsync(id, E.ApprovalDecision);
+        Assert.Equal(ApplicationStage.AwaitingApproval, status.Stage);
+        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        TimelineEntry review = Assert.Single(view.Timeline, t => t.Stage == ApplicationStage.ManualReview);
+        Assert.Equal("population registry: differs in FullName, DateOfBirth", review.Detail);
+    }
+
+    [Fact]
+    public async Task A_personal_number_the_registry_does_not_know_needs_review()
+    {
+        string id = await workflow.StartAsync(Default with { AutoApprove = true }, Hanh with { PersonalNumber = "079194009999" });
+        await workflow.WaitUntilWaitingForAsync(id, E.ApprovalDecision);
+        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        Assert.Equal("population registry: the given personal number has no record", Assert.Single(view.Timeline, t => t.Stage == ApplicationStage.ManualReview).Detail);
+    }
+
+    [Fact]
+    public async Task An_allocated_number_is_never_one_the_registry_already_holds()
+    {
+        var numbers = workflow.Service<PersonalNumberRegistry>();
+        string prefix = PersonalNumber.PrefixFor("001", new DateOnly(1988, 3, 3), Sex.Male);
+        PersonalNumber first = await numbers.AllocateAsync(prefix, "application-allocation-test", default);
+
+        // Asked again for the same application, the allocator returns its first number (a retried activity)…
+        Assert.Equal(first, await numbers.AllocateAsync(prefix, "application-allocation-test", default));
+
+        // …unless the registry turns out to hold that number for someone: then it moves on.
+        await workflow.Service<PopulationRegistry>().UpsertAsync(
+            Samples.CitizenFor(Hanh with { PersonalNumber = first.Value, DateOfBirth = new DateOnly(1988, 3, 3), Sex = Sex.Male, BirthProvinceCode = "001", FullName = "Phạm Văn Tú" }));
+        PersonalNumber second = await numbers.AllocateAsync(prefix, "application-allocation-test", default);
+        Assert.NotEqual(first, second);
+        Assert.Equal(prefix, second.Prefix);
     }
 
     /// <summary>Answers every step before the one that succeeds with <paramref name="successEvent"/>.</summary>

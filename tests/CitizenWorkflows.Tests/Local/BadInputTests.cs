@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
+using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Tests.Intake;
+using CitizenWorkflows.Tests.Kiosks;
+using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Security;
@@ -21,8 +24,22 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IClassFixture<Azurit
     const string TaskHub = "BadInputHub";
     const string UnknownId = "0123456789abcdef0123456789abcdef";
     LocalHostProcess host = null!;
+    readonly Dictionary<BadSubmissionCorpus.Sender, Func<HttpClient>> senders = [];
 
-    public async Task InitializeAsync() => host = await LocalHostProcess.StartAsync(azurite, TaskHub);
+    public async Task InitializeAsync()
+    {
+        host = await LocalHostProcess.StartAsync(azurite, TaskHub);
+        Kiosk kiosk = await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079");
+        Kiosk disabled = await LocalHostProcess.RegisterKioskAsync(azurite, "KIOSK-CLOSED-001", "079");
+        await new KioskRegistry(azurite.Tables, TimeProvider.System).SetStatusAsync(disabled.Id, KioskStatus.Disabled, CancellationToken.None);
+        Kiosk hanoi = await LocalHostProcess.RegisterKioskAsync(azurite, "KIOSK-HN-002", "001");
+        senders[BadSubmissionCorpus.Sender.Kiosk] = () => host.SignedClient(kiosk);
+        senders[BadSubmissionCorpus.Sender.Anonymous] = () => host.Client(null);
+        senders[BadSubmissionCorpus.Sender.WrongSecret] = () => host.SignedClient(kiosk with { Secret = KioskSignature.NewSecret() });
+        senders[BadSubmissionCorpus.Sender.SlowClock] = () => host.SignedClient(kiosk, new FakeClock(DateTimeOffset.UtcNow.AddMinutes(-10)));
+        senders[BadSubmissionCorpus.Sender.DisabledKiosk] = () => host.SignedClient(disabled);
+        senders[BadSubmissionCorpus.Sender.KioskOfAnotherProvince] = () => host.SignedClient(hanoi);
+    }
 
     public async Task DisposeAsync() => await host.DisposeAsync();
 
@@ -37,7 +54,7 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IClassFixture<Azurit
     public async Task Each_bad_submission_gets_its_own_answer_and_stores_nothing(BadSubmissionCorpus.BadRequest bad)
     {
         ArgumentNullException.ThrowIfNull(bad);
-        using HttpClient http = host.Client(null);
+        using HttpClient http = senders[bad.Sender]();
         using HttpRequestMessage request = bad.Build(host);
         using HttpResponseMessage response = await http.SendAsync(request);
         JsonElement problem = await Api.AssertProblemAsync(response, bad.Status, bad.Problem);

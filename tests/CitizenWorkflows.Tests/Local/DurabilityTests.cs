@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Security;
@@ -34,7 +35,8 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
         var ids = new List<string>();
         await using (first)
         {
-            using HttpClient kiosk = first.Client(Roles.Kiosk);
+            Kiosk mobileTeam = await LocalHostProcess.RegisterKioskAsync(azurite, "MOBILE-TEAM-07", "001", mobile: true);
+            using HttpClient kiosk = first.SignedClient(mobileTeam);
             using HttpClient officer = first.Client(Roles.Operator);
             var samples = new CitizenWorkflows.Local.Demo.SampleApplicants(seed: 7);
             for (int i = 0; i < Applications; i++)

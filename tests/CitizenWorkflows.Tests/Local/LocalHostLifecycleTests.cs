@@ -5,9 +5,12 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Production;
+using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
@@ -18,20 +21,26 @@ namespace CitizenWorkflows.Tests.Local;
 public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     LocalHostProcess host = null!;
+    Kiosk kiosk = null!;
 
-    public async Task InitializeAsync() => host = await LocalHostProcess.StartAsync(azurite, "LifecycleHub");
+    public async Task InitializeAsync()
+    {
+        host = await LocalHostProcess.StartAsync(azurite, "LifecycleHub");
+        kiosk = await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079");
+        await new PopulationRegistry(azurite.Tables).UpsertAsync(Samples.CitizenFor(Samples.Hanh));
+    }
 
     public async Task DisposeAsync() => await host.DisposeAsync();
 
     [Fact]
     public async Task A_submitted_application_is_approved_printed_shipped_and_delivered_over_HTTP()
     {
-        using HttpClient kiosk = host.Client(Roles.Kiosk);
+        using HttpClient signed = host.SignedClient(kiosk);
         using HttpClient officer = host.Client(Roles.Operator);
         using HttpClient printCentre = host.Client(Roles.PrintCentre);
         using HttpClient courier = host.Client(Roles.Courier);
 
-        SubmissionAccepted accepted = await Api.SubmitAsync(kiosk, Samples.Upload());
+        SubmissionAccepted accepted = await Api.SubmitAsync(signed, Samples.Upload());
         string id = accepted.ApplicationId;
 
         ApplicationStatusResponse waiting = await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.ApprovalDecision));
@@ -85,8 +94,8 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
         // The projection row the status endpoint reads.
         TableEntity row = (await azurite.Tables.GetTableClient(StorageNames.ApplicationsTable).GetEntityAsync<TableEntity>(id, "application")).Value;
         Assert.Equal("Delivered", row.GetString("Stage"));
-        Assert.Equal("001", row.GetString("Province"));
-        Assert.Equal("kiosk-hn-007", row.GetString("KioskId"));
+        Assert.Equal("079", row.GetString("Province"));
+        Assert.Equal(LocalHostProcess.KioskId, row.GetString("KioskId"));
         Assert.Equal(accepted.DueAt, row.GetDateTimeOffset("DueAt"));
 
         // Once delivered, the workflow waits for nothing: a late callback is refused.
@@ -97,13 +106,39 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
     [Fact]
     public async Task A_kiosk_sees_its_own_applications_and_no_one_else_s()
     {
-        using HttpClient kiosk = host.Client(Roles.Kiosk);
-        SubmissionAccepted accepted = await Api.SubmitAsync(kiosk, Samples.Upload());
-        using HttpResponseMessage own = await kiosk.GetAsync(new Uri(accepted.StatusUrl, UriKind.Relative));
+        using HttpClient signed = host.SignedClient(kiosk);
+        SubmissionAccepted accepted = await Api.SubmitAsync(signed, Samples.Upload());
+        using HttpClient kioskReader = host.Client(Roles.Kiosk);
+        using HttpResponseMessage own = await kioskReader.GetAsync(new Uri(accepted.StatusUrl, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
 
         using HttpClient courier = host.Client(Roles.Courier);
         using HttpResponseMessage forbidden = await courier.GetAsync(new Uri(accepted.StatusUrl, UriKind.Relative));
         await Api.AssertProblemAsync(forbidden, HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task The_served_OpenAPI_document_is_the_one_in_the_repository_and_covers_the_contract()
+    {
+        using HttpClient officer = host.Client(Roles.Operator);
+        byte[] served = await officer.GetByteArrayAsync(new Uri("/api/v1/openapi.json", UriKind.Relative));
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "docs", "openapi.json")), served);
+
+        using JsonDocument document = JsonDocument.Parse(served);
+        JsonElement paths = document.RootElement.GetProperty("paths");
+        foreach (ApiRoute route in ApiRoutes.All)
+        {
+            JsonElement operation = paths.GetProperty($"/{ApiRoutes.Prefix}/{route.Route}").GetProperty(route.Method.ToLowerInvariant());
+            Assert.Equal(route.Name, operation.GetProperty("operationId").GetString());
+        }
+
+        JsonElement parts = paths.GetProperty("/api/v1/applications").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema").GetProperty("properties");
+        string[] contract = [SubmissionParts.Application, SubmissionParts.Portrait, .. SubmissionParts.FingerprintParts, .. SubmissionParts.DocumentParts];
+        Assert.Equal(contract.Order(StringComparer.Ordinal), parts.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        using HttpClient anonymous = host.Client(null);
+        using HttpResponseMessage refused = await anonymous.GetAsync(new Uri("/api/v1/openapi.json", UriKind.Relative));
+        await Api.AssertProblemAsync(refused, HttpStatusCode.Unauthorized, "unauthenticated");
     }
 }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CitizenWorkflows.KioskClient;
+using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Security;
 
@@ -16,11 +18,14 @@ public sealed class LocalHostProcess : IAsyncDisposable
     public static readonly IReadOnlyDictionary<string, (string Key, string Principal, string? Province)> Keys =
         new Dictionary<string, (string, string, string?)>
         {
-            [Roles.Kiosk] = ("kiosk-key-" + Guid.NewGuid().ToString("N"), "kiosk-hn-007", "001"),
+            [Roles.Kiosk] = ("kiosk-key-" + Guid.NewGuid().ToString("N"), KioskId, "079"),
             [Roles.Operator] = ("operator-key-" + Guid.NewGuid().ToString("N"), "officer-hn-042", "001"),
             [Roles.PrintCentre] = ("print-key-" + Guid.NewGuid().ToString("N"), "print-centre-north", null),
             [Roles.Courier] = ("courier-key-" + Guid.NewGuid().ToString("N"), "courier-vnpost", null),
         };
+
+    /// <summary>The kiosk the tests submit as (Hồ Chí Minh, like the sample applicant); its API key reads status.</summary>
+    public const string KioskId = "KIOSK-HCM-001";
 
     readonly Process process;
     readonly StringBuilder output;
@@ -154,6 +159,25 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
 
         return client;
+    }
+
+    /// <summary>Registers a kiosk directly in the test's storage and returns it with its secret.</summary>
+    public static async Task<Kiosk> RegisterKioskAsync(AzuriteFixture azurite, string id, string province, bool mobile = false)
+    {
+        ArgumentNullException.ThrowIfNull(azurite);
+        await azurite.Tables.CreateTableIfNotExistsAsync(KioskRegistry.TableName);
+        var registry = new KioskRegistry(azurite.Tables, TimeProvider.System);
+        return await registry.RegisterAsync(id, province, communeCode: null, mobile, CancellationToken.None)
+            ?? await registry.GetAsync(id, CancellationToken.None)
+            ?? throw new InvalidOperationException($"Kiosk {id} could not be registered.");
+    }
+
+    /// <summary>An HTTP client that signs every request as <paramref name="kiosk"/> (the client library kiosks use).</summary>
+    public HttpClient SignedClient(Kiosk kiosk, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(kiosk);
+        var handler = new KioskSigningHandler(kiosk.Id, kiosk.Secret, clock) { InnerHandler = new HttpClientHandler() };
+        return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public async Task<ApplicationStatusResponse> StatusAsync(string id)

@@ -4,6 +4,7 @@ using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Local.Demo;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Registry;
 
 namespace CitizenWorkflows.Tests.Support;
 
@@ -16,7 +17,7 @@ public static class Samples
     public static readonly ApplicationStage[] HappyPathTimeline =
     [
         ApplicationStage.Received, ApplicationStage.DocumentsStored, ApplicationStage.BiometricCheck,
-        ApplicationStage.AwaitingApproval, ApplicationStage.Approved, ApplicationStage.Personalised,
+        ApplicationStage.BiometricCheck, ApplicationStage.AwaitingApproval, ApplicationStage.Approved, ApplicationStage.Personalised,
         ApplicationStage.Printing, ApplicationStage.Printed, ApplicationStage.Printed, ApplicationStage.Shipped,
         ApplicationStage.Shipped, ApplicationStage.Delivered,
     ];
@@ -57,6 +58,16 @@ public static class Samples
 
     public static ApplicationUpload Upload(ApplicationSubmission? form = null, byte[]? portrait = null) =>
         new() { Application = form ?? Form(), Portrait = portrait ?? PortraitPng };
+
+    /// <summary>The registry's record of <paramref name="applicant"/>, so that the registry check matches.</summary>
+    public static CitizenRecord CitizenFor(Applicant applicant) => new(
+        applicant.PersonalNumber!, applicant.FullName, applicant.DateOfBirth, applicant.Sex, applicant.BirthProvinceCode,
+        NativePlace: "Hồ Chí Minh", Ethnicity: "Kinh", Religion: "Không", Nationality: "Việt Nam",
+        PermanentResidence: applicant.Residence, CurrentResidence: applicant.Residence, FatherName: "Trần Văn Nam",
+        MotherName: "Lê Thị Mai", SpouseName: null, HeadOfHousehold: "Trần Văn Nam", OldIdNumber: null, BloodType: "O");
+
+    /// <summary>The sample applicant as the workflow receives it.</summary>
+    public static readonly Applicant Hanh = new("Trần Thị Hạnh", new DateOnly(1994, 8, 15), Sex.Female, "079194001234", null, "079", Residence);
 
     /// <summary>The parts the server would receive for <paramref name="form"/> plus any extra parts.</summary>
     public static List<SubmittedPart> Parts(ApplicationSubmission form, params SubmittedPart[] extra) =>

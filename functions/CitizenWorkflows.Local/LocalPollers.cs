@@ -1,0 +1,28 @@
+using CitizenWorkflows.Local.Packets;
+using CitizenWorkflows.Workflow.Intake.OfflinePackets;
+using CitizenWorkflows.Workflow.Lifecycle;
+
+namespace CitizenWorkflows.Local;
+
+/// <summary>
+/// What the Local host runs in place of the Functions app's storage triggers (<see cref="PolledTriggers"/>): one
+/// poller per trigger. The parity test holds this map to <see cref="PolledTriggers.All"/> and to functions.metadata.
+/// </summary>
+public static class LocalPollers
+{
+    /// <summary>Trigger function name → the <c>BackgroundService</c> that stands in for it.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> All = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        [PolledTriggers.ProcessOfflinePacket] = typeof(PacketPoller),
+    };
+
+    /// <summary>Registers every poller of <see cref="All"/> with its options (section <c>Packets</c>) and the services it calls.</summary>
+    public static IServiceCollection AddLocalPollers(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOfflinePackets();
+        services.Configure<PacketPollerOptions>(configuration.GetSection(PacketPollerOptions.SectionName));
+        services.AddHostedService<PacketPoller>();
+        return services;
+    }
+}

@@ -1,0 +1,24 @@
+using CitizenWorkflows.Workflow.Intake.OfflinePackets;
+
+namespace CitizenWorkflows.Workflow.Lifecycle;
+
+/// <summary>
+/// Functions started by storage rather than by HTTP or the Durable runtime, written once: the Functions app declares
+/// each with its trigger (blob, queue, timer), the Local host runs each as a poller (a <c>BackgroundService</c>), and
+/// the parity test holds both to this list.
+/// </summary>
+public static class PolledTriggers
+{
+    public const string BlobTrigger = "blobTrigger";
+
+    /// <summary>An upload in <c>packets</c> → <see cref="PacketProcessor.ProcessAsync"/>.</summary>
+    public const string ProcessOfflinePacket = nameof(ProcessOfflinePacket);
+
+    public static readonly IReadOnlyList<PolledTrigger> All =
+    [
+        new(ProcessOfflinePacket, BlobTrigger, OfflinePacketStorage.TriggerPath),
+    ];
+}
+
+/// <summary>One storage-started function: its name, the Functions trigger binding type and the path it watches.</summary>
+public sealed record PolledTrigger(string Name, string Trigger, string Path);

@@ -1,0 +1,99 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow;
+using CitizenWorkflows.Workflow.Intake.OfflinePackets;
+using CitizenWorkflows.Workflow.Kiosks;
+using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Storage;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CitizenWorkflows.Tests.OfflinePackets;
+
+/// <summary>
+/// The in-process pieces of offline-packet intake on a private Azurite: the shared services (<c>AddCitizenWorkflows</c>
+/// + <c>AddOfflinePackets</c>, their initializers run) and a real <see cref="DurableTaskClient"/> from the in-memory
+/// test host, whose worker runs the real workflow.
+/// </summary>
+public sealed class OfflinePacketFixture : IAsyncLifetime
+{
+    public AzuriteFixture Azurite { get; } = new();
+
+    public DurableTaskTestHost Host { get; private set; } = null!;
+
+    public DurableTaskClient Client => Host.Client;
+
+    public T Service<T>()
+        where T : notnull => Host.Services.GetRequiredService<T>();
+
+    public PacketProcessor Processor => Service<PacketProcessor>();
+
+    public BlobContainerClient Inbox => Service<BlobServiceClient>().GetBlobContainerClient(OfflinePacketStorage.InboxContainer);
+
+    public BlobContainerClient Quarantine => Service<BlobServiceClient>().GetBlobContainerClient(OfflinePacketStorage.QuarantineContainer);
+
+    public async Task InitializeAsync()
+    {
+        await Azurite.InitializeAsync();
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = Azurite.ConnectionString })
+            .Build();
+        Host = await DurableTaskTestHost.StartAsync(
+            WorkflowCatalog.Register,
+            new DurableTaskTestHostOptions
+            {
+                ConfigureServices = services => services.AddLogging().AddCitizenWorkflows(configuration).AddOfflinePackets(),
+            });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+
+    /// <summary>A newly registered, active kiosk (fixed in <paramref name="province"/> unless mobile).</summary>
+    public async Task<Kiosk> RegisterKioskAsync(string province = "079", bool mobile = false) =>
+        (await Service<KioskRegistry>().RegisterAsync("kiosk-" + Guid.NewGuid().ToString("N")[..12], province, null, mobile, CancellationToken.None))!;
+
+    public async Task<ETag> UploadAsync(string blobName, byte[] packet) =>
+        (await Inbox.GetBlobClient(blobName).UploadAsync(BinaryData.FromBytes(packet), overwrite: true)).Value.ETag;
+
+    public async Task<PacketOutcome> UploadAndProcessAsync(string blobName, byte[] packet)
+    {
+        await UploadAsync(blobName, packet);
+        return await Processor.ProcessAsync(blobName, Client, CancellationToken.None);
+    }
+
+    public async Task<bool> InInboxAsync(string blobName) => await Inbox.GetBlobClient(blobName).ExistsAsync();
+
+    public async Task<IReadOnlyList<string>> InstanceIdsAsync()
+    {
+        var ids = new List<string>();
+        await foreach (OrchestrationMetadata instance in Client.GetAllInstancesAsync(new OrchestrationQuery()))
+        {
+            ids.Add(instance.InstanceId);
+        }
+
+        return ids;
+    }
+
+    /// <summary>Every blob in the documents container (all applications).</summary>
+    public async Task<IReadOnlyList<string>> DocumentNamesAsync()
+    {
+        var names = new List<string>();
+        await foreach (BlobItem item in Service<BlobServiceClient>().GetBlobContainerClient(StorageNames.DocumentsContainer).GetBlobsAsync())
+        {
+            names.Add(item.Name);
+        }
+
+        return names;
+    }
+
+    public Task<PacketCounts> CountsTodayAsync() =>
+        Service<PacketStatistics>().GetAsync(PacketStatistics.DayOf(DateTimeOffset.UtcNow), CancellationToken.None);
+}
