@@ -52,6 +52,7 @@ public sealed class LocalHost : IAsyncDisposable
             EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers), runtimeLoggers, cancellationToken);
 
         builder.Services.AddCitizenWorkflows(config);
+        builder.Services.AddLocalPollers(config);
         builder.Services.AddDurableTaskWorker(worker =>
         {
             worker.UseGrpc(runtime.Channel);

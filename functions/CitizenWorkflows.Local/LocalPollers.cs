@@ -16,11 +16,10 @@ public static class LocalPollers
         [PolledTriggers.ProcessOfflinePacket] = typeof(PacketPoller),
     };
 
-    /// <summary>Registers every poller of <see cref="All"/> with its options (section <c>Packets</c>) and the services it calls.</summary>
+    /// <summary>Registers every poller of <see cref="All"/> with its options (section <c>Packets</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
     public static IServiceCollection AddLocalPollers(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOfflinePackets();
         services.Configure<PacketPollerOptions>(configuration.GetSection(PacketPollerOptions.SectionName));
         services.AddHostedService<PacketPoller>();
         return services;

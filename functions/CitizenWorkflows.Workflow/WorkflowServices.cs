@@ -5,6 +5,7 @@ using Azure.Storage.Queues;
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations;
@@ -58,6 +59,7 @@ public static class WorkflowServices
         services.AddHostedService<StorageInitializer>();
         services.AddKioskIntake();
         services.AddPopulationRegistry();
+        services.AddOfflinePackets();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<ApplicationProjection>();
         services.AddSingleton<PersonalNumberRegistry>();

@@ -76,7 +76,6 @@ public sealed class PacketPollerTests(OfflinePacketFixture host) : IClassFixture
         services.AddLocalPollers(configuration);
 
         Assert.Contains(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(PacketPoller));
-        Assert.Contains(services, d => d.ServiceType == typeof(PacketProcessor));
         using ServiceProvider provider = services.BuildServiceProvider();
         PacketPollerOptions options = provider.GetRequiredService<IOptions<PacketPollerOptions>>().Value;
         Assert.False(options.Enabled);
