@@ -2,33 +2,32 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CitizenWorkflows.Tests.Support;
-using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Kiosks;
-using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CitizenWorkflows.Tests.OfflinePackets;
 
 /// <summary>
-/// The in-process pieces of offline-packet intake on a private Azurite: the shared services (<c>AddCitizenWorkflows</c>
-/// + <c>AddOfflinePackets</c>, their initializers run) and a real <see cref="DurableTaskClient"/> from the in-memory
+/// The in-process pieces of offline-packet intake on a private Azurite: the shared services (<c>AddCitizenWorkflows</c>,
+/// their initializers run) and a real <see cref="DurableTaskClient"/> from the in-memory
 /// test host, whose worker runs the real workflow.
 /// </summary>
 public sealed class OfflinePacketFixture : IAsyncLifetime
 {
-    public AzuriteFixture Azurite { get; } = new();
+    // The shared in-memory workflow host already registers everything packets need (AddCitizenWorkflows).
+    readonly InMemoryWorkflowFixture workflow = new();
 
-    public DurableTaskTestHost Host { get; private set; } = null!;
+    public AzuriteFixture Azurite => workflow.Azurite;
 
-    public DurableTaskClient Client => Host.Client;
+    public DurableTaskTestHost Host => workflow.Host;
+
+    public DurableTaskClient Client => workflow.Client;
 
     public T Service<T>()
-        where T : notnull => Host.Services.GetRequiredService<T>();
+        where T : notnull => workflow.Service<T>();
 
     public PacketProcessor Processor => Service<PacketProcessor>();
 
@@ -36,25 +35,9 @@ public sealed class OfflinePacketFixture : IAsyncLifetime
 
     public BlobContainerClient Quarantine => Service<BlobServiceClient>().GetBlobContainerClient(OfflinePacketStorage.QuarantineContainer);
 
-    public async Task InitializeAsync()
-    {
-        await Azurite.InitializeAsync();
-        IConfiguration configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = Azurite.ConnectionString })
-            .Build();
-        Host = await DurableTaskTestHost.StartAsync(
-            WorkflowCatalog.Register,
-            new DurableTaskTestHostOptions
-            {
-                ConfigureServices = services => services.AddLogging().AddCitizenWorkflows(configuration).AddOfflinePackets(),
-            });
-    }
+    public Task InitializeAsync() => workflow.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        await Azurite.DisposeAsync();
-    }
+    public Task DisposeAsync() => workflow.DisposeAsync();
 
     /// <summary>A newly registered, active kiosk (fixed in <paramref name="province"/> unless mobile).</summary>
     public async Task<Kiosk> RegisterKioskAsync(string province = "079", bool mobile = false) =>
