@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
+using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
@@ -140,5 +141,25 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
         using HttpClient anonymous = host.Client(null);
         using HttpResponseMessage refused = await anonymous.GetAsync(new Uri("/api/v1/openapi.json", UriKind.Relative));
         await Api.AssertProblemAsync(refused, HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Theory]
+    [InlineData("match", ApplicationStage.BiometricCheck, "population registry: match")]
+    [InlineData("mismatch", ApplicationStage.ManualReview, "population registry: differs in FullName")]
+    [InlineData("unknown", ApplicationStage.BiometricCheck, "population registry: no record; a new personal number will be allocated")]
+    public async Task The_registry_check_over_HTTP_continues_reviews_or_allocates(string path, ApplicationStage stage, string detail)
+    {
+        ApplicationUpload upload = path switch
+        {
+            "match" => Samples.Upload(),
+            "mismatch" => Samples.Upload(Samples.Form(a => a with { FullName = "Trần Thị Hoa" })),
+            _ => Samples.Upload(Samples.Form(a => a with { PersonalNumber = null, FullName = "Võ Thị Sáu" }, type: "new")),
+        };
+        using HttpClient signed = host.SignedClient(kiosk);
+        string id = (await Api.SubmitAsync(signed, upload)).ApplicationId;
+
+        ApplicationStatusResponse waiting = await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.ApprovalDecision));
+        TimelineEntry registry = Assert.Single(waiting.Timeline, t => t.Cause == "population registry");
+        Assert.Equal((stage, detail), (registry.Stage, registry.Detail));
     }
 }
