@@ -19,15 +19,12 @@ public class CheckRegistryTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
 
     public async Task InitializeAsync()
     {
-        host = await DurableTaskTestHost.StartAsync(
+        host = await DurableTestHosts.StartAsync(
             registry => registry
                 .AddActivity<CheckRegistry>()
                 .AddOrchestratorFunc<RegistryCheckRequest, RegistryMatch>(
                     Probe, (context, input) => context.CallActivityAsync<RegistryMatch>(nameof(CheckRegistry), input)),
-            new DurableTaskTestHostOptions
-            {
-                ConfigureServices = services => services.AddLogging().AddSingleton(azurite.Tables).AddPopulationRegistry(),
-            });
+            services => services.AddLogging().AddSingleton(azurite.Tables).AddPopulationRegistry());
         PopulationRegistry registry = host.Services.GetRequiredService<PopulationRegistry>();
         await registry.EnsureTableAsync();
         await registry.UpsertAsync(Hanh);

@@ -34,9 +34,7 @@ public sealed class InMemoryWorkflowFixture : IAsyncLifetime
         IConfiguration configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = Azurite.ConnectionString })
             .Build();
-        Host = await DurableTaskTestHost.StartAsync(
-            WorkflowCatalog.Register,
-            new DurableTaskTestHostOptions { ConfigureServices = services => services.AddLogging().AddCitizenWorkflows(configuration) });
+        Host = await DurableTestHosts.StartAsync(WorkflowCatalog.Register, services => services.AddLogging().AddCitizenWorkflows(configuration));
     }
 
     public async Task DisposeAsync()
