@@ -1,9 +1,23 @@
 #!/usr/bin/env bash
 # Runs every test: domain rules, orchestrations on the in-memory backend, the Local host end to end on Azurite over
-# HTTP (each test class starts its own Azurite from node_modules on free ports), the kill -9 durability test and the
-# Functions parity test. Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Domain).
+# HTTP (each test class starts its own Azurite from node_modules on free ports), the kill -9 durability test, the
+# Functions parity test and the portrait-quality checks on real photographs (their Debian packages are installed here
+# when missing). Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Domain).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 [ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
+
+# The portrait-quality tests use OpenCV's models and two real photographs, all from Debian packages.
+debian_packages=(opencv-data libgtk-3-0 opencv-doc python3-skimage)
+if ! dpkg -s "${debian_packages[@]}" >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${debian_packages[@]}"
+  else
+    echo "The portrait tests need: sudo apt-get install ${debian_packages[*]}" >&2
+    exit 1
+  fi
+fi
+
 dotnet test CitizenWorkflows.sln -c Release --nologo "$@"
