@@ -2,6 +2,7 @@ using System.Globalization;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Local;
 using CitizenWorkflows.Local.Benchmarks;
+using CitizenWorkflows.Local.Biometrics;
 using CitizenWorkflows.Local.Demo;
 using CitizenWorkflows.Local.Kiosks;
 using CitizenWorkflows.Local.Registry;
@@ -14,10 +15,17 @@ using Microsoft.Extensions.Options;
 // Usage: CitizenWorkflows.Local [serve] [--key value …]              the API, the runtime and the simulators
 //        CitizenWorkflows.Local demo [--count N] [--timeout-minutes M] sample applications followed to Delivered
 //        CitizenWorkflows.Local bench-intake [--rate R] [--seconds S]      intake throughput and latency at a fixed offered load
+//        CitizenWorkflows.Local fingerprints accuracy|search-bench …      matcher accuracy report and 1:N search benchmark
 //        CitizenWorkflows.Local registry generate|load|show …          the population registry (see RegistryCommands)
 //        CitizenWorkflows.Local kiosk register|disable|enable …         kiosk registration (see KioskCommands)
 string command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
 string[] rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+
+if (command == "fingerprints")
+{
+    // Synthetic fingerprints only: the accuracy report and the 1:N search benchmark need no storage.
+    return await FingerprintCommands.RunAsync(rest, Console.Out);
+}
 
 if (command is "registry" or "kiosk")
 {
