@@ -87,19 +87,7 @@ public sealed class LocalHost : IAsyncDisposable
     }
 
     /// <summary>The first HTTP address the API listens on, with a wildcard host made concrete.</summary>
-    public Uri BaseAddress
-    {
-        get
-        {
-            string url = App.Urls.First();
-            foreach (string wildcard in new[] { "://+", "://*", "://[::]", "://0.0.0.0" })
-            {
-                url = url.Replace(wildcard, "://127.0.0.1", StringComparison.Ordinal);
-            }
-
-            return new Uri(url);
-        }
-    }
+    public Uri BaseAddress => LoopbackAddress.From(App.Urls.First());
 
     public async ValueTask DisposeAsync()
     {

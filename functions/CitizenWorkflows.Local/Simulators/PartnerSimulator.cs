@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Azure.Storage.Queues.Models;
+using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Security;
@@ -116,7 +117,7 @@ public abstract partial class PartnerSimulator(
             string? address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
             if (address is not null)
             {
-                return new Uri(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal));
+                return LoopbackAddress.From(address);
             }
 
             await Task.Delay(100, cancellationToken);
