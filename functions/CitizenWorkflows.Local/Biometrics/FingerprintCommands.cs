@@ -7,7 +7,7 @@ namespace CitizenWorkflows.Local.Biometrics;
 /// <summary>
 /// <c>fingerprints accuracy [--identities N] [--seed S] [--impostors M]</c>: genuine and impostor score distributions
 /// of <see cref="MinutiaeMatcher"/> on synthetic fingerprints and FNMR at FMR ≤ 0.1% / 0.01%.
-/// <c>fingerprints search-bench [--gallery 1000,10000,…] [--probes P] [--seed S] [--candidates K]</c>: gallery build
+/// <c>fingerprints search-bench [--gallery 1000,10000,…] [--probes P] [--seed S] [--candidates K] [--growth C]</c>: gallery build
 /// time, search time per probe and rank-1 hit rate of <see cref="FingerprintGallery"/> per gallery size.
 /// Both print their results; neither asserts anything.
 /// </summary>
@@ -38,7 +38,7 @@ public static class FingerprintCommands
     static int Usage(TextWriter output)
     {
         output.WriteLine("usage: fingerprints accuracy [--identities 1000] [--seed 1] [--impostors 100000]");
-        output.WriteLine("       fingerprints search-bench [--gallery 1000,10000,100000] [--probes 200] [--seed 1] [--candidates 50]");
+        output.WriteLine("       fingerprints search-bench [--gallery 1000,10000,100000] [--probes 200] [--seed 1] [--candidates 50] [--growth 0.3]");
         return 2;
     }
 
@@ -127,8 +127,9 @@ public static class FingerprintCommands
         int probeCount = Option(args, "--probes", 200);
         int seed = Option(args, "--seed", 1);
         int candidates = Option(args, "--candidates", 50);
+        double growth = double.Parse(OptionText(args, "--growth", "0.3"), CultureInfo.InvariantCulture);
         output.WriteLine($"$ {commandLine}");
-        output.WriteLine(Inv($"1 finger (right thumb) per identity, {probeCount} genuine probes (fresh impressions of enrolled identities), top-{candidates} pre-selection, {Environment.ProcessorCount} cores"));
+        output.WriteLine(Inv($"1 finger (right thumb) per identity, {probeCount} genuine probes (fresh impressions of enrolled identities), top-max({candidates}, {growth}·√N) pre-selection, {Environment.ProcessorCount} cores"));
         var matcher = new MinutiaeMatcher();
         var results = new List<(int Size, double Build, double Mean, double P95, double HitRate, long Comparisons)>();
         foreach (int size in sizes)
@@ -155,7 +156,7 @@ public static class FingerprintCommands
             });
             double prepare = clock.Elapsed.TotalSeconds;
             clock.Restart();
-            using var gallery = new FingerprintGallery(matcher, new GalleryOptions { CandidateCount = candidates });
+            using var gallery = new FingerprintGallery(matcher, new GalleryOptions { CandidateCount = candidates, CandidateGrowth = growth });
             for (int i = 0; i < size; i++)
             {
                 gallery.Enrol(Id(i), [templates[i]]);

@@ -29,11 +29,12 @@ public readonly record struct MinutiaPair(ushort Distance16, byte I, byte J, byt
 /// <summary>A record's first finger view prepared for matching: the pair table sorted by distance.</summary>
 public sealed class MatchTemplate
 {
-    internal MatchTemplate(int fingerPosition, int minutiaCount, MinutiaPair[] pairs)
+    internal MatchTemplate(int fingerPosition, int minutiaCount, MinutiaPair[] pairs, MinutiaType[] types)
     {
         FingerPosition = fingerPosition;
         MinutiaCount = minutiaCount;
         Pairs = pairs;
+        Types = types;
     }
 
     public int FingerPosition { get; }
@@ -43,6 +44,9 @@ public sealed class MatchTemplate
     public ReadOnlySpan<MinutiaPair> PairTable => Pairs;
 
     internal MinutiaPair[] Pairs { get; }
+
+    /// <summary>Minutia types by index (the matcher ignores them; gallery pre-selection uses them to sharpen its tokens).</summary>
+    internal MinutiaType[] Types { get; }
 }
 
 /// <summary>
@@ -112,7 +116,7 @@ public sealed class MinutiaeMatcher
 
         MinutiaPair[] table = [.. pairs];
         Array.Sort(table, static (a, b) => a.Distance16.CompareTo(b.Distance16));
-        return new MatchTemplate(view.FingerPosition, n, table);
+        return new MatchTemplate(view.FingerPosition, n, table, [.. m.Take(n).Select(x => x.Type)]);
     }
 
     /// <summary>Similarity of two prepared templates; symmetric up to tie-breaking, 0 when nothing agrees.</summary>

@@ -122,6 +122,21 @@ public class MatchingTests
     }
 
     [Fact]
+    public void The_candidate_count_grows_with_the_square_root_of_the_gallery()
+    {
+        // K = max(CandidateCount, CandidateGrowth × √N): here max(10, 1.5 × √400) = 30 full comparisons per probe.
+        using var gallery = new FingerprintGallery(Matcher, new GalleryOptions { CandidateCount = 10, CandidateGrowth = 1.5 });
+        for (int i = 0; i < 400; i++)
+        {
+            gallery.Enrol($"id-{i}", [Matcher.Prepare(SyntheticFingerprints.Impression(SyntheticFingerprints.Master(i, seed: 13), new Random(i)))]);
+        }
+
+        MatchTemplate probe = Matcher.Prepare(SyntheticFingerprints.Impression(SyntheticFingerprints.Master(123, seed: 13), new Random(77)));
+        Assert.Equal("id-123", Top(gallery.Search([probe], 1)));
+        Assert.Equal(30, gallery.FullComparisons);
+    }
+
+    [Fact]
     public void Without_preselection_every_identity_is_compared_and_a_high_threshold_filters_hits()
     {
         using var gallery = new FingerprintGallery(Matcher, new GalleryOptions { Preselection = false });
