@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 [ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
+# The biometric stage's portrait check runs OpenCV with the models Debian ships.
+source scripts/ensure-debian-packages.sh
+ensure_debian_packages opencv-data libgtk-3-0
 dotnet build functions/CitizenWorkflows.Local -c Release --nologo -v quiet
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -8,16 +8,8 @@ cd "$(dirname "$0")"
 
 [ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
 
-# The portrait-quality tests use OpenCV's models and two real photographs, all from Debian packages.
-debian_packages=(opencv-data libgtk-3-0 opencv-doc python3-skimage)
-if ! dpkg -s "${debian_packages[@]}" >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${debian_packages[@]}"
-  else
-    echo "The portrait tests need: sudo apt-get install ${debian_packages[*]}" >&2
-    exit 1
-  fi
-fi
+# The portrait check uses OpenCV's models; the portrait tests read two real photographs; all from Debian packages.
+source scripts/ensure-debian-packages.sh
+ensure_debian_packages opencv-data libgtk-3-0 opencv-doc python3-skimage
 
 dotnet test CitizenWorkflows.sln -c Release --nologo "$@"

@@ -12,15 +12,17 @@ namespace CitizenWorkflows.Biometrics.Portrait;
 /// </summary>
 /// <remarks>
 /// Needs Debian <c>opencv-data</c> (cascade and BRISQUE model files) and <c>libgtk-3-0</c> (the native OpenCvSharp
-/// runtime links against GTK). Thread-safe: the detector and the BRISQUE model are shared under a lock, the rest is
+/// runtime links against GTK). Thread-safe: the detector and the BRISQUE model are used under one process-wide lock, the rest is
 /// per call. Face geometry checks are only reported when exactly one face was found.
 /// </remarks>
-public sealed class OpenCvPortraitQuality : IDisposable
+public sealed class OpenCvPortraitQuality : IPortraitQuality, IDisposable
 {
     private readonly PortraitQualityOptions options;
     private readonly CascadeClassifier faceDetector;
     private readonly QualityBRISQUE brisque;
-    private readonly Lock modelLock = new();
+    // One lock for the process, not per instance: a host has one instance anyway, and tests run several side by side.
+    private static readonly Lock ModelLock = new();
+    private bool disposed;
 
     public OpenCvPortraitQuality(PortraitQualityOptions options)
     {
@@ -110,8 +112,19 @@ public sealed class OpenCvPortraitQuality : IDisposable
 
     public void Dispose()
     {
-        faceDetector.Dispose();
-        brisque.Dispose();
+        // Under the model lock: a host shutting down must not free the native models under a detection still running
+        // on another thread (that is a native use-after-free, which takes the whole process down).
+        lock (ModelLock)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            faceDetector.Dispose();
+            brisque.Dispose();
+        }
     }
 
     private Rect[] DetectFaces(Mat grey)
@@ -119,8 +132,9 @@ public sealed class OpenCvPortraitQuality : IDisposable
         using var equalised = new Mat();
         Cv2.EqualizeHist(grey, equalised);
         var minSize = new Size(options.FaceDetectionMinSizePixels, options.FaceDetectionMinSizePixels);
-        lock (modelLock)
+        lock (ModelLock)
         {
+            ObjectDisposedException.ThrowIf(disposed, this);
             return faceDetector.DetectMultiScale(
                 equalised, options.FaceDetectionScaleFactor, options.FaceDetectionMinNeighbors, HaarDetectionTypes.ScaleImage, minSize);
         }
@@ -128,8 +142,9 @@ public sealed class OpenCvPortraitQuality : IDisposable
 
     private double BrisqueScore(Mat colour)
     {
-        lock (modelLock)
+        lock (ModelLock)
         {
+            ObjectDisposedException.ThrowIf(disposed, this);
             return brisque.Compute(colour).Val0;
         }
     }

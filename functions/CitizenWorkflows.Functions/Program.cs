@@ -1,3 +1,4 @@
+using CitizenWorkflows.Biometrics.Portrait;
 using CitizenWorkflows.Workflow;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
@@ -6,4 +7,5 @@ using Microsoft.Extensions.Hosting;
 FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddCitizenWorkflows(builder.Configuration);
+builder.Services.AddOpenCvPortraitQuality(builder.Configuration);
 await builder.Build().RunAsync();

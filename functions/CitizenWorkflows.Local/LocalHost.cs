@@ -1,6 +1,8 @@
+using CitizenWorkflows.Biometrics.Portrait;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Local.Simulators;
 using CitizenWorkflows.Workflow;
+using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Lifecycle;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
@@ -52,6 +54,7 @@ public sealed class LocalHost : IAsyncDisposable
             EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers), runtimeLoggers, cancellationToken);
 
         builder.Services.AddCitizenWorkflows(config);
+        builder.Services.AddOpenCvPortraitQuality(config);
         builder.Services.AddLocalPollers(config);
         builder.Services.AddDurableTaskWorker(worker =>
         {
@@ -77,6 +80,9 @@ public sealed class LocalHost : IAsyncDisposable
         }
 
         WebApplication app = builder.Build();
+        // Load the portrait models now: a missing opencv-data or libgtk-3-0 should stop the host with its message,
+        // not fail every application's biometric check later.
+        _ = app.Services.GetRequiredService<IPortraitQuality>();
         LocalApi.Map(app);
         await app.StartAsync(cancellationToken);
 

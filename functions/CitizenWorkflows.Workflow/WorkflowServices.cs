@@ -3,6 +3,7 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CitizenWorkflows.Workflow.Biometrics;
+using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
@@ -59,6 +60,7 @@ public static class WorkflowServices
         services.AddHostedService<StorageInitializer>();
         services.AddKioskIntake();
         services.AddPopulationRegistry();
+        services.AddDuplicateDetection(configuration);
         services.AddOfflinePackets();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<ApplicationProjection>();

@@ -1,4 +1,6 @@
 using CitizenWorkflows.Workflow.Biometrics;
+using CitizenWorkflows.Workflow.Biometrics.Duplicates;
+using CitizenWorkflows.Workflow.Biometrics.ExternalMatcher;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Production;
@@ -28,8 +30,23 @@ public static class ActivityFunctions
 
     [Function(nameof(CheckPortrait))]
     public static Task<PortraitCheckResult> RunCheckPortrait(
-        [ActivityTrigger] PortraitCheckRequest input, string instanceId, FunctionContext executionContext) =>
-        RunAsync<CheckPortrait, PortraitCheckRequest, PortraitCheckResult>(executionContext, nameof(CheckPortrait), instanceId, input);
+        [ActivityTrigger] DocumentReference input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<CheckPortrait, DocumentReference, PortraitCheckResult>(executionContext, nameof(CheckPortrait), instanceId, input);
+
+    [Function(nameof(SearchDuplicates))]
+    public static Task<DuplicateSearchResult> RunSearchDuplicates(
+        [ActivityTrigger] DuplicateSearchRequest input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<SearchDuplicates, DuplicateSearchRequest, DuplicateSearchResult>(executionContext, nameof(SearchDuplicates), instanceId, input);
+
+    [Function(nameof(RequestBiometricSearch))]
+    public static Task<string> RunRequestBiometricSearch(
+        [ActivityTrigger] BiometricSearchOrder input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<RequestBiometricSearch, BiometricSearchOrder, string>(executionContext, nameof(RequestBiometricSearch), instanceId, input);
+
+    [Function(nameof(LinkEnrolment))]
+    public static Task<bool> RunLinkEnrolment(
+        [ActivityTrigger] EnrolmentLink input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<LinkEnrolment, EnrolmentLink, bool>(executionContext, nameof(LinkEnrolment), instanceId, input);
 
     [Function(nameof(CheckRegistry))]
     public static Task<RegistryMatch> RunCheckRegistry(

@@ -14,12 +14,25 @@ public sealed class SampleApplicants(int seed)
     static readonly string[] GivenNames = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Khánh", "Lan", "Linh", "Mai", "Nam", "Phương", "Quân", "Sơn", "Thảo", "Trang", "Tuấn", "Vy"];
     static readonly string[] Streets = ["Lê Lợi", "Trần Hưng Đạo", "Nguyễn Trãi", "Hai Bà Trưng", "Lý Thường Kiệt", "Điện Biên Phủ"];
 
-    static readonly Lazy<byte[]> PortraitPng = new(() => Portrait(600, 800));
+    /// <summary>
+    /// A real photograph that passes every portrait check: NASA's public-domain portrait of astronaut Eileen Collins
+    /// (shipped by python3-skimage as astronaut.png), stored as JPEG.
+    /// </summary>
+    public static byte[] SamplePortrait => SamplePortraitJpeg.Value;
+
+    static readonly Lazy<byte[]> SamplePortraitJpeg = new(() =>
+    {
+        using Stream resource = typeof(SampleApplicants).Assembly.GetManifestResourceStream("sample-portrait.jpg")
+            ?? throw new InvalidOperationException("The embedded sample-portrait.jpg is missing from the build.");
+        using var copy = new MemoryStream();
+        resource.CopyTo(copy);
+        return copy.ToArray();
+    });
 
     readonly Random random = new(seed);
 
     /// <summary>An upload as a kiosk sends it; about half carry an existing personal number (renewals), the rest get one allocated.</summary>
-    public ApplicationUpload Next(DateTimeOffset capturedAt) => new() { Application = NextForm(capturedAt), Portrait = PortraitPng.Value };
+    public ApplicationUpload Next(DateTimeOffset capturedAt) => new() { Application = NextForm(capturedAt), Portrait = SamplePortrait };
 
     /// <summary>The <c>application</c> part alone.</summary>
     public ApplicationSubmission NextForm(DateTimeOffset capturedAt)
@@ -63,7 +76,7 @@ public sealed class SampleApplicants(int seed)
         };
     }
 
-    /// <summary>A plain head-and-shoulders drawing as PNG: decodes like a capture would, with no real person in it.</summary>
+    /// <summary>A plain head-and-shoulders drawing as PNG: decodes like a capture would, but no face detector finds a face in it.</summary>
     public static byte[] Portrait(int width, int height)
     {
         using var bitmap = new SKBitmap(width, height);

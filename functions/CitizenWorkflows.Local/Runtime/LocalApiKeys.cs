@@ -16,6 +16,7 @@ public static class LocalApiKeys
         (Roles.Operator, "officer-hn-001", "001"),
         (Roles.PrintCentre, "print-centre-1", null),
         (Roles.Courier, "courier-1", null),
+        (Roles.BiometricMatcher, "abis-1", null),
     ];
 
     static readonly JsonSerializerOptions Indented = new(JsonSerializerOptions.Web) { WriteIndented = true };
@@ -31,20 +32,20 @@ public static class LocalApiKeys
             return null;
         }
 
-        List<ApiCredential> keys;
-        if (File.Exists(path))
+        List<ApiCredential> keys = File.Exists(path)
+            ? JsonSerializer.Deserialize<List<ApiCredential>>(File.ReadAllText(path), JsonSerializerOptions.Web) ?? []
+            : [];
+        // A role added since the file was written gets its key too; existing keys never change.
+        var missing = Defaults.Where(d => !keys.Any(k => k.Role == d.Role)).ToList();
+        if (missing.Count > 0)
         {
-            keys = JsonSerializer.Deserialize<List<ApiCredential>>(File.ReadAllText(path), JsonSerializerOptions.Web) ?? [];
-        }
-        else
-        {
-            keys = [.. Defaults.Select(d => new ApiCredential
+            keys.AddRange(missing.Select(d => new ApiCredential
             {
                 Key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)),
                 Role = d.Role,
                 Principal = d.Principal,
                 Province = d.Province,
-            })];
+            }));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, JsonSerializer.Serialize(keys, Indented));
             if (!OperatingSystem.IsWindows())

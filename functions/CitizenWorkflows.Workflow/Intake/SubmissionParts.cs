@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 
@@ -118,7 +119,22 @@ public static class SubmissionParts
                 return null;
             }
 
-            return IsoMinutiaeTemplate.ContentType;
+            // Parsed in full here, so a template the biometric search cannot read is refused at the kiosk, not days later.
+            MinutiaeRecord record;
+            try
+            {
+                record = MinutiaeRecord.Parse(part.Content);
+            }
+            catch (MinutiaeFormatException e)
+            {
+                errors.Add(new(part.Name, $"fingerprint.{e.Problem}", $"is not a valid ISO/IEC 19794-2:2005 record: {e.Message}"));
+                return null;
+            }
+
+            int position = int.Parse(part.Name.AsSpan(FingerprintPrefix.Length), CultureInfo.InvariantCulture);
+            IReadOnlyList<TemplateViolation> violations = TemplateRules.Validate([(position, record)]);
+            errors.AddRange(violations.Select(v => new FieldError(part.Name, v.Rule, v.Message)));
+            return violations.Count == 0 ? IsoMinutiaeTemplate.ContentType : null;
         }
 
         return CheckImage(part, errors, allowJpeg: false);

@@ -4,6 +4,8 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 public static class ApplicationEvents
 {
     public const string ApprovalDecision = "approval-decision";
+    public const string AdjudicationDecision = "adjudication-decision";
+    public const string BiometricResult = "biometric-result";
     public const string CardPrinted = "card-printed";
     public const string CardPrintFailed = "card-print-failed";
     public const string CardShipped = "card-shipped";

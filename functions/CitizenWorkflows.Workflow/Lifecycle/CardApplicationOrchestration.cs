@@ -1,5 +1,6 @@
 using CitizenWorkflows.Workflow.Approval;
 using CitizenWorkflows.Workflow.Biometrics;
+using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
@@ -37,17 +38,16 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
 
         await journal.RecordAsync(ApplicationStage.DocumentsStored, "workflow", documents.Detail);
 
-        await journal.RecordAsync(ApplicationStage.BiometricCheck, "workflow", "checking portrait");
-        PortraitCheckResult portrait = await context.CallActivityAsync<PortraitCheckResult>(
-            nameof(CheckPortrait), new PortraitCheckRequest(input.Portrait, policy.PortraitMinWidth, policy.PortraitMinHeight), ActivityRetry.Storage);
-        if (!portrait.Passed)
+        BiometricOutcome biometrics = await BiometricStage.RunAsync(context, journal, input);
+        if (biometrics.EndStage is { } ended)
         {
-            return await journal.FinishAsync(ApplicationStage.Rejected, "biometric check", $"portrait failed: {portrait.DescribeFailures()}");
+            return await journal.FinishAsync(ended, biometrics.Cause ?? "biometric check", biometrics.Reason);
         }
 
-        bool needsReview = await RegistryStage.RunAsync(context, journal, input.Applicant);
+        bool registryReview = await RegistryStage.RunAsync(context, journal, input.Applicant);
 
-        // Approval by rule only for a clean application; anything the registry questioned goes to an officer.
+        // Approval by rule only for a clean application; anything the registry or an adjudication questioned goes to an officer.
+        bool needsReview = registryReview || biometrics.Adjudicated;
         ApprovalOutcome approval = await ApprovalStage.RunAsync(context, journal, needsReview ? policy with { AutoApprove = false } : policy);
         if (!approval.Approved)
         {
@@ -63,6 +63,12 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
             ApplicationStage.Personalised,
             "workflow",
             card.NumberAllocated ? "new personal number allocated; QR payload built" : "personal number confirmed; QR payload built");
+        if (card.NumberAllocated)
+        {
+            // The enrolments learn the new number, so this person's renewals are not taken for duplicates of this application.
+            await context.CallActivityAsync<bool>(
+                nameof(LinkEnrolment), new EnrolmentLink(header.ApplicationId, input.Applicant, card.PersonalNumber), ActivityRetry.Storage);
+        }
 
         foreach ((PartnerHandoff handoff, TimeSpan deadline, int attempts) in new[]
         {

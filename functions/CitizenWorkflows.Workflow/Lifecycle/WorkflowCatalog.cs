@@ -1,4 +1,6 @@
 using CitizenWorkflows.Workflow.Biometrics;
+using CitizenWorkflows.Workflow.Biometrics.Duplicates;
+using CitizenWorkflows.Workflow.Biometrics.ExternalMatcher;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Registry;
@@ -23,6 +25,9 @@ public static class WorkflowCatalog
         typeof(RecordTransition),
         typeof(VerifyDocuments),
         typeof(CheckPortrait),
+        typeof(SearchDuplicates),
+        typeof(RequestBiometricSearch),
+        typeof(LinkEnrolment),
         typeof(CheckRegistry),
         typeof(PersonaliseCard),
         typeof(DispatchWorkOrder),

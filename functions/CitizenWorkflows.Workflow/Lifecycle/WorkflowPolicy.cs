@@ -29,7 +29,17 @@ public sealed record WorkflowPolicy
 
     public int MaxDeliveryAttempts { get; init; } = 3;
 
-    public int PortraitMinWidth { get; init; } = 300;
+    /// <summary>How long an officer at one level has to adjudicate a possible duplicate before it escalates.</summary>
+    public TimeSpan AdjudicationDeadline { get; init; } = TimeSpan.FromDays(2);
 
-    public int PortraitMinHeight { get; init; } = 400;
+    /// <summary>Escalations of an unadjudicated duplicate before the application fails.</summary>
+    public int AdjudicationEscalations { get; init; } = 2;
+
+    /// <summary>Send fingerprint searches to the external matcher (ABIS) instead of the built-in one.</summary>
+    public bool ExternalMatcher { get; init; }
+
+    /// <summary>How long the external matcher has to answer one search request.</summary>
+    public TimeSpan BiometricResultDeadline { get; init; } = TimeSpan.FromHours(4);
+
+    public int MaxBiometricSearchAttempts { get; init; } = 3;
 }

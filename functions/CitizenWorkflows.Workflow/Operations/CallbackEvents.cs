@@ -1,4 +1,6 @@
 using CitizenWorkflows.Workflow.Approval;
+using CitizenWorkflows.Workflow.Biometrics;
+using CitizenWorkflows.Workflow.Biometrics.ExternalMatcher;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Security;
@@ -16,7 +18,16 @@ public sealed record CallbackBody
     public string? Reference { get; init; }
 
     public string? Recipient { get; init; }
+
+    /// <summary>adjudication-decision with "duplicate": the earlier application of the same person.</summary>
+    public string? DuplicateOf { get; init; }
+
+    /// <summary>biometric-result: the earlier applicants the external matcher found (empty when none).</summary>
+    public IReadOnlyList<CandidateBody>? Candidates { get; init; }
 }
+
+/// <summary>One candidate in a biometric-result body.</summary>
+public sealed record CandidateBody(string? ApplicationId, double? Score);
 
 /// <summary>Every event the API accepts: who may send it and how its body becomes the payload the workflow receives.</summary>
 public sealed record CallbackEvent(string Name, IReadOnlyCollection<string> Roles, Func<CallbackBody, Caller, List<FieldError>, object?> ToPayload)
@@ -24,6 +35,8 @@ public sealed record CallbackEvent(string Name, IReadOnlyCollection<string> Role
     public static readonly IReadOnlyDictionary<string, CallbackEvent> All = new[]
     {
         new CallbackEvent(ApplicationEvents.ApprovalDecision, [Security.Roles.Operator], ToDecision),
+        new CallbackEvent(ApplicationEvents.AdjudicationDecision, [Security.Roles.Operator], ToAdjudication),
+        new CallbackEvent(ApplicationEvents.BiometricResult, [Security.Roles.BiometricMatcher], ToBiometricResult),
         Partner(ApplicationEvents.CardPrinted, Security.Roles.PrintCentre, failure: false),
         Partner(ApplicationEvents.CardPrintFailed, Security.Roles.PrintCentre, failure: true),
         Partner(ApplicationEvents.CardShipped, Security.Roles.Courier, failure: false),
@@ -54,6 +67,68 @@ public sealed record CallbackEvent(string Name, IReadOnlyCollection<string> Role
 
         CheckLength(body.Reason, "reason", errors);
         return verdict is null ? null : new ApprovalDecision(verdict.Value, body.Reason?.Trim(), caller.Principal);
+    }
+
+    static AdjudicationDecision? ToAdjudication(CallbackBody body, Caller caller, List<FieldError> errors)
+    {
+        AdjudicationVerdict? verdict = body.Decision?.ToUpperInvariant() switch
+        {
+            "DUPLICATE" => AdjudicationVerdict.Duplicate,
+            "NOT-DUPLICATE" => AdjudicationVerdict.NotDuplicate,
+            _ => null,
+        };
+        if (verdict is null)
+        {
+            errors.Add(new("decision", body.Decision is null ? "required" : "decision.allowed", "must be duplicate or not-duplicate"));
+        }
+        else if (verdict == AdjudicationVerdict.Duplicate && !ApplicationIds.IsWellFormed(body.DuplicateOf))
+        {
+            errors.Add(new("duplicateOf", body.DuplicateOf is null ? "duplicate-of.required" : "duplicate-of.format",
+                "must name the earlier application (its 32-character id) when the decision is duplicate"));
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Reason))
+        {
+            errors.Add(new("reason", "reason.required-to-adjudicate", "is required: say what the decision rests on"));
+        }
+
+        CheckLength(body.Reason, "reason", errors);
+        return verdict is null ? null : new AdjudicationDecision(verdict.Value, verdict == AdjudicationVerdict.Duplicate ? body.DuplicateOf : null, body.Reason?.Trim(), caller.Principal);
+    }
+
+    const int MaxCandidates = 50;
+
+    static BiometricResult? ToBiometricResult(CallbackBody body, Caller caller, List<FieldError> errors)
+    {
+        if (body.Candidates is null)
+        {
+            errors.Add(new("candidates", "required", "is required: a list of {applicationId, score}, empty when nothing matched"));
+            return null;
+        }
+
+        if (body.Candidates.Count > MaxCandidates)
+        {
+            errors.Add(new("candidates", "candidates.count", $"may hold at most {MaxCandidates} candidates"));
+        }
+
+        for (int i = 0; i < body.Candidates.Count; i++)
+        {
+            CandidateBody? candidate = body.Candidates[i];
+            if (!ApplicationIds.IsWellFormed(candidate?.ApplicationId))
+            {
+                errors.Add(new($"candidates[{i}].applicationId", "application-id.format", "must be a 32-character application id"));
+            }
+
+            if (candidate?.Score is not double score || !double.IsFinite(score) || score < 0)
+            {
+                errors.Add(new($"candidates[{i}].score", "score.range", "must be a finite number >= 0"));
+            }
+        }
+
+        CheckLength(body.Reference, "reference", errors);
+        return errors.Count > 0
+            ? null
+            : new BiometricResult([.. body.Candidates.Select(c => new MatcherCandidate(c.ApplicationId!, c.Score!.Value))], body.Reference?.Trim(), caller.Principal);
     }
 
     static PartnerCallback ToCallback(CallbackBody body, Caller caller, List<FieldError> errors, bool failure)

@@ -8,5 +8,8 @@ public static class Roles
     public const string PrintCentre = "print-centre";
     public const string Courier = "courier";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Kiosk, Operator, PrintCentre, Courier };
+    /// <summary>An external biometric matcher (ABIS) answering duplicate searches.</summary>
+    public const string BiometricMatcher = "biometric-matcher";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Kiosk, Operator, PrintCentre, Courier, BiometricMatcher };
 }

@@ -17,7 +17,8 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
             tables.GetTableClient(StorageNames.PersonalNumbersTable).CreateIfNotExistsAsync(cancellationToken),
             tables.GetTableClient(StorageNames.IdempotencyTable).CreateIfNotExistsAsync(cancellationToken),
             queues.GetQueueClient(StorageNames.PrintOrdersQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-            queues.GetQueueClient(StorageNames.CourierOrdersQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+            queues.GetQueueClient(StorageNames.CourierOrdersQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            queues.GetQueueClient(StorageNames.BiometricSearchesQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

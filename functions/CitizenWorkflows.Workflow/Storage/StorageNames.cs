@@ -10,4 +10,5 @@ public static class StorageNames
     public const string IdempotencyTable = "idempotency";
     public const string PrintOrdersQueue = "print-orders";
     public const string CourierOrdersQueue = "courier-orders";
+    public const string BiometricSearchesQueue = "biometric-searches";
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
@@ -126,7 +127,35 @@ public class SubmissionRulesTests
         byte[] template = [.. "FMR\0"u8, .. " 20\0"u8, 0, 0, 0, 99, 0, 0];
         Assert.Contains(Errors(adult, new SubmittedPart("fingerprint-03", null, null, template)), e => e.Rule == "fingerprint.template-length");
         template[11] = (byte)template.Length;
-        Assert.Empty(Errors(adult, new SubmittedPart("fingerprint-03", null, null, template)));
+        Assert.Contains(Errors(adult, new SubmittedPart("fingerprint-03", null, null, template)), e => e.Rule == "fingerprint.header-truncated");
+
+        byte[] real = MinutiaeRecord.Write(SyntheticFingerprints.Impression(SyntheticFingerprints.Master(1, seed: 5, fingerPosition: 3), new Random(1)));
+        Assert.Empty(Errors(adult, new SubmittedPart("fingerprint-03", null, null, real)));
+    }
+
+    [Fact]
+    public void A_fingerprint_template_is_parsed_and_held_to_the_template_rules_at_intake()
+    {
+        ApplicationSubmission adult = Samples.Form() with { Capture = Samples.Form().Capture! with { FingerprintsCapturedAt = Now.ToString("O") } };
+        MinutiaeRecord thumb = SyntheticFingerprints.Impression(SyntheticFingerprints.Master(2, seed: 5, fingerPosition: 1), new Random(2));
+
+        // A right thumb sent as the left index finger.
+        FieldError wrongFinger = Assert.Single(Errors(adult, new SubmittedPart("fingerprint-07", null, null, MinutiaeRecord.Write(thumb))));
+        Assert.Equal(("fingerprint-07", TemplateRules.PositionMismatch), (wrongFinger.Field, wrongFinger.Rule));
+
+        // Too few minutiae and a poor finger quality: both named.
+        FingerView sparse = thumb.Views[0] with { Minutiae = [.. thumb.Views[0].Minutiae.Take(5)], FingerQuality = 20 };
+        byte[] poor = MinutiaeRecord.Write(thumb with { Views = [sparse] });
+        Assert.Equal(
+            [TemplateRules.QualityLow, TemplateRules.TooFewMinutiae],
+            Errors(adult, new SubmittedPart("fingerprint-01", null, null, poor)).Select(e => e.Rule).Order(StringComparer.Ordinal));
+
+        // A record whose minutia lies outside its own image: a format error naming the problem.
+        byte[] broken = MinutiaeRecord.Write(thumb);
+        broken[MinutiaeRecord.HeaderBytes + MinutiaeRecord.ViewHeaderBytes + 2] = 0x3F; // first minutia's y far beyond 550 px
+        FieldError format = Assert.Single(Errors(adult, new SubmittedPart("fingerprint-01", null, null, broken)));
+        Assert.Equal("fingerprint.minutia-outside-image", format.Rule);
+        Assert.Contains("outside", format.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -17,7 +17,8 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    static readonly Applicant Hanh = Samples.Hanh;
+    // A person of its own per test: the class shares one store, and namesakes with other numbers are possible duplicates.
+    readonly Applicant Hanh = Samples.NextApplicant();
     static readonly WorkflowPolicy Default = new();
     static readonly TimeSpan Short = TimeSpan.FromSeconds(1);
 
@@ -161,12 +162,12 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
     [Fact]
     public async Task A_portrait_below_the_minimum_size_is_rejected_naming_the_check()
     {
-        string id = await workflow.StartAsync(Default, Hanh, CitizenWorkflows.Local.Demo.SampleApplicants.Portrait(120, 160));
+        string id = await workflow.StartAsync(Default, Hanh, Samples.PortraitScaled(240, 240));
 
         CardApplicationResult result = await workflow.CompletionAsync(id);
         Assert.Equal(ApplicationStage.Rejected, result.Stage);
-        Assert.Contains("width 120px (required >= 300px)", result.Reason, StringComparison.Ordinal);
-        Assert.Contains("height 160px (required >= 400px)", result.Reason, StringComparison.Ordinal);
+        Assert.Contains("width 240px (required >= 320px)", result.Reason, StringComparison.Ordinal);
+        Assert.Contains("height 240px (required >= 320px)", result.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CitizenWorkflows.Biometrics.Portrait;
 using System.Text.Json;
 using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Domain;
@@ -34,7 +35,7 @@ public sealed class InMemoryWorkflowFixture : IAsyncLifetime
         IConfiguration configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = Azurite.ConnectionString })
             .Build();
-        Host = await DurableTestHosts.StartAsync(WorkflowCatalog.Register, services => services.AddLogging().AddCitizenWorkflows(configuration));
+        Host = await DurableTestHosts.StartAsync(WorkflowCatalog.Register, services => services.AddLogging().AddCitizenWorkflows(configuration).AddOpenCvPortraitQuality(configuration));
     }
 
     public async Task DisposeAsync()

@@ -22,6 +22,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
             [Roles.Operator] = ("operator-key-" + Guid.NewGuid().ToString("N"), "officer-hn-042", "001"),
             [Roles.PrintCentre] = ("print-key-" + Guid.NewGuid().ToString("N"), "print-centre-north", null),
             [Roles.Courier] = ("courier-key-" + Guid.NewGuid().ToString("N"), "courier-vnpost", null),
+            [Roles.BiometricMatcher] = ("abis-key-" + Guid.NewGuid().ToString("N"), "abis-national", null),
         };
 
     /// <summary>The kiosk the tests submit as (Hồ Chí Minh, like the sample applicant); its API key reads status.</summary>

@@ -2,22 +2,31 @@ using System.Globalization;
 using System.Text.Json;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Local.Demo;
+using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Registry;
+using SkiaSharp;
 
 namespace CitizenWorkflows.Tests.Support;
 
 /// <summary>Known-good inputs the tests vary one field at a time.</summary>
 public static class Samples
 {
-    public static readonly byte[] PortraitPng = SampleApplicants.Portrait(600, 800);
+    /// <summary>
+    /// The demo's real portrait photograph re-encoded as PNG: lossless, so it passes every portrait check as the JPEG does,
+    /// and a PNG for the tests that need one (fingerprint images, truncation).
+    /// </summary>
+    public static readonly byte[] PortraitPng = ToPng(SampleApplicants.SamplePortrait);
+
+    /// <summary>A drawn head-and-shoulders PNG: decodes, is large enough, but no face detector finds a face in it.</summary>
+    public static readonly byte[] FacelessPortraitPng = SampleApplicants.Portrait(600, 800);
 
     /// <summary>The stages an officer-approved application records on its way to Delivered; each partner wait is an entry too.</summary>
     public static readonly ApplicationStage[] HappyPathTimeline =
     [
         ApplicationStage.Received, ApplicationStage.DocumentsStored, ApplicationStage.BiometricCheck,
-        ApplicationStage.BiometricCheck, ApplicationStage.AwaitingApproval, ApplicationStage.Approved, ApplicationStage.Personalised,
+        ApplicationStage.BiometricCheck, ApplicationStage.BiometricCheck, ApplicationStage.AwaitingApproval, ApplicationStage.Approved, ApplicationStage.Personalised,
         ApplicationStage.Printing, ApplicationStage.Printed, ApplicationStage.Printed, ApplicationStage.Shipped,
         ApplicationStage.Shipped, ApplicationStage.Delivered,
     ];
@@ -68,6 +77,97 @@ public static class Samples
 
     /// <summary>The sample applicant as the workflow receives it.</summary>
     public static readonly Applicant Hanh = new("Trần Thị Hạnh", new DateOnly(1994, 8, 15), Sex.Female, "079194001234", null, "079", Residence);
+
+    /// <summary>The sample portrait resized to <paramref name="width"/> x <paramref name="height"/>, as PNG.</summary>
+    public static byte[] PortraitScaled(int width, int height)
+    {
+        using SKBitmap original = SKBitmap.Decode(SampleApplicants.SamplePortrait);
+        using SKBitmap scaled = original.Resize(new SKImageInfo(width, height), new SKSamplingOptions(SKFilterMode.Linear));
+        using SKData png = scaled.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
+
+    /// <summary>The sample portrait with a Gaussian blur of <paramref name="sigma"/> pixels (out of focus), as PNG.</summary>
+    public static byte[] PortraitBlurred(float sigma)
+    {
+        using SKBitmap original = SKBitmap.Decode(SampleApplicants.SamplePortrait);
+        using var blurred = new SKBitmap(original.Info);
+        using (var canvas = new SKCanvas(blurred))
+        using (var paint = new SKPaint { ImageFilter = SKImageFilter.CreateBlur(sigma, sigma) })
+        {
+            using SKImage image = SKImage.FromBitmap(original);
+            canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear), paint);
+        }
+
+        using SKData png = blurred.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
+
+    /// <summary>The sample portrait with every channel scaled by <paramref name="factor"/> (under-exposed), as PNG.</summary>
+    public static byte[] PortraitDarkened(float factor)
+    {
+        using SKBitmap original = SKBitmap.Decode(SampleApplicants.SamplePortrait);
+        using var darkened = new SKBitmap(original.Info);
+        using (var canvas = new SKCanvas(darkened))
+        using (var paint = new SKPaint
+        {
+            ColorFilter = SKColorFilter.CreateColorMatrix([factor, 0, 0, 0, 0, 0, factor, 0, 0, 0, 0, 0, factor, 0, 0, 0, 0, 0, 1, 0]),
+        })
+        {
+            using SKImage image = SKImage.FromBitmap(original);
+            canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear), paint);
+        }
+
+        using SKData png = darkened.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
+
+    /// <summary>
+    /// ISO/IEC 19794-2 templates of the searched fingers (right thumb and index, left thumb and index) of synthetic person
+    /// <paramref name="identity"/>: a fresh impression each call, as a new capture at another kiosk would be.
+    /// </summary>
+    public static Dictionary<int, byte[]> Fingerprints(int identity, int impressionSeed) =>
+        SearchedFingers.ToDictionary(
+            position => position,
+            position => MinutiaeRecord.Write(SyntheticFingerprints.Impression(
+                SyntheticFingerprints.Master(identity, seed: 2026, fingerPosition: position), new Random((identity * 1_000) + (impressionSeed * 10) + position))));
+
+    static readonly int[] SearchedFingers = [1, 2, 6, 7];
+
+    /// <summary>A first-time applicant (no personal number) with fingerprints captured now.</summary>
+    public static ApplicationUpload NewApplicant(string fullName, string dateOfBirth, Dictionary<int, byte[]>? fingerprints, byte[]? portrait = null)
+    {
+        ApplicationSubmission form = Form(a => a with { FullName = fullName, DateOfBirth = dateOfBirth, PersonalNumber = null }, type: "new");
+        form = form with
+        {
+            Capture = form.Capture! with { FingerprintsCapturedAt = fingerprints is null ? null : DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O", CultureInfo.InvariantCulture) },
+        };
+        return new ApplicationUpload { Application = form, Portrait = portrait ?? PortraitPng, Fingerprints = fingerprints ?? [] };
+    }
+
+    static byte[] ToPng(byte[] image)
+    {
+        using SKBitmap bitmap = SKBitmap.Decode(image);
+        using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
+
+    static readonly string[] FamilyNames = ["Trần", "Nguyễn", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
+    static readonly string[] MiddleNames = ["Thị", "Ngọc", "Thanh", "Minh", "Bảo", "Gia", "Thu", "Kim", "Mỹ", "Diệu"];
+    static readonly string[] GivenNames = ["Hạnh", "An", "Bình", "Châu", "Giang", "Hà", "Hoa", "Lan", "Linh", "Mai", "Phương", "Thảo", "Trang", "Vy", "Yến", "Nhung"];
+    static int applicantsMade;
+
+    /// <summary>
+    /// A different person on each call (own name and personal number), born like Hạnh in Hồ Chí Minh in 1994: tests that
+    /// share one store must not look like duplicate identities of each other.
+    /// </summary>
+    public static Applicant NextApplicant()
+    {
+        int n = Interlocked.Increment(ref applicantsMade);
+        string name = $"{FamilyNames[n / (GivenNames.Length * MiddleNames.Length) % FamilyNames.Length]} {MiddleNames[n / GivenNames.Length % MiddleNames.Length]} {GivenNames[n % GivenNames.Length]}";
+        string number = PersonalNumber.Compose(PersonalNumber.PrefixFor(Hanh.BirthProvinceCode, Hanh.DateOfBirth, Hanh.Sex), 500_000 + n).Value;
+        return Hanh with { FullName = name, PersonalNumber = number };
+    }
 
     /// <summary>The parts the server would receive for <paramref name="form"/> plus any extra parts.</summary>
     public static List<SubmittedPart> Parts(ApplicationSubmission form, params SubmittedPart[] extra) =>
