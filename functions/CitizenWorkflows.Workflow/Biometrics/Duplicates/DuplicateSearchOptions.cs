@@ -15,10 +15,16 @@ public sealed class DuplicateSearchOptions
     public int MinMatchingFingers { get; set; } = 2;
 
     /// <summary>
-    /// Finger positions searched (ISO/IEC 19794-2: 1 right thumb, 2 right index, 6 left thumb, 7 left index). Four fingers
-    /// identify reliably and keep the in-memory gallery a quarter of the size of a ten-finger one.
+    /// Finger positions searched (ISO/IEC 19794-2: 1 right thumb, 2 right index, 6 left thumb, 7 left index) unless
+    /// configured. Four fingers identify reliably and keep the in-memory gallery a quarter of the size of a ten-finger one.
     /// </summary>
-    public IList<int> SearchFingers { get; } = [1, 2, 6, 7];
+    public static readonly IReadOnlyList<int> DefaultSearchFingers = [1, 2, 6, 7];
+
+    /// <summary>Configured finger positions; null for <see cref="DefaultSearchFingers"/>. (Null rather than a default
+    /// list: the configuration binder appends to a list it finds instead of replacing it.)</summary>
+    public IReadOnlyList<int>? SearchFingers { get; set; }
+
+    public IReadOnlyList<int> FingersSearched => SearchFingers is { Count: > 0 } configured ? configured : DefaultSearchFingers;
 
     /// <summary>Pre-selected identities fully matched per search (see <see cref="Fingerprints.GalleryOptions"/>).</summary>
     public int CandidateCount { get; set; } = 50;

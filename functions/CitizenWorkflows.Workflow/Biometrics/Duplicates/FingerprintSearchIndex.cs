@@ -48,7 +48,7 @@ public sealed class FingerprintSearchIndex : IDisposable
     public async Task EnsureTableAsync(CancellationToken cancellationToken) => await Enrolments.CreateIfNotExistsAsync(cancellationToken);
 
     /// <summary>The finger positions of <paramref name="templates"/> that the search uses.</summary>
-    public bool Searches(int fingerPosition) => options.SearchFingers.Contains(fingerPosition);
+    public bool Searches(int fingerPosition) => options.FingersSearched.Contains(fingerPosition);
 
     /// <summary>Enrols the applicant (once, however often this is retried) and returns the earlier applicants that match.</summary>
     public async Task<IReadOnlyList<FingerprintMatch>> EnrolAndSearchAsync(
