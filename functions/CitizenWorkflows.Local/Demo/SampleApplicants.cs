@@ -1,5 +1,6 @@
 using System.Globalization;
 using CitizenWorkflows.KioskClient;
+using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using SkiaSharp;
@@ -32,7 +33,30 @@ public sealed class SampleApplicants(int seed)
     readonly Random random = new(seed);
 
     /// <summary>An upload as a kiosk sends it; about half carry an existing personal number (renewals), the rest get one allocated.</summary>
-    public ApplicationUpload Next(DateTimeOffset capturedAt) => new() { Application = NextForm(capturedAt), Portrait = SamplePortrait };
+    public ApplicationUpload Next(DateTimeOffset capturedAt)
+    {
+        ApplicationSubmission form = NextForm(capturedAt);
+        return new()
+        {
+            Application = form with { Capture = form.Capture! with { FingerprintsCapturedAt = capturedAt.ToString("O", CultureInfo.InvariantCulture) } },
+            Portrait = SamplePortrait,
+            Fingerprints = NextFingerprints(),
+        };
+    }
+
+    /// <summary>
+    /// A new synthetic person's thumbs and index fingers (the positions the duplicate search uses), as ISO/IEC 19794-2
+    /// records of one live-scan impression each.
+    /// </summary>
+    public Dictionary<int, byte[]> NextFingerprints()
+    {
+        int person = random.Next();
+        return SearchedFingers.ToDictionary(
+            position => position,
+            position => MinutiaeRecord.Write(SyntheticFingerprints.Impression(SyntheticFingerprints.Master(person, seed, position), random)));
+    }
+
+    static readonly int[] SearchedFingers = [1, 2, 6, 7];
 
     /// <summary>The <c>application</c> part alone.</summary>
     public ApplicationSubmission NextForm(DateTimeOffset capturedAt)

@@ -88,6 +88,24 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
     }
 
     [Fact]
+    public async Task An_unadjudicated_possible_duplicate_escalates_and_fails_after_the_last_level()
+    {
+        // The same name, birthday and birth province applied before without a number: a possible duplicate identity.
+        string earlier = await workflow.StartAsync(Default, Hanh with { PersonalNumber = null });
+        await workflow.WaitUntilWaitingForAsync(earlier, E.ApprovalDecision);
+        string id = await workflow.StartAsync(Default with { AdjudicationDeadline = Short, AdjudicationEscalations = 2 }, Hanh);
+
+        CardApplicationResult result = await workflow.CompletionAsync(id);
+        Assert.Equal(ApplicationStage.Failed, result.Stage);
+        Assert.Equal("possible duplicate not adjudicated: no decision before the deadline at any level up to province police", result.Reason);
+        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        string[] review = [.. view.Timeline.Where(t => t.Stage == ApplicationStage.ManualReview).Select(t => t.Detail!)];
+        Assert.Equal(3, review.Length);
+        Assert.EndsWith($"possible duplicate identity: application {earlier} (same name, date of birth and birth province); waiting for adjudication by commune police", review[0], StringComparison.Ordinal);
+        Assert.Equal(["escalated to district police", "escalated to province police"], review[1..]);
+    }
+
+    [Fact]
     public async Task A_decision_after_an_escalation_still_counts()
     {
         string id = await workflow.StartAsync(Default with { ApprovalDeadline = TimeSpan.FromSeconds(2), ApprovalEscalations = 2, MaxPrintAttempts = 1, PrintDeadline = Short }, Hanh);
