@@ -50,17 +50,8 @@ public sealed record CallbackEvent(string Name, IReadOnlyCollection<string> Role
 
     static ApprovalDecision? ToDecision(CallbackBody body, Caller caller, List<FieldError> errors)
     {
-        ApprovalVerdict? verdict = body.Decision?.ToUpperInvariant() switch
-        {
-            "APPROVE" => ApprovalVerdict.Approve,
-            "REJECT" => ApprovalVerdict.Reject,
-            _ => null,
-        };
-        if (verdict is null)
-        {
-            errors.Add(new("decision", body.Decision is null ? "required" : "decision.allowed", "must be approve or reject"));
-        }
-        else if (verdict == ApprovalVerdict.Reject && string.IsNullOrWhiteSpace(body.Reason))
+        ApprovalVerdict? verdict = Verdict(body.Decision, errors, ("approve", ApprovalVerdict.Approve), ("reject", ApprovalVerdict.Reject));
+        if (verdict == ApprovalVerdict.Reject && string.IsNullOrWhiteSpace(body.Reason))
         {
             errors.Add(new("reason", "reason.required-to-reject", "is required when rejecting"));
         }
@@ -71,17 +62,9 @@ public sealed record CallbackEvent(string Name, IReadOnlyCollection<string> Role
 
     static AdjudicationDecision? ToAdjudication(CallbackBody body, Caller caller, List<FieldError> errors)
     {
-        AdjudicationVerdict? verdict = body.Decision?.ToUpperInvariant() switch
-        {
-            "DUPLICATE" => AdjudicationVerdict.Duplicate,
-            "NOT-DUPLICATE" => AdjudicationVerdict.NotDuplicate,
-            _ => null,
-        };
-        if (verdict is null)
-        {
-            errors.Add(new("decision", body.Decision is null ? "required" : "decision.allowed", "must be duplicate or not-duplicate"));
-        }
-        else if (verdict == AdjudicationVerdict.Duplicate && !ApplicationIds.IsWellFormed(body.DuplicateOf))
+        AdjudicationVerdict? verdict = Verdict(
+            body.Decision, errors, ("duplicate", AdjudicationVerdict.Duplicate), ("not-duplicate", AdjudicationVerdict.NotDuplicate));
+        if (verdict == AdjudicationVerdict.Duplicate && !ApplicationIds.IsWellFormed(body.DuplicateOf))
         {
             errors.Add(new("duplicateOf", body.DuplicateOf is null ? "duplicate-of.required" : "duplicate-of.format",
                 "must name the earlier application (its 32-character id) when the decision is duplicate"));
@@ -94,6 +77,22 @@ public sealed record CallbackEvent(string Name, IReadOnlyCollection<string> Role
 
         CheckLength(body.Reason, "reason", errors);
         return verdict is null ? null : new AdjudicationDecision(verdict.Value, verdict == AdjudicationVerdict.Duplicate ? body.DuplicateOf : null, body.Reason?.Trim(), caller.Principal);
+    }
+
+    /// <summary>The verdict the <c>decision</c> field names (case-insensitive), or null with the error added.</summary>
+    static T? Verdict<T>(string? decision, List<FieldError> errors, params (string Text, T Value)[] allowed)
+        where T : struct
+    {
+        foreach ((string text, T value) in allowed)
+        {
+            if (string.Equals(decision, text, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        errors.Add(new("decision", decision is null ? "required" : "decision.allowed", $"must be {string.Join(" or ", allowed.Select(a => a.Text))}"));
+        return null;
     }
 
     const int MaxCandidates = 50;
