@@ -1,6 +1,7 @@
 using System.Net;
 using Azure.Data.Tables;
 using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Kiosks;
@@ -75,9 +76,12 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
         // Each document once, one row, one workflow and one personal number per application; no number shared.
         List<string> blobs = [.. (await AsyncItems.AllAsync(azurite.Blobs.GetBlobContainerClient(StorageNames.DocumentsContainer).GetBlobsAsync())).Select(b => b.Name)];
         Assert.Equal(
-            ids.SelectMany(id => new[] { $"applications/{id}/portrait", $"applications/{id}/application.json", $"applications/{id}/{PersonaliseCard.CardDocument}" }).Order(StringComparer.Ordinal),
+            ids.SelectMany(id => new[] { "portrait", "application.json", PersonaliseCard.CardDocument, "fingerprint-01", "fingerprint-02", "fingerprint-06", "fingerprint-07" }
+                .Select(name => $"applications/{id}/{name}")).Order(StringComparer.Ordinal),
             blobs.Order(StringComparer.Ordinal));
         Assert.Equal(Applications, (await AsyncItems.AllAsync(azurite.Tables.GetTableClient(StorageNames.ApplicationsTable).QueryAsync<TableEntity>())).Count);
+        List<TableEntity> enrolments = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(FingerprintSearchIndex.TableName).QueryAsync<TableEntity>());
+        Assert.Equal(ids.Order(StringComparer.Ordinal), enrolments.Select(e => e.GetString("ApplicationId")).Order(StringComparer.Ordinal));
         Assert.Equal(Applications, (await AsyncItems.AllAsync(azurite.Tables.GetTableClient(TaskHub + "Instances").QueryAsync<TableEntity>())).Count);
         List<TableEntity> numbers = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(StorageNames.PersonalNumbersTable).QueryAsync<TableEntity>());
         Assert.Equal(ids.Order(StringComparer.Ordinal), numbers.Select(n => n.GetString("ApplicationId")).Order(StringComparer.Ordinal));
