@@ -114,6 +114,8 @@ var appSettings = {
   TaskHubName: taskHubName
   Storage__accountName: storage.outputs.name
   Workflow__AutoApprove: 'false'
+  // The card-signing key (P-256 PKCS#8 PEM) from the secret 'card-signing-key', created before the first card is personalised.
+  CardSigning__PrivateKeyPem: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=card-signing-key)'
 }
 
 // Key Vault references resolved by the platform with the app's identity.

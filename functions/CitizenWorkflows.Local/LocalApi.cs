@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Production;
 using Microsoft.DurableTask.Client;
 
 namespace CitizenWorkflows.Local;
@@ -25,5 +26,7 @@ public static class LocalApi
             .WithName(ApiRoutes.RaiseApplicationEvent);
         api.MapGet(ApiRoutes.OpenApiDocument, (HttpRequest request, OpenApiEndpoint endpoint) => endpoint.Handle(request))
             .WithName(ApiRoutes.GetOpenApiDocument);
+        api.MapPost(ApiRoutes.CardVerification, (HttpRequest request, VerifyCardEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, ct))
+            .WithName(ApiRoutes.VerifyCard);
     }
 }

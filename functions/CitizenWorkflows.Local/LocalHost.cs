@@ -42,6 +42,7 @@ public sealed class LocalHost : IAsyncDisposable
         }
 
         string? keysFile = LocalApiKeys.AddIfMissing(config, config["Local:ApiKeysFile"] ?? LocalApiKeys.DefaultPath);
+        LocalCardSigningKey.AddIfMissing(config, config["Local:CardSigningKeyFile"] ?? LocalCardSigningKey.DefaultPath);
 
         string storage = config["Storage:ConnectionString"]
             ?? throw new InvalidOperationException("The Local host needs Storage:ConnectionString (UseDevelopmentStorage=true for Azurite).");

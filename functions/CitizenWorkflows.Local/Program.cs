@@ -5,6 +5,7 @@ using CitizenWorkflows.Local.Benchmarks;
 using CitizenWorkflows.Local.Biometrics;
 using CitizenWorkflows.Local.Demo;
 using CitizenWorkflows.Local.Kiosks;
+using CitizenWorkflows.Local.Production;
 using CitizenWorkflows.Local.Registry;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow;
@@ -18,6 +19,7 @@ using Microsoft.Extensions.Options;
 //        CitizenWorkflows.Local fingerprints accuracy|search-bench …      matcher accuracy report and 1:N search benchmark
 //        CitizenWorkflows.Local registry generate|load|show …          the population registry (see RegistryCommands)
 //        CitizenWorkflows.Local kiosk register|disable|enable …         kiosk registration (see KioskCommands)
+//        CitizenWorkflows.Local card verify --file F | --application ID  a card's signed chip data (see CardCommands)
 string command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
 string[] rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
 
@@ -27,7 +29,7 @@ if (command == "fingerprints")
     return await FingerprintCommands.RunAsync(rest, Console.Out);
 }
 
-if (command is "registry" or "kiosk")
+if (command is "registry" or "kiosk" or "card")
 {
     // Storage tools: no runtime, no API; the shared services on the configured storage (their initializers create the tables).
     HostApplicationBuilder tool = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -36,13 +38,23 @@ if (command is "registry" or "kiosk")
         ContentRootPath = AppContext.BaseDirectory,
     });
     tool.Logging.SetMinimumLevel(LogLevel.Warning);
+    string cardKeyFile = tool.Configuration["Local:CardSigningKeyFile"] ?? LocalCardSigningKey.DefaultPath;
+    if (File.Exists(cardKeyFile))
+    {
+        // Only a key the host made: verifying against a freshly generated one would prove nothing.
+        LocalCardSigningKey.AddIfMissing(tool.Configuration, cardKeyFile);
+    }
+
     tool.Services.AddCitizenWorkflows(tool.Configuration);
     using IHost storage = tool.Build();
     await storage.StartAsync();
     string[] commandArgs = [.. rest.Where(a => !a.Contains('=', StringComparison.Ordinal))];
-    int exitCode = command == "registry"
-        ? await RegistryCommands.RunAsync(commandArgs, storage.Services, Console.Out)
-        : await KioskCommands.RunAsync(commandArgs, storage.Services.GetRequiredService<KioskRegistry>(), Console.Out);
+    int exitCode = command switch
+    {
+        "registry" => await RegistryCommands.RunAsync(commandArgs, storage.Services, Console.Out),
+        "kiosk" => await KioskCommands.RunAsync(commandArgs, storage.Services.GetRequiredService<KioskRegistry>(), Console.Out),
+        _ => await CardCommands.RunAsync(commandArgs, storage.Services, Console.Out),
+    };
     await storage.StopAsync();
     return exitCode;
 }

@@ -73,6 +73,9 @@ public static class WorkflowServices
         services.AddSingleton<GetApplicationEndpoint>();
         services.AddSingleton<RaiseApplicationEventEndpoint>();
         services.AddSingleton<Http.OpenApiEndpoint>();
+        services.AddSingleton<VerifyCardEndpoint>();
+        // From CardSigning:PrivateKeyPem: Key Vault in Azure, a generated local file for the Local host.
+        services.TryAddSingleton(_ => new CardSigner(CardSigningKey.FromConfiguration(configuration)));
 
         // Activities are resolved per call by both hosts.
         foreach (Type activity in WorkflowCatalog.Activities.Values)

@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Production;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -16,7 +17,8 @@ public sealed class HttpFunctions(
     SubmitApplicationEndpoint submitApplication,
     GetApplicationEndpoint getApplication,
     RaiseApplicationEventEndpoint raiseApplicationEvent,
-    OpenApiEndpoint openApi)
+    OpenApiEndpoint openApi,
+    VerifyCardEndpoint verifyCard)
 {
     [Function(ApiRoutes.SubmitApplication)]
     public Task<IResult> SubmitApplication(
@@ -46,4 +48,10 @@ public sealed class HttpFunctions(
     public IResult GetOpenApiDocument(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.OpenApiDocument)] HttpRequest req) =>
         openApi.Handle(req);
+
+    [Function(ApiRoutes.VerifyCard)]
+    public Task<IResult> VerifyCard(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.CardVerification)] HttpRequest req,
+        CancellationToken cancellationToken) =>
+        verifyCard.HandleAsync(req, cancellationToken);
 }

@@ -129,8 +129,7 @@ public static class BiometricStage
         return merged;
     }
 
-    static bool IsFingerprint(DocumentReference document) =>
-        document.BlobName[(document.BlobName.LastIndexOf('/') + 1)..].StartsWith(SubmissionParts.FingerprintPrefix, StringComparison.Ordinal);
+    static bool IsFingerprint(DocumentReference document) => SubmissionParts.FingerPositionOf(document.BlobName) is not null;
 }
 
 /// <summary>How the biometric stage ended: the application goes on (clean, or cleared by adjudication), or it ends here.</summary>

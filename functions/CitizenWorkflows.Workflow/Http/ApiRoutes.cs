@@ -10,11 +10,13 @@ public static class ApiRoutes
     public const string Application = "v1/applications/{id}";
     public const string ApplicationEvent = "v1/applications/{id}/events/{eventName}";
     public const string OpenApiDocument = "v1/openapi.json";
+    public const string CardVerification = "v1/cards/verify";
 
     public const string SubmitApplication = nameof(SubmitApplication);
     public const string GetApplication = nameof(GetApplication);
     public const string RaiseApplicationEvent = nameof(RaiseApplicationEvent);
     public const string GetOpenApiDocument = nameof(GetOpenApiDocument);
+    public const string VerifyCard = nameof(VerifyCard);
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
@@ -22,6 +24,7 @@ public static class ApiRoutes
         new(GetApplication, "GET", Application),
         new(RaiseApplicationEvent, "POST", ApplicationEvent),
         new(GetOpenApiDocument, "GET", OpenApiDocument),
+        new(VerifyCard, "POST", CardVerification),
     ];
 
     public static string StatusUrl(string applicationId) => $"/{Prefix}/v1/applications/{applicationId}";

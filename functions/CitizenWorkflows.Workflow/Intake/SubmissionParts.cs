@@ -42,6 +42,14 @@ public static class SubmissionParts
     public static readonly IReadOnlyList<string> DocumentParts =
         [.. Enumerable.Range(1, MaxDocuments).Select(n => DocumentPrefix + n.ToString(CultureInfo.InvariantCulture))];
 
+    /// <summary>The finger position (1–10) of a stored fingerprint part ("applications/{id}/fingerprint-07" → 7), else null.</summary>
+    public static int? FingerPositionOf(string blobName)
+    {
+        ArgumentNullException.ThrowIfNull(blobName);
+        string part = blobName[(blobName.LastIndexOf('/') + 1)..];
+        return FingerprintParts.Contains(part) ? int.Parse(part.AsSpan(FingerprintPrefix.Length), CultureInfo.InvariantCulture) : null;
+    }
+
     /// <summary>The size limit of a known part name, or null for a name the contract does not have.</summary>
     public static int? LimitFor(string name) => name switch
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CitizenWorkflows.Workflow.Approval;
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Biometrics.Duplicates;
@@ -58,11 +59,16 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
 
         var issueDate = DateOnly.FromDateTime(context.CurrentUtcDateTime.Add(WorkingDayCalendar.VietnamOffset));
         PersonalisedCard card = await context.CallActivityAsync<PersonalisedCard>(
-            nameof(PersonaliseCard), new PersonalisationRequest(header.ApplicationId, input.Applicant, issueDate), ActivityRetry.Storage);
+            nameof(PersonaliseCard),
+            new PersonalisationRequest(
+                header.ApplicationId, input.Applicant, issueDate, input.Portrait,
+                [.. input.Documents.Where(d => SubmissionParts.FingerPositionOf(d.BlobName) is not null)]),
+            ActivityRetry.Storage);
         await journal.RecordAsync(
             ApplicationStage.Personalised,
             "workflow",
-            card.NumberAllocated ? "new personal number allocated; QR payload built" : "personal number confirmed; QR payload built");
+            (card.NumberAllocated ? "new personal number allocated" : "personal number confirmed")
+                + $"; card valid {(card.ExpiryDate is { } expiry ? "until " + expiry.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "for life")}; QR image and signed chip data stored");
         if (card.NumberAllocated)
         {
             // The enrolments learn the new number, so this person's renewals are not taken for duplicates of this application.

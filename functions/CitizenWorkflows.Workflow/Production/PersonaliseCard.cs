@@ -1,17 +1,22 @@
 using System.Text.Json;
 using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask;
 
 namespace CitizenWorkflows.Workflow.Production;
 
 /// <summary>
-/// Personalisation: confirms the applicant's personal number or allocates a new one, builds the card's QR payload
-/// in the CCCD format and stores the card data (<c>card.json</c>) that the print centre prints from.
+/// Personalisation: confirms the applicant's personal number or allocates a new one, sets the card number, issue and
+/// expiry dates, builds the CCCD QR payload and its image, and signs the chip data. Stores what the print centre
+/// prints from: <c>card.json</c>, <c>qr.png</c> and <c>chip.json</c> (the signed chip data).
 /// </summary>
-public sealed class PersonaliseCard(PersonalNumberRegistry registry, DocumentStore documents) : TaskActivity<PersonalisationRequest, PersonalisedCard>
+public sealed class PersonaliseCard(PersonalNumberRegistry registry, DocumentStore documents, CardSigner signer)
+    : TaskActivity<PersonalisationRequest, PersonalisedCard>
 {
     public const string CardDocument = "card.json";
+    public const string QrDocument = "qr.png";
+    public const string ChipDocument = "chip.json";
 
     public override async Task<PersonalisedCard> RunAsync(TaskActivityContext context, PersonalisationRequest input)
     {
@@ -32,20 +37,44 @@ public sealed class PersonaliseCard(PersonalNumberRegistry registry, DocumentSto
             allocated = true;
         }
 
-        string qr = CccdQrPayload.For(applicant, number.Value, input.IssueDate).Encode();
-        var card = new CardData(number.Value, allocated, input.IssueDate, qr);
+        // The CCCD's card number is the personal number.
+        string cardNumber = number.Value;
+        DateOnly? expiry = CardValidity.ExpiryFor(applicant.DateOfBirth, input.IssueDate);
+        CccdQrPayload qr = CccdQrPayload.For(applicant, number.Value, input.IssueDate);
+        var card = new CardData(number.Value, allocated, cardNumber, input.IssueDate, expiry, qr.Encode());
 
-        // A retry allocates the same number (candidates derive from the application id), so the bytes are the same.
-        DocumentReference stored = await documents.StoreOnceAsync(
+        // The chip carries digests of the portrait and fingerprints as intake stored them (verified at the start of the workflow).
+        var chip = new ChipData(
+            number.Value, cardNumber, applicant.FullName, applicant.DateOfBirth, applicant.Sex, ChipData.VietnameseNationality,
+            applicant.BirthProvinceCode, applicant.Residence, input.IssueDate, expiry, input.Portrait.Sha256,
+            [.. input.Fingerprints
+                .Select(f => (Position: SubmissionParts.FingerPositionOf(f.BlobName), f.Sha256))
+                .Where(f => f.Position is not null)
+                .OrderBy(f => f.Position)
+                .Select(f => new FingerprintDigest(f.Position!.Value, f.Sha256))]);
+
+        // A retry allocates the same number (candidates derive from the application id), so card.json and qr.png come out
+        // the same; a signature does not (ECDSA is randomised), so the first chip.json stored is the one kept.
+        Task<DocumentReference> cardStored = documents.StoreOnceAsync(
             input.ApplicationId, CardDocument, JsonSerializer.SerializeToUtf8Bytes(card, JsonSerializerOptions.Web), "application/json", CancellationToken.None);
-        return new PersonalisedCard(card.PersonalNumber, card.NumberAllocated, stored);
+        Task<DocumentReference> qrStored = documents.StoreOnceAsync(
+            input.ApplicationId, QrDocument, CardQrCode.RenderPng(qr), "image/png", CancellationToken.None);
+        Task<DocumentReference> chipStored = documents.StoreFirstAsync(
+            input.ApplicationId, ChipDocument, JsonSerializer.SerializeToUtf8Bytes(signer.Sign(chip), JsonSerializerOptions.Web), "application/json", CancellationToken.None);
+        await Task.WhenAll(cardStored, qrStored, chipStored);
+        return new PersonalisedCard(card.PersonalNumber, card.NumberAllocated, expiry, await cardStored, await qrStored, await chipStored);
     }
 }
 
-public sealed record PersonalisationRequest(string ApplicationId, Applicant Applicant, DateOnly IssueDate);
+/// <param name="Portrait">The stored portrait, whose digest the chip carries.</param>
+/// <param name="Fingerprints">The stored fingerprint parts, whose digests the chip carries by finger position.</param>
+public sealed record PersonalisationRequest(
+    string ApplicationId, Applicant Applicant, DateOnly IssueDate, DocumentReference Portrait, IReadOnlyList<DocumentReference> Fingerprints);
 
 /// <summary>The data printed on the card (stored as <c>card.json</c>).</summary>
-public sealed record CardData(string PersonalNumber, bool NumberAllocated, DateOnly IssueDate, string QrPayload);
+/// <param name="ExpiryDate">Null: valid for life.</param>
+public sealed record CardData(string PersonalNumber, bool NumberAllocated, string CardNumber, DateOnly IssueDate, DateOnly? ExpiryDate, string QrPayload);
 
-/// <summary>What the workflow keeps of personalisation: the number, and a reference to the card data, not the data.</summary>
-public sealed record PersonalisedCard(string PersonalNumber, bool NumberAllocated, DocumentReference CardData);
+/// <summary>What the workflow keeps of personalisation: the number and expiry, and references to the documents, not their data.</summary>
+public sealed record PersonalisedCard(
+    string PersonalNumber, bool NumberAllocated, DateOnly? ExpiryDate, DocumentReference CardData, DocumentReference QrImage, DocumentReference SignedChip);

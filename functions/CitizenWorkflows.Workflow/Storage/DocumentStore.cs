@@ -57,6 +57,25 @@ public sealed class DocumentStore(BlobServiceClient blobs)
         }
     }
 
+    /// <summary>
+    /// Stores a document unless one is already stored under the name, and returns whichever is stored: for content that
+    /// legitimately differs between attempts (an ECDSA signature is randomised), the first write wins and a retry reuses it.
+    /// </summary>
+    public async Task<DocumentReference> StoreFirstAsync(
+        string applicationId, string document, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StoreAsync(applicationId, document, content, contentType, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            string name = BlobNameFor(applicationId, document);
+            BlobProperties existing = await Container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: cancellationToken);
+            return new DocumentReference(StorageNames.DocumentsContainer, name, existing.ContentType, existing.ContentLength, existing.Metadata[Sha256Metadata]);
+        }
+    }
+
     /// <summary>Reads a document and checks it against the hash recorded when it was stored.</summary>
     public async Task<byte[]> ReadVerifiedAsync(DocumentReference reference, CancellationToken cancellationToken)
     {

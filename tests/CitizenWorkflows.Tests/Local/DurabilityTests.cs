@@ -76,7 +76,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
         // Each document once, one row, one workflow and one personal number per application; no number shared.
         List<string> blobs = [.. (await AsyncItems.AllAsync(azurite.Blobs.GetBlobContainerClient(StorageNames.DocumentsContainer).GetBlobsAsync())).Select(b => b.Name)];
         Assert.Equal(
-            ids.SelectMany(id => new[] { "portrait", "application.json", PersonaliseCard.CardDocument, "fingerprint-01", "fingerprint-02", "fingerprint-06", "fingerprint-07" }
+            ids.SelectMany(id => new[] { "portrait", "application.json", PersonaliseCard.CardDocument, PersonaliseCard.QrDocument, PersonaliseCard.ChipDocument, "fingerprint-01", "fingerprint-02", "fingerprint-06", "fingerprint-07" }
                 .Select(name => $"applications/{id}/{name}")).Order(StringComparer.Ordinal),
             blobs.Order(StringComparer.Ordinal));
         Assert.Equal(Applications, (await AsyncItems.AllAsync(azurite.Tables.GetTableClient(StorageNames.ApplicationsTable).QueryAsync<TableEntity>())).Count);

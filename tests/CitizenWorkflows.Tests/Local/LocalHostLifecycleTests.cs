@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -91,6 +92,38 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
         Assert.Equal(("079194001234", "Trần Thị Hạnh", new DateOnly(1994, 8, 15), Sex.Female, "45 Nguyễn Trãi, Quận 1, Hồ Chí Minh"),
             (qr.PersonalNumber, qr.FullName, qr.DateOfBirth, qr.Sex, qr.Residence));
         Assert.False(card.NumberAllocated);
+        Assert.Equal((card.PersonalNumber, (DateOnly?)new DateOnly(2034, 8, 15)), (card.CardNumber, card.ExpiryDate));
+
+        // The QR image decodes to the same payload the card data holds.
+        BinaryData qrPng = (await azurite.Blobs.GetBlobContainerClient(StorageNames.DocumentsContainer)
+            .GetBlobClient($"applications/{id}/{PersonaliseCard.QrDocument}").DownloadContentAsync()).Value.Content;
+        Assert.Equal(card.QrPayload, CardQrCode.ReadText(qrPng.ToArray()));
+
+        // The signed chip data verifies through the API, names the portrait as stored, and a changed byte does not verify.
+        SignedChipData chip = (await azurite.Blobs.GetBlobContainerClient(StorageNames.DocumentsContainer)
+            .GetBlobClient($"applications/{id}/{PersonaliseCard.ChipDocument}").DownloadContentAsync()).Value.Content.ToObjectFromJson<SignedChipData>(JsonSerializerOptions.Web)!;
+        using (HttpResponseMessage verified = await officer.PostAsJsonAsync(new Uri("/api/v1/cards/verify", UriKind.Relative), chip, JsonSerializerOptions.Web))
+        {
+            CardVerification verdict = (await verified.Content.ReadFromJsonAsync<CardVerification>(JsonSerializerOptions.Web))!;
+            Assert.True(verdict.Valid, verdict.Reason);
+            Assert.Equal(("079194001234", portrait.Metadata["sha256"]), (verdict.Data!.PersonalNumber, verdict.Data.PortraitSha256));
+        }
+
+        byte[] altered = Convert.FromBase64String(chip.ChipDataBase64);
+        altered[^2] ^= 0x01;
+        using (HttpResponseMessage tampered = await officer.PostAsJsonAsync(
+            new Uri("/api/v1/cards/verify", UriKind.Relative), chip with { ChipDataBase64 = Convert.ToBase64String(altered) }, JsonSerializerOptions.Web))
+        {
+            CardVerification verdict = (await tampered.Content.ReadFromJsonAsync<CardVerification>(JsonSerializerOptions.Web))!;
+            Assert.Equal((false, nameof(ChipSignatureStatus.SignatureMismatch)), (verdict.Valid, verdict.Status));
+            Assert.Null(verdict.Data);
+        }
+
+        using (HttpClient kioskKey = host.Client(Roles.Kiosk))
+        using (HttpResponseMessage kioskVerifying = await kioskKey.PostAsJsonAsync(new Uri("/api/v1/cards/verify", UriKind.Relative), chip, JsonSerializerOptions.Web))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, kioskVerifying.StatusCode);
+        }
 
         // The projection row the status endpoint reads.
         TableEntity row = (await azurite.Tables.GetTableClient(StorageNames.ApplicationsTable).GetEntityAsync<TableEntity>(id, "application")).Value;

@@ -1,8 +1,9 @@
-using CitizenWorkflows.Biometrics.Portrait;
 using System.Text.Json;
+using CitizenWorkflows.Biometrics.Portrait;
 using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -33,7 +34,11 @@ public sealed class InMemoryWorkflowFixture : IAsyncLifetime
     {
         await Azurite.InitializeAsync();
         IConfiguration configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = Azurite.ConnectionString })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:ConnectionString"] = Azurite.ConnectionString,
+                [CardSigningKey.ConfigurationKey] = LocalHostProcess.CardSigningKeyPem,
+            })
             .Build();
         Host = await DurableTestHosts.StartAsync(WorkflowCatalog.Register, services => services.AddLogging().AddCitizenWorkflows(configuration).AddOpenCvPortraitQuality(configuration));
     }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Security;
 
 namespace CitizenWorkflows.Tests.Support;
@@ -24,6 +25,15 @@ public sealed class LocalHostProcess : IAsyncDisposable
             [Roles.Courier] = ("courier-key-" + Guid.NewGuid().ToString("N"), "courier-vnpost", null),
             [Roles.BiometricMatcher] = ("abis-key-" + Guid.NewGuid().ToString("N"), "abis-national", null),
         };
+
+    /// <summary>One card-signing key for the whole test run, so a restarted host still verifies the cards it signed.</summary>
+    public static readonly string CardSigningKeyPem = GenerateCardSigningKey();
+
+    static string GenerateCardSigningKey()
+    {
+        using CardSigningKey key = CardSigningKey.Generate();
+        return key.ExportPrivateKeyPem();
+    }
 
     /// <summary>The kiosk the tests submit as (Hồ Chí Minh, like the sample applicant); its API key reads status.</summary>
     public const string KioskId = "KIOSK-HCM-001";
@@ -79,6 +89,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
             ["Simulators:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Local:ApiKeysFile"] = Path.Combine(Path.GetTempPath(), "cw-unused-" + Guid.NewGuid().ToString("N"), "keys.json"),
+            [CardSigningKey.ConfigurationKey] = CardSigningKeyPem,
         };
         int i = 0;
         foreach ((string role, (string key, string principal, string? province)) in Keys)
