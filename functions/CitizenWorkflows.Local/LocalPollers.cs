@@ -1,3 +1,4 @@
+using CitizenWorkflows.Local.Notifications;
 using CitizenWorkflows.Local.Packets;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Lifecycle;
@@ -14,14 +15,17 @@ public static class LocalPollers
     public static readonly IReadOnlyDictionary<string, Type> All = new Dictionary<string, Type>(StringComparer.Ordinal)
     {
         [PolledTriggers.ProcessOfflinePacket] = typeof(PacketPoller),
+        [PolledTriggers.DispatchNotifications] = typeof(NotificationPoller),
     };
 
-    /// <summary>Registers every poller of <see cref="All"/> with its options (section <c>Packets</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
+    /// <summary>Registers every poller of <see cref="All"/> with its options (sections <c>Packets</c>, <c>Notifications</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
     public static IServiceCollection AddLocalPollers(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.Configure<PacketPollerOptions>(configuration.GetSection(PacketPollerOptions.SectionName));
         services.AddHostedService<PacketPoller>();
+        services.Configure<NotificationPollerOptions>(configuration.GetSection(NotificationPollerOptions.SectionName));
+        services.AddHostedService<NotificationPoller>();
         return services;
     }
 }

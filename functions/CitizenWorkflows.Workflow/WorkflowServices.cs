@@ -9,6 +9,7 @@ using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Notifications;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Registry;
@@ -61,6 +62,7 @@ public static class WorkflowServices
         services.AddKioskIntake();
         services.AddPopulationRegistry();
         services.AddDuplicateDetection(configuration);
+        services.AddNotifications();
         services.AddOfflinePackets();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<ApplicationProjection>();

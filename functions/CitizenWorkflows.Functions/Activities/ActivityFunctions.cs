@@ -3,6 +3,7 @@ using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Biometrics.ExternalMatcher;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Notifications;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Storage;
@@ -62,6 +63,11 @@ public static class ActivityFunctions
     public static Task<string> RunDispatchWorkOrder(
         [ActivityTrigger] WorkOrder input, string instanceId, FunctionContext executionContext) =>
         RunAsync<DispatchWorkOrder, WorkOrder, string>(executionContext, nameof(DispatchWorkOrder), instanceId, input);
+
+    [Function(nameof(QueueNotification))]
+    public static Task<bool> RunQueueNotification(
+        [ActivityTrigger] CitizenNotification input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<QueueNotification, CitizenNotification, bool>(executionContext, nameof(QueueNotification), instanceId, input);
 
     static Task<TOutput> RunAsync<TActivity, TInput, TOutput>(FunctionContext executionContext, string name, string instanceId, TInput input)
         where TActivity : TaskActivity<TInput, TOutput>

@@ -1,15 +1,18 @@
 using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Notifications;
 using Microsoft.DurableTask;
 
 namespace CitizenWorkflows.Workflow.Lifecycle;
 
 /// <summary>
 /// Records every transition of one application from inside its orchestration: sets the custom status (what the
-/// workflow waits for) and projects the entry into Table storage through the <see cref="RecordTransition"/> activity.
+/// workflow waits for) and projects the entry into Table storage through the <see cref="RecordTransition"/> activity;
+/// a transition the citizen must hear of also goes to the notification outbox.
 /// </summary>
 public sealed class ApplicationJournal(TaskOrchestrationContext context, ApplicationHeader header)
 {
     int sequence;
+    readonly HashSet<NotificationKind> notified = [];
 
     public ApplicationStage Stage { get; private set; } = ApplicationStage.Received;
 
@@ -27,6 +30,15 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
         var transition = new ApplicationTransition(
             header, sequence, stage, context.CurrentUtcDateTime, cause, detail, waitingFor, waitDeadline);
         await context.CallActivityAsync(nameof(RecordTransition), transition, ActivityRetry.Storage);
+
+        // The citizen hears of approval, rejection, a printed card and the handover once each (a reprint or a second
+        // entry of the same stage adds nothing; the outbox also refuses a second copy).
+        if (CitizenNotification.For(stage) is { } kind && notified.Add(kind))
+        {
+            var notification = new CitizenNotification(
+                header.ApplicationId, kind, CitizenNotification.TextFor(kind, header.ApplicationId, detail), new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
+            await context.CallActivityAsync<bool>(nameof(QueueNotification), notification, ActivityRetry.Storage);
+        }
     }
 
     /// <summary>Records a final stage and returns the workflow's result.</summary>

@@ -10,6 +10,13 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 public static class PolledTriggers
 {
     public const string BlobTrigger = "blobTrigger";
+    public const string TimerTrigger = "timerTrigger";
+
+    /// <summary>Every 30 seconds → <see cref="Notifications.NotificationDispatcher.DispatchPendingAsync"/>.</summary>
+    public const string DispatchNotifications = nameof(DispatchNotifications);
+
+    /// <summary>NCRONTAB (with seconds) of <see cref="DispatchNotifications"/>.</summary>
+    public const string DispatchNotificationsSchedule = "*/30 * * * * *";
 
     /// <summary>An upload in <c>packets</c> → <see cref="PacketProcessor.ProcessAsync"/>.</summary>
     public const string ProcessOfflinePacket = nameof(ProcessOfflinePacket);
@@ -17,6 +24,7 @@ public static class PolledTriggers
     public static readonly IReadOnlyList<PolledTrigger> All =
     [
         new(ProcessOfflinePacket, BlobTrigger, OfflinePacketStorage.TriggerPath),
+        new(DispatchNotifications, TimerTrigger, DispatchNotificationsSchedule),
     ];
 }
 

@@ -2,6 +2,7 @@ using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Biometrics.ExternalMatcher;
 using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Notifications;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Registry;
 using Microsoft.DurableTask;
@@ -31,6 +32,7 @@ public static class WorkflowCatalog
         typeof(CheckRegistry),
         typeof(PersonaliseCard),
         typeof(DispatchWorkOrder),
+        typeof(QueueNotification),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public static void Register(DurableTaskRegistry registry)

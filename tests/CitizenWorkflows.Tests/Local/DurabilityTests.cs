@@ -5,6 +5,7 @@ using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Kiosks;
+using CitizenWorkflows.Workflow.Notifications;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Security;
@@ -27,6 +28,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
         ["Simulators:Enabled"] = "true",
         ["Simulators:PrintCentre:Delay"] = "00:00:04",
         ["Simulators:Courier:Delay"] = "00:00:00.500",
+        ["Notifications:PollInterval"] = "00:00:00.500",
     };
 
     [Fact]
@@ -85,5 +87,22 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal(Applications, (await AsyncItems.AllAsync(azurite.Tables.GetTableClient(TaskHub + "Instances").QueryAsync<TableEntity>())).Count);
         List<TableEntity> numbers = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(StorageNames.PersonalNumbersTable).QueryAsync<TableEntity>());
         Assert.Equal(ids.Order(StringComparer.Ordinal), numbers.Select(n => n.GetString("ApplicationId")).Order(StringComparer.Ordinal));
+
+        // Each citizen told of approval, the printed card and the handover once each, across the kill; the outbox drained.
+        string[] expected = [.. ids.SelectMany(id => new[] { NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.Delivered }.Select(k => $"{id}:{k}"))];
+        List<TableEntity> sent = [];
+        for (DateTime until = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(500))
+        {
+            sent = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(RecordingNotifier.TableName).QueryAsync<TableEntity>());
+            if (sent.Count >= expected.Length || DateTime.UtcNow > until)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), sent.Select(n => $"{n.PartitionKey}:{n.RowKey}").Order(StringComparer.Ordinal));
+        List<TableEntity> outbox = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(NotificationOutbox.TableName).QueryAsync<TableEntity>());
+        Assert.Equal(expected.Length, outbox.Count);
+        Assert.All(outbox, row => Assert.False(row.GetBoolean("Pending")));
     }
 }
