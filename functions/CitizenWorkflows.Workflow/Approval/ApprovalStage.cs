@@ -26,7 +26,7 @@ public static class ApprovalStage
             ApplicationStage.AwaitingApproval,
             ApplicationEvents.ApprovalDecision,
             $"waiting for a decision by {OfficerDecision.LevelName(0)}",
-            policy.ApprovalDeadline,
+            policy.ApprovalDueFrom,
             policy.ApprovalEscalations);
         if (decision is null)
         {

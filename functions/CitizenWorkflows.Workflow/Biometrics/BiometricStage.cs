@@ -65,7 +65,7 @@ public static class BiometricStage
             ApplicationStage.ManualReview,
             ApplicationEvents.AdjudicationDecision,
             $"{portraitPassed}; possible duplicate identity: {string.Join("; ", candidates.Select(c => c.Describe()))}; waiting for adjudication by {OfficerDecision.LevelName(0)}",
-            policy.AdjudicationDeadline,
+            now => now.Add(policy.AdjudicationDeadline),
             policy.AdjudicationEscalations);
         if (decision is null)
         {

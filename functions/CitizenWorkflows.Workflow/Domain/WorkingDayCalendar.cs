@@ -11,6 +11,9 @@ public sealed class WorkingDayCalendar(IEnumerable<DateOnly> holidays)
 
     readonly HashSet<DateOnly> holidays = [.. holidays];
 
+    /// <summary>The configured public holidays, in date order.</summary>
+    public IReadOnlyList<DateOnly> Holidays => [.. holidays.Order()];
+
     public bool IsWorkingDay(DateOnly day) =>
         day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !holidays.Contains(day);
 

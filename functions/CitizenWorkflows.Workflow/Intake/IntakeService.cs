@@ -69,7 +69,7 @@ public sealed class IntakeService(
         ValidSubmission s = request.Submission;
         var header = new ApplicationHeader(id, s.Type, request.Kiosk.Province ?? s.ResidenceProvinceCode, request.Kiosk.Principal, entry.ReceivedAt, entry.DueAt);
         var input = new CardApplicationInput(
-            header, s.Applicant, stored.Single(d => d.BlobName.EndsWith("/" + SubmissionParts.Portrait, StringComparison.Ordinal)), stored, policy.CurrentValue);
+            header, s.Applicant, stored.Single(d => d.BlobName.EndsWith("/" + SubmissionParts.Portrait, StringComparison.Ordinal)), stored, policy.CurrentValue with { Holidays = calendar.Holidays });
         // Only a takeover can find the workflow already started; a first claim saves the round trip.
         if (takeover && await client.GetInstanceAsync(id, cancellationToken) is not null)
         {

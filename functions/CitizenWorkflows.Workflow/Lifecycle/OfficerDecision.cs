@@ -14,13 +14,14 @@ public static class OfficerDecision
 
     /// <summary>The decision, or null when no level decided in time.</summary>
     /// <param name="opening">The transition detail while the first level is waiting.</param>
+    /// <param name="deadlineFrom">When a level that starts waiting at the given orchestration time must have decided.</param>
     public static async Task<T?> WaitAsync<T>(
         TaskOrchestrationContext context,
         ApplicationJournal journal,
         ApplicationStage stage,
         string eventName,
         string opening,
-        TimeSpan deadline,
+        Func<DateTime, DateTime> deadlineFrom,
         int escalations)
         where T : class
     {
@@ -29,7 +30,7 @@ public static class OfficerDecision
         string[] waitingFor = [eventName];
         for (int level = 0; level <= escalations; level++)
         {
-            DateTime due = context.CurrentUtcDateTime.Add(deadline);
+            DateTime due = deadlineFrom(context.CurrentUtcDateTime);
             await journal.RecordAsync(
                 stage,
                 level == 0 ? "workflow" : "deadline",

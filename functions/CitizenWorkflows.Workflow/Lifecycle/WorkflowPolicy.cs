@@ -1,3 +1,5 @@
+using CitizenWorkflows.Workflow.Domain;
+
 namespace CitizenWorkflows.Workflow.Lifecycle;
 
 /// <summary>
@@ -11,8 +13,17 @@ public sealed record WorkflowPolicy
     /// <summary>Approve without an officer once documents and biometrics are clean.</summary>
     public bool AutoApprove { get; init; }
 
-    /// <summary>How long an officer at one level has to decide before the application escalates.</summary>
+    /// <summary>
+    /// Working days (Monday–Friday minus <see cref="Holidays"/>, Vietnam time) an officer at one level has to decide before
+    /// the application escalates. Null: <see cref="ApprovalDeadline"/> instead (short deadlines in tests and drills).
+    /// </summary>
+    public int? ApprovalWorkingDays { get; init; }
+
+    /// <summary>How long an officer at one level has to decide, when <see cref="ApprovalWorkingDays"/> is not set.</summary>
     public TimeSpan ApprovalDeadline { get; init; } = TimeSpan.FromDays(2);
+
+    /// <summary>The public holidays, copied from <c>Calendar:Holidays</c> at intake so a running workflow's deadlines never move.</summary>
+    public IReadOnlyList<DateOnly> Holidays { get; init; } = [];
 
     /// <summary>Escalations (commune → district → province) before an undecided application fails.</summary>
     public int ApprovalEscalations { get; init; } = 2;
@@ -28,6 +39,11 @@ public sealed record WorkflowPolicy
     public TimeSpan DeliveryDeadline { get; init; } = TimeSpan.FromDays(3);
 
     public int MaxDeliveryAttempts { get; init; } = 3;
+
+    /// <summary>When an officer level that starts waiting at <paramref name="utcNow"/> must have decided on approval.</summary>
+    public DateTime ApprovalDueFrom(DateTime utcNow) => ApprovalWorkingDays is int days
+        ? new WorkingDayCalendar(Holidays).AddWorkingDays(new DateTimeOffset(DateTime.SpecifyKind(utcNow, DateTimeKind.Utc)), days).UtcDateTime
+        : utcNow.Add(ApprovalDeadline);
 
     /// <summary>How long an officer at one level has to adjudicate a possible duplicate before it escalates.</summary>
     public TimeSpan AdjudicationDeadline { get; init; } = TimeSpan.FromDays(2);

@@ -1,0 +1,125 @@
+using System.Net;
+using Azure.Data.Tables;
+using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Notifications;
+using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Security;
+using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+
+namespace CitizenWorkflows.Tests.Production;
+
+/// <summary>
+/// Approval to delivery end to end on Azurite, with the print centre and the courier played over HTTP: reprints,
+/// re-deliveries, the attempt limit and an officer's rejection, each with what the citizen is told.
+/// </summary>
+public sealed class CardProductionEndToEndTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+{
+    LocalHostProcess host = null!;
+    HttpClient kiosk = null!;
+    HttpClient officer = null!;
+    HttpClient printCentre = null!;
+    HttpClient courier = null!;
+
+    public async Task InitializeAsync()
+    {
+        host = await LocalHostProcess.StartAsync(azurite, "ProductionHub", new Dictionary<string, string>
+        {
+            ["Workflow:MaxPrintAttempts"] = "2",
+            ["Notifications:PollInterval"] = "00:00:00.500",
+        });
+        kiosk = host.SignedClient(await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079"));
+        officer = host.Client(Roles.Operator);
+        printCentre = host.Client(Roles.PrintCentre);
+        courier = host.Client(Roles.Courier);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (HttpClient client in new[] { kiosk, officer, printCentre, courier })
+        {
+            client.Dispose();
+        }
+
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_print_failure_is_reprinted_and_a_failed_delivery_is_delivered_again()
+    {
+        string id = await ApprovedAsync();
+        await AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "ribbon jammed" });
+        await AnswerAsync(id, printCentre, E.CardPrinted, new { reference = "PJ-2" });
+        await AnswerAsync(id, courier, E.CardShipped, new { reference = "VN1" });
+        await AnswerAsync(id, courier, E.CardDeliveryFailed, new { reason = "nobody at home" });
+        await AnswerAsync(id, courier, E.CardDelivered, new { recipient = "applicant in person" });
+
+        ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
+        Assert.Equal(ApplicationStage.Delivered, done.Stage);
+        string[] details = [.. done.Timeline.Select(t => t.Detail ?? "")];
+        Assert.Contains("print centre reported Print order 1 failed: ribbon jammed", details);
+        Assert.Contains("Print order 2 of 2 sent to print centre", details);
+        Assert.Contains("courier reported Deliver order 1 failed: nobody at home", details);
+        Assert.Contains("Deliver order 2 of 3 sent to courier", details);
+        await AssertToldAsync(id, NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.Delivered);
+    }
+
+    [Fact]
+    public async Task A_card_that_fails_printing_past_the_limit_ends_in_Failed_with_the_reason()
+    {
+        string id = await ApprovedAsync();
+        await AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "chip not writable" });
+        await AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "chip not writable" });
+
+        ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
+        Assert.Equal(ApplicationStage.Failed, done.Stage);
+        Assert.Equal("Print failed after 2 attempts; last: print centre reported Print order 2 failed: chip not writable", done.Timeline[^1].Detail);
+        await AssertToldAsync(id, NotificationKind.Approved);
+    }
+
+    [Fact]
+    public async Task An_officer_rejection_ends_the_application_and_the_citizen_is_told_why()
+    {
+        string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant("Phan Thị Mỹ", "1999-12-24", null))).ApplicationId;
+        await AnswerAsync(id, officer, E.ApprovalDecision, new { decision = "reject", reason = "the birth certificate is illegible" });
+
+        ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
+        Assert.Equal((ApplicationStage.Rejected, "officer officer-hn-042"), (done.Stage, done.Timeline[^1].Cause));
+        TableEntity told = await AssertToldAsync(id, NotificationKind.Rejected);
+        Assert.EndsWith("không được chấp thuận: the birth certificate is illegible", told.GetString("Text"), StringComparison.Ordinal);
+    }
+
+    async Task<string> ApprovedAsync()
+    {
+        // A person of their own: no test's applicant may look like a duplicate of another's.
+        string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1988-06-01", null))).ApplicationId;
+        await AnswerAsync(id, officer, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
+        return id;
+    }
+
+    async Task AnswerAsync(string id, HttpClient partner, string eventName, object body)
+    {
+        await host.WaitForAsync(id, s => s.WaitingFor.Contains(eventName));
+        using HttpResponseMessage response = await Api.RaiseAsync(partner, id, eventName, body);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    /// <summary>Waits until the citizen has been told exactly <paramref name="kinds"/>; returns the last notification.</summary>
+    async Task<TableEntity> AssertToldAsync(string id, params NotificationKind[] kinds)
+    {
+        TableClient sent = azurite.Tables.GetTableClient(RecordingNotifier.TableName);
+        List<TableEntity> rows = [];
+        for (DateTime until = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < until; await Task.Delay(250))
+        {
+            rows = await AsyncItems.AllAsync(sent.QueryAsync<TableEntity>($"PartitionKey eq '{id}'"));
+            if (rows.Count >= kinds.Length)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(kinds.Select(k => k.ToString()).Order(StringComparer.Ordinal), rows.Select(r => r.RowKey).Order(StringComparer.Ordinal));
+        return rows.Single(r => r.RowKey == kinds[^1].ToString());
+    }
+}
