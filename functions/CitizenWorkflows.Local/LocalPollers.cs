@@ -1,5 +1,6 @@
 using CitizenWorkflows.Local.Notifications;
 using CitizenWorkflows.Local.Packets;
+using CitizenWorkflows.Local.Production;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Lifecycle;
 
@@ -16,9 +17,10 @@ public static class LocalPollers
     {
         [PolledTriggers.ProcessOfflinePacket] = typeof(PacketPoller),
         [PolledTriggers.DispatchNotifications] = typeof(NotificationPoller),
+        [PolledTriggers.ClosePrintBatches] = typeof(PrintBatchPoller),
     };
 
-    /// <summary>Registers every poller of <see cref="All"/> with its options (sections <c>Packets</c>, <c>Notifications</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
+    /// <summary>Registers every poller of <see cref="All"/> with its options (sections <c>Packets</c>, <c>Notifications</c>, <c>PrintBatches:Poller</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
     public static IServiceCollection AddLocalPollers(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -26,6 +28,8 @@ public static class LocalPollers
         services.AddHostedService<PacketPoller>();
         services.Configure<NotificationPollerOptions>(configuration.GetSection(NotificationPollerOptions.SectionName));
         services.AddHostedService<NotificationPoller>();
+        services.Configure<PrintBatchPollerOptions>(configuration.GetSection(PrintBatchPollerOptions.SectionName));
+        services.AddHostedService<PrintBatchPoller>();
         return services;
     }
 }

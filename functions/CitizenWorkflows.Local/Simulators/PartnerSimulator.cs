@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Azure.Storage.Queues.Models;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Production.PrintBatches;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -32,6 +34,9 @@ public abstract partial class PartnerSimulator(
     protected abstract PartnerSimulatorOptions Options { get; }
 
     protected abstract (string Success, string Failure, object SuccessBody) CallbackFor(WorkOrder order);
+
+    /// <summary>The cards one queue message asks for: a courier order is one, a print batch is many.</summary>
+    protected virtual IReadOnlyList<WorkOrder> OrdersIn(string messageText) => [WorkOrderQueues.Parse(messageText)];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -87,17 +92,24 @@ public abstract partial class PartnerSimulator(
     {
         try
         {
-            WorkOrder order = WorkOrderQueues.Parse(message.MessageText);
+            IReadOnlyList<WorkOrder> orders = OrdersIn(message.MessageText);
             await Task.Delay(Options.Delay, stoppingToken);
-            (string success, string failure, object successBody) = CallbackFor(order);
-            bool fail = Random.Shared.NextDouble() < Options.FailureRate;
-            string eventName = fail ? failure : success;
-            object body = fail ? new { reason = "simulated failure" } : successBody;
-            using HttpResponseMessage response = await http.PostAsJsonAsync(
-                $"/{ApiRoutes.Prefix}/v1/applications/{order.ApplicationId}/events/{eventName}", body, stoppingToken);
-            bool done = response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NotFound
-                || (response.StatusCode == HttpStatusCode.Conflict && message.DequeueCount >= MaxDeliveries);
-            if (done)
+            bool allDone = true;
+            foreach (WorkOrder order in orders)
+            {
+                (string success, string failure, object successBody) = CallbackFor(order);
+                bool fail = Random.Shared.NextDouble() < Options.FailureRate;
+                string eventName = fail ? failure : success;
+                object body = fail ? new { reason = "simulated failure" } : successBody;
+                using HttpResponseMessage response = await http.PostAsJsonAsync(
+                    $"/{ApiRoutes.Prefix}/v1/applications/{order.ApplicationId}/events/{eventName}", body, stoppingToken);
+                // A card of a batch was queued by a workflow already waiting, so a 409 means it was answered before (a
+                // redelivered batch); a single order may have overtaken its workflow's wait, so it retries a few times.
+                allDone &= response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NotFound
+                    || (response.StatusCode == HttpStatusCode.Conflict && (orders.Count > 1 || message.DequeueCount >= MaxDeliveries));
+            }
+
+            if (allDone)
             {
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
             }
@@ -131,7 +143,7 @@ public abstract partial class PartnerSimulator(
     static partial void LogAnswerError(ILogger logger, string queue, string error);
 }
 
-/// <summary>The print centre: prints each card and reports card-printed (or card-print-failed).</summary>
+/// <summary>The print centre: takes each print batch, prints its cards and reports card-printed (or card-print-failed) per card.</summary>
 public sealed class PrintCentreSimulator(
     WorkOrderQueues queues, IServer server, IOptions<SecurityOptions> security, IOptions<SimulatorOptions> options, ILogger<PrintCentreSimulator> logger)
     : PartnerSimulator(queues, server, security, logger)
@@ -141,6 +153,13 @@ public sealed class PrintCentreSimulator(
     protected override string Role => Roles.PrintCentre;
 
     protected override PartnerSimulatorOptions Options => options.Value.PrintCentre;
+
+    protected override IReadOnlyList<WorkOrder> OrdersIn(string messageText)
+    {
+        PrintBatchOrder batch = JsonSerializer.Deserialize<PrintBatchOrder>(messageText, JsonSerializerOptions.Web)
+            ?? throw new FormatException("Empty print batch message.");
+        return [.. batch.Cards.Select(card => new WorkOrder(card.ApplicationId, WorkOrderKind.Print, card.Attempt))];
+    }
 
     protected override (string, string, object) CallbackFor(WorkOrder order) =>
         (ApplicationEvents.CardPrinted, ApplicationEvents.CardPrintFailed, new { reference = $"PRINT-{order.ApplicationId[..8]}-{order.Attempt}" });

@@ -83,7 +83,7 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
             (CardDelivery.Handover, policy.DeliveryDeadline, policy.MaxDeliveryAttempts),
         })
         {
-            string? failure = await handoff.RunAsync(context, journal, header.ApplicationId, deadline, attempts);
+            string? failure = await handoff.RunAsync(context, journal, header, deadline, attempts);
             if (failure is not null)
             {
                 LogFailed(log, header.ApplicationId, journal.Stage);

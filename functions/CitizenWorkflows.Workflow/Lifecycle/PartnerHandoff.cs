@@ -19,7 +19,7 @@ public sealed record PartnerHandoff(
 {
     /// <summary>Runs the handoff; returns null on success, else the reason it finally failed.</summary>
     public async Task<string?> RunAsync(
-        TaskOrchestrationContext context, ApplicationJournal journal, string applicationId, TimeSpan deadline, int maxAttempts)
+        TaskOrchestrationContext context, ApplicationJournal journal, ApplicationHeader header, TimeSpan deadline, int maxAttempts)
     {
         string[] waitingFor = [SuccessEvent, FailureEvent];
         string lastFailure = "no attempt made";
@@ -34,7 +34,7 @@ public sealed record PartnerHandoff(
                 waitingFor,
                 new DateTimeOffset(due, TimeSpan.Zero));
             await context.CallActivityAsync<string>(
-                nameof(DispatchWorkOrder), new WorkOrder(applicationId, Kind, attempt), ActivityRetry.Storage);
+                nameof(DispatchWorkOrder), new WorkOrder(header.ApplicationId, Kind, attempt, header.Province), ActivityRetry.Storage);
 
             EventOrDeadline<PartnerCallback> answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, due);
             if (answer.EventName == SuccessEvent)

@@ -15,6 +15,11 @@ public static class PolledTriggers
     /// <summary>Every 30 seconds → <see cref="Notifications.NotificationDispatcher.DispatchPendingAsync"/>.</summary>
     public const string DispatchNotifications = nameof(DispatchNotifications);
 
+    /// <summary>Every 10 seconds → <see cref="Production.PrintBatches.PrintBatchCloser.CloseDueBatchesAsync"/>.</summary>
+    public const string ClosePrintBatches = nameof(ClosePrintBatches);
+
+    public const string ClosePrintBatchesSchedule = "*/10 * * * * *";
+
     /// <summary>NCRONTAB (with seconds) of <see cref="DispatchNotifications"/>.</summary>
     public const string DispatchNotificationsSchedule = "*/30 * * * * *";
 
@@ -25,6 +30,7 @@ public static class PolledTriggers
     [
         new(ProcessOfflinePacket, BlobTrigger, OfflinePacketStorage.TriggerPath),
         new(DispatchNotifications, TimerTrigger, DispatchNotificationsSchedule),
+        new(ClosePrintBatches, TimerTrigger, ClosePrintBatchesSchedule),
     ];
 }
 

@@ -4,7 +4,8 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 
 /// <summary>A request to a partner (print centre or courier) about one card; it carries no personal data.</summary>
 /// <param name="Attempt">1 for the first request, higher for a reprint, re-shipment or re-delivery.</param>
-public sealed record WorkOrder(string ApplicationId, WorkOrderKind Kind, int Attempt);
+/// <param name="Province">The application's province: it decides which print centre prints the card.</param>
+public sealed record WorkOrder(string ApplicationId, WorkOrderKind Kind, int Attempt, string? Province = null);
 
 [JsonConverter(typeof(JsonStringEnumConverter<WorkOrderKind>))]
 public enum WorkOrderKind

@@ -4,7 +4,7 @@ using CitizenWorkflows.Workflow.Lifecycle;
 
 namespace CitizenWorkflows.Workflow.Storage;
 
-/// <summary>The queues partners take their work orders from: print orders for the print centre, the rest for the courier.</summary>
+/// <summary>The queues partners take their work orders from: print batches for the print centre, shipping and delivery orders for the courier.</summary>
 public sealed class WorkOrderQueues(QueueServiceClient queues)
 {
     public static string QueueFor(WorkOrderKind kind) =>
@@ -14,6 +14,10 @@ public sealed class WorkOrderQueues(QueueServiceClient queues)
 
     public async Task SendAsync(WorkOrder order, CancellationToken cancellationToken) =>
         await Queue(QueueFor(order.Kind)).SendMessageAsync(JsonSerializer.Serialize(order, JsonSerializerOptions.Web), cancellationToken);
+
+    /// <summary>A closed print batch for its print centre.</summary>
+    public async Task SendAsync(Production.PrintBatches.PrintBatchOrder order, CancellationToken cancellationToken) =>
+        await Queue(StorageNames.PrintOrdersQueue).SendMessageAsync(JsonSerializer.Serialize(order, JsonSerializerOptions.Web), cancellationToken);
 
     public static WorkOrder Parse(string messageText) =>
         JsonSerializer.Deserialize<WorkOrder>(messageText, JsonSerializerOptions.Web)
