@@ -1,3 +1,4 @@
+using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Notifications;
 using Microsoft.Extensions.Options;
 
@@ -13,27 +14,10 @@ public sealed class NotificationPollerOptions
 }
 
 /// <summary>The Local host's stand-in for the Functions app's notification timer: sends the outbox every few seconds.</summary>
-public sealed partial class NotificationPoller(
-    NotificationDispatcher dispatcher, IOptionsMonitor<NotificationPollerOptions> options, ILogger<NotificationPoller> log) : BackgroundService
+public sealed class NotificationPoller(
+    NotificationDispatcher dispatcher, IOptionsMonitor<NotificationPollerOptions> options, ILogger<NotificationPoller> log) : PeriodicPoller(log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await dispatcher.DispatchPendingAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogPassFailed(log, e);
-            }
+    protected override TimeSpan Interval => options.CurrentValue.PollInterval;
 
-            TimeSpan interval = options.CurrentValue.PollInterval;
-            await Task.Delay(interval > TimeSpan.Zero ? interval : TimeSpan.FromSeconds(1), stoppingToken);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A pass over the notification outbox failed; the next one retries")]
-    static partial void LogPassFailed(ILogger logger, Exception exception);
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => dispatcher.DispatchPendingAsync(cancellationToken);
 }

@@ -1,3 +1,4 @@
+using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using Microsoft.Extensions.Options;
 
@@ -13,27 +14,10 @@ public sealed class PrintBatchPollerOptions
 }
 
 /// <summary>The Local host's stand-in for the Functions app's print-batch timer.</summary>
-public sealed partial class PrintBatchPoller(
-    PrintBatchCloser closer, IOptionsMonitor<PrintBatchPollerOptions> options, ILogger<PrintBatchPoller> log) : BackgroundService
+public sealed class PrintBatchPoller(
+    PrintBatchCloser closer, IOptionsMonitor<PrintBatchPollerOptions> options, ILogger<PrintBatchPoller> log) : PeriodicPoller(log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await closer.CloseDueBatchesAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogPassFailed(log, e);
-            }
+    protected override TimeSpan Interval => options.CurrentValue.PollInterval;
 
-            TimeSpan interval = options.CurrentValue.PollInterval;
-            await Task.Delay(interval > TimeSpan.Zero ? interval : TimeSpan.FromSeconds(1), stoppingToken);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing print batches failed; the next pass retries")]
-    static partial void LogPassFailed(ILogger logger, Exception exception);
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => closer.CloseDueBatchesAsync(cancellationToken);
 }
