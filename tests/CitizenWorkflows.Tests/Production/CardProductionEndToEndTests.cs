@@ -50,9 +50,12 @@ public sealed class CardProductionEndToEndTests(AzuriteFixture azurite) : IClass
     {
         string id = await ApprovedAsync();
         await AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "ribbon jammed" });
+        // Success and failure are awaited together: answer the reprint only once it was ordered, or the two race.
+        await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Print order 2 of 2 sent to print centre"));
         await AnswerAsync(id, printCentre, E.CardPrinted, new { reference = "PJ-2" });
         await AnswerAsync(id, courier, E.CardShipped, new { reference = "VN1" });
         await AnswerAsync(id, courier, E.CardDeliveryFailed, new { reason = "nobody at home" });
+        await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Deliver order 2 of 3 sent to courier"));
         await AnswerAsync(id, courier, E.CardDelivered, new { recipient = "applicant in person" });
 
         ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
@@ -70,6 +73,7 @@ public sealed class CardProductionEndToEndTests(AzuriteFixture azurite) : IClass
     {
         string id = await ApprovedAsync();
         await AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "chip not writable" });
+        await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Print order 2 of 2 sent to print centre"));
         await AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "chip not writable" });
 
         ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
