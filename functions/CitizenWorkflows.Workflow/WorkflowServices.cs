@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Biometrics.Duplicates;
+using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
@@ -65,6 +66,7 @@ public static class WorkflowServices
         services.AddDuplicateDetection(configuration);
         services.AddNotifications();
         services.AddPrintBatches(configuration);
+        services.AddCardRegister();
         services.AddOfflinePackets();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<ApplicationProjection>();

@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Biometrics.ExternalMatcher;
+using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Notifications;
@@ -68,6 +69,11 @@ public static class ActivityFunctions
     public static Task<bool> RunQueueNotification(
         [ActivityTrigger] CitizenNotification input, string instanceId, FunctionContext executionContext) =>
         RunAsync<QueueNotification, CitizenNotification, bool>(executionContext, nameof(QueueNotification), instanceId, input);
+
+    [Function(nameof(RecordHandover))]
+    public static Task<int> RunRecordHandover(
+        [ActivityTrigger] CardHandover input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<RecordHandover, CardHandover, int>(executionContext, nameof(RecordHandover), instanceId, input);
 
     static Task<TOutput> RunAsync<TActivity, TInput, TOutput>(FunctionContext executionContext, string name, string instanceId, TInput input)
         where TActivity : TaskActivity<TInput, TOutput>

@@ -76,6 +76,7 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
                 nameof(LinkEnrolment), new EnrolmentLink(header.ApplicationId, input.Applicant, card.PersonalNumber), ActivityRetry.Storage);
         }
 
+        PartnerCallback? handedOver = null;
         foreach ((PartnerHandoff handoff, TimeSpan deadline, int attempts) in new[]
         {
             (CardPrinting.Handoff, policy.PrintDeadline, policy.MaxPrintAttempts),
@@ -83,21 +84,29 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
             (CardDelivery.Handover, policy.DeliveryDeadline, policy.MaxDeliveryAttempts),
         })
         {
-            string? failure = await handoff.RunAsync(context, journal, header, deadline, attempts);
-            if (failure is not null)
+            HandoffOutcome outcome = await handoff.RunAsync(context, journal, header, deadline, attempts);
+            if (outcome.Failure is { } failure)
             {
                 LogFailed(log, header.ApplicationId, journal.Stage);
                 return await journal.FinishAsync(ApplicationStage.Failed, "workflow", failure, card.PersonalNumber);
             }
+
+            handedOver = outcome.Success;
         }
 
-        LogDelivered(log, header.ApplicationId);
+        // The new card is the holder's valid one: a renewal or reissue cancels the old card in the register.
+        int cancelled = await context.CallActivityAsync<int>(
+            nameof(RecordHandover),
+            new CardHandover(header.ApplicationId, card.PersonalNumber, issueDate, card.ExpiryDate,
+                new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), handedOver?.Recipient, handedOver?.ReportedBy),
+            ActivityRetry.Storage);
+        LogDelivered(log, header.ApplicationId, cancelled);
         return new CardApplicationResult(ApplicationStage.Delivered, null, card.PersonalNumber);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Application {ApplicationId} failed at {Stage}")]
     static partial void LogFailed(ILogger logger, string applicationId, ApplicationStage stage);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Application {ApplicationId} delivered")]
-    static partial void LogDelivered(ILogger logger, string applicationId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Application {ApplicationId} delivered; {Cancelled} earlier card(s) cancelled")]
+    static partial void LogDelivered(ILogger logger, string applicationId, int cancelled);
 }

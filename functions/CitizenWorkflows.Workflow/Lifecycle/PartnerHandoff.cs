@@ -17,8 +17,8 @@ public sealed record PartnerHandoff(
     string SuccessEvent,
     string FailureEvent)
 {
-    /// <summary>Runs the handoff; returns null on success, else the reason it finally failed.</summary>
-    public async Task<string?> RunAsync(
+    /// <summary>Runs the handoff: the partner's success callback, or the reason it finally failed.</summary>
+    public async Task<HandoffOutcome> RunAsync(
         TaskOrchestrationContext context, ApplicationJournal journal, ApplicationHeader header, TimeSpan deadline, int maxAttempts)
     {
         string[] waitingFor = [SuccessEvent, FailureEvent];
@@ -40,7 +40,7 @@ public sealed record PartnerHandoff(
             if (answer.EventName == SuccessEvent)
             {
                 await journal.RecordAsync(DoneStage, Cause(answer.Payload), DescribeSuccess(answer.Payload));
-                return null;
+                return new HandoffOutcome(answer.Payload, null);
             }
 
             lastFailure = answer.DeadlinePassed
@@ -49,7 +49,7 @@ public sealed record PartnerHandoff(
             await journal.RecordAsync(WaitingStage, answer.DeadlinePassed ? "deadline" : Cause(answer.Payload), lastFailure);
         }
 
-        return $"{Kind} failed after {maxAttempts} attempts; last: {lastFailure}";
+        return new HandoffOutcome(null, $"{Kind} failed after {maxAttempts} attempts; last: {lastFailure}");
     }
 
     string Cause(PartnerCallback? callback) => callback?.ReportedBy ?? Partner;
@@ -61,3 +61,6 @@ public sealed record PartnerHandoff(
             callback.Recipient is null ? null : "handed over to the recipient",
         }.Where(s => s is not null));
 }
+
+/// <summary>How a handoff ended: the partner's success callback, or the reason it failed after the last attempt.</summary>
+public sealed record HandoffOutcome(PartnerCallback? Success, string? Failure);

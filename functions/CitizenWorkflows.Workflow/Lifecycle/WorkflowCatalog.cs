@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Biometrics.ExternalMatcher;
+using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Notifications;
 using CitizenWorkflows.Workflow.Production;
@@ -33,6 +34,7 @@ public static class WorkflowCatalog
         typeof(PersonaliseCard),
         typeof(DispatchWorkOrder),
         typeof(QueueNotification),
+        typeof(RecordHandover),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public static void Register(DurableTaskRegistry registry)

@@ -1,5 +1,7 @@
+using Azure.Data.Tables;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Approval;
+using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Production;
@@ -186,6 +188,25 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         Assert.Equal(ApplicationStage.Rejected, result.Stage);
         Assert.Contains("width 240px (required >= 320px)", result.Reason, StringComparison.Ordinal);
         Assert.Contains("height 240px (required >= 320px)", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_renewal_handed_over_cancels_the_holder_s_earlier_card_in_the_register()
+    {
+        var ids = new List<string>();
+        for (int i = 0; i < 2; i++)
+        {
+            string id = await workflow.StartAsync(Default with { AutoApprove = true }, Hanh);
+            await DriveFromAsync(id, E.CardPrinted);
+            Assert.Equal(ApplicationStage.Delivered, (await workflow.CompletionAsync(id)).Stage);
+            ids.Add(id);
+        }
+
+        TableClient register = new TableServiceClient(workflow.Azurite.ConnectionString).GetTableClient(CardRegister.TableName);
+        Dictionary<string, TableEntity> cards = (await AsyncItems.AllAsync(register.QueryAsync<TableEntity>($"PartitionKey eq '{Hanh.PersonalNumber}'")))
+            .ToDictionary(c => c.RowKey);
+        Assert.Equal((CardRegister.Cancelled, ids[1]), (cards[ids[0]].GetString("Status"), cards[ids[0]].GetString("CancelledBy")));
+        Assert.Equal((CardRegister.Active, "partner-test"), (cards[ids[1]].GetString("Status"), cards[ids[1]].GetString("ConfirmedBy")));
     }
 
     [Fact]
