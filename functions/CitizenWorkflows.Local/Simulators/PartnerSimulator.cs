@@ -33,7 +33,8 @@ public abstract partial class PartnerSimulator(
 
     protected abstract PartnerSimulatorOptions Options { get; }
 
-    protected abstract (string Success, string Failure, object SuccessBody) CallbackFor(WorkOrder order);
+    /// <summary>The events that answer <paramref name="order"/>, and what a success reports (a reference, a recipient).</summary>
+    protected abstract (string Success, string Failure, string? Reference, string? Recipient) CallbackFor(WorkOrder order);
 
     /// <summary>The cards one queue message asks for: a courier order is one, a print batch is many.</summary>
     protected virtual IReadOnlyList<WorkOrder> OrdersIn(string messageText) => [WorkOrderQueues.Parse(messageText)];
@@ -97,10 +98,13 @@ public abstract partial class PartnerSimulator(
             bool allDone = true;
             foreach (WorkOrder order in orders)
             {
-                (string success, string failure, object successBody) = CallbackFor(order);
+                (string success, string failure, string? reference, string? recipient) = CallbackFor(order);
                 bool fail = Random.Shared.NextDouble() < Options.FailureRate;
                 string eventName = fail ? failure : success;
-                object body = fail ? new { reason = "simulated failure" } : successBody;
+                // The attempt is echoed, so a late answer to an earlier order cannot count for a later one.
+                object body = fail
+                    ? new { reason = "simulated failure", attempt = order.Attempt }
+                    : new { reference, recipient, attempt = order.Attempt };
                 using HttpResponseMessage response = await http.PostAsJsonAsync(
                     $"/{ApiRoutes.Prefix}/v1/applications/{order.ApplicationId}/events/{eventName}", body, stoppingToken);
                 // A card of a batch was queued by a workflow already waiting, so a 409 means it was answered before (a
@@ -161,8 +165,8 @@ public sealed class PrintCentreSimulator(
         return [.. batch.Cards.Select(card => new WorkOrder(card.ApplicationId, WorkOrderKind.Print, card.Attempt))];
     }
 
-    protected override (string, string, object) CallbackFor(WorkOrder order) =>
-        (ApplicationEvents.CardPrinted, ApplicationEvents.CardPrintFailed, new { reference = $"PRINT-{order.ApplicationId[..8]}-{order.Attempt}" });
+    protected override (string, string, string?, string?) CallbackFor(WorkOrder order) =>
+        (ApplicationEvents.CardPrinted, ApplicationEvents.CardPrintFailed, $"PRINT-{order.ApplicationId[..8]}-{order.Attempt}", null);
 }
 
 /// <summary>The courier: ships each printed card, then hands it over, reporting each leg.</summary>
@@ -176,7 +180,7 @@ public sealed class CourierSimulator(
 
     protected override PartnerSimulatorOptions Options => options.Value.Courier;
 
-    protected override (string, string, object) CallbackFor(WorkOrder order) => order.Kind == WorkOrderKind.Ship
-        ? (ApplicationEvents.CardShipped, ApplicationEvents.CardShippingFailed, new { reference = $"TRACK-{order.ApplicationId[..8]}-{order.Attempt}" })
-        : (ApplicationEvents.CardDelivered, ApplicationEvents.CardDeliveryFailed, new { recipient = "applicant in person" });
+    protected override (string, string, string?, string?) CallbackFor(WorkOrder order) => order.Kind == WorkOrderKind.Ship
+        ? (ApplicationEvents.CardShipped, ApplicationEvents.CardShippingFailed, $"TRACK-{order.ApplicationId[..8]}-{order.Attempt}", null)
+        : (ApplicationEvents.CardDelivered, ApplicationEvents.CardDeliveryFailed, null, "applicant in person");
 }

@@ -37,6 +37,15 @@ public sealed record PartnerHandoff(
                 nameof(DispatchWorkOrder), new WorkOrder(header.ApplicationId, Kind, attempt, header.Province), ActivityRetry.Storage);
 
             EventOrDeadline<PartnerCallback> answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, due);
+            while (answer.Payload?.Attempt is int answered && answered != attempt)
+            {
+                // A late answer to an earlier order (the partner echoes its number): it says nothing about this one.
+                await journal.RecordAsync(
+                    WaitingStage, Cause(answer.Payload), $"ignored a late answer to {Kind} order {answered}; waiting for order {attempt}",
+                    waitingFor, new DateTimeOffset(due, TimeSpan.Zero));
+                answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, due);
+            }
+
             if (answer.EventName == SuccessEvent)
             {
                 await journal.RecordAsync(DoneStage, Cause(answer.Payload), DescribeSuccess(answer.Payload));

@@ -20,4 +20,5 @@ public enum WorkOrderKind
 /// <param name="Reason">Why it failed; required for failure callbacks.</param>
 /// <param name="Recipient">Who received the card, for deliveries.</param>
 /// <param name="ReportedBy">The authenticated caller, filled in by the API, never by the body.</param>
-public sealed record PartnerCallback(string? Reference, string? Reason, string? Recipient, string? ReportedBy);
+/// <param name="Attempt">The work order's attempt number, when the partner echoes it: a late answer to an earlier order is ignored.</param>
+public sealed record PartnerCallback(string? Reference, string? Reason, string? Recipient, string? ReportedBy, int? Attempt = null);

@@ -19,6 +19,9 @@ public sealed record CallbackBody
 
     public string? Recipient { get; init; }
 
+    /// <summary>Partner callbacks: the attempt number of the work order answered (optional; echoes the order's).</summary>
+    public int? Attempt { get; init; }
+
     /// <summary>adjudication-decision with "duplicate": the earlier application of the same person.</summary>
     public string? DuplicateOf { get; init; }
 
@@ -140,7 +143,12 @@ public sealed record CallbackEvent(string Name, IReadOnlyCollection<string> Role
         CheckLength(body.Reason, "reason", errors);
         CheckLength(body.Reference, "reference", errors);
         CheckLength(body.Recipient, "recipient", errors);
-        return new PartnerCallback(body.Reference?.Trim(), body.Reason?.Trim(), body.Recipient?.Trim(), caller.Principal);
+        if (body.Attempt is < 1 or > 100)
+        {
+            errors.Add(new("attempt", "attempt.range", "must be the work order's attempt number, 1 to 100"));
+        }
+
+        return new PartnerCallback(body.Reference?.Trim(), body.Reason?.Trim(), body.Recipient?.Trim(), caller.Principal, body.Attempt);
     }
 
     static void CheckLength(string? value, string field, List<FieldError> errors)

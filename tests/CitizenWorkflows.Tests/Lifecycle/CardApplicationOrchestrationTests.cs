@@ -191,6 +191,23 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
     }
 
     [Fact]
+    public async Task A_late_answer_to_an_earlier_print_order_is_ignored_and_the_current_one_still_counts()
+    {
+        string id = await workflow.StartAsync(Default with { AutoApprove = true }, Hanh);
+        await workflow.RaiseWhenWaitingAsync(id, E.CardPrintFailed, Broken with { Attempt = 1 });
+        await WaitForDetailAsync(id, "Print order 2 of 3 sent to print centre");
+
+        // The print centre's slow "printed" for order 1 arrives after the reprint was ordered.
+        await workflow.Client.RaiseEventAsync(id, E.CardPrinted, Ok with { Attempt = 1 });
+        await WaitForDetailAsync(id, "ignored a late answer to Print order 1; waiting for order 2");
+        Assert.Contains(E.CardPrinted, (await workflow.WaitUntilWaitingForAsync(id, E.CardPrinted)).WaitingFor);
+
+        await workflow.Client.RaiseEventAsync(id, E.CardPrinted, Ok with { Attempt = 2 });
+        await DriveFromAsync(id, E.CardShipped);
+        Assert.Equal(ApplicationStage.Delivered, (await workflow.CompletionAsync(id)).Stage);
+    }
+
+    [Fact]
     public async Task A_renewal_handed_over_cancels_the_holder_s_earlier_card_in_the_register()
     {
         var ids = new List<string>();
