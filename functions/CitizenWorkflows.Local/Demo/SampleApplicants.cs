@@ -1,5 +1,6 @@
 using System.Globalization;
 using CitizenWorkflows.KioskClient;
+using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
@@ -51,12 +52,11 @@ public sealed class SampleApplicants(int seed)
     public Dictionary<int, byte[]> NextFingerprints()
     {
         int person = random.Next();
-        return SearchedFingers.ToDictionary(
+        return DuplicateSearchOptions.DefaultSearchFingers.ToDictionary(
             position => position,
             position => MinutiaeRecord.Write(SyntheticFingerprints.Impression(SyntheticFingerprints.Master(person, seed, position), random)));
     }
 
-    static readonly int[] SearchedFingers = [1, 2, 6, 7];
 
     /// <summary>The <c>application</c> part alone.</summary>
     public ApplicationSubmission NextForm(DateTimeOffset capturedAt)

@@ -31,10 +31,10 @@ public static class BiometricStage
             return BiometricOutcome.Ends(ApplicationStage.Rejected, "biometric check", $"portrait failed: {portrait.DescribeFailures()}");
         }
 
-        DocumentReference[] prints = [.. input.Documents.Where(IsFingerprint)];
+        IReadOnlyList<DocumentReference> prints = SubmissionParts.FingerprintsAmong(input.Documents);
         string portraitPassed = $"portrait passed all {portrait.Checks.Count} checks";
         var external = new List<DuplicateCandidate>();
-        if (policy.ExternalMatcher && prints.Length > 0)
+        if (policy.ExternalMatcher && prints.Count > 0)
         {
             (BiometricResult? result, string? failure) = await AskExternalMatcherAsync(context, journal, applicationId, prints, policy);
             if (result is null)
@@ -128,8 +128,6 @@ public static class BiometricStage
 
         return merged;
     }
-
-    static bool IsFingerprint(DocumentReference document) => SubmissionParts.FingerPositionOf(document.BlobName) is not null;
 }
 
 /// <summary>How the biometric stage ended: the application goes on (clean, or cleared by adjudication), or it ends here.</summary>

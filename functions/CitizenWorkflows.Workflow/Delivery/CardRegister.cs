@@ -4,7 +4,6 @@ using Azure.Data.Tables;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace CitizenWorkflows.Workflow.Delivery;
 
@@ -26,7 +25,6 @@ public sealed class CardRegister(TableServiceClient tables)
 
     TableClient Cards => tables.GetTableClient(TableName);
 
-    public async Task EnsureTableAsync(CancellationToken cancellationToken) => await Cards.CreateIfNotExistsAsync(cancellationToken);
 
     /// <summary>Records the handover (idempotent) and cancels the holder's other active cards; returns how many it cancelled.</summary>
     public async Task<int> RecordAsync(CardHandover handover, CancellationToken cancellationToken)
@@ -82,15 +80,6 @@ public static class CardRegisterServices
     public static IServiceCollection AddCardRegister(this IServiceCollection services)
     {
         services.TryAddSingleton<CardRegister>();
-        services.AddHostedService<CardRegisterInitializer>();
         return services;
     }
-}
-
-/// <summary>Creates the card register table at start-up (idempotent).</summary>
-public sealed class CardRegisterInitializer(CardRegister register) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => register.EnsureTableAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -50,6 +50,10 @@ public static class SubmissionParts
         return FingerprintParts.Contains(part) ? int.Parse(part.AsSpan(FingerprintPrefix.Length), CultureInfo.InvariantCulture) : null;
     }
 
+    /// <summary>The stored fingerprint parts among an application's documents.</summary>
+    public static IReadOnlyList<Storage.DocumentReference> FingerprintsAmong(IEnumerable<Storage.DocumentReference> documents) =>
+        [.. documents.Where(d => FingerPositionOf(d.BlobName) is not null)];
+
     /// <summary>The size limit of a known part name, or null for a name the contract does not have.</summary>
     public static int? LimitFor(string name) => name switch
     {

@@ -61,8 +61,7 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
         PersonalisedCard card = await context.CallActivityAsync<PersonalisedCard>(
             nameof(PersonaliseCard),
             new PersonalisationRequest(
-                header.ApplicationId, input.Applicant, issueDate, input.Portrait,
-                [.. input.Documents.Where(d => SubmissionParts.FingerPositionOf(d.BlobName) is not null)]),
+                header.ApplicationId, input.Applicant, issueDate, input.Portrait, SubmissionParts.FingerprintsAmong(input.Documents)),
             ActivityRetry.Storage);
         await journal.RecordAsync(
             ApplicationStage.Personalised,

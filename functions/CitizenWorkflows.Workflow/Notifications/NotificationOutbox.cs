@@ -15,7 +15,6 @@ public sealed class NotificationOutbox(TableServiceClient tables)
 
     TableClient Outbox => tables.GetTableClient(TableName);
 
-    public async Task EnsureTableAsync(CancellationToken cancellationToken) => await Outbox.CreateIfNotExistsAsync(cancellationToken);
 
     /// <summary>Adds the notification unless it is already there (sent or not); true when this call added it.</summary>
     public async Task<bool> AddAsync(CitizenNotification notification, CancellationToken cancellationToken)

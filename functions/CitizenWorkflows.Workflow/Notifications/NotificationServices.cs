@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace CitizenWorkflows.Workflow.Notifications;
 
@@ -13,16 +12,6 @@ public static class NotificationServices
         services.TryAddSingleton<RecordingNotifier>();
         services.TryAddSingleton<INotifier>(sp => sp.GetRequiredService<RecordingNotifier>());
         services.TryAddSingleton<NotificationDispatcher>();
-        services.AddHostedService<NotificationTablesInitializer>();
         return services;
     }
-}
-
-/// <summary>Creates the outbox and the recording notifier's table at start-up (idempotent).</summary>
-public sealed class NotificationTablesInitializer(NotificationOutbox outbox, RecordingNotifier recorder) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(outbox.EnsureTableAsync(cancellationToken), recorder.EnsureTableAsync(cancellationToken));
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -14,7 +14,6 @@ public sealed class RecordingNotifier(TableServiceClient tables) : INotifier
 
     TableClient Sent => tables.GetTableClient(TableName);
 
-    public async Task EnsureTableAsync(CancellationToken cancellationToken) => await Sent.CreateIfNotExistsAsync(cancellationToken);
 
     public async Task SendAsync(CitizenNotification notification, CancellationToken cancellationToken)
     {

@@ -42,19 +42,10 @@ public sealed class DocumentStore(BlobServiceClient blobs)
     public async Task<DocumentReference> StoreOnceAsync(
         string applicationId, string document, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await StoreAsync(applicationId, document, content, contentType, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            string name = BlobNameFor(applicationId, document);
-            BlobProperties existing = await Container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: cancellationToken);
-            string sha256 = Convert.ToHexStringLower(SHA256.HashData(content.Span));
-            return existing.Metadata.TryGetValue(Sha256Metadata, out string? stored) && stored == sha256
-                ? new DocumentReference(StorageNames.DocumentsContainer, name, contentType, content.Length, sha256)
-                : throw new DocumentIntegrityException($"Document {name} already exists with different content.");
-        }
+        DocumentReference stored = await StoreFirstAsync(applicationId, document, content, contentType, cancellationToken);
+        return stored.Sha256 == Convert.ToHexStringLower(SHA256.HashData(content.Span))
+            ? stored with { ContentType = contentType }
+            : throw new DocumentIntegrityException($"Document {stored.BlobName} already exists with different content.");
     }
 
     /// <summary>
@@ -72,7 +63,9 @@ public sealed class DocumentStore(BlobServiceClient blobs)
         {
             string name = BlobNameFor(applicationId, document);
             BlobProperties existing = await Container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: cancellationToken);
-            return new DocumentReference(StorageNames.DocumentsContainer, name, existing.ContentType, existing.ContentLength, existing.Metadata[Sha256Metadata]);
+            // A blob without its hash (not written by this store) matches no content.
+            string sha256 = existing.Metadata.TryGetValue(Sha256Metadata, out string? recorded) ? recorded : "";
+            return new DocumentReference(StorageNames.DocumentsContainer, name, existing.ContentType, existing.ContentLength, sha256);
         }
     }
 

@@ -1,6 +1,10 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using CitizenWorkflows.Workflow.Biometrics.Duplicates;
+using CitizenWorkflows.Workflow.Delivery;
+using CitizenWorkflows.Workflow.Notifications;
+using CitizenWorkflows.Workflow.Production.PrintBatches;
 using Microsoft.Extensions.Hosting;
 
 namespace CitizenWorkflows.Workflow.Storage;
@@ -10,7 +14,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await Task.WhenAll(
+        await Task.WhenAll([
             blobs.GetBlobContainerClient(StorageNames.DocumentsContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             tables.GetTableClient(StorageNames.ApplicationsTable).CreateIfNotExistsAsync(cancellationToken),
             tables.GetTableClient(StorageNames.TimelineTable).CreateIfNotExistsAsync(cancellationToken),
@@ -18,8 +22,17 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
             tables.GetTableClient(StorageNames.IdempotencyTable).CreateIfNotExistsAsync(cancellationToken),
             queues.GetQueueClient(StorageNames.PrintOrdersQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             queues.GetQueueClient(StorageNames.CourierOrdersQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-            queues.GetQueueClient(StorageNames.BiometricSearchesQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+            queues.GetQueueClient(StorageNames.BiometricSearchesQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            blobs.GetBlobContainerClient(PrintBatchCloser.ManifestContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            .. FeatureTables.Select(table => tables.GetTableClient(table).CreateIfNotExistsAsync(cancellationToken))]);
     }
+
+    /// <summary>The tables of the feature folders' stores (each store names its own).</summary>
+    static readonly string[] FeatureTables =
+    [
+        FingerprintSearchIndex.TableName, DemographicIndex.TableName, NotificationOutbox.TableName, RecordingNotifier.TableName,
+        PrintBacklog.TableName, CardRegister.TableName,
+    ];
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -48,7 +48,7 @@ public sealed class DuplicateSearchTests(AzuriteFixture azurite) : IClassFixture
     public async Task Enrolling_twice_is_one_entry_and_a_namesake_finds_the_earlier_application()
     {
         var index = new DemographicIndex(azurite.Tables);
-        await index.EnsureTableAsync(default);
+        await azurite.Tables.GetTableClient(DemographicIndex.TableName).CreateIfNotExistsAsync();
         Applicant person = Samples.NextApplicant() with { PersonalNumber = null };
 
         Assert.Empty(await index.EnrolAndFindAsync("app-one", person, default));
@@ -86,10 +86,8 @@ public sealed class DuplicateSearchTests(AzuriteFixture azurite) : IClassFixture
         Assert.Equal(4, third.Count);
     }
 
-    static readonly int[] SearchedFingers = [1, 2, 6, 7];
-
     FingerprintSearchIndex Index() => new(azurite.Tables, Options.Create(new DuplicateSearchOptions()), TimeProvider.System);
 
     static MinutiaeRecord[] Impressions(int identity, int seed) =>
-        [.. SearchedFingers.Select(p => SyntheticFingerprints.Impression(SyntheticFingerprints.Master(identity, seed: 77, fingerPosition: p), new Random((seed * 100) + p)))];
+        [.. DuplicateSearchOptions.DefaultSearchFingers.Select(p => SyntheticFingerprints.Impression(SyntheticFingerprints.Master(identity, seed: 77, fingerPosition: p), new Random((seed * 100) + p)))];
 }

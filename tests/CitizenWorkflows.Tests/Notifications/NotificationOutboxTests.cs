@@ -14,8 +14,8 @@ public sealed class NotificationOutboxTests(AzuriteFixture azurite) : IClassFixt
 
     public async Task InitializeAsync()
     {
-        await outbox.EnsureTableAsync(default);
-        await recorder.EnsureTableAsync(default);
+        await azurite.Tables.GetTableClient(NotificationOutbox.TableName).CreateIfNotExistsAsync();
+        await azurite.Tables.GetTableClient(RecordingNotifier.TableName).CreateIfNotExistsAsync();
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -17,7 +17,7 @@ public sealed class PrintBatchTests(AzuriteFixture azurite) : IClassFixture<Azur
 
     public async Task InitializeAsync()
     {
-        await backlog.EnsureTableAsync(default);
+        await azurite.Tables.GetTableClient(PrintBacklog.TableName).CreateIfNotExistsAsync();
         await azurite.Blobs.GetBlobContainerClient(PrintBatchCloser.ManifestContainer).CreateIfNotExistsAsync();
         await azurite.Queues.GetQueueClient(StorageNames.PrintOrdersQueue).CreateIfNotExistsAsync();
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Local.Demo;
+using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
@@ -17,7 +18,7 @@ public static class Samples
     /// The demo's real portrait photograph re-encoded as PNG: lossless, so it passes every portrait check as the JPEG does,
     /// and a PNG for the tests that need one (fingerprint images, truncation).
     /// </summary>
-    public static readonly byte[] PortraitPng = ToPng(SampleApplicants.SamplePortrait);
+    public static readonly byte[] PortraitPng = RedrawnPortrait(size: null, paint: null);
 
     /// <summary>A drawn head-and-shoulders PNG: decodes, is large enough, but no face detector finds a face in it.</summary>
     public static readonly byte[] FacelessPortraitPng = SampleApplicants.Portrait(600, 800);
@@ -79,46 +80,37 @@ public static class Samples
     public static readonly Applicant Hanh = new("Trần Thị Hạnh", new DateOnly(1994, 8, 15), Sex.Female, "079194001234", null, "079", Residence);
 
     /// <summary>The sample portrait resized to <paramref name="width"/> x <paramref name="height"/>, as PNG.</summary>
-    public static byte[] PortraitScaled(int width, int height)
-    {
-        using SKBitmap original = SKBitmap.Decode(SampleApplicants.SamplePortrait);
-        using SKBitmap scaled = original.Resize(new SKImageInfo(width, height), new SKSamplingOptions(SKFilterMode.Linear));
-        using SKData png = scaled.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
-    }
+    public static byte[] PortraitScaled(int width, int height) => RedrawnPortrait(new SKImageInfo(width, height), paint: null);
 
     /// <summary>The sample portrait with a Gaussian blur of <paramref name="sigma"/> pixels (out of focus), as PNG.</summary>
     public static byte[] PortraitBlurred(float sigma)
     {
-        using SKBitmap original = SKBitmap.Decode(SampleApplicants.SamplePortrait);
-        using var blurred = new SKBitmap(original.Info);
-        using (var canvas = new SKCanvas(blurred))
-        using (var paint = new SKPaint { ImageFilter = SKImageFilter.CreateBlur(sigma, sigma) })
-        {
-            using SKImage image = SKImage.FromBitmap(original);
-            canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear), paint);
-        }
-
-        using SKData png = blurred.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
+        using var paint = new SKPaint { ImageFilter = SKImageFilter.CreateBlur(sigma, sigma) };
+        return RedrawnPortrait(size: null, paint);
     }
 
     /// <summary>The sample portrait with every channel scaled by <paramref name="factor"/> (under-exposed), as PNG.</summary>
     public static byte[] PortraitDarkened(float factor)
     {
-        using SKBitmap original = SKBitmap.Decode(SampleApplicants.SamplePortrait);
-        using var darkened = new SKBitmap(original.Info);
-        using (var canvas = new SKCanvas(darkened))
-        using (var paint = new SKPaint
+        using var paint = new SKPaint
         {
             ColorFilter = SKColorFilter.CreateColorMatrix([factor, 0, 0, 0, 0, 0, factor, 0, 0, 0, 0, 0, factor, 0, 0, 0, 0, 0, 1, 0]),
-        })
+        };
+        return RedrawnPortrait(size: null, paint);
+    }
+
+    /// <summary>The sample portrait drawn onto a canvas of <paramref name="size"/> (its own by default) through <paramref name="paint"/>, as PNG.</summary>
+    static byte[] RedrawnPortrait(SKImageInfo? size, SKPaint? paint)
+    {
+        using SKBitmap original = SKBitmap.Decode(SampleApplicants.SamplePortrait);
+        using var redrawn = new SKBitmap(size ?? original.Info);
+        using (var canvas = new SKCanvas(redrawn))
+        using (SKImage image = SKImage.FromBitmap(original))
         {
-            using SKImage image = SKImage.FromBitmap(original);
-            canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear), paint);
+            canvas.DrawImage(image, new SKRect(0, 0, redrawn.Width, redrawn.Height), new SKSamplingOptions(SKFilterMode.Linear), paint);
         }
 
-        using SKData png = darkened.Encode(SKEncodedImageFormat.Png, 100);
+        using SKData png = redrawn.Encode(SKEncodedImageFormat.Png, 100);
         return png.ToArray();
     }
 
@@ -127,12 +119,10 @@ public static class Samples
     /// <paramref name="identity"/>: a fresh impression each call, as a new capture at another kiosk would be.
     /// </summary>
     public static Dictionary<int, byte[]> Fingerprints(int identity, int impressionSeed) =>
-        SearchedFingers.ToDictionary(
+        DuplicateSearchOptions.DefaultSearchFingers.ToDictionary(
             position => position,
             position => MinutiaeRecord.Write(SyntheticFingerprints.Impression(
                 SyntheticFingerprints.Master(identity, seed: 2026, fingerPosition: position), new Random((identity * 1_000) + (impressionSeed * 10) + position))));
-
-    static readonly int[] SearchedFingers = [1, 2, 6, 7];
 
     /// <summary>A first-time applicant (no personal number) with fingerprints captured now.</summary>
     public static ApplicationUpload NewApplicant(string fullName, string dateOfBirth, Dictionary<int, byte[]>? fingerprints, byte[]? portrait = null)
@@ -143,13 +133,6 @@ public static class Samples
             Capture = form.Capture! with { FingerprintsCapturedAt = fingerprints is null ? null : DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O", CultureInfo.InvariantCulture) },
         };
         return new ApplicationUpload { Application = form, Portrait = portrait ?? PortraitPng, Fingerprints = fingerprints ?? [] };
-    }
-
-    static byte[] ToPng(byte[] image)
-    {
-        using SKBitmap bitmap = SKBitmap.Decode(image);
-        using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
     }
 
     static readonly string[] FamilyNames = ["Trần", "Nguyễn", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];

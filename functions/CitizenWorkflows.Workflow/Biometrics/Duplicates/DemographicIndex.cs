@@ -17,7 +17,6 @@ public sealed class DemographicIndex(TableServiceClient tables)
 
     TableClient Keys => tables.GetTableClient(TableName);
 
-    public async Task EnsureTableAsync(CancellationToken cancellationToken) => await Keys.CreateIfNotExistsAsync(cancellationToken);
 
     /// <summary>Records the application (idempotent) and returns the other applications with the same key.</summary>
     public async Task<IReadOnlyList<DemographicMatch>> EnrolAndFindAsync(string applicationId, Applicant applicant, CancellationToken cancellationToken)

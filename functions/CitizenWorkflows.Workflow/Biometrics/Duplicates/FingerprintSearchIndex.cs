@@ -45,7 +45,6 @@ public sealed class FingerprintSearchIndex : IDisposable
     /// <summary>Identities in this process's gallery.</summary>
     public int Count => enrolled.Count;
 
-    public async Task EnsureTableAsync(CancellationToken cancellationToken) => await Enrolments.CreateIfNotExistsAsync(cancellationToken);
 
     /// <summary>The finger positions of <paramref name="templates"/> that the search uses.</summary>
     public bool Searches(int fingerPosition) => options.FingersSearched.Contains(fingerPosition);
@@ -135,14 +134,21 @@ public sealed class FingerprintSearchIndex : IDisposable
                 filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionFor(from)} and RowKey ge {RowKeyFor(from, "")}");
             }
 
-            await foreach (TableEntity row in Enrolments.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            // Keys only: the overlap re-reads recent rows every time, and their templates are already in memory.
+            var unknown = new List<TableEntity>();
+            await foreach (TableEntity key in Enrolments.QueryAsync<TableEntity>(
+                filter, select: ["PartitionKey", "RowKey", "ApplicationId"], cancellationToken: cancellationToken))
             {
-                string id = row.GetString("ApplicationId");
-                if (enrolled.ContainsKey(id))
+                if (!enrolled.ContainsKey(key.GetString("ApplicationId")))
                 {
-                    continue;
+                    unknown.Add(key);
                 }
+            }
 
+            foreach (TableEntity key in unknown)
+            {
+                TableEntity row = (await Enrolments.GetEntityAsync<TableEntity>(key.PartitionKey, key.RowKey, cancellationToken: cancellationToken)).Value;
+                string id = row.GetString("ApplicationId");
                 string[] records = JsonSerializer.Deserialize<string[]>(row.GetString("Templates")) ?? [];
                 MatchTemplate[] fingers = [.. records.Select(r => matcher.Prepare(MinutiaeRecord.Parse(Convert.FromBase64String(r))))];
                 Add(id, row.GetString("PersonalNumber"), fingers, row.PartitionKey, row.RowKey);

@@ -29,7 +29,6 @@ public sealed class PrintBacklog(TableServiceClient tables)
 
     TableClient Queue => tables.GetTableClient(TableName);
 
-    public async Task EnsureTableAsync(CancellationToken cancellationToken) => await Queue.CreateIfNotExistsAsync(cancellationToken);
 
     /// <summary>Queues one print attempt (idempotent: a retried dispatch finds it there).</summary>
     public async Task AddAsync(string centre, QueuedCard card, CancellationToken cancellationToken)
@@ -109,14 +108,14 @@ public sealed class PrintBacklog(TableServiceClient tables)
     }
 
     /// <summary>Batches assigned but whose order has not been sent yet (a closer stopped in between).</summary>
-    public async Task<List<(PrintBatch Batch, ETag ETag)>> UnsentAsync(string centre, CancellationToken cancellationToken)
+    public async Task<List<PrintBatch>> UnsentAsync(string centre, CancellationToken cancellationToken)
     {
-        var unsent = new List<(PrintBatch, ETag)>();
+        var unsent = new List<PrintBatch>();
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {centre} and RowKey ge {BatchPrefix} and RowKey lt {"batch."} and Sent eq false");
         await foreach (TableEntity row in Queue.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             var cards = JsonSerializer.Deserialize<List<QueuedCard>>(row.GetString("Cards"), JsonSerializerOptions.Web) ?? [];
-            unsent.Add((new PrintBatch(row.RowKey[BatchPrefix.Length..], centre, row.GetDateTimeOffset("ClosedAt")!.Value, cards), row.ETag));
+            unsent.Add(new PrintBatch(row.RowKey[BatchPrefix.Length..], centre, row.GetDateTimeOffset("ClosedAt")!.Value, cards));
         }
 
         return unsent;

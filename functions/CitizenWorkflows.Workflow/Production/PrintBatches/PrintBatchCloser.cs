@@ -32,39 +32,44 @@ public sealed partial class PrintBatchCloser(
         int closed = 0;
         foreach (string centre in settings.Centres)
         {
-            foreach ((PrintBatch unsent, _) in await queue.UnsentAsync(centre, cancellationToken))
+            foreach (PrintBatch unsent in await queue.UnsentAsync(centre, cancellationToken))
             {
                 await SendAsync(unsent, cancellationToken);
             }
 
-            // A failed assignment means another closer took some of the cards: read again. Many in a row means something
-            // else is wrong; stop and let the next run try.
-            int failures = 0;
-            while (failures < 20)
+            // One read serves every batch due now. A failed assignment means another closer took some of the cards:
+            // read again. Many such rounds mean something else is wrong; stop and let the next run try.
+            for (int failures = 0; failures < 20; failures++)
             {
                 List<(QueuedCard Card, ETag ETag)> waiting = await queue.WaitingAsync(centre, cancellationToken);
                 DateTimeOffset now = clock.GetUtcNow();
-                if (waiting.Count == 0 || (waiting.Count < size && waiting[0].Card.QueuedAt > now - settings.MaxWait))
+                bool taken = true;
+                foreach ((QueuedCard Card, ETag ETag)[] cards in waiting.Chunk(size))
                 {
-                    break;
-                }
+                    if (cards.Length < size && cards[0].Card.QueuedAt > now - settings.MaxWait)
+                    {
+                        break; // the last, partial batch is not due yet
+                    }
 
-                List<(QueuedCard Card, ETag ETag)> taken = [.. waiting.Take(size)];
-                // Unique: a card heads at most one batch, since the batch that takes it assigns it.
-                QueuedCard head = taken[0].Card;
-                var batch = new PrintBatch(
-                    string.Create(CultureInfo.InvariantCulture, $"{centre}-{now:yyyyMMddHHmmss}-{head.ApplicationId}-{head.Attempt:D2}"),
-                    centre, now, [.. taken.Select(t => t.Card)]);
-                if (await queue.AssignAsync(batch, [.. taken.Select(t => t.ETag)], cancellationToken))
-                {
+                    // Unique: a card heads at most one batch, since the batch that takes it assigns it.
+                    QueuedCard head = cards[0].Card;
+                    var batch = new PrintBatch(
+                        string.Create(CultureInfo.InvariantCulture, $"{centre}-{now:yyyyMMddHHmmss}-{head.ApplicationId}-{head.Attempt:D2}"),
+                        centre, now, [.. cards.Select(c => c.Card)]);
+                    taken = await queue.AssignAsync(batch, [.. cards.Select(c => c.ETag)], cancellationToken);
+                    if (!taken)
+                    {
+                        break;
+                    }
+
                     await SendAsync(batch, cancellationToken);
                     closed++;
-                    failures = 0;
                     LogClosed(log, batch.BatchId, batch.Cards.Count);
                 }
-                else
+
+                if (taken)
                 {
-                    failures++;
+                    break;
                 }
             }
         }
