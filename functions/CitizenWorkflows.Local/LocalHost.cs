@@ -77,7 +77,9 @@ public sealed class LocalHost : IAsyncDisposable
         if (config.GetSection(SimulatorOptions.SectionName).Get<SimulatorOptions>()?.Enabled ?? true)
         {
             builder.Services.AddHostedService<PrintCentreSimulator>();
+            builder.Services.AddHostedService<ShipmentSimulator>();
             builder.Services.AddHostedService<CourierSimulator>();
+            builder.Services.AddHostedService<StationSimulator>();
         }
 
         WebApplication app = builder.Build();

@@ -17,10 +17,10 @@ public static class LocalPollers
     {
         [PolledTriggers.ProcessOfflinePacket] = typeof(PacketPoller),
         [PolledTriggers.DispatchNotifications] = typeof(NotificationPoller),
-        [PolledTriggers.ClosePrintBatches] = typeof(PrintBatchPoller),
+        [PolledTriggers.CloseCardBatches] = typeof(CardBatchPoller),
     };
 
-    /// <summary>Registers every poller of <see cref="All"/> with its options (sections <c>Packets</c>, <c>Notifications</c>, <c>PrintBatches:Poller</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
+    /// <summary>Registers every poller of <see cref="All"/> with its options (sections <c>Packets</c>, <c>Notifications</c>, <c>CardBatches:Poller</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
     public static IServiceCollection AddLocalPollers(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -28,8 +28,8 @@ public static class LocalPollers
         services.AddHostedService<PacketPoller>();
         services.Configure<NotificationPollerOptions>(configuration.GetSection(NotificationPollerOptions.SectionName));
         services.AddHostedService<NotificationPoller>();
-        services.Configure<PrintBatchPollerOptions>(configuration.GetSection(PrintBatchPollerOptions.SectionName));
-        services.AddHostedService<PrintBatchPoller>();
+        services.Configure<CardBatchPollerOptions>(configuration.GetSection(CardBatchPollerOptions.SectionName));
+        services.AddHostedService<CardBatchPoller>();
         return services;
     }
 }

@@ -13,7 +13,7 @@ using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Notifications;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Production;
-using CitizenWorkflows.Workflow.Production.PrintBatches;
+using CitizenWorkflows.Workflow.Lifecycle.Batches;
 using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
@@ -65,7 +65,7 @@ public static class WorkflowServices
         services.AddPopulationRegistry();
         services.AddDuplicateDetection(configuration);
         services.AddNotifications();
-        services.AddPrintBatches(configuration);
+        services.AddCardBatches(configuration);
         services.AddCardRegister();
         services.AddOfflinePackets();
         services.AddSingleton<DocumentStore>();

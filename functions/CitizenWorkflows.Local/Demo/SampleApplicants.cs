@@ -97,6 +97,8 @@ public sealed class SampleApplicants(int seed)
                 Location = "Demo intake office",
                 PortraitCapturedAt = capturedAt.ToString("O", CultureInfo.InvariantCulture),
             },
+            // About a third have the card posted home; the rest collect it at the station.
+            Delivery = random.Next(3) == 0 ? "address" : "station",
         };
     }
 

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Queues.Models;
 using CitizenWorkflows.Local.Runtime;
+using CitizenWorkflows.Workflow.Delivery;
+using CitizenWorkflows.Workflow.Delivery.Shipments;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
@@ -33,11 +35,17 @@ public abstract partial class PartnerSimulator(
 
     protected abstract PartnerSimulatorOptions Options { get; }
 
-    /// <summary>The events that answer <paramref name="order"/>, and what a success reports (a reference, a recipient).</summary>
-    protected abstract (string Success, string Failure, string? Reference, string? Recipient) CallbackFor(WorkOrder order);
+    /// <summary>
+    /// The callbacks that answer <paramref name="order"/>, in order (picked up, in transit, delivered); each is sent once
+    /// the workflow has taken the one before. <paramref name="fail"/>: the last one reports a failure instead.
+    /// </summary>
+    protected abstract IReadOnlyList<Callback> CallbacksFor(WorkOrder order, bool fail);
 
-    /// <summary>The cards one queue message asks for: a courier order is one, a print batch is many.</summary>
+    /// <summary>The cards one queue message asks for: a single order is one, a print batch or a shipment is many.</summary>
     protected virtual IReadOnlyList<WorkOrder> OrdersIn(string messageText) => [WorkOrderQueues.Parse(messageText)];
+
+    /// <summary>One callback: the event and its body (the attempt is echoed, so a late answer cannot count for a later order).</summary>
+    protected internal sealed record Callback(string Event, object Body);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -95,25 +103,12 @@ public abstract partial class PartnerSimulator(
         {
             IReadOnlyList<WorkOrder> orders = OrdersIn(message.MessageText);
             await Task.Delay(Options.Delay, stoppingToken);
-            bool allDone = true;
-            foreach (WorkOrder order in orders)
-            {
-                (string success, string failure, string? reference, string? recipient) = CallbackFor(order);
-                bool fail = Random.Shared.NextDouble() < Options.FailureRate;
-                string eventName = fail ? failure : success;
-                // The attempt is echoed, so a late answer to an earlier order cannot count for a later one.
-                object body = fail
-                    ? new { reason = "simulated failure", attempt = order.Attempt }
-                    : new { reference, recipient, attempt = order.Attempt };
-                using HttpResponseMessage response = await http.PostAsJsonAsync(
-                    $"/{ApiRoutes.Prefix}/v1/applications/{order.ApplicationId}/events/{eventName}", body, stoppingToken);
-                // A card of a batch was queued by a workflow already waiting, so a 409 means it was answered before (a
-                // redelivered batch); a single order may have overtaken its workflow's wait, so it retries a few times.
-                allDone &= response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NotFound
-                    || (response.StatusCode == HttpStatusCode.Conflict && (orders.Count > 1 || message.DequeueCount >= MaxDeliveries));
-            }
-
-            if (allDone)
+            bool[] done = new bool[orders.Count];
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, orders.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken },
+                async (i, ct) => done[i] = await AnswerOrderAsync(http, orders[i], orders.Count > 1, message.DequeueCount, ct));
+            if (done.All(d => d))
             {
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
             }
@@ -123,6 +118,47 @@ public abstract partial class PartnerSimulator(
             // The message becomes visible again and is retried.
             LogAnswerError(logger, QueueName, e.Message);
         }
+    }
+
+    /// <summary>Sends the order's callbacks in turn; true when the order needs no further delivery of its message.</summary>
+    async Task<bool> AnswerOrderAsync(HttpClient http, WorkOrder order, bool inBatch, long dequeueCount, CancellationToken stoppingToken)
+    {
+        IReadOnlyList<Callback> callbacks = CallbacksFor(order, Random.Shared.NextDouble() < Options.FailureRate);
+        for (int step = 0; step < callbacks.Count; step++)
+        {
+            if (step > 0)
+            {
+                await Task.Delay(Options.LegDelay, stoppingToken);
+            }
+
+            string path = $"/{ApiRoutes.Prefix}/v1/applications/{order.ApplicationId}/events/{callbacks[step].Event}";
+            HttpStatusCode status = await PostAsync(http, path, callbacks[step].Body, stoppingToken);
+            // A later leg may overtake the workflow's recording of the one before: try again for a while.
+            for (int retry = 0; step > 0 && status == HttpStatusCode.Conflict && retry < 60; retry++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken);
+                status = await PostAsync(http, path, callbacks[step].Body, stoppingToken);
+            }
+
+            if (status is HttpStatusCode.Accepted)
+            {
+                continue;
+            }
+
+            // A card of a batch was queued by a workflow already waiting, so a 409 on the first callback means it was
+            // answered before (a redelivered batch); a single order may have overtaken its workflow's wait, so its
+            // message is retried a few times. A 404 is an application that no longer exists.
+            return status == HttpStatusCode.NotFound
+                || (status == HttpStatusCode.Conflict && (step > 0 || inBatch || dequeueCount >= MaxDeliveries));
+        }
+
+        return true;
+    }
+
+    static async Task<HttpStatusCode> PostAsync(HttpClient http, string path, object body, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await http.PostAsJsonAsync(path, body, cancellationToken);
+        return response.StatusCode;
     }
 
     async Task<Uri> OwnAddressAsync(CancellationToken cancellationToken)
@@ -165,11 +201,45 @@ public sealed class PrintCentreSimulator(
         return [.. batch.Cards.Select(card => new WorkOrder(card.ApplicationId, WorkOrderKind.Print, card.Attempt))];
     }
 
-    protected override (string, string, string?, string?) CallbackFor(WorkOrder order) =>
-        (ApplicationEvents.CardPrinted, ApplicationEvents.CardPrintFailed, $"PRINT-{order.ApplicationId[..8]}-{order.Attempt}", null);
+    protected override IReadOnlyList<Callback> CallbacksFor(WorkOrder order, bool fail) =>
+    [
+        fail
+            ? new(ApplicationEvents.CardPrintFailed, new { reason = "simulated failure", attempt = order.Attempt })
+            : new(ApplicationEvents.CardPrinted, new { reference = $"PRINT-{order.ApplicationId[..8]}-{order.Attempt}", attempt = order.Attempt }),
+    ];
 }
 
-/// <summary>The courier: ships each printed card, then hands it over, reporting each leg.</summary>
+/// <summary>
+/// The courier's shipments: picks up each card of a shipment, reports it in transit, and leaves it at the station or
+/// hands it over at the address (or reports the delivery failed).
+/// </summary>
+public sealed class ShipmentSimulator(
+    WorkOrderQueues queues, IServer server, IOptions<SecurityOptions> security, IOptions<SimulatorOptions> options, ILogger<ShipmentSimulator> logger)
+    : PartnerSimulator(queues, server, security, logger)
+{
+    protected override string QueueName => StorageNames.ShipmentOrdersQueue;
+
+    protected override string Role => Roles.Courier;
+
+    protected override PartnerSimulatorOptions Options => options.Value.Courier;
+
+    protected override IReadOnlyList<WorkOrder> OrdersIn(string messageText)
+    {
+        ShipmentOrder shipment = JsonSerializer.Deserialize<ShipmentOrder>(messageText, JsonSerializerOptions.Web)
+            ?? throw new FormatException("Empty shipment message.");
+        return [.. shipment.Cards.Select(card => new WorkOrder(card.ApplicationId, WorkOrderKind.Ship, card.Attempt, Destination: shipment.Destination))];
+    }
+
+    // Only the pick-up answers the ship order's attempt; the legs after it are the first delivery, which the shipment carries on.
+    protected override IReadOnlyList<Callback> CallbacksFor(WorkOrder order, bool fail) =>
+    [
+        new(ApplicationEvents.CardPickedUp, new { reference = $"TRACK-{order.ApplicationId[..8]}-{order.Attempt}", attempt = order.Attempt }),
+        new(ApplicationEvents.CardInTransit, new { }),
+        CourierSimulator.Arrival(order.Destination, fail, attempt: null),
+    ];
+}
+
+/// <summary>The courier's single orders: re-delivery after a failed delivery, and returning a card to the station.</summary>
 public sealed class CourierSimulator(
     WorkOrderQueues queues, IServer server, IOptions<SecurityOptions> security, IOptions<SimulatorOptions> options, ILogger<CourierSimulator> logger)
     : PartnerSimulator(queues, server, security, logger)
@@ -180,7 +250,28 @@ public sealed class CourierSimulator(
 
     protected override PartnerSimulatorOptions Options => options.Value.Courier;
 
-    protected override (string, string, string?, string?) CallbackFor(WorkOrder order) => order.Kind == WorkOrderKind.Ship
-        ? (ApplicationEvents.CardShipped, ApplicationEvents.CardShippingFailed, $"TRACK-{order.ApplicationId[..8]}-{order.Attempt}", null)
-        : (ApplicationEvents.CardDelivered, ApplicationEvents.CardDeliveryFailed, null, "applicant in person");
+    protected override IReadOnlyList<Callback> CallbacksFor(WorkOrder order, bool fail) => order.Kind == WorkOrderKind.Return
+        ? [new(ApplicationEvents.CardAtStation, new { attempt = order.Attempt })]
+        : [new(ApplicationEvents.CardInTransit, new { attempt = order.Attempt }), Arrival(order.Destination, fail, order.Attempt)];
+
+    /// <summary>The last leg of a delivery: the card left at the station, handed over at the address, or a failed delivery.</summary>
+    internal static Callback Arrival(string? destination, bool fail, int? attempt) =>
+        fail ? new(ApplicationEvents.CardDeliveryFailed, new { reason = "simulated failure: nobody at the address", attempt })
+        : CardDestination.IsStation(destination) ? new(ApplicationEvents.CardAtStation, new { attempt })
+        : new(ApplicationEvents.CardDelivered, new { recipient = "applicant in person", attempt });
+}
+
+/// <summary>The police stations: hand each card over when its citizen comes for it, confirmed by an officer.</summary>
+public sealed class StationSimulator(
+    WorkOrderQueues queues, IServer server, IOptions<SecurityOptions> security, IOptions<SimulatorOptions> options, ILogger<StationSimulator> logger)
+    : PartnerSimulator(queues, server, security, logger)
+{
+    protected override string QueueName => StorageNames.StationOrdersQueue;
+
+    protected override string Role => Roles.Operator;
+
+    protected override PartnerSimulatorOptions Options => options.Value.Station;
+
+    protected override IReadOnlyList<Callback> CallbacksFor(WorkOrder order, bool fail) =>
+        [new(ApplicationEvents.CardDelivered, new { recipient = "applicant in person, identity checked", attempt = order.Attempt })];
 }

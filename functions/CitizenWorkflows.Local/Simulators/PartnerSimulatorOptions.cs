@@ -10,12 +10,18 @@ public sealed class SimulatorOptions
     public PartnerSimulatorOptions PrintCentre { get; set; } = new();
 
     public PartnerSimulatorOptions Courier { get; set; } = new();
+
+    /// <summary>The police stations' officers handing collected cards over.</summary>
+    public PartnerSimulatorOptions Station { get; set; } = new();
 }
 
 public sealed class PartnerSimulatorOptions
 {
     /// <summary>How long the partner takes before calling back.</summary>
     public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Between the callbacks of one order (picked up → in transit → delivered).</summary>
+    public TimeSpan LegDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Share of orders answered with the failure callback (0–1).</summary>
     public double FailureRate { get; set; }

@@ -1,24 +1,83 @@
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
+using Microsoft.DurableTask;
 
 namespace CitizenWorkflows.Workflow.Delivery;
 
-/// <summary>Shipping and delivery: the courier takes the printed card to the station or the applicant and reports each leg.</summary>
+/// <summary>
+/// From the printed card to the citizen's hands. The courier picks the card up in a shipment to its destination: a
+/// station shipment ends at the police station, where an officer hands the card over when the citizen comes; a posted
+/// card is handed over at the address, re-delivered after a failure and, after the last failed delivery, returned to
+/// the station to be collected there.
+/// </summary>
 public static class CardDelivery
 {
-    public static readonly PartnerHandoff Shipping = new(
-        WorkOrderKind.Ship,
-        "courier",
-        ApplicationStage.Printed,
-        ApplicationStage.Shipped,
-        ApplicationEvents.CardShipped,
-        ApplicationEvents.CardShippingFailed);
+    static readonly PartnerProgress[] OnTheWay = [new(ApplicationEvents.CardInTransit, ApplicationStage.InTransit)];
 
-    public static readonly PartnerHandoff Handover = new(
-        WorkOrderKind.Deliver,
-        "courier",
-        ApplicationStage.Shipped,
-        ApplicationStage.Delivered,
-        ApplicationEvents.CardDelivered,
-        ApplicationEvents.CardDeliveryFailed);
+    /// <summary>The printed card joins a shipment; the courier reports picking it up.</summary>
+    public static readonly PartnerHandoff Pickup = new(
+        WorkOrderKind.Ship, "courier", ApplicationStage.Printed, ApplicationStage.Shipped,
+        ApplicationEvents.CardPickedUp, ApplicationEvents.CardShippingFailed);
+
+    /// <summary>A station shipment's card reaches the station (a failed leg is driven again).</summary>
+    public static readonly PartnerHandoff ToStation = new(
+        WorkOrderKind.Deliver, "courier", ApplicationStage.Shipped, ApplicationStage.AtStation,
+        ApplicationEvents.CardAtStation, ApplicationEvents.CardDeliveryFailed, OnTheWay, FirstOrderInShipment: true);
+
+    /// <summary>A posted card is handed over at the address, re-delivered after a failure.</summary>
+    public static readonly PartnerHandoff ToAddress = new(
+        WorkOrderKind.Deliver, "courier", ApplicationStage.Shipped, ApplicationStage.Delivered,
+        ApplicationEvents.CardDelivered, ApplicationEvents.CardDeliveryFailed, OnTheWay, FirstOrderInShipment: true);
+
+    /// <summary>After the last failed delivery the courier takes the card to the station.</summary>
+    public static readonly PartnerHandoff ReturnToStation = new(
+        WorkOrderKind.Return, "courier", ApplicationStage.InTransit, ApplicationStage.AtStation,
+        ApplicationEvents.CardAtStation, FailureEvent: null);
+
+    /// <summary>The station hands the card over when the citizen comes (an officer confirms with the recipient).</summary>
+    public static readonly PartnerHandoff Collection = new(
+        WorkOrderKind.Collect, "police station", ApplicationStage.AtStation, ApplicationStage.Delivered,
+        ApplicationEvents.CardDelivered, FailureEvent: null);
+
+    /// <summary>Runs shipping and delivery; the handover callback on success, or why the card never reached the citizen.</summary>
+    public static async Task<HandoffOutcome> RunAsync(
+        TaskOrchestrationContext context, ApplicationJournal journal, ApplicationHeader header, WorkflowPolicy policy, CardDestination destination)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(destination);
+        HandoffOutcome picked = await Pickup.RunAsync(
+            context, journal, header, policy.ShippingDeadline, policy.MaxShippingAttempts, destination.ShipmentGroup);
+        if (picked.Failure is not null)
+        {
+            return picked;
+        }
+
+        if (destination.Method == DeliveryMethod.Address)
+        {
+            HandoffOutcome posted = await ToAddress.RunAsync(
+                context, journal, header, policy.DeliveryDeadline, policy.MaxDeliveryAttempts, destination.ShipmentGroup);
+            if (posted.Failure is null)
+            {
+                return posted;
+            }
+
+            HandoffOutcome returned = await ReturnToStation.RunAsync(
+                context, journal, header, policy.DeliveryDeadline, policy.MaxDeliveryAttempts, destination.StationGroup);
+            if (returned.Failure is not null)
+            {
+                return returned with { Failure = $"{posted.Failure}; return to the station: {returned.Failure}" };
+            }
+        }
+        else
+        {
+            HandoffOutcome arrived = await ToStation.RunAsync(
+                context, journal, header, policy.DeliveryDeadline, policy.MaxDeliveryAttempts, destination.ShipmentGroup);
+            if (arrived.Failure is not null)
+            {
+                return arrived;
+            }
+        }
+
+        return await Collection.RunAsync(context, journal, header, policy.CollectionDeadline, 1, destination.StationGroup);
+    }
 }

@@ -16,7 +16,14 @@ public enum ApplicationStage
     Personalised,
     Printing,
     Printed,
+    /// <summary>Picked up by the courier.</summary>
     Shipped,
+
+    /// <summary>The courier reported the card on its way to the station or the address.</summary>
+    InTransit,
+
+    /// <summary>At the police station, waiting for the citizen to collect it (delivered there, or returned after failed deliveries).</summary>
+    AtStation,
     Delivered,
     Failed,
 }

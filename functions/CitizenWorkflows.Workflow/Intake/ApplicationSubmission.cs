@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Registry;
@@ -24,6 +25,9 @@ public sealed record ApplicationSubmission
     public ApplicantFields? Applicant { get; init; }
 
     public CaptureFields? Capture { get; init; }
+
+    /// <summary>"station" (collect at the police station where the application is made; the default) or "address" (posted to the current residence).</summary>
+    public string? Delivery { get; init; }
 }
 
 /// <summary>The DC01 population-information fields as submitted.</summary>
@@ -92,11 +96,13 @@ public sealed record CaptureFields
 
 /// <summary>A submission that passed every rule, ready to store and start.</summary>
 /// <param name="ResidenceProvinceCode">Province of current residence: where the applicant may apply.</param>
+/// <param name="Delivery">How the citizen receives the card.</param>
 public sealed record ValidSubmission(
     ApplicationType Type,
     Applicant Applicant,
     string ResidenceProvinceCode,
-    IReadOnlyList<IntakeDocument> Documents);
+    IReadOnlyList<IntakeDocument> Documents,
+    DeliveryMethod Delivery = DeliveryMethod.Station);
 
 /// <summary>The intake rules. All are checked so the kiosk sees every problem at once.</summary>
 public static class SubmissionRules
@@ -153,9 +159,15 @@ public static class SubmissionRules
         }
 
         CheckCapture(submission.Capture, hasFingerprints, now, errors);
+        DeliveryMethod? delivery = submission.Delivery?.Trim().ToUpperInvariant() switch
+        {
+            null or "STATION" => DeliveryMethod.Station,
+            "ADDRESS" => DeliveryMethod.Address,
+            _ => Add<DeliveryMethod>(errors, "delivery", "delivery.allowed", "must be station (collect at the police station) or address (posted to the current residence)"),
+        };
 
         return errors.Count == 0
-            ? (new ValidSubmission(type!.Value, applicant!, residenceProvince!, documents), errors)
+            ? (new ValidSubmission(type!.Value, applicant!, residenceProvince!, documents, delivery!.Value), errors)
             : (null, errors);
     }
 

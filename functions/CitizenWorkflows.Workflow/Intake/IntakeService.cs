@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Lifecycle;
@@ -69,7 +70,8 @@ public sealed class IntakeService(
         ValidSubmission s = request.Submission;
         var header = new ApplicationHeader(id, s.Type, request.Kiosk.Province ?? s.ResidenceProvinceCode, request.Kiosk.Principal, entry.ReceivedAt, entry.DueAt);
         var input = new CardApplicationInput(
-            header, s.Applicant, stored.Single(d => d.BlobName.EndsWith("/" + SubmissionParts.Portrait, StringComparison.Ordinal)), stored, policy.CurrentValue with { Holidays = calendar.Holidays });
+            header, s.Applicant, stored.Single(d => d.BlobName.EndsWith("/" + SubmissionParts.Portrait, StringComparison.Ordinal)), stored, policy.CurrentValue with { Holidays = calendar.Holidays },
+            new CardDestination(s.Delivery, header.KioskId, s.ResidenceProvinceCode));
         // Only a takeover can find the workflow already started; a first claim saves the round trip.
         if (takeover && await client.GetInstanceAsync(id, cancellationToken) is not null)
         {

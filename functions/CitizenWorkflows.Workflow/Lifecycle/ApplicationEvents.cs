@@ -8,8 +8,10 @@ public static class ApplicationEvents
     public const string BiometricResult = "biometric-result";
     public const string CardPrinted = "card-printed";
     public const string CardPrintFailed = "card-print-failed";
-    public const string CardShipped = "card-shipped";
+    public const string CardPickedUp = "card-picked-up";
     public const string CardShippingFailed = "card-shipping-failed";
+    public const string CardInTransit = "card-in-transit";
+    public const string CardAtStation = "card-at-station";
     public const string CardDelivered = "card-delivered";
     public const string CardDeliveryFailed = "card-delivery-failed";
 }

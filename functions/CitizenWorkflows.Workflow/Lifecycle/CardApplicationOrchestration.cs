@@ -75,23 +75,17 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
                 nameof(LinkEnrolment), new EnrolmentLink(header.ApplicationId, input.Applicant, card.PersonalNumber), ActivityRetry.Storage);
         }
 
-        PartnerCallback? handedOver = null;
-        foreach ((PartnerHandoff handoff, TimeSpan deadline, int attempts) in new[]
+        HandoffOutcome printed = await CardPrinting.Handoff.RunAsync(context, journal, header, policy.PrintDeadline, policy.MaxPrintAttempts);
+        HandoffOutcome delivered = printed.Failure is null
+            ? await CardDelivery.RunAsync(context, journal, header, policy, input.Destination ?? CardDestination.StationOf(header))
+            : printed;
+        if (delivered.Failure is { } failure)
         {
-            (CardPrinting.Handoff, policy.PrintDeadline, policy.MaxPrintAttempts),
-            (CardDelivery.Shipping, policy.ShippingDeadline, policy.MaxShippingAttempts),
-            (CardDelivery.Handover, policy.DeliveryDeadline, policy.MaxDeliveryAttempts),
-        })
-        {
-            HandoffOutcome outcome = await handoff.RunAsync(context, journal, header, deadline, attempts);
-            if (outcome.Failure is { } failure)
-            {
-                LogFailed(log, header.ApplicationId, journal.Stage);
-                return await journal.FinishAsync(ApplicationStage.Failed, "workflow", failure, card.PersonalNumber);
-            }
-
-            handedOver = outcome.Success;
+            LogFailed(log, header.ApplicationId, journal.Stage);
+            return await journal.FinishAsync(ApplicationStage.Failed, "workflow", failure, card.PersonalNumber);
         }
+
+        PartnerCallback? handedOver = delivered.Success;
 
         // The new card is the holder's valid one: a renewal or reissue cancels the old card in the register.
         int cancelled = await context.CallActivityAsync<int>(

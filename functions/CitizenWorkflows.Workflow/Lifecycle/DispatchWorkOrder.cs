@@ -1,3 +1,5 @@
+using CitizenWorkflows.Workflow.Delivery.Shipments;
+using CitizenWorkflows.Workflow.Lifecycle.Batches;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask;
@@ -6,21 +8,29 @@ using Microsoft.Extensions.Options;
 namespace CitizenWorkflows.Workflow.Lifecycle;
 
 /// <summary>
-/// Hands a work order to its partner: a print attempt joins its print centre's queue for the next batch; shipping and
-/// delivery orders go to the courier's queue. A retried dispatch may deliver a courier order twice; partners answer by
-/// callback, and a second answer to a workflow that no longer waits for it is refused (409), so a duplicate is harmless.
+/// Hands a work order to its partner: a print attempt joins its print centre's backlog for the next batch, a ship
+/// attempt its destination's backlog for the next shipment; re-delivery and return orders go to the courier's queue,
+/// collections to the stations'. A retried dispatch may deliver a queued order twice; partners answer by callback, and
+/// a second answer to a workflow that no longer waits for it is refused (409), so a duplicate is harmless.
 /// </summary>
-public sealed class DispatchWorkOrder(WorkOrderQueues queues, PrintBacklog printBacklog, IOptionsMonitor<PrintBatchOptions> batches, TimeProvider clock)
+public sealed class DispatchWorkOrder(
+    WorkOrderQueues queues, PrintBacklog printBacklog, ShipmentBacklog shipmentBacklog, IOptionsMonitor<PrintBatchOptions> batches, TimeProvider clock)
     : TaskActivity<WorkOrder, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, WorkOrder input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.Kind == WorkOrderKind.Print)
+        (CardBacklog? backlog, string? group) = input.Kind switch
         {
-            string centre = batches.CurrentValue.CentreFor(input.Province);
-            await printBacklog.AddAsync(centre, new QueuedCard(input.ApplicationId, input.Attempt, clock.GetUtcNow()), CancellationToken.None);
-            return $"{PrintBacklog.TableName}/{centre}";
+            WorkOrderKind.Print => (printBacklog, batches.CurrentValue.CentreFor(input.Province)),
+            WorkOrderKind.Ship => (shipmentBacklog, input.Destination
+                ?? throw new ArgumentException("A ship order names its shipment destination.", nameof(input))),
+            _ => ((CardBacklog?)null, (string?)null),
+        };
+        if (backlog is not null)
+        {
+            await backlog.AddAsync(group!, new QueuedCard(input.ApplicationId, input.Attempt, clock.GetUtcNow()), CancellationToken.None);
+            return $"{backlog.TableName}/{group}";
         }
 
         await queues.SendAsync(input, CancellationToken.None);

@@ -9,40 +9,68 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 /// </summary>
 /// <param name="WaitingStage">The stage the application is in while the partner works.</param>
 /// <param name="DoneStage">The stage reached when the partner reports success.</param>
+/// <param name="FailureEvent">The partner's failure callback; null when the partner only ever reports success (or nothing).</param>
+/// <param name="Progress">Callbacks that move the application on while the same order is still being worked (in transit).</param>
+/// <param name="FirstOrderInShipment">The first attempt needs no order of its own: the shipment that brought the card carries it on.</param>
 public sealed record PartnerHandoff(
     WorkOrderKind Kind,
     string Partner,
     ApplicationStage WaitingStage,
     ApplicationStage DoneStage,
     string SuccessEvent,
-    string FailureEvent)
+    string? FailureEvent,
+    IReadOnlyList<PartnerProgress>? Progress = null,
+    bool FirstOrderInShipment = false)
 {
     /// <summary>Runs the handoff: the partner's success callback, or the reason it finally failed.</summary>
+    /// <param name="destination">Where the order sends the card (a shipment group, a station), if the kind needs one.</param>
     public async Task<HandoffOutcome> RunAsync(
-        TaskOrchestrationContext context, ApplicationJournal journal, ApplicationHeader header, TimeSpan deadline, int maxAttempts)
+        TaskOrchestrationContext context, ApplicationJournal journal, ApplicationHeader header, TimeSpan deadline, int maxAttempts,
+        string? destination = null)
     {
-        string[] waitingFor = [SuccessEvent, FailureEvent];
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(header);
+        IReadOnlyList<PartnerProgress> progress = Progress ?? [];
+        string[] waitingFor = [SuccessEvent, .. FailureEvent is null ? Array.Empty<string>() : [FailureEvent], .. progress.Select(p => p.Event)];
         string lastFailure = "no attempt made";
         for (int attempt = 1; attempt <= maxAttempts; attempt++)
         {
             // Record the wait before sending the order, so a fast partner's callback finds the workflow waiting.
             DateTime due = context.CurrentUtcDateTime.Add(deadline);
+            var dueAt = new DateTimeOffset(due, TimeSpan.Zero);
+            bool carriedOn = attempt == 1 && FirstOrderInShipment;
             await journal.RecordAsync(
                 WaitingStage,
                 cause: "workflow",
-                detail: $"{Kind} order {attempt} of {maxAttempts} sent to {Partner}",
+                detail: carriedOn
+                    ? $"{Kind} 1 of {maxAttempts}: carried on from the shipment by the {Partner}"
+                    : $"{Kind} order {attempt} of {maxAttempts} sent to {Partner}",
                 waitingFor,
-                new DateTimeOffset(due, TimeSpan.Zero));
-            await context.CallActivityAsync<string>(
-                nameof(DispatchWorkOrder), new WorkOrder(header.ApplicationId, Kind, attempt, header.Province), ActivityRetry.Storage);
+                dueAt);
+            if (!carriedOn)
+            {
+                await context.CallActivityAsync<string>(
+                    nameof(DispatchWorkOrder), new WorkOrder(header.ApplicationId, Kind, attempt, header.Province, destination), ActivityRetry.Storage);
+            }
 
             EventOrDeadline<PartnerCallback> answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, due);
-            while (answer.Payload?.Attempt is int answered && answered != attempt)
+            while (!answer.DeadlinePassed
+                && (answer.Payload?.Attempt is int answered && answered != attempt || progress.Any(p => p.Event == answer.EventName)))
             {
-                // A late answer to an earlier order (the partner echoes its number): it says nothing about this one.
-                await journal.RecordAsync(
-                    WaitingStage, Cause(answer.Payload), $"ignored a late answer to {Kind} order {answered}; waiting for order {attempt}",
-                    waitingFor, new DateTimeOffset(due, TimeSpan.Zero));
+                if (answer.Payload?.Attempt is int late && late != attempt)
+                {
+                    // A late answer to an earlier order (the partner echoes its number): it says nothing about this one.
+                    await journal.RecordAsync(
+                        journal.Stage, Cause(answer.Payload), $"ignored a late answer to {Kind} order {late}; waiting for order {attempt}",
+                        waitingFor, dueAt);
+                }
+                else
+                {
+                    PartnerProgress step = progress.First(p => p.Event == answer.EventName);
+                    await journal.RecordAsync(step.Stage, Cause(answer.Payload), DescribeSuccess(answer.Payload), waitingFor, dueAt);
+                }
+
                 answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, due);
             }
 
@@ -55,7 +83,7 @@ public sealed record PartnerHandoff(
             lastFailure = answer.DeadlinePassed
                 ? $"{Partner} did not answer {Kind} order {attempt} before its deadline"
                 : $"{Partner} reported {Kind} order {attempt} failed: {answer.Payload?.Reason}";
-            await journal.RecordAsync(WaitingStage, answer.DeadlinePassed ? "deadline" : Cause(answer.Payload), lastFailure);
+            await journal.RecordAsync(journal.Stage, answer.DeadlinePassed ? "deadline" : Cause(answer.Payload), lastFailure);
         }
 
         return new HandoffOutcome(null, $"{Kind} failed after {maxAttempts} attempts; last: {lastFailure}");
@@ -70,6 +98,9 @@ public sealed record PartnerHandoff(
             callback.Recipient is null ? null : "handed over to the recipient",
         }.Where(s => s is not null));
 }
+
+/// <summary>A callback that records progress (<paramref name="Stage"/>) while the partner is still working on the order.</summary>
+public sealed record PartnerProgress(string Event, ApplicationStage Stage);
 
 /// <summary>How a handoff ended: the partner's success callback, or the reason it failed after the last attempt.</summary>
 public sealed record HandoffOutcome(PartnerCallback? Success, string? Failure);

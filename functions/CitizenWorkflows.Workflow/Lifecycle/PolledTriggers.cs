@@ -15,10 +15,10 @@ public static class PolledTriggers
     /// <summary>Every 30 seconds → <see cref="Notifications.NotificationDispatcher.DispatchPendingAsync"/>.</summary>
     public const string DispatchNotifications = nameof(DispatchNotifications);
 
-    /// <summary>Every 10 seconds → <see cref="Production.PrintBatches.PrintBatchCloser.CloseDueBatchesAsync"/>.</summary>
-    public const string ClosePrintBatches = nameof(ClosePrintBatches);
+    /// <summary>Every 10 seconds → <see cref="Batches.BatchCloser.CloseDueBatchesAsync"/> of every closer: print batches and shipments.</summary>
+    public const string CloseCardBatches = nameof(CloseCardBatches);
 
-    public const string ClosePrintBatchesSchedule = "*/10 * * * * *";
+    public const string CloseCardBatchesSchedule = "*/10 * * * * *";
 
     /// <summary>NCRONTAB (with seconds) of <see cref="DispatchNotifications"/>.</summary>
     public const string DispatchNotificationsSchedule = "*/30 * * * * *";
@@ -30,7 +30,7 @@ public static class PolledTriggers
     [
         new(ProcessOfflinePacket, BlobTrigger, OfflinePacketStorage.TriggerPath),
         new(DispatchNotifications, TimerTrigger, DispatchNotificationsSchedule),
-        new(ClosePrintBatches, TimerTrigger, ClosePrintBatchesSchedule),
+        new(CloseCardBatches, TimerTrigger, CloseCardBatchesSchedule),
     ];
 }
 

@@ -5,14 +5,26 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 /// <summary>A request to a partner (print centre or courier) about one card; it carries no personal data.</summary>
 /// <param name="Attempt">1 for the first request, higher for a reprint, re-shipment or re-delivery.</param>
 /// <param name="Province">The application's province: it decides which print centre prints the card.</param>
-public sealed record WorkOrder(string ApplicationId, WorkOrderKind Kind, int Attempt, string? Province = null);
+/// <param name="Destination">For shipping and returns: the shipment group or station the card goes to.</param>
+public sealed record WorkOrder(string ApplicationId, WorkOrderKind Kind, int Attempt, string? Province = null, string? Destination = null);
 
 [JsonConverter(typeof(JsonStringEnumConverter<WorkOrderKind>))]
 public enum WorkOrderKind
 {
+    /// <summary>Print the card (joins a print batch).</summary>
     Print,
+
+    /// <summary>Pick the printed card up and take it to its destination (joins a shipment).</summary>
     Ship,
+
+    /// <summary>Try again to hand a posted card over at the address.</summary>
     Deliver,
+
+    /// <summary>Take a card that could not be delivered to the station.</summary>
+    Return,
+
+    /// <summary>The station hands the card over when the citizen comes for it.</summary>
+    Collect,
 }
 
 /// <summary>What a partner reports back about a work order (the body of a card-* callback event).</summary>

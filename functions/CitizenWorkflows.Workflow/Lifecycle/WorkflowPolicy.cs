@@ -40,6 +40,9 @@ public sealed record WorkflowPolicy
 
     public int MaxDeliveryAttempts { get; init; } = 3;
 
+    /// <summary>How long a card waits at the station for the citizen before the application fails as not collected.</summary>
+    public TimeSpan CollectionDeadline { get; init; } = TimeSpan.FromDays(90);
+
     /// <summary>When an officer level that starts waiting at <paramref name="utcNow"/> must have decided on approval.</summary>
     public DateTime ApprovalDueFrom(DateTime utcNow) => ApprovalWorkingDays is int days
         ? new WorkingDayCalendar(Holidays).AddWorkingDays(new DateTimeOffset(DateTime.SpecifyKind(utcNow, DateTimeKind.Utc)), days).UtcDateTime

@@ -10,6 +10,9 @@ public enum NotificationKind
     Approved,
     Rejected,
     CardReady,
+
+    /// <summary>The card waits at the police station for the citizen.</summary>
+    ReadyForCollection,
     Delivered,
 }
 
@@ -29,6 +32,7 @@ public sealed record CitizenNotification(string ApplicationId, NotificationKind 
         ApplicationStage.Approved => NotificationKind.Approved,
         ApplicationStage.Rejected => NotificationKind.Rejected,
         ApplicationStage.Printed => NotificationKind.CardReady,
+        ApplicationStage.AtStation => NotificationKind.ReadyForCollection,
         ApplicationStage.Delivered => NotificationKind.Delivered,
         _ => null,
     };
@@ -39,6 +43,7 @@ public sealed record CitizenNotification(string ApplicationId, NotificationKind 
         NotificationKind.Approved => $"Hồ sơ cấp thẻ căn cước {applicationId} đã được phê duyệt.",
         NotificationKind.Rejected => $"Hồ sơ cấp thẻ căn cước {applicationId} không được chấp thuận: {reason}",
         NotificationKind.CardReady => $"Thẻ căn cước của hồ sơ {applicationId} đã được in và đang được chuyển đến bạn.",
+        NotificationKind.ReadyForCollection => $"Thẻ căn cước của hồ sơ {applicationId} đã đến cơ quan công an nơi bạn làm thủ tục; mời bạn đến nhận thẻ.",
         NotificationKind.Delivered => $"Thẻ căn cước của hồ sơ {applicationId} đã được bàn giao.",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };

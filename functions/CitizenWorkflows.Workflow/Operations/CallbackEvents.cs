@@ -42,8 +42,11 @@ public sealed record CallbackEvent(string Name, IReadOnlyCollection<string> Role
         new CallbackEvent(ApplicationEvents.BiometricResult, [Security.Roles.BiometricMatcher], ToBiometricResult),
         Partner(ApplicationEvents.CardPrinted, Security.Roles.PrintCentre, failure: false),
         Partner(ApplicationEvents.CardPrintFailed, Security.Roles.PrintCentre, failure: true),
-        Partner(ApplicationEvents.CardShipped, Security.Roles.Courier, failure: false),
+        Partner(ApplicationEvents.CardPickedUp, Security.Roles.Courier, failure: false),
         Partner(ApplicationEvents.CardShippingFailed, Security.Roles.Courier, failure: true),
+        Partner(ApplicationEvents.CardInTransit, Security.Roles.Courier, failure: false),
+        // The station officer may confirm a parcel's arrival as well as the courier; handover at the station is the officer's.
+        new CallbackEvent(ApplicationEvents.CardAtStation, [Security.Roles.Courier, Security.Roles.Operator], (b, c, e) => ToCallback(b, c, e, failure: false)),
         new CallbackEvent(ApplicationEvents.CardDelivered, [Security.Roles.Courier, Security.Roles.Operator], (b, c, e) => ToCallback(b, c, e, failure: false)),
         Partner(ApplicationEvents.CardDeliveryFailed, Security.Roles.Courier, failure: true),
     }.ToDictionary(e => e.Name, StringComparer.Ordinal);

@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Delivery;
+using CitizenWorkflows.Workflow.Delivery.Shipments;
 using CitizenWorkflows.Workflow.Notifications;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using Microsoft.Extensions.Hosting;
@@ -23,7 +24,10 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
             queues.GetQueueClient(StorageNames.PrintOrdersQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             queues.GetQueueClient(StorageNames.CourierOrdersQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             queues.GetQueueClient(StorageNames.BiometricSearchesQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            queues.GetQueueClient(StorageNames.ShipmentOrdersQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            queues.GetQueueClient(StorageNames.StationOrdersQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             blobs.GetBlobContainerClient(PrintBatchCloser.ManifestContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            blobs.GetBlobContainerClient(ShipmentCloser.ManifestContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             .. FeatureTables.Select(table => tables.GetTableClient(table).CreateIfNotExistsAsync(cancellationToken))]);
     }
 
@@ -31,7 +35,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
     static readonly string[] FeatureTables =
     [
         FingerprintSearchIndex.TableName, DemographicIndex.TableName, NotificationOutbox.TableName, RecordingNotifier.TableName,
-        PrintBacklog.TableName, CardRegister.TableName,
+        PrintBacklog.Table, ShipmentBacklog.Table, CardRegister.TableName,
     ];
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

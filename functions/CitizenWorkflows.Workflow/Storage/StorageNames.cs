@@ -10,5 +10,7 @@ public static class StorageNames
     public const string IdempotencyTable = "idempotency";
     public const string PrintOrdersQueue = "print-orders";
     public const string CourierOrdersQueue = "courier-orders";
+    public const string ShipmentOrdersQueue = "shipment-orders";
+    public const string StationOrdersQueue = "station-orders";
     public const string BiometricSearchesQueue = "biometric-searches";
 }

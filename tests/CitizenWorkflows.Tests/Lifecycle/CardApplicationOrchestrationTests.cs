@@ -35,7 +35,8 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         string id = await workflow.StartAsync(Default, Hanh);
         await workflow.RaiseWhenWaitingAsync(id, E.ApprovalDecision, Approve);
         await workflow.RaiseWhenWaitingAsync(id, E.CardPrinted, Ok);
-        await workflow.RaiseWhenWaitingAsync(id, E.CardShipped, Ok);
+        await workflow.RaiseWhenWaitingAsync(id, E.CardPickedUp, Ok);
+        await workflow.RaiseWhenWaitingAsync(id, E.CardAtStation, Ok);
         await workflow.RaiseWhenWaitingAsync(id, E.CardDelivered, Ok with { Recipient = "applicant" });
 
         CardApplicationResult result = await workflow.CompletionAsync(id);
@@ -119,8 +120,8 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
     public static TheoryData<string, string, string> Handoffs => new()
     {
         { "print", E.CardPrintFailed, E.CardPrinted },
-        { "shipping", E.CardShippingFailed, E.CardShipped },
-        { "delivery", E.CardDeliveryFailed, E.CardDelivered },
+        { "shipping", E.CardShippingFailed, E.CardPickedUp },
+        { "delivery", E.CardDeliveryFailed, E.CardAtStation },
     };
 
     [Theory]
@@ -203,7 +204,7 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         Assert.Contains(E.CardPrinted, (await workflow.WaitUntilWaitingForAsync(id, E.CardPrinted)).WaitingFor);
 
         await workflow.Client.RaiseEventAsync(id, E.CardPrinted, Ok with { Attempt = 2 });
-        await DriveFromAsync(id, E.CardShipped);
+        await DriveFromAsync(id, E.CardPickedUp);
         Assert.Equal(ApplicationStage.Delivered, (await workflow.CompletionAsync(id)).Stage);
     }
 
@@ -280,11 +281,14 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         Assert.Equal(prefix, second.Prefix);
     }
 
+    /// <summary>The success callbacks of a card collected at the station, in order.</summary>
+    static readonly string[] Steps = [E.CardPrinted, E.CardPickedUp, E.CardAtStation, E.CardDelivered];
+
     /// <summary>Answers every step before the one that succeeds with <paramref name="successEvent"/>.</summary>
     async Task DriveUpToAsync(string id, string successEvent)
     {
         await workflow.RaiseWhenWaitingAsync(id, E.ApprovalDecision, Approve);
-        foreach (string step in new[] { E.CardPrinted, E.CardShipped, E.CardDelivered }.TakeWhile(e => e != successEvent))
+        foreach (string step in Steps.TakeWhile(e => e != successEvent))
         {
             await workflow.RaiseWhenWaitingAsync(id, step, Ok);
         }
@@ -293,7 +297,7 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
     /// <summary>Answers <paramref name="successEvent"/> and every step after it with success.</summary>
     async Task DriveFromAsync(string id, string successEvent)
     {
-        foreach (string step in new[] { E.CardPrinted, E.CardShipped, E.CardDelivered }.SkipWhile(e => e != successEvent))
+        foreach (string step in Steps.SkipWhile(e => e != successEvent))
         {
             await workflow.RaiseWhenWaitingAsync(id, step, Ok);
         }

@@ -60,8 +60,9 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
         [
             (officer, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" }),
             (printCentre, E.CardPrinted, new { reference = "PJ-1001" }),
-            (courier, E.CardShipped, new { reference = "VN123456789" }),
-            (courier, E.CardDelivered, new { recipient = "applicant in person" }),
+            (courier, E.CardPickedUp, new { reference = "VN123456789" }),
+            (courier, E.CardAtStation, new { }),
+            (officer, E.CardDelivered, new { recipient = "applicant in person" }),
         ];
         foreach ((HttpClient client, string eventName, object body) in steps)
         {

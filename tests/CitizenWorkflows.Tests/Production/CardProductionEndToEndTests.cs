@@ -48,12 +48,12 @@ public sealed class CardProductionEndToEndTests(AzuriteFixture azurite) : IClass
     [Fact]
     public async Task A_print_failure_is_reprinted_and_a_failed_delivery_is_delivered_again()
     {
-        string id = await ApprovedAsync();
+        string id = await ApprovedAsync(delivery: "address");
         await AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "ribbon jammed" });
         // Success and failure are awaited together: answer the reprint only once it was ordered, or the two race.
         await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Print order 2 of 2 sent to print centre"));
         await AnswerAsync(id, printCentre, E.CardPrinted, new { reference = "PJ-2" });
-        await AnswerAsync(id, courier, E.CardShipped, new { reference = "VN1" });
+        await AnswerAsync(id, courier, E.CardPickedUp, new { reference = "VN1" });
         await AnswerAsync(id, courier, E.CardDeliveryFailed, new { reason = "nobody at home" });
         await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Deliver order 2 of 3 sent to courier"));
         await AnswerAsync(id, courier, E.CardDelivered, new { recipient = "applicant in person" });
@@ -94,10 +94,10 @@ public sealed class CardProductionEndToEndTests(AzuriteFixture azurite) : IClass
         Assert.EndsWith("không được chấp thuận: the birth certificate is illegible", told.GetString("Text"), StringComparison.Ordinal);
     }
 
-    async Task<string> ApprovedAsync()
+    async Task<string> ApprovedAsync(string? delivery = null)
     {
         // A person of their own: no test's applicant may look like a duplicate of another's.
-        string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1988-06-01", null))).ApplicationId;
+        string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1988-06-01", null, delivery: delivery))).ApplicationId;
         await AnswerAsync(id, officer, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
         return id;
     }

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues.Models;
 using CitizenWorkflows.Tests.Kiosks;
 using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow.Lifecycle.Batches;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,7 +18,7 @@ public sealed class PrintBatchTests(AzuriteFixture azurite) : IClassFixture<Azur
 
     public async Task InitializeAsync()
     {
-        await azurite.Tables.GetTableClient(PrintBacklog.TableName).CreateIfNotExistsAsync();
+        await azurite.Tables.GetTableClient(PrintBacklog.Table).CreateIfNotExistsAsync();
         await azurite.Blobs.GetBlobContainerClient(PrintBatchCloser.ManifestContainer).CreateIfNotExistsAsync();
         await azurite.Queues.GetQueueClient(StorageNames.PrintOrdersQueue).CreateIfNotExistsAsync();
     }
@@ -64,7 +65,7 @@ public sealed class PrintBatchTests(AzuriteFixture azurite) : IClassFixture<Azur
         PrintBatchCloser[] closers = [.. Enumerable.Range(0, 3).Select(_ => Closer(centre, maxCards: 40, maxWait: TimeSpan.Zero, TimeProvider.System))];
         int[] closed = await Task.WhenAll(closers.Select(c => c.CloseDueBatchesAsync(default)));
 
-        List<PrintBatch> batches = await BatchesAsync(centre);
+        List<CardBatch> batches = await BatchesAsync(centre);
         Assert.Equal(closed.Sum(), batches.Count);
         Assert.Equal(13, batches.Count); // 12 of 40 and one of 20
         var inBatches = batches.SelectMany(b => b.Cards.Select(c => (c.ApplicationId, c.Attempt))).ToList();
@@ -72,7 +73,7 @@ public sealed class PrintBatchTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal(queued.Select(c => (c.ApplicationId, c.Attempt)).Order(), inBatches.Order());
 
         // Every card row names the one batch that holds it; every batch has its manifest and exactly one order was sent for it.
-        var rows = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(PrintBacklog.TableName).QueryAsync<TableEntity>($"PartitionKey eq '{centre}' and Assigned eq true"));
+        var rows = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(PrintBacklog.Table).QueryAsync<TableEntity>($"PartitionKey eq '{centre}' and Assigned eq true"));
         Assert.Equal(500, rows.Count);
         var batchOf = batches.SelectMany(b => b.Cards.Select(c => (Key: $"{c.ApplicationId}-{c.Attempt:D2}", b.BatchId))).ToDictionary(x => x.Key, x => x.BatchId);
         Assert.All(rows, row => Assert.Equal(batchOf[row.RowKey["card-".Length..]], row.GetString("Batch")));
@@ -89,15 +90,13 @@ public sealed class PrintBatchTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal(batches.Select(b => b.BatchId).Order(StringComparer.Ordinal), orders.Select(o => o.BatchId).Order(StringComparer.Ordinal));
     }
 
-    /// <summary>Every batch of the centre, read from its batch rows (sent or not).</summary>
-    async Task<List<PrintBatch>> BatchesAsync(string centre)
+    /// <summary>Every batch of the centre (each must have been sent).</summary>
+    async Task<List<CardBatch>> BatchesAsync(string centre)
     {
-        var rows = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(PrintBacklog.TableName).QueryAsync<TableEntity>(
+        var rows = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(PrintBacklog.Table).QueryAsync<TableEntity>(
             $"PartitionKey eq '{centre}' and RowKey ge 'batch-' and RowKey lt 'batch.'"));
         Assert.All(rows, r => Assert.True(r.GetBoolean("Sent")));
-        return [.. rows.Select(r => new PrintBatch(
-            r.RowKey["batch-".Length..], centre, r.GetDateTimeOffset("ClosedAt")!.Value,
-            JsonSerializer.Deserialize<List<QueuedCard>>(r.GetString("Cards"), JsonSerializerOptions.Web)!))];
+        return await AsyncItems.AllAsync(backlog.BatchesAsync(centre, default));
     }
 
     sealed class StaticOptions(PrintBatchOptions value) : IOptionsMonitor<PrintBatchOptions>

@@ -23,13 +23,16 @@ public static class Samples
     /// <summary>A drawn head-and-shoulders PNG: decodes, is large enough, but no face detector finds a face in it.</summary>
     public static readonly byte[] FacelessPortraitPng = SampleApplicants.Portrait(600, 800);
 
-    /// <summary>The stages an officer-approved application records on its way to Delivered; each partner wait is an entry too.</summary>
+    /// <summary>
+    /// The stages an officer-approved application collected at the station records on its way to Delivered (picked up,
+    /// left at the station, handed over; no in-transit report); each partner wait is an entry too.
+    /// </summary>
     public static readonly ApplicationStage[] HappyPathTimeline =
     [
         ApplicationStage.Received, ApplicationStage.DocumentsStored, ApplicationStage.BiometricCheck,
         ApplicationStage.BiometricCheck, ApplicationStage.BiometricCheck, ApplicationStage.AwaitingApproval, ApplicationStage.Approved, ApplicationStage.Personalised,
         ApplicationStage.Printing, ApplicationStage.Printed, ApplicationStage.Printed, ApplicationStage.Shipped,
-        ApplicationStage.Shipped, ApplicationStage.Delivered,
+        ApplicationStage.Shipped, ApplicationStage.AtStation, ApplicationStage.AtStation, ApplicationStage.Delivered,
     ];
 
     public const string Residence = "45 Nguyễn Trãi, Quận 1, Hồ Chí Minh";
@@ -124,12 +127,14 @@ public static class Samples
             position => MinutiaeRecord.Write(SyntheticFingerprints.Impression(
                 SyntheticFingerprints.Master(identity, seed: 2026, fingerPosition: position), new Random((identity * 1_000) + (impressionSeed * 10) + position))));
 
-    /// <summary>A first-time applicant (no personal number) with fingerprints captured now.</summary>
-    public static ApplicationUpload NewApplicant(string fullName, string dateOfBirth, Dictionary<int, byte[]>? fingerprints, byte[]? portrait = null)
+    /// <summary>A first-time applicant (no personal number) with fingerprints captured now; <paramref name="delivery"/> "address" posts the card.</summary>
+    public static ApplicationUpload NewApplicant(
+        string fullName, string dateOfBirth, Dictionary<int, byte[]>? fingerprints, byte[]? portrait = null, string? delivery = null)
     {
         ApplicationSubmission form = Form(a => a with { FullName = fullName, DateOfBirth = dateOfBirth, PersonalNumber = null }, type: "new");
         form = form with
         {
+            Delivery = delivery,
             Capture = form.Capture! with { FingerprintsCapturedAt = fingerprints is null ? null : DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O", CultureInfo.InvariantCulture) },
         };
         return new ApplicationUpload { Application = form, Portrait = portrait ?? PortraitPng, Fingerprints = fingerprints ?? [] };

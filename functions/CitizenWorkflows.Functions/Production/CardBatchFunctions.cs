@@ -1,0 +1,20 @@
+using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Lifecycle.Batches;
+using Microsoft.Azure.Functions.Worker;
+
+namespace CitizenWorkflows.Functions.Production;
+
+/// <summary>Closes due print batches and shipments on a timer (the Local host polls instead).</summary>
+public sealed class CardBatchFunctions(IEnumerable<BatchCloser> closers)
+{
+    [Function(PolledTriggers.CloseCardBatches)]
+    public async Task CloseCardBatches(
+        [TimerTrigger(PolledTriggers.CloseCardBatchesSchedule)] TimerInfo timer,
+        CancellationToken cancellationToken)
+    {
+        foreach (BatchCloser closer in closers)
+        {
+            await closer.CloseDueBatchesAsync(cancellationToken);
+        }
+    }
+}

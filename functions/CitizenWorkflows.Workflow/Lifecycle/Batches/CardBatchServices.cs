@@ -1,0 +1,24 @@
+using CitizenWorkflows.Workflow.Delivery.Shipments;
+using CitizenWorkflows.Workflow.Production.PrintBatches;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CitizenWorkflows.Workflow.Lifecycle.Batches;
+
+public static class CardBatchServices
+{
+    /// <summary>Print batches (section <c>PrintBatches</c>) and shipments (section <c>Shipments</c>); every <see cref="BatchCloser"/> is run by the batch timer.</summary>
+    public static IServiceCollection AddCardBatches(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PrintBatchOptions>().Bind(configuration.GetSection(PrintBatchOptions.SectionName));
+        services.AddOptions<ShipmentOptions>().Bind(configuration.GetSection(ShipmentOptions.SectionName));
+        services.TryAddSingleton<PrintBacklog>();
+        services.TryAddSingleton<ShipmentBacklog>();
+        services.TryAddSingleton<PrintBatchCloser>();
+        services.TryAddSingleton<ShipmentCloser>();
+        services.AddSingleton<BatchCloser>(sp => sp.GetRequiredService<PrintBatchCloser>());
+        services.AddSingleton<BatchCloser>(sp => sp.GetRequiredService<ShipmentCloser>());
+        return services;
+    }
+}
