@@ -273,5 +273,5 @@ public sealed class StationSimulator(
     protected override PartnerSimulatorOptions Options => options.Value.Station;
 
     protected override IReadOnlyList<Callback> CallbacksFor(WorkOrder order, bool fail) =>
-        [new(ApplicationEvents.CardDelivered, new { recipient = "applicant in person, identity checked", attempt = order.Attempt })];
+        [new(ApplicationEvents.CardCollected, new { recipient = "applicant in person, identity checked", attempt = order.Attempt })];
 }

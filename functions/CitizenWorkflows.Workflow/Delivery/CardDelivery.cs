@@ -34,10 +34,10 @@ public static class CardDelivery
         WorkOrderKind.Return, "courier", ApplicationStage.InTransit, ApplicationStage.AtStation,
         ApplicationEvents.CardAtStation, FailureEvent: null);
 
-    /// <summary>The station hands the card over when the citizen comes (an officer confirms with the recipient).</summary>
+    /// <summary>The station hands the card over when the citizen comes; an officer confirms it with the recipient (<c>card-collected</c>).</summary>
     public static readonly PartnerHandoff Collection = new(
         WorkOrderKind.Collect, "police station", ApplicationStage.AtStation, ApplicationStage.Delivered,
-        ApplicationEvents.CardDelivered, FailureEvent: null);
+        ApplicationEvents.CardCollected, FailureEvent: null);
 
     /// <summary>Runs shipping and delivery; the handover callback on success, or why the card never reached the citizen.</summary>
     public static async Task<HandoffOutcome> RunAsync(

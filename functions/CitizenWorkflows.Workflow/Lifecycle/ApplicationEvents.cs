@@ -13,5 +13,8 @@ public static class ApplicationEvents
     public const string CardInTransit = "card-in-transit";
     public const string CardAtStation = "card-at-station";
     public const string CardDelivered = "card-delivered";
+
+    /// <summary>The citizen collected the card at the station; an officer confirms it.</summary>
+    public const string CardCollected = "card-collected";
     public const string CardDeliveryFailed = "card-delivery-failed";
 }

@@ -47,7 +47,8 @@ public sealed record CallbackEvent(string Name, IReadOnlyCollection<string> Role
         Partner(ApplicationEvents.CardInTransit, Security.Roles.Courier, failure: false),
         // The station officer may confirm a parcel's arrival as well as the courier; handover at the station is the officer's.
         new CallbackEvent(ApplicationEvents.CardAtStation, [Security.Roles.Courier, Security.Roles.Operator], (b, c, e) => ToCallback(b, c, e, failure: false)),
-        new CallbackEvent(ApplicationEvents.CardDelivered, [Security.Roles.Courier, Security.Roles.Operator], (b, c, e) => ToCallback(b, c, e, failure: false)),
+        Partner(ApplicationEvents.CardDelivered, Security.Roles.Courier, failure: false),
+        Partner(ApplicationEvents.CardCollected, Security.Roles.Operator, failure: false),
         Partner(ApplicationEvents.CardDeliveryFailed, Security.Roles.Courier, failure: true),
     }.ToDictionary(e => e.Name, StringComparer.Ordinal);
 

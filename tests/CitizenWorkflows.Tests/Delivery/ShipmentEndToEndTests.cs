@@ -71,7 +71,12 @@ public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : IClassFixtur
             await AnswerAsync(id, courier, E.CardInTransit, new { });
             await AnswerAsync(id, courier, E.CardAtStation, new { });
             // At the station the officer hands the card over; the courier's part ended when the card arrived.
-            await AnswerAsync(id, officer, E.CardDelivered, new { recipient = "applicant in person, identity checked" });
+            using (HttpResponseMessage courierHandingOver = await Api.RaiseAsync(courier, id, E.CardCollected, new { recipient = "someone" }))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, courierHandingOver.StatusCode);
+            }
+
+            await AnswerAsync(id, officer, E.CardCollected, new { recipient = "applicant in person, identity checked" });
         }
 
         foreach (string id in ids)
@@ -100,7 +105,7 @@ public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : IClassFixtur
         await AnswerAsync(id, courier, E.CardDeliveryFailed, new { reason = "address not found", attempt = 2 });
         await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Return order 1 of 2 sent to courier"));
         await AnswerAsync(id, courier, E.CardAtStation, new { attempt = 1 });
-        await AnswerAsync(id, officer, E.CardDelivered, new { recipient = "applicant in person, identity checked" });
+        await AnswerAsync(id, officer, E.CardCollected, new { recipient = "applicant in person, identity checked" });
 
         ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
         Assert.Equal(ApplicationStage.Delivered, done.Stage);

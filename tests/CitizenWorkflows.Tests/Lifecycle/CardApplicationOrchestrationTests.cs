@@ -37,7 +37,7 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         await workflow.RaiseWhenWaitingAsync(id, E.CardPrinted, Ok);
         await workflow.RaiseWhenWaitingAsync(id, E.CardPickedUp, Ok);
         await workflow.RaiseWhenWaitingAsync(id, E.CardAtStation, Ok);
-        await workflow.RaiseWhenWaitingAsync(id, E.CardDelivered, Ok with { Recipient = "applicant" });
+        await workflow.RaiseWhenWaitingAsync(id, E.CardCollected, Ok with { Recipient = "applicant" });
 
         CardApplicationResult result = await workflow.CompletionAsync(id);
         Assert.Equal(ApplicationStage.Delivered, result.Stage);
@@ -282,7 +282,7 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
     }
 
     /// <summary>The success callbacks of a card collected at the station, in order.</summary>
-    static readonly string[] Steps = [E.CardPrinted, E.CardPickedUp, E.CardAtStation, E.CardDelivered];
+    static readonly string[] Steps = [E.CardPrinted, E.CardPickedUp, E.CardAtStation, E.CardCollected];
 
     /// <summary>Answers every step before the one that succeeds with <paramref name="successEvent"/>.</summary>
     async Task DriveUpToAsync(string id, string successEvent)

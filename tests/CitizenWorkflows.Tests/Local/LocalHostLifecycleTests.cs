@@ -62,7 +62,7 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
             (printCentre, E.CardPrinted, new { reference = "PJ-1001" }),
             (courier, E.CardPickedUp, new { reference = "VN123456789" }),
             (courier, E.CardAtStation, new { }),
-            (officer, E.CardDelivered, new { recipient = "applicant in person" }),
+            (officer, E.CardCollected, new { recipient = "applicant in person" }),
         ];
         foreach ((HttpClient client, string eventName, object body) in steps)
         {

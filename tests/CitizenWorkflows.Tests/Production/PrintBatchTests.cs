@@ -7,7 +7,6 @@ using CitizenWorkflows.Workflow.Lifecycle.Batches;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Tests.Production;
 
@@ -27,7 +26,7 @@ public sealed class PrintBatchTests(AzuriteFixture azurite) : IClassFixture<Azur
 
     PrintBatchCloser Closer(string centre, int maxCards, TimeSpan maxWait, TimeProvider clock) => new(
         backlog, azurite.Blobs, new WorkOrderQueues(azurite.Queues),
-        new StaticOptions(new PrintBatchOptions { MaxCards = maxCards, MaxWait = maxWait, DefaultCentre = centre }), clock, NullLogger<PrintBatchCloser>.Instance);
+        new FixedOptions<PrintBatchOptions>(new PrintBatchOptions { MaxCards = maxCards, MaxWait = maxWait, DefaultCentre = centre }), clock, NullLogger<PrintBatchCloser>.Instance);
 
     static QueuedCard Card(int n, DateTimeOffset at) => new(Guid.CreateVersion7().ToString("N"), 1 + (n % 2), at);
 
@@ -97,14 +96,5 @@ public sealed class PrintBatchTests(AzuriteFixture azurite) : IClassFixture<Azur
             $"PartitionKey eq '{centre}' and RowKey ge 'batch-' and RowKey lt 'batch.'"));
         Assert.All(rows, r => Assert.True(r.GetBoolean("Sent")));
         return await AsyncItems.AllAsync(backlog.BatchesAsync(centre, default));
-    }
-
-    sealed class StaticOptions(PrintBatchOptions value) : IOptionsMonitor<PrintBatchOptions>
-    {
-        public PrintBatchOptions CurrentValue => value;
-
-        public PrintBatchOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<PrintBatchOptions, string?> listener) => null;
     }
 }
