@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Production;
 using Microsoft.DurableTask.Client;
 
@@ -28,5 +29,11 @@ public static class LocalApi
             .WithName(ApiRoutes.GetOpenApiDocument);
         api.MapPost(ApiRoutes.CardVerification, (HttpRequest request, VerifyCardEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, ct))
             .WithName(ApiRoutes.VerifyCard);
+        api.MapPost(ApiRoutes.ReconciliationRuns,
+                (HttpRequest request, DurableTaskClient client, ReconciliationEndpoint endpoint, CancellationToken ct) => endpoint.StartAsync(request, client, ct))
+            .WithName(ApiRoutes.StartReconciliation);
+        api.MapGet(ApiRoutes.ReconciliationRun,
+                (HttpRequest request, string runId, ReconciliationEndpoint endpoint, CancellationToken ct) => endpoint.GetAsync(request, runId, ct))
+            .WithName(ApiRoutes.GetReconciliationRun);
     }
 }

@@ -12,6 +12,7 @@ using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Notifications;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using CitizenWorkflows.Workflow.Registry;
@@ -81,6 +82,7 @@ public static class WorkflowServices
         services.AddSingleton<Http.OpenApiEndpoint>();
         services.AddSingleton<VerifyCardEndpoint>();
         // From CardSigning:PrivateKeyPem: Key Vault in Azure, a generated local file for the Local host.
+        services.AddReconciliation(configuration);
         services.TryAddSingleton(_ => new CardSigner(CardSigningKey.FromConfiguration(configuration)));
 
         // Activities are resolved per call by both hosts.

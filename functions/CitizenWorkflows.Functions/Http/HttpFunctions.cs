@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Production;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -18,7 +19,8 @@ public sealed class HttpFunctions(
     GetApplicationEndpoint getApplication,
     RaiseApplicationEventEndpoint raiseApplicationEvent,
     OpenApiEndpoint openApi,
-    VerifyCardEndpoint verifyCard)
+    VerifyCardEndpoint verifyCard,
+    ReconciliationEndpoint reconciliation)
 {
     [Function(ApiRoutes.SubmitApplication)]
     public Task<IResult> SubmitApplication(
@@ -54,4 +56,18 @@ public sealed class HttpFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.CardVerification)] HttpRequest req,
         CancellationToken cancellationToken) =>
         verifyCard.HandleAsync(req, cancellationToken);
+
+    [Function(ApiRoutes.StartReconciliation)]
+    public Task<IResult> StartReconciliation(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ReconciliationRuns)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) =>
+        reconciliation.StartAsync(req, client, cancellationToken);
+
+    [Function(ApiRoutes.GetReconciliationRun)]
+    public Task<IResult> GetReconciliationRun(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ReconciliationRun)] HttpRequest req,
+        string runId,
+        CancellationToken cancellationToken) =>
+        reconciliation.GetAsync(req, runId, cancellationToken);
 }

@@ -11,12 +11,16 @@ public static class ApiRoutes
     public const string ApplicationEvent = "v1/applications/{id}/events/{eventName}";
     public const string OpenApiDocument = "v1/openapi.json";
     public const string CardVerification = "v1/cards/verify";
+    public const string ReconciliationRuns = "v1/reconciliation/runs";
+    public const string ReconciliationRun = "v1/reconciliation/runs/{runId}";
 
     public const string SubmitApplication = nameof(SubmitApplication);
     public const string GetApplication = nameof(GetApplication);
     public const string RaiseApplicationEvent = nameof(RaiseApplicationEvent);
     public const string GetOpenApiDocument = nameof(GetOpenApiDocument);
     public const string VerifyCard = nameof(VerifyCard);
+    public const string StartReconciliation = nameof(StartReconciliation);
+    public const string GetReconciliationRun = nameof(GetReconciliationRun);
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
@@ -25,6 +29,8 @@ public static class ApiRoutes
         new(RaiseApplicationEvent, "POST", ApplicationEvent),
         new(GetOpenApiDocument, "GET", OpenApiDocument),
         new(VerifyCard, "POST", CardVerification),
+        new(StartReconciliation, "POST", ReconciliationRuns),
+        new(GetReconciliationRun, "GET", ReconciliationRun),
     ];
 
     public static string StatusUrl(string applicationId) => $"/{Prefix}/v1/applications/{applicationId}";

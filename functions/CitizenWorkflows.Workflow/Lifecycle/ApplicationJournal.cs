@@ -26,9 +26,9 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
         sequence++;
         Stage = stage;
         waitingFor ??= [];
-        context.SetCustomStatus(new ApplicationStatus(stage, waitingFor, waitDeadline, sequence));
         var transition = new ApplicationTransition(
             header, sequence, stage, context.CurrentUtcDateTime, cause, detail, waitingFor, waitDeadline);
+        context.SetCustomStatus(new ApplicationStatus(stage, waitingFor, waitDeadline, sequence, transition.At, cause, detail));
         await context.CallActivityAsync(nameof(RecordTransition), transition, ActivityRetry.Storage);
 
         // The citizen hears of approval, rejection, a printed card and the handover once each (a reprint or a second

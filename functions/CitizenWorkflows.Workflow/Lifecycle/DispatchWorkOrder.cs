@@ -13,17 +13,20 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 public sealed class DispatchWorkOrder(WorkOrderQueues queues, PrintBacklog printBacklog, IOptionsMonitor<PrintBatchOptions> batches, TimeProvider clock)
     : TaskActivity<WorkOrder, string>
 {
-    public override async Task<string> RunAsync(TaskActivityContext context, WorkOrder input)
+    public override Task<string> RunAsync(TaskActivityContext context, WorkOrder input) => SendAsync(input, CancellationToken.None);
+
+    /// <summary>Sends the order and names where it went; reconciliation calls this too to re-send a lost order.</summary>
+    public async Task<string> SendAsync(WorkOrder input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Kind == WorkOrderKind.Print)
         {
             string centre = batches.CurrentValue.CentreFor(input.Province);
-            await printBacklog.AddAsync(centre, new QueuedCard(input.ApplicationId, input.Attempt, clock.GetUtcNow()), CancellationToken.None);
+            await printBacklog.AddAsync(centre, new QueuedCard(input.ApplicationId, input.Attempt, clock.GetUtcNow()), cancellationToken);
             return $"{PrintBacklog.TableName}/{centre}";
         }
 
-        await queues.SendAsync(input, CancellationToken.None);
+        await queues.SendAsync(input, cancellationToken);
         return WorkOrderQueues.QueueFor(input.Kind);
     }
 }

@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Notifications;
+using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using Microsoft.Extensions.Hosting;
 
@@ -24,6 +25,8 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
             queues.GetQueueClient(StorageNames.CourierOrdersQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             queues.GetQueueClient(StorageNames.BiometricSearchesQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             blobs.GetBlobContainerClient(PrintBatchCloser.ManifestContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            blobs.GetBlobContainerClient(ReconciliationLock.Container).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            blobs.GetBlobContainerClient(ReconciliationReports.Container).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             .. FeatureTables.Select(table => tables.GetTableClient(table).CreateIfNotExistsAsync(cancellationToken))]);
     }
 
@@ -32,6 +35,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
     [
         FingerprintSearchIndex.TableName, DemographicIndex.TableName, NotificationOutbox.TableName, RecordingNotifier.TableName,
         PrintBacklog.TableName, CardRegister.TableName,
+        Escalations.TableName, LostWorkOrders.AttemptsTable,
     ];
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

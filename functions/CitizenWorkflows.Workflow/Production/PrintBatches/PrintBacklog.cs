@@ -128,6 +128,10 @@ public sealed class PrintBacklog(TableServiceClient tables)
             new TableEntity(batch.Centre, BatchPrefix + batch.BatchId) { ["Sent"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
+    /// <summary>Whether this print attempt was queued (assigned to a batch or not): reconciliation's test for a lost order.</summary>
+    public async Task<bool> ContainsAsync(string centre, string applicationId, int attempt, CancellationToken cancellationToken) =>
+        (await Queue.GetEntityIfExistsAsync<TableEntity>(centre, CardKey(applicationId, attempt), ["Attempt"], cancellationToken)).HasValue;
+
     static string CardKey(string applicationId, int attempt) =>
         string.Create(CultureInfo.InvariantCulture, $"{CardPrefix}{applicationId}-{attempt:D2}");
 }
