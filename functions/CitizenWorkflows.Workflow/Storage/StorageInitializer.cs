@@ -32,6 +32,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
     [
         FingerprintSearchIndex.TableName, DemographicIndex.TableName, NotificationOutbox.TableName, RecordingNotifier.TableName,
         PrintBacklog.TableName, CardRegister.TableName,
+        Operations.OperationsAudit.TableName,
     ];
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
