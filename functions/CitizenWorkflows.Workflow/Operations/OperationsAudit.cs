@@ -27,6 +27,31 @@ public sealed class OperationsAudit(TableServiceClient tables, TimeProvider cloc
         ArgumentNullException.ThrowIfNull(entry);
         DateTimeOffset at = entry.At ?? clock.GetUtcNow();
         string id = at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..12];
+        await AddAsync(id, entry with { At = at }, cancellationToken);
+        return id;
+    }
+
+    /// <summary>
+    /// Appends an entry under a fixed id (e.g. <c>redrive-2</c>); null when that id is already taken. Two operators
+    /// re-driving at once both try the same id, and only one wins.
+    /// </summary>
+    public async Task<string?> AppendOnceAsync(string id, AuditEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        try
+        {
+            await AddAsync(id, entry with { At = entry.At ?? clock.GetUtcNow() }, cancellationToken);
+            return id;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return null;
+        }
+    }
+
+    async Task AddAsync(string id, AuditEntry entry, CancellationToken cancellationToken)
+    {
+        DateTimeOffset at = entry.At!.Value;
         var row = new TableEntity(entry.ApplicationId, id)
         {
             ["At"] = at,
@@ -41,7 +66,6 @@ public sealed class OperationsAudit(TableServiceClient tables, TimeProvider cloc
         };
         // Add, never upsert: an existing row can never be overwritten through this class.
         await Table.AddEntityAsync(row, cancellationToken);
-        return id;
     }
 
     /// <summary>Every entry of one application, oldest first.</summary>
@@ -71,7 +95,7 @@ public sealed class OperationsAudit(TableServiceClient tables, TimeProvider cloc
             // No table yet: nothing was ever audited.
         }
 
-        return records;
+        return [.. records.OrderBy(r => r.At).ThenBy(r => r.AuditId, StringComparer.Ordinal)];
     }
 
     /// <summary>How many accepted entries of <paramref name="action"/> an application has (e.g. re-drives, to bound them).</summary>
