@@ -81,6 +81,8 @@ public static class WorkflowServices
         services.AddSingleton<RaiseApplicationEventEndpoint>();
         services.AddSingleton<Http.OpenApiEndpoint>();
         services.AddSingleton<VerifyCardEndpoint>();
+        services.AddSingleton<OperationsAudit>();
+        services.AddSingleton<Operations.Actions.ApplicationRedrive>();
         // From CardSigning:PrivateKeyPem: Key Vault in Azure, a generated local file for the Local host.
         services.AddReconciliation(configuration);
         services.TryAddSingleton(_ => new CardSigner(CardSigningKey.FromConfiguration(configuration)));

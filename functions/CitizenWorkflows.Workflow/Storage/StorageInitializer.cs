@@ -35,6 +35,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
     [
         FingerprintSearchIndex.TableName, DemographicIndex.TableName, NotificationOutbox.TableName, RecordingNotifier.TableName,
         PrintBacklog.TableName, CardRegister.TableName,
+        Operations.OperationsAudit.TableName,
         Escalations.TableName, LostWorkOrders.AttemptsTable,
     ];
 
