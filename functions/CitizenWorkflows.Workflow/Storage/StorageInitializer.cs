@@ -36,7 +36,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
         FingerprintSearchIndex.TableName, DemographicIndex.TableName, NotificationOutbox.TableName, RecordingNotifier.TableName,
         PrintBacklog.TableName, CardRegister.TableName,
         Operations.OperationsAudit.TableName,
-        Escalations.TableName, LostWorkOrders.AttemptsTable,
+        Escalations.TableName, RedriveAttempts.TableName,
     ];
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

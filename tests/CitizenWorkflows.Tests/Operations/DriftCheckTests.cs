@@ -107,6 +107,21 @@ public class DriftCheckTests
     }
 
     [Fact]
+    public void An_operators_suspend_and_terminate_are_not_drift_but_a_termination_behind_their_back_is()
+    {
+        ApplicationStatus status = Waiting(ApplicationStage.AwaitingApproval, 5, Now.AddDays(-20));
+        WorkflowState suspended = Running(status, OrchestrationRuntimeStatus.Suspended);
+        Assert.Empty(DriftCheck.Evaluate(RowOf(suspended) with { Stage = "Suspended" }, suspended, Now, Options));
+        WorkflowState lateSuspended = suspended with { Header = Header with { DueAt = Now.AddDays(-1) } };
+        Assert.Equal(["overdue"], Kinds(DriftCheck.Evaluate(RowOf(lateSuspended) with { Stage = "Suspended" }, lateSuspended, Now, Options)));
+
+        WorkflowState terminated = Running(status, OrchestrationRuntimeStatus.Terminated);
+        Assert.Empty(DriftCheck.Evaluate(RowOf(terminated) with { Stage = "Cancelled", Sequence = 6 }, terminated, Now, Options));
+        Finding ended = Assert.Single(DriftCheck.Evaluate(RowOf(terminated), terminated, Now, Options));
+        Assert.Equal(("workflow-ended", "ended-5"), (ended.Kind, ended.EscalationKey));
+    }
+
+    [Fact]
     public void A_workflow_that_never_started_is_stuck_in_Received()
     {
         var pending = new WorkflowState(OrchestrationRuntimeStatus.Pending, Now.AddHours(-2), Header, null);

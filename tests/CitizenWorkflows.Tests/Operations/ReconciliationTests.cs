@@ -9,6 +9,7 @@ using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Kiosks;
+using CitizenWorkflows.Workflow.Notifications;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
@@ -165,6 +166,36 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
         using HttpResponseMessage printed = await Api.RaiseAsync(host.Client(Roles.PrintCentre), id, E.CardPrinted, new { reference = "PJ-LATE" });
         Assert.Equal(HttpStatusCode.Accepted, printed.StatusCode);
         await host.WaitForAsync(id, s => s.Stage != ApplicationStage.Printing);
+    }
+
+    [Fact]
+    public async Task A_workflow_that_broke_is_re_driven_from_its_last_good_stage()
+    {
+        string id = await AwaitingApprovalAsync();
+
+        // The citizen's approval notice cannot be queued: the activity exhausts its retries and the workflow breaks.
+        await azurite.Tables.DeleteTableAsync(NotificationOutbox.TableName);
+        try
+        {
+            using HttpResponseMessage approved = await Api.RaiseAsync(officer, id, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
+            Assert.Equal(HttpStatusCode.Accepted, approved.StatusCode);
+            await host.WaitForAsync(id, s => s.RuntimeStatus == "Failed", TimeSpan.FromMinutes(3));
+        }
+        finally
+        {
+            await azurite.Tables.CreateTableIfNotExistsAsync(NotificationOutbox.TableName);
+        }
+
+        (_, ReconciliationReport report) = await RunAsync();
+        ReconciliationItem item = Assert.Single(report.Items, i => i.ApplicationId == id);
+        Assert.Equal(("workflow-failed", "redriven"), (item.Finding, item.Action));
+        Assert.StartsWith("resumed at Personalised", item.Outcome, StringComparison.Ordinal);
+
+        // The officer's approval is kept: the new run goes on to printing without asking again.
+        ApplicationStatusResponse resumed = await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.CardPrinted), TimeSpan.FromMinutes(2));
+        Assert.Equal("Running", resumed.RuntimeStatus);
+        (_, ReconciliationReport again) = await RunAsync();
+        Assert.DoesNotContain(again.Items, i => i.ApplicationId == id && i.Finding == "workflow-failed");
     }
 
     [Fact]

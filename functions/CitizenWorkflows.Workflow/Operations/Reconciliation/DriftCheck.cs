@@ -110,6 +110,27 @@ public static class DriftCheck
         }
 
         string stage = truth.Stage.ToString();
+        switch (workflow.RuntimeStatus)
+        {
+            case OrchestrationRuntimeStatus.Terminated:
+                // An operator's terminate records Cancelled in the projection; anything else ended it behind everyone's back.
+                if (row?.Stage != nameof(ApplicationStage.Cancelled))
+                {
+                    findings.Add(new(FindingKinds.WorkflowEnded, stage,
+                        $"the orchestration was terminated at {stage} but the projection shows {row?.Stage ?? "no row"}, not Cancelled", $"ended-{truth.Sequence}"));
+                }
+
+                return findings;
+            case OrchestrationRuntimeStatus.Suspended:
+                // An operator paused it and the projection shows Suspended: waiting is expected; only the service level counts.
+                if (now > truth.Header.DueAt && !truth.Stage.IsFinal())
+                {
+                    findings.Add(new(FindingKinds.Overdue, stage, $"past its service level: due {Format(truth.Header.DueAt)}, suspended at {stage}", "overdue"));
+                }
+
+                return findings;
+        }
+
         if (row is null)
         {
             if (!settling)
@@ -137,12 +158,12 @@ public static class DriftCheck
             case OrchestrationRuntimeStatus.Failed:
                 findings.Add(new(FindingKinds.WorkflowFailed, stage, $"the orchestration failed at {stage}", $"failed-{sequence}"));
                 return findings;
-            case OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Terminated when !truth.Stage.IsFinal():
+            case OrchestrationRuntimeStatus.Completed when !truth.Stage.IsFinal():
                 findings.Add(new(FindingKinds.WorkflowEnded, stage, $"the orchestration is {workflow.RuntimeStatus} but the application never reached a final stage (at {stage})", $"ended-{sequence}"));
                 return findings;
         }
 
-        if (truth.Stage.IsFinal() || workflow.RuntimeStatus is not (OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended))
+        if (truth.Stage.IsFinal() || workflow.RuntimeStatus is not (OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending))
         {
             return findings;
         }
@@ -150,11 +171,6 @@ public static class DriftCheck
         if (now > truth.Header.DueAt)
         {
             findings.Add(new(FindingKinds.Overdue, stage, $"past its service level: due {Format(truth.Header.DueAt)}, now at {stage}", "overdue"));
-        }
-
-        if (workflow.RuntimeStatus == OrchestrationRuntimeStatus.Suspended)
-        {
-            return findings; // An operator paused it: waiting is expected.
         }
 
         TimeSpan threshold = options.ThresholdFor(truth.Stage);

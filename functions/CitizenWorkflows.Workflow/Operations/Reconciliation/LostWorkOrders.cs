@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Azure;
-using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
@@ -20,16 +18,12 @@ public sealed record RedriveResult(bool Redriven, string? Outcome)
 /// is not in the print backlog lost it (a dispatch that never landed, a row deleted behind the system's back), so the
 /// same order (same attempt) is sent again through <see cref="DispatchWorkOrder"/>. Partners answer by attempt, so a
 /// duplicate order is harmless. At most <see cref="ReconciliationOptions.MaxRedriveAttempts"/> per application and
-/// stage, counted in table <c>redriveattempts</c>; an order that is there but unanswered is escalated, not re-sent.
+/// stage (<see cref="RedriveAttempts"/>); an order that is there but unanswered is escalated, not re-sent.
 /// </summary>
 public sealed partial class LostWorkOrders(
-    TableServiceClient tables, PrintBacklog backlog, DispatchWorkOrder dispatch, IOptionsMonitor<PrintBatchOptions> batches,
-    IOptionsMonitor<ReconciliationOptions> options, TimeProvider clock)
+    RedriveAttempts attempts, PrintBacklog backlog, DispatchWorkOrder dispatch, IOptionsMonitor<PrintBatchOptions> batches,
+    IOptionsMonitor<ReconciliationOptions> options)
 {
-    public const string AttemptsTable = "redriveattempts";
-
-    TableClient Attempts => tables.GetTableClient(AttemptsTable);
-
     public async Task<RedriveResult> TryRedriveAsync(ApplicationTransition truth, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(truth);
@@ -47,7 +41,7 @@ public sealed partial class LostWorkOrders(
         }
 
         int max = options.CurrentValue.MaxRedriveAttempts;
-        if (!await TryCountAttemptAsync(id, truth.Stage, max, cancellationToken))
+        if (!await attempts.TryCountAsync(id, truth.Stage.ToString(), max, cancellationToken))
         {
             return new RedriveResult(false, $"print order {attempt} lost again after {max} re-drives");
         }
@@ -61,41 +55,6 @@ public sealed partial class LostWorkOrders(
     {
         Match m = detail is null ? Match.Empty : OrderDetail().Match(detail);
         return m.Success ? int.Parse(m.Groups["attempt"].ValueSpan, CultureInfo.InvariantCulture) : null;
-    }
-
-    async Task<bool> TryCountAttemptAsync(string applicationId, ApplicationStage stage, int max, CancellationToken cancellationToken)
-    {
-        string rowKey = stage.ToString();
-        for (int race = 0; race < 5; race++)
-        {
-            NullableResponse<TableEntity> row = await Attempts.GetEntityIfExistsAsync<TableEntity>(applicationId, rowKey, cancellationToken: cancellationToken);
-            int used = row.HasValue ? row.Value!.GetInt32("Attempts") ?? 0 : 0;
-            if (used >= max)
-            {
-                return false;
-            }
-
-            var next = new TableEntity(applicationId, rowKey) { ["Attempts"] = used + 1, ["LastAt"] = clock.GetUtcNow() };
-            try
-            {
-                if (row.HasValue)
-                {
-                    await Attempts.UpdateEntityAsync(next, row.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-                else
-                {
-                    await Attempts.AddEntityAsync(next, cancellationToken);
-                }
-
-                return true;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
-            {
-                // Counted by someone else in between: read again.
-            }
-        }
-
-        return false;
     }
 
     [GeneratedRegex(@"^Print order (?<attempt>\d+) of \d+ sent|waiting for order (?<attempt>\d+)$", RegexOptions.CultureInvariant)]

@@ -4,6 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Operations.Actions;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -14,8 +15,8 @@ namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 /// <summary>
 /// One reconciliation run, started by the timer, the Local host's poller or an operator: under the run lock, it
 /// compares every application in reach (running workflows, workflows ended within the lookback, projection rows not in
-/// a final stage) with its orchestration, repairs projection drift from the journal's last transition, re-drives lost
-/// print orders, escalates what it cannot put right, sweeps stale ledger entries and stores the report. Every action
+/// a final stage) with its orchestration, repairs projection drift from the journal's last transition, re-drives failed
+/// workflows (<see cref="ApplicationRedrive"/>) and lost print orders (<see cref="LostWorkOrders"/>), escalates what it cannot put right, sweeps stale ledger entries and stores the report. Every action
 /// is idempotent, so a run may start at any moment and repeat any other.
 /// </summary>
 public sealed partial class Reconciler(
@@ -23,6 +24,8 @@ public sealed partial class Reconciler(
     ApplicationProjection projection,
     Escalations escalations,
     LostWorkOrders lostWorkOrders,
+    ApplicationRedrive redrive,
+    RedriveAttempts redriveAttempts,
     Housekeeping housekeeping,
     ReconciliationLock runLock,
     ReconciliationReports reports,
@@ -114,8 +117,8 @@ public sealed partial class Reconciler(
         }
 
         // Rows that say the application is still under way, whatever their workflow says: finds orphans and rows left behind.
-        string unfinished = TableClient.CreateQueryFilter(
-            $"RowKey eq {RowKey} and Stage ne {nameof(ApplicationStage.Delivered)} and Stage ne {nameof(ApplicationStage.Rejected)} and Stage ne {nameof(ApplicationStage.Failed)}");
+        string unfinished = $"RowKey eq '{RowKey}'" + string.Concat(
+            Enum.GetValues<ApplicationStage>().Where(s => s.IsFinal()).Select(s => TableClient.CreateQueryFilter($" and Stage ne {s.ToString()}")));
         await foreach (TableEntity row in Applications.QueryAsync<TableEntity>(unfinished, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
             if (candidates.TryGetValue(row.PartitionKey, out Candidate? known))
@@ -157,7 +160,7 @@ public sealed partial class Reconciler(
             var items = new List<ReconciliationItem>(findings.Count);
             foreach (Finding finding in findings)
             {
-                (string action, string outcome) = await ActAsync(id, finding, row, workflow, runId, cancellationToken);
+                (string action, string outcome) = await ActAsync(client, id, finding, row, workflow, runId, cancellationToken);
                 items.Add(new ReconciliationItem(id, finding.Kind, finding.Stage, finding.Detail, action, outcome));
             }
 
@@ -171,6 +174,7 @@ public sealed partial class Reconciler(
     }
 
     async Task<(string Action, string Outcome)> ActAsync(
+        DurableTaskClient client,
         string id, Finding finding, ProjectedApplication? row, WorkflowState? workflow, string runId, CancellationToken cancellationToken)
     {
         if (FindingKinds.IsDrift(finding.Kind))
@@ -231,6 +235,30 @@ public sealed partial class Reconciler(
             {
                 finding = finding with { Detail = finding.Detail + "; " + refused };
             }
+        }
+
+        if (finding.Kind == FindingKinds.WorkflowFailed)
+        {
+            // The workflow broke (not a decision to fail): run it again from the last good stage, a bounded number of times.
+            string? refused = null;
+            if (await redriveAttempts.TryCountAsync(id, "workflow-failed", options.CurrentValue.MaxRedriveAttempts, cancellationToken))
+            {
+                ActionOutcome outcome = await redrive.RedriveAsync(
+                    client, id, "reconciliation", role: null, $"reconciliation run {runId}: {finding.Detail}", cancellationToken);
+                if (outcome.Refusal is null)
+                {
+                    LogRedriven(log, id, workflow?.Status?.Stage ?? ApplicationStage.Received);
+                    return (ReconciliationActions.Redriven, $"resumed at {outcome.StageAfter} (audit {outcome.AuditId})");
+                }
+
+                refused = outcome.Refusal.Detail;
+            }
+            else
+            {
+                refused = $"reconciliation re-drove it {options.CurrentValue.MaxRedriveAttempts} times already";
+            }
+
+            finding = finding with { Detail = finding.Detail + "; not re-driven: " + refused };
         }
 
         (Escalation escalation, bool isNew) = await escalations.RaiseAsync(EscalationOf(id, finding, runId), cancellationToken);

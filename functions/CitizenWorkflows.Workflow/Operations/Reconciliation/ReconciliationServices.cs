@@ -13,6 +13,7 @@ public static class ReconciliationServices
         services.AddSingleton<ReconciliationLock>();
         services.AddSingleton<ReconciliationReports>();
         services.AddSingleton<Housekeeping>();
+        services.AddSingleton<RedriveAttempts>();
         services.AddSingleton<LostWorkOrders>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<ReconciliationEndpoint>();
