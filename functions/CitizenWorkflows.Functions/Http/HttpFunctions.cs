@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Actions;
 using CitizenWorkflows.Workflow.Production;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -18,7 +19,9 @@ public sealed class HttpFunctions(
     GetApplicationEndpoint getApplication,
     RaiseApplicationEventEndpoint raiseApplicationEvent,
     OpenApiEndpoint openApi,
-    VerifyCardEndpoint verifyCard)
+    VerifyCardEndpoint verifyCard,
+    OperatorActionsEndpoint operatorActions,
+    GetApplicationAuditEndpoint applicationAudit)
 {
     [Function(ApiRoutes.SubmitApplication)]
     public Task<IResult> SubmitApplication(
@@ -54,4 +57,20 @@ public sealed class HttpFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.CardVerification)] HttpRequest req,
         CancellationToken cancellationToken) =>
         verifyCard.HandleAsync(req, cancellationToken);
+
+    [Function(ApiRoutes.ApplyOperatorAction)]
+    public Task<IResult> ApplyOperatorAction(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ApplicationAction)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        string action,
+        CancellationToken cancellationToken) =>
+        operatorActions.HandleAsync(req, client, id, action, cancellationToken);
+
+    [Function(ApiRoutes.GetApplicationAudit)]
+    public Task<IResult> GetApplicationAudit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ApplicationAudit)] HttpRequest req,
+        string id,
+        CancellationToken cancellationToken) =>
+        applicationAudit.HandleAsync(req, id, cancellationToken);
 }
