@@ -36,5 +36,9 @@ public static class LocalApi
         api.MapGet(ApiRoutes.ApplicationAudit,
                 (HttpRequest request, string id, GetApplicationAuditEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, id, ct))
             .WithName(ApiRoutes.GetApplicationAudit);
+        api.MapPost(ApiRoutes.ApplicationParts,
+                (HttpRequest request, string id, DurableTaskClient client, ResubmitPartsEndpoint endpoint, CancellationToken ct) =>
+                    endpoint.HandleAsync(request, client, id, ct))
+            .WithName(ApiRoutes.ResubmitParts);
     }
 }

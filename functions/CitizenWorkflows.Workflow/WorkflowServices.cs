@@ -84,6 +84,7 @@ public static class WorkflowServices
         services.AddSingleton<Operations.Actions.ApplicationRedrive>();
         services.AddSingleton<Operations.Actions.OperatorActionsEndpoint>();
         services.AddSingleton<Operations.Actions.GetApplicationAuditEndpoint>();
+        services.AddSingleton<ResubmitPartsEndpoint>();
         // From CardSigning:PrivateKeyPem: Key Vault in Azure, a generated local file for the Local host.
         services.TryAddSingleton(_ => new CardSigner(CardSigningKey.FromConfiguration(configuration)));
 

@@ -21,7 +21,8 @@ public sealed class HttpFunctions(
     OpenApiEndpoint openApi,
     VerifyCardEndpoint verifyCard,
     OperatorActionsEndpoint operatorActions,
-    GetApplicationAuditEndpoint applicationAudit)
+    GetApplicationAuditEndpoint applicationAudit,
+    ResubmitPartsEndpoint resubmitParts)
 {
     [Function(ApiRoutes.SubmitApplication)]
     public Task<IResult> SubmitApplication(
@@ -73,4 +74,12 @@ public sealed class HttpFunctions(
         string id,
         CancellationToken cancellationToken) =>
         applicationAudit.HandleAsync(req, id, cancellationToken);
+
+    [Function(ApiRoutes.ResubmitParts)]
+    public Task<IResult> ResubmitParts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ApplicationParts)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        CancellationToken cancellationToken) =>
+        resubmitParts.HandleAsync(req, client, id, cancellationToken);
 }

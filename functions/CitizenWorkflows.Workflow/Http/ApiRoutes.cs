@@ -13,6 +13,7 @@ public static class ApiRoutes
     public const string CardVerification = "v1/cards/verify";
     public const string ApplicationAction = "v1/applications/{id}/actions/{action}";
     public const string ApplicationAudit = "v1/applications/{id}/audit";
+    public const string ApplicationParts = "v1/applications/{id}/parts";
 
     public const string SubmitApplication = nameof(SubmitApplication);
     public const string GetApplication = nameof(GetApplication);
@@ -21,6 +22,7 @@ public static class ApiRoutes
     public const string VerifyCard = nameof(VerifyCard);
     public const string ApplyOperatorAction = nameof(ApplyOperatorAction);
     public const string GetApplicationAudit = nameof(GetApplicationAudit);
+    public const string ResubmitParts = nameof(ResubmitParts);
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
@@ -31,6 +33,7 @@ public static class ApiRoutes
         new(VerifyCard, "POST", CardVerification),
         new(ApplyOperatorAction, "POST", ApplicationAction),
         new(GetApplicationAudit, "GET", ApplicationAudit),
+        new(ResubmitParts, "POST", ApplicationParts),
     ];
 
     public static string StatusUrl(string applicationId) => $"/{Prefix}/v1/applications/{applicationId}";

@@ -16,6 +16,8 @@ namespace CitizenWorkflows.Tests.Operations;
 public sealed class OperatorActionsTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+    static readonly string[] PortraitOnly = ["portrait"];
+    static readonly string[] NotAFilePart = ["application"];
 
     LocalHostProcess host = null!;
     HttpClient kiosk = null!;
@@ -174,6 +176,55 @@ public sealed class OperatorActionsTests(AzuriteFixture azurite) : IClassFixture
         JsonElement audit = Assert.Single(await AuditAsync(id), a => a.GetProperty("action").GetString() == "redrive" && a.GetProperty("outcome").GetString() == "accepted");
         Assert.Equal(("officer-hcm-province", "print centre replaced the chip encoder"), (audit.GetProperty("actor").GetString(), audit.GetProperty("reason").GetString()));
         await Api.AssertProblemAsync(await ActAsync(province, id, "redrive", new { reason = "again" }), HttpStatusCode.Conflict, "wrong-stage");
+    }
+
+    [Fact]
+    public async Task An_officer_asks_for_a_new_portrait_the_kiosk_sends_it_and_the_officer_then_approves()
+    {
+        string id = await SubmitAsync(kiosk);
+        await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.ApprovalDecision), Patience);
+        using HttpClient province = host.OfficerClient(LocalHostProcess.ProvinceOfficer);
+
+        JsonElement noParts = await Api.AssertProblemAsync(await ActAsync(province, id, "request-info", new { reason = "portrait is blurred" }), HttpStatusCode.UnprocessableEntity, "validation");
+        Assert.Contains("parts.required", Api.RulesFor(noParts, "parts"));
+        JsonElement badPart = await Api.AssertProblemAsync(
+            await ActAsync(province, id, "request-info", new { reason = "portrait is blurred", parts = NotAFilePart }), HttpStatusCode.UnprocessableEntity, "validation");
+        Assert.Contains("parts.known", Api.RulesFor(badPart, "parts[0]"));
+        using (HttpResponseMessage early = await kiosk.PostAsync(new Uri($"/api/v1/applications/{id}/parts", UriKind.Relative), PortraitPart()))
+        {
+            await Api.AssertProblemAsync(early, HttpStatusCode.Conflict, "wrong-stage");
+        }
+
+        JsonElement requested = await AcceptedAsync(await ActAsync(province, id, "request-info", new { reason = "portrait is blurred", parts = PortraitOnly }));
+        Assert.Equal("AwaitingInformation", requested.GetProperty("stageAfter").GetString());
+        ApplicationStatusResponse waiting = await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.InformationProvided), Patience);
+        Assert.Equal(ApplicationStage.AwaitingInformation, waiting.Stage);
+        Assert.Equal("waiting for portrait from the kiosk: portrait is blurred", waiting.Timeline[^1].Detail);
+        await Api.AssertProblemAsync(await ActAsync(province, id, "approve", new { }), HttpStatusCode.Conflict, "wrong-stage");
+
+        using (HttpResponseMessage sent = await kiosk.PostAsync(new Uri($"/api/v1/applications/{id}/parts", UriKind.Relative), PortraitPart()))
+        {
+            string body = await sent.Content.ReadAsStringAsync();
+            Assert.True(sent.StatusCode == HttpStatusCode.Accepted, $"{(int)sent.StatusCode}: {body}");
+        }
+
+        ApplicationStatusResponse back = await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.ApprovalDecision), Patience);
+        Assert.Equal(ApplicationStage.AwaitingApproval, back.Stage);
+        Assert.StartsWith("requested parts received", back.Timeline[^1].Detail, StringComparison.Ordinal);
+        await AcceptedAsync(await ActAsync(province, id, "approve", new { reason = "new portrait is sharp" }));
+        await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.CardPrinted), Patience);
+        Assert.Equal(
+            ["request-info", "provide-information", "approve"],
+            (await AuditAsync(id)).Where(a => a.GetProperty("outcome").GetString() == "accepted").Select(a => a.GetProperty("action").GetString() ?? ""));
+    }
+
+    static MultipartFormDataContent PortraitPart()
+    {
+        var content = new MultipartFormDataContent();
+        var portrait = new ByteArrayContent(Samples.PortraitPng);
+        portrait.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+        content.Add(portrait, "portrait", "portrait.png");
+        return content;
     }
 
     static async Task<string> SubmitAsync(HttpClient from) =>

@@ -38,7 +38,10 @@ public sealed partial class OperatorActionsEndpoint(
         ["resume"] = false,
         ["terminate"] = true,
         [ApplicationRedrive.Action] = true,
+        [RequestInfo] = true,
     };
+
+    public const string RequestInfo = "request-info";
 
     public async Task<IResult> HandleAsync(
         HttpRequest request, DurableTaskClient client, string id, string action, CancellationToken cancellationToken)
@@ -72,6 +75,12 @@ public sealed partial class OperatorActionsEndpoint(
             return Problems.Validation([new FieldError("reason", "reason.length", $"may be at most {MaxReasonLength} characters")]);
         }
 
+        List<string> parts = [.. body.Parts?.Select(p => p?.Trim() ?? "") ?? []];
+        if (action == RequestInfo && RequestedPartErrors(parts) is { Count: > 0 } partErrors)
+        {
+            return Problems.Validation(partErrors);
+        }
+
         ActionTarget? target = await ActionTarget.LoadAsync(client, id, cancellationToken);
         if (target is null)
         {
@@ -89,6 +98,7 @@ public sealed partial class OperatorActionsEndpoint(
             "suspend" => await SuspendAsync(client, target, caller, reason!, cancellationToken),
             "resume" => await ResumeAsync(client, target, caller, reason, cancellationToken),
             "terminate" => await TerminateAsync(client, target, caller, reason!, cancellationToken),
+            RequestInfo => await RequestInformationAsync(client, target, caller, reason!, parts, cancellationToken),
             _ => await redrive.RedriveAsync(client, id, caller.Principal, caller.Role, reason!, cancellationToken),
         };
         if (outcome.Refusal is { } refusal)
@@ -123,6 +133,53 @@ public sealed partial class OperatorActionsEndpoint(
         string auditId = await AuditAsync(target, caller, action, reason, after, cancellationToken);
         await client.RaiseEventAsync(target.ApplicationId, ApplicationEvents.ApprovalDecision, payload, cancellationToken);
         return new ActionOutcome(auditId, target.Stage.ToString(), after, null);
+    }
+
+    /// <summary>
+    /// The officer asks the kiosk for parts again: delivered as an approval-decision ("not yet"), so the workflow records
+    /// AwaitingInformation and waits for the kiosk's <c>POST …/parts</c> before the officer decides.
+    /// </summary>
+    async Task<ActionOutcome> RequestInformationAsync(
+        DurableTaskClient client, ActionTarget target, Caller caller, string reason, IReadOnlyList<string> parts, CancellationToken cancellationToken)
+    {
+        if (!target.IsWaitingFor(ApplicationEvents.ApprovalDecision))
+        {
+            return ActionOutcome.Refuse(ActionRefusal.WrongStage(target, RequestInfo, $"an application waiting for an officer's decision ({ApplicationEvents.ApprovalDecision})"));
+        }
+
+        string after = nameof(ApplicationStage.AwaitingInformation);
+        string auditId = await audit.AppendAsync(
+            new AuditEntry(target.ApplicationId, caller.Principal, caller.Role, RequestInfo, reason, target.Stage.ToString(), after,
+                Detail: "parts: " + string.Join(", ", parts)),
+            cancellationToken);
+        await client.RaiseEventAsync(
+            target.ApplicationId, ApplicationEvents.ApprovalDecision,
+            new Approval.ApprovalDecision(Approval.ApprovalVerdict.RequestInformation, reason, caller.Principal, parts), cancellationToken);
+        return new ActionOutcome(auditId, target.Stage.ToString(), after, null);
+    }
+
+    /// <summary>request-info names at least one part, each a file part of the intake contract, once.</summary>
+    static List<FieldError> RequestedPartErrors(List<string> parts)
+    {
+        var errors = new List<FieldError>();
+        if (parts.Count == 0)
+        {
+            errors.Add(new("parts", "parts.required", "must name the parts the kiosk has to send again, e.g. [\"portrait\", \"document-1\"]"));
+        }
+
+        for (int i = 0; i < parts.Count; i++)
+        {
+            if (parts[i] == Intake.SubmissionParts.Application || Intake.SubmissionParts.LimitFor(parts[i]) is null)
+            {
+                errors.Add(new($"parts[{i}]", "parts.known", "must be portrait, fingerprint-01..10 or document-1..4"));
+            }
+            else if (parts.IndexOf(parts[i]) != i)
+            {
+                errors.Add(new($"parts[{i}]", "parts.distinct", "names a part twice"));
+            }
+        }
+
+        return errors;
     }
 
     async Task<ActionOutcome> SuspendAsync(DurableTaskClient client, ActionTarget target, Caller caller, string reason, CancellationToken cancellationToken)
@@ -194,6 +251,9 @@ public sealed record ActionBody
 {
     /// <summary>Why; required for every action except approve and resume.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>request-info: the submission parts the kiosk must send again.</summary>
+    public IReadOnlyList<string?>? Parts { get; init; }
 }
 
 /// <summary>The 202 answer to an action.</summary>
