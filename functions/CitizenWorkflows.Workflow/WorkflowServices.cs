@@ -83,6 +83,9 @@ public static class WorkflowServices
         services.AddSingleton<VerifyCardEndpoint>();
         services.AddSingleton<OperationsAudit>();
         services.AddSingleton<Operations.Actions.ApplicationRedrive>();
+        services.AddSingleton<Operations.Actions.OperatorActionsEndpoint>();
+        services.AddSingleton<Operations.Actions.GetApplicationAuditEndpoint>();
+        services.AddSingleton<ResubmitPartsEndpoint>();
         // From CardSigning:PrivateKeyPem: Key Vault in Azure, a generated local file for the Local host.
         services.AddReconciliation(configuration);
         services.TryAddSingleton(_ => new CardSigner(CardSigningKey.FromConfiguration(configuration)));

@@ -18,6 +18,7 @@ public sealed class ReconciliationOptions
         [ApplicationStage.BiometricCheck] = TimeSpan.FromDays(1),
         [ApplicationStage.ManualReview] = TimeSpan.FromDays(7),
         [ApplicationStage.AwaitingApproval] = TimeSpan.FromDays(9),
+        [ApplicationStage.AwaitingInformation] = TimeSpan.FromDays(15),
         [ApplicationStage.Approved] = TimeSpan.FromHours(1),
         [ApplicationStage.Personalised] = TimeSpan.FromHours(1),
         [ApplicationStage.Printing] = TimeSpan.FromDays(3),
