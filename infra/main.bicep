@@ -116,6 +116,8 @@ var appSettings = {
   Workflow__AutoApprove: 'false'
   // The card-signing key (P-256 PKCS#8 PEM) from the secret 'card-signing-key', created before the first card is personalised.
   CardSigning__PrivateKeyPem: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=card-signing-key)'
+  // The reconciliation timer's NCRONTAB (%Reconciliation:Schedule% in the trigger): every 15 minutes.
+  Reconciliation__Schedule: '0 */15 * * * *'
 }
 
 // Key Vault references resolved by the platform with the app's identity.

@@ -1,6 +1,8 @@
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Actions;
+using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Production;
 using Microsoft.DurableTask.Client;
 
@@ -28,5 +30,22 @@ public static class LocalApi
             .WithName(ApiRoutes.GetOpenApiDocument);
         api.MapPost(ApiRoutes.CardVerification, (HttpRequest request, VerifyCardEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, ct))
             .WithName(ApiRoutes.VerifyCard);
+        api.MapPost(ApiRoutes.ApplicationAction,
+                (HttpRequest request, string id, string action, DurableTaskClient client, OperatorActionsEndpoint endpoint, CancellationToken ct) =>
+                    endpoint.HandleAsync(request, client, id, action, ct))
+            .WithName(ApiRoutes.ApplyOperatorAction);
+        api.MapGet(ApiRoutes.ApplicationAudit,
+                (HttpRequest request, string id, GetApplicationAuditEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, id, ct))
+            .WithName(ApiRoutes.GetApplicationAudit);
+        api.MapPost(ApiRoutes.ApplicationParts,
+                (HttpRequest request, string id, DurableTaskClient client, ResubmitPartsEndpoint endpoint, CancellationToken ct) =>
+                    endpoint.HandleAsync(request, client, id, ct))
+            .WithName(ApiRoutes.ResubmitParts);
+        api.MapPost(ApiRoutes.ReconciliationRuns,
+                (HttpRequest request, DurableTaskClient client, ReconciliationEndpoint endpoint, CancellationToken ct) => endpoint.StartAsync(request, client, ct))
+            .WithName(ApiRoutes.StartReconciliation);
+        api.MapGet(ApiRoutes.ReconciliationRun,
+                (HttpRequest request, string runId, ReconciliationEndpoint endpoint, CancellationToken ct) => endpoint.GetAsync(request, runId, ct))
+            .WithName(ApiRoutes.GetReconciliationRun);
     }
 }

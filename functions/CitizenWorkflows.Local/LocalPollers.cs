@@ -1,4 +1,5 @@
 using CitizenWorkflows.Local.Notifications;
+using CitizenWorkflows.Local.Operations;
 using CitizenWorkflows.Local.Packets;
 using CitizenWorkflows.Local.Production;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
@@ -18,9 +19,10 @@ public static class LocalPollers
         [PolledTriggers.ProcessOfflinePacket] = typeof(PacketPoller),
         [PolledTriggers.DispatchNotifications] = typeof(NotificationPoller),
         [PolledTriggers.CloseCardBatches] = typeof(CardBatchPoller),
+        [PolledTriggers.ReconcileApplications] = typeof(ReconciliationPoller),
     };
 
-    /// <summary>Registers every poller of <see cref="All"/> with its options (sections <c>Packets</c>, <c>Notifications</c>, <c>CardBatches:Poller</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
+    /// <summary>Registers every poller of <see cref="All"/> with its options (sections <c>Packets</c>, <c>Notifications</c>, <c>CardBatches:Poller</c>, <c>Reconciliation:Poller</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
     public static IServiceCollection AddLocalPollers(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -30,6 +32,8 @@ public static class LocalPollers
         services.AddHostedService<NotificationPoller>();
         services.Configure<CardBatchPollerOptions>(configuration.GetSection(CardBatchPollerOptions.SectionName));
         services.AddHostedService<CardBatchPoller>();
+        services.Configure<ReconciliationPollerOptions>(configuration.GetSection(ReconciliationPollerOptions.SectionName));
+        services.AddHostedService<ReconciliationPoller>();
         return services;
     }
 }

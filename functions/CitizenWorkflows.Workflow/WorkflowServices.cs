@@ -12,6 +12,7 @@ using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Notifications;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Lifecycle.Batches;
 using CitizenWorkflows.Workflow.Registry;
@@ -80,7 +81,13 @@ public static class WorkflowServices
         services.AddSingleton<RaiseApplicationEventEndpoint>();
         services.AddSingleton<Http.OpenApiEndpoint>();
         services.AddSingleton<VerifyCardEndpoint>();
+        services.AddSingleton<OperationsAudit>();
+        services.AddSingleton<Operations.Actions.ApplicationRedrive>();
+        services.AddSingleton<Operations.Actions.OperatorActionsEndpoint>();
+        services.AddSingleton<Operations.Actions.GetApplicationAuditEndpoint>();
+        services.AddSingleton<ResubmitPartsEndpoint>();
         // From CardSigning:PrivateKeyPem: Key Vault in Azure, a generated local file for the Local host.
+        services.AddReconciliation(configuration);
         services.TryAddSingleton(_ => new CardSigner(CardSigningKey.FromConfiguration(configuration)));
 
         // Activities are resolved per call by both hosts.

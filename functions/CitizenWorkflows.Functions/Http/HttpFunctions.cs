@@ -1,6 +1,8 @@
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Actions;
+using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Production;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -18,7 +20,11 @@ public sealed class HttpFunctions(
     GetApplicationEndpoint getApplication,
     RaiseApplicationEventEndpoint raiseApplicationEvent,
     OpenApiEndpoint openApi,
-    VerifyCardEndpoint verifyCard)
+    VerifyCardEndpoint verifyCard,
+    OperatorActionsEndpoint operatorActions,
+    GetApplicationAuditEndpoint applicationAudit,
+    ResubmitPartsEndpoint resubmitParts,
+    ReconciliationEndpoint reconciliation)
 {
     [Function(ApiRoutes.SubmitApplication)]
     public Task<IResult> SubmitApplication(
@@ -54,4 +60,42 @@ public sealed class HttpFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.CardVerification)] HttpRequest req,
         CancellationToken cancellationToken) =>
         verifyCard.HandleAsync(req, cancellationToken);
+
+    [Function(ApiRoutes.ApplyOperatorAction)]
+    public Task<IResult> ApplyOperatorAction(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ApplicationAction)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        string action,
+        CancellationToken cancellationToken) =>
+        operatorActions.HandleAsync(req, client, id, action, cancellationToken);
+
+    [Function(ApiRoutes.GetApplicationAudit)]
+    public Task<IResult> GetApplicationAudit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ApplicationAudit)] HttpRequest req,
+        string id,
+        CancellationToken cancellationToken) =>
+        applicationAudit.HandleAsync(req, id, cancellationToken);
+
+    [Function(ApiRoutes.ResubmitParts)]
+    public Task<IResult> ResubmitParts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ApplicationParts)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        CancellationToken cancellationToken) =>
+        resubmitParts.HandleAsync(req, client, id, cancellationToken);
+
+    [Function(ApiRoutes.StartReconciliation)]
+    public Task<IResult> StartReconciliation(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ReconciliationRuns)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) =>
+        reconciliation.StartAsync(req, client, cancellationToken);
+
+    [Function(ApiRoutes.GetReconciliationRun)]
+    public Task<IResult> GetReconciliationRun(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ReconciliationRun)] HttpRequest req,
+        string runId,
+        CancellationToken cancellationToken) =>
+        reconciliation.GetAsync(req, runId, cancellationToken);
 }

@@ -22,12 +22,12 @@ public static class CardDelivery
     /// <summary>A station shipment's card reaches the station (a failed leg is driven again).</summary>
     public static readonly PartnerHandoff ToStation = new(
         WorkOrderKind.Deliver, "courier", ApplicationStage.Shipped, ApplicationStage.AtStation,
-        ApplicationEvents.CardAtStation, ApplicationEvents.CardDeliveryFailed, OnTheWay, FirstOrderInShipment: true);
+        ApplicationEvents.CardAtStation, ApplicationEvents.CardDeliveryFailed, OnTheWay);
 
     /// <summary>A posted card is handed over at the address, re-delivered after a failure.</summary>
     public static readonly PartnerHandoff ToAddress = new(
         WorkOrderKind.Deliver, "courier", ApplicationStage.Shipped, ApplicationStage.Delivered,
-        ApplicationEvents.CardDelivered, ApplicationEvents.CardDeliveryFailed, OnTheWay, FirstOrderInShipment: true);
+        ApplicationEvents.CardDelivered, ApplicationEvents.CardDeliveryFailed, OnTheWay);
 
     /// <summary>After the last failed delivery the courier takes the card to the station.</summary>
     public static readonly PartnerHandoff ReturnToStation = new(
@@ -39,45 +39,62 @@ public static class CardDelivery
         WorkOrderKind.Collect, "police station", ApplicationStage.AtStation, ApplicationStage.Delivered,
         ApplicationEvents.CardCollected, FailureEvent: null);
 
-    /// <summary>Runs shipping and delivery; the handover callback on success, or why the card never reached the citizen.</summary>
+    /// <summary>
+    /// Runs shipping and delivery; the handover callback on success, or why the card never reached the citizen. A
+    /// re-driven run (<paramref name="resume"/>) skips the legs an earlier run completed and numbers its orders on.
+    /// </summary>
     public static async Task<HandoffOutcome> RunAsync(
-        TaskOrchestrationContext context, ApplicationJournal journal, ApplicationHeader header, WorkflowPolicy policy, CardDestination destination)
+        TaskOrchestrationContext context, ApplicationJournal journal, ApplicationHeader header, WorkflowPolicy policy, CardDestination destination,
+        ResumePoint? resume = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(destination);
-        HandoffOutcome picked = await Pickup.RunAsync(
-            context, journal, header, policy.ShippingDeadline, policy.MaxShippingAttempts, destination.ShipmentGroup);
-        if (picked.Failure is not null)
-        {
-            return picked;
-        }
+        bool Reached(ApplicationStage stage) => resume?.HasReached(stage) == true;
+        int Before(int attempts) => resume?.OrdersBefore(attempts) ?? 0;
 
-        if (destination.Method == DeliveryMethod.Address)
+        // The shipment carries the card on to its first delivery only when this run sent it.
+        bool pickedUpNow = !Reached(ApplicationStage.Shipped);
+        if (pickedUpNow)
         {
-            HandoffOutcome posted = await ToAddress.RunAsync(
-                context, journal, header, policy.DeliveryDeadline, policy.MaxDeliveryAttempts, destination.ShipmentGroup);
-            if (posted.Failure is null)
+            HandoffOutcome picked = await Pickup.RunAsync(
+                context, journal, header, policy.ShippingDeadline, policy.MaxShippingAttempts, destination.ShipmentGroup, Before(policy.MaxShippingAttempts));
+            if (picked.Failure is not null)
             {
-                return posted;
-            }
-
-            HandoffOutcome returned = await ReturnToStation.RunAsync(
-                context, journal, header, policy.DeliveryDeadline, policy.MaxDeliveryAttempts, destination.StationGroup);
-            if (returned.Failure is not null)
-            {
-                return returned with { Failure = $"{posted.Failure}; return to the station: {returned.Failure}" };
-            }
-        }
-        else
-        {
-            HandoffOutcome arrived = await ToStation.RunAsync(
-                context, journal, header, policy.DeliveryDeadline, policy.MaxDeliveryAttempts, destination.ShipmentGroup);
-            if (arrived.Failure is not null)
-            {
-                return arrived;
+                return picked;
             }
         }
 
-        return await Collection.RunAsync(context, journal, header, policy.CollectionDeadline, 1, destination.StationGroup);
+        if (!Reached(ApplicationStage.AtStation))
+        {
+            if (destination.Method == DeliveryMethod.Address)
+            {
+                HandoffOutcome posted = await ToAddress.RunAsync(
+                    context, journal, header, policy.DeliveryDeadline, policy.MaxDeliveryAttempts, destination.ShipmentGroup,
+                    Before(policy.MaxDeliveryAttempts), firstOrderCarried: pickedUpNow);
+                if (posted.Failure is null)
+                {
+                    return posted;
+                }
+
+                HandoffOutcome returned = await ReturnToStation.RunAsync(
+                    context, journal, header, policy.DeliveryDeadline, policy.MaxDeliveryAttempts, destination.StationGroup, Before(policy.MaxDeliveryAttempts));
+                if (returned.Failure is not null)
+                {
+                    return returned with { Failure = $"{posted.Failure}; return to the station: {returned.Failure}" };
+                }
+            }
+            else
+            {
+                HandoffOutcome arrived = await ToStation.RunAsync(
+                    context, journal, header, policy.DeliveryDeadline, policy.MaxDeliveryAttempts, destination.ShipmentGroup,
+                    Before(policy.MaxDeliveryAttempts), firstOrderCarried: pickedUpNow);
+                if (arrived.Failure is not null)
+                {
+                    return arrived;
+                }
+            }
+        }
+
+        return await Collection.RunAsync(context, journal, header, policy.CollectionDeadline, 1, destination.StationGroup, Before(1));
     }
 }

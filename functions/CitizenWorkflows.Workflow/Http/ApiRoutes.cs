@@ -11,12 +11,22 @@ public static class ApiRoutes
     public const string ApplicationEvent = "v1/applications/{id}/events/{eventName}";
     public const string OpenApiDocument = "v1/openapi.json";
     public const string CardVerification = "v1/cards/verify";
+    public const string ApplicationAction = "v1/applications/{id}/actions/{action}";
+    public const string ApplicationAudit = "v1/applications/{id}/audit";
+    public const string ApplicationParts = "v1/applications/{id}/parts";
+    public const string ReconciliationRuns = "v1/reconciliation/runs";
+    public const string ReconciliationRun = "v1/reconciliation/runs/{runId}";
 
     public const string SubmitApplication = nameof(SubmitApplication);
     public const string GetApplication = nameof(GetApplication);
     public const string RaiseApplicationEvent = nameof(RaiseApplicationEvent);
     public const string GetOpenApiDocument = nameof(GetOpenApiDocument);
     public const string VerifyCard = nameof(VerifyCard);
+    public const string ApplyOperatorAction = nameof(ApplyOperatorAction);
+    public const string GetApplicationAudit = nameof(GetApplicationAudit);
+    public const string ResubmitParts = nameof(ResubmitParts);
+    public const string StartReconciliation = nameof(StartReconciliation);
+    public const string GetReconciliationRun = nameof(GetReconciliationRun);
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
@@ -25,6 +35,11 @@ public static class ApiRoutes
         new(RaiseApplicationEvent, "POST", ApplicationEvent),
         new(GetOpenApiDocument, "GET", OpenApiDocument),
         new(VerifyCard, "POST", CardVerification),
+        new(ApplyOperatorAction, "POST", ApplicationAction),
+        new(GetApplicationAudit, "GET", ApplicationAudit),
+        new(ResubmitParts, "POST", ApplicationParts),
+        new(StartReconciliation, "POST", ReconciliationRuns),
+        new(GetReconciliationRun, "GET", ReconciliationRun),
     ];
 
     public static string StatusUrl(string applicationId) => $"/{Prefix}/v1/applications/{applicationId}";

@@ -17,4 +17,7 @@ public static class ApplicationEvents
     /// <summary>The citizen collected the card at the station; an officer confirms it.</summary>
     public const string CardCollected = "card-collected";
     public const string CardDeliveryFailed = "card-delivery-failed";
+
+    /// <summary>A kiosk sent the parts an officer asked for (POST …/parts).</summary>
+    public const string InformationProvided = "information-provided";
 }

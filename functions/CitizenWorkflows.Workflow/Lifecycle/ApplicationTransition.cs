@@ -16,9 +16,15 @@ public sealed record ApplicationTransition(
     IReadOnlyList<string> WaitingFor,
     DateTimeOffset? WaitDeadline);
 
-/// <summary>The orchestration's custom status: the live truth the event endpoint checks callbacks against.</summary>
+/// <summary>
+/// The orchestration's custom status: the live truth the event endpoint checks callbacks against. It also carries the
+/// last transition's time, cause and detail, so reconciliation can rebuild a lost or altered projection row exactly.
+/// </summary>
 public sealed record ApplicationStatus(
     ApplicationStage Stage,
     IReadOnlyList<string> WaitingFor,
     DateTimeOffset? WaitDeadline,
-    int Sequence);
+    int Sequence,
+    DateTimeOffset? At = null,
+    string? Cause = null,
+    string? Detail = null);

@@ -27,9 +27,72 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
         ILogger log = context.CreateReplaySafeLogger<CardApplicationOrchestration>();
         ApplicationHeader header = input.Header;
         WorkflowPolicy policy = input.Policy;
-        var journal = new ApplicationJournal(context, header);
+        ResumePoint? resume = input.Resume;
+        var journal = new ApplicationJournal(context, header, resume?.Sequence ?? 0);
 
-        await journal.RecordAsync(ApplicationStage.Received, $"kiosk {header.KioskId}", $"{header.Type} application");
+        // A re-driven run keeps an officer's approval: it resumes at personalisation instead of asking again.
+        if (resume?.HasReached(ApplicationStage.Approved) == true)
+        {
+            await journal.RecordAsync(ApplicationStage.Approved, "re-drive", $"re-drive {resume.Redrive}: resumed after the approval by {resume.ApprovedBy ?? "rule"}");
+        }
+        else if (await UpToApprovalAsync(context, journal, input) is { } ended)
+        {
+            return ended;
+        }
+
+        var issueDate = DateOnly.FromDateTime(context.CurrentUtcDateTime.Add(WorkingDayCalendar.VietnamOffset));
+        PersonalisedCard card = await context.CallActivityAsync<PersonalisedCard>(
+            nameof(PersonaliseCard),
+            new PersonalisationRequest(
+                header.ApplicationId, input.Applicant, issueDate, input.Portrait, SubmissionParts.FingerprintsAmong(input.Documents)),
+            ActivityRetry.Storage);
+        await journal.RecordAsync(
+            ApplicationStage.Personalised,
+            "workflow",
+            (card.NumberAllocated ? "new personal number allocated" : "personal number confirmed")
+                + $"; card valid {(card.ExpiryDate is { } expiry ? "until " + expiry.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "for life")}; QR image and signed chip data stored");
+        if (card.NumberAllocated)
+        {
+            // The enrolments learn the new number, so this person's renewals are not taken for duplicates of this application.
+            await context.CallActivityAsync<bool>(
+                nameof(LinkEnrolment), new EnrolmentLink(header.ApplicationId, input.Applicant, card.PersonalNumber), ActivityRetry.Storage);
+        }
+
+        // A re-drive never prints a card twice: a step an earlier run completed is skipped, and orders are numbered on.
+        HandoffOutcome printed = resume?.HasReached(ApplicationStage.Printed) == true
+            ? HandoffOutcome.Skipped
+            : await CardPrinting.Handoff.RunAsync(
+                context, journal, header, policy.PrintDeadline, policy.MaxPrintAttempts, ordersBefore: resume?.OrdersBefore(policy.MaxPrintAttempts) ?? 0);
+        HandoffOutcome delivered = printed.Failure is null
+            ? await CardDelivery.RunAsync(context, journal, header, policy, input.Destination ?? CardDestination.StationOf(header), resume)
+            : printed;
+        if (delivered.Failure is { } failure)
+        {
+            LogFailed(log, header.ApplicationId, journal.Stage);
+            return await journal.FinishAsync(ApplicationStage.Failed, "workflow", failure, card.PersonalNumber);
+        }
+
+        PartnerCallback? handedOver = delivered.Success;
+
+        // The new card is the holder's valid one: a renewal or reissue cancels the old card in the register.
+        int cancelled = await context.CallActivityAsync<int>(
+            nameof(RecordHandover),
+            new CardHandover(header.ApplicationId, card.PersonalNumber, issueDate, card.ExpiryDate,
+                new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), handedOver?.Recipient, handedOver?.ReportedBy),
+            ActivityRetry.Storage);
+        LogDelivered(log, header.ApplicationId, cancelled);
+        return new CardApplicationResult(ApplicationStage.Delivered, null, card.PersonalNumber);
+    }
+
+    /// <summary>Intake to approval; the final result when the application ended before it was approved, else null.</summary>
+    static async Task<CardApplicationResult?> UpToApprovalAsync(TaskOrchestrationContext context, ApplicationJournal journal, CardApplicationInput input)
+    {
+        ApplicationHeader header = input.Header;
+        WorkflowPolicy policy = input.Policy;
+        await journal.RecordAsync(
+            ApplicationStage.Received,
+            input.Resume is null ? $"kiosk {header.KioskId}" : "re-drive",
+            input.Resume is null ? $"{header.Type} application" : $"re-drive {input.Resume.Redrive}: restarted from the beginning");
 
         DocumentCheck documents = await context.CallActivityAsync<DocumentCheck>(nameof(VerifyDocuments), input.Documents, ActivityRetry.Storage);
         if (!documents.Intact)
@@ -57,44 +120,7 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
                 : await journal.FinishAsync(ApplicationStage.Rejected, approval.DecidedBy ?? "workflow", approval.Reason);
         }
 
-        var issueDate = DateOnly.FromDateTime(context.CurrentUtcDateTime.Add(WorkingDayCalendar.VietnamOffset));
-        PersonalisedCard card = await context.CallActivityAsync<PersonalisedCard>(
-            nameof(PersonaliseCard),
-            new PersonalisationRequest(
-                header.ApplicationId, input.Applicant, issueDate, input.Portrait, SubmissionParts.FingerprintsAmong(input.Documents)),
-            ActivityRetry.Storage);
-        await journal.RecordAsync(
-            ApplicationStage.Personalised,
-            "workflow",
-            (card.NumberAllocated ? "new personal number allocated" : "personal number confirmed")
-                + $"; card valid {(card.ExpiryDate is { } expiry ? "until " + expiry.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "for life")}; QR image and signed chip data stored");
-        if (card.NumberAllocated)
-        {
-            // The enrolments learn the new number, so this person's renewals are not taken for duplicates of this application.
-            await context.CallActivityAsync<bool>(
-                nameof(LinkEnrolment), new EnrolmentLink(header.ApplicationId, input.Applicant, card.PersonalNumber), ActivityRetry.Storage);
-        }
-
-        HandoffOutcome printed = await CardPrinting.Handoff.RunAsync(context, journal, header, policy.PrintDeadline, policy.MaxPrintAttempts);
-        HandoffOutcome delivered = printed.Failure is null
-            ? await CardDelivery.RunAsync(context, journal, header, policy, input.Destination ?? CardDestination.StationOf(header))
-            : printed;
-        if (delivered.Failure is { } failure)
-        {
-            LogFailed(log, header.ApplicationId, journal.Stage);
-            return await journal.FinishAsync(ApplicationStage.Failed, "workflow", failure, card.PersonalNumber);
-        }
-
-        PartnerCallback? handedOver = delivered.Success;
-
-        // The new card is the holder's valid one: a renewal or reissue cancels the old card in the register.
-        int cancelled = await context.CallActivityAsync<int>(
-            nameof(RecordHandover),
-            new CardHandover(header.ApplicationId, card.PersonalNumber, issueDate, card.ExpiryDate,
-                new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), handedOver?.Recipient, handedOver?.ReportedBy),
-            ActivityRetry.Storage);
-        LogDelivered(log, header.ApplicationId, cancelled);
-        return new CardApplicationResult(ApplicationStage.Delivered, null, card.PersonalNumber);
+        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Application {ApplicationId} failed at {Stage}")]

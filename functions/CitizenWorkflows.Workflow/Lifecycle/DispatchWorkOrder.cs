@@ -17,7 +17,10 @@ public sealed class DispatchWorkOrder(
     WorkOrderQueues queues, PrintBacklog printBacklog, ShipmentBacklog shipmentBacklog, IOptionsMonitor<PrintBatchOptions> batches, TimeProvider clock)
     : TaskActivity<WorkOrder, string>
 {
-    public override async Task<string> RunAsync(TaskActivityContext context, WorkOrder input)
+    public override Task<string> RunAsync(TaskActivityContext context, WorkOrder input) => SendAsync(input, CancellationToken.None);
+
+    /// <summary>Sends the order and names where it went; reconciliation calls this too to re-send a lost order.</summary>
+    public async Task<string> SendAsync(WorkOrder input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         (CardBacklog? backlog, string? group) = input.Kind switch
@@ -29,11 +32,11 @@ public sealed class DispatchWorkOrder(
         };
         if (backlog is not null)
         {
-            await backlog.AddAsync(group!, new QueuedCard(input.ApplicationId, input.Attempt, clock.GetUtcNow()), CancellationToken.None);
+            await backlog.AddAsync(group!, new QueuedCard(input.ApplicationId, input.Attempt, clock.GetUtcNow()), cancellationToken);
             return $"{backlog.TableName}/{group}";
         }
 
-        await queues.SendAsync(input, CancellationToken.None);
+        await queues.SendAsync(input, cancellationToken);
         return WorkOrderQueues.QueueFor(input.Kind);
     }
 }

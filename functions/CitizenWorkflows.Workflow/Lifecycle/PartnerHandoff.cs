@@ -11,7 +11,6 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 /// <param name="DoneStage">The stage reached when the partner reports success.</param>
 /// <param name="FailureEvent">The partner's failure callback; null when the partner only ever reports success (or nothing).</param>
 /// <param name="Progress">Callbacks that move the application on while the same order is still being worked (in transit).</param>
-/// <param name="FirstOrderInShipment">The first attempt needs no order of its own: the shipment that brought the card carries it on.</param>
 public sealed record PartnerHandoff(
     WorkOrderKind Kind,
     string Partner,
@@ -19,14 +18,15 @@ public sealed record PartnerHandoff(
     ApplicationStage DoneStage,
     string SuccessEvent,
     string? FailureEvent,
-    IReadOnlyList<PartnerProgress>? Progress = null,
-    bool FirstOrderInShipment = false)
+    IReadOnlyList<PartnerProgress>? Progress = null)
 {
     /// <summary>Runs the handoff: the partner's success callback, or the reason it finally failed.</summary>
     /// <param name="destination">Where the order sends the card (a shipment group, a station), if the kind needs one.</param>
+    /// <param name="ordersBefore">Orders sent by earlier runs (a re-drive): this run's orders are numbered after them.</param>
+    /// <param name="firstOrderCarried">The first attempt needs no order of its own: the shipment that brought the card carries it on.</param>
     public async Task<HandoffOutcome> RunAsync(
         TaskOrchestrationContext context, ApplicationJournal journal, ApplicationHeader header, TimeSpan deadline, int maxAttempts,
-        string? destination = null)
+        string? destination = null, int ordersBefore = 0, bool firstOrderCarried = false)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(journal);
@@ -34,18 +34,19 @@ public sealed record PartnerHandoff(
         IReadOnlyList<PartnerProgress> progress = Progress ?? [];
         string[] waitingFor = [SuccessEvent, .. FailureEvent is null ? Array.Empty<string>() : [FailureEvent], .. progress.Select(p => p.Event)];
         string lastFailure = "no attempt made";
-        for (int attempt = 1; attempt <= maxAttempts; attempt++)
+        int lastAttempt = ordersBefore + maxAttempts;
+        for (int attempt = ordersBefore + 1; attempt <= lastAttempt; attempt++)
         {
             // Record the wait before sending the order, so a fast partner's callback finds the workflow waiting.
             DateTime due = context.CurrentUtcDateTime.Add(deadline);
             var dueAt = new DateTimeOffset(due, TimeSpan.Zero);
-            bool carriedOn = attempt == 1 && FirstOrderInShipment;
+            bool carriedOn = attempt == ordersBefore + 1 && firstOrderCarried;
             await journal.RecordAsync(
                 WaitingStage,
                 cause: "workflow",
                 detail: carriedOn
-                    ? $"{Kind} 1 of {maxAttempts}: carried on from the shipment by the {Partner}"
-                    : $"{Kind} order {attempt} of {maxAttempts} sent to {Partner}",
+                    ? $"{Kind} {attempt} of {lastAttempt}: carried on from the shipment by the {Partner}"
+                    : $"{Kind} order {attempt} of {lastAttempt} sent to {Partner}",
                 waitingFor,
                 dueAt);
             if (!carriedOn)
@@ -103,4 +104,8 @@ public sealed record PartnerHandoff(
 public sealed record PartnerProgress(string Event, ApplicationStage Stage);
 
 /// <summary>How a handoff ended: the partner's success callback, or the reason it failed after the last attempt.</summary>
-public sealed record HandoffOutcome(PartnerCallback? Success, string? Failure);
+public sealed record HandoffOutcome(PartnerCallback? Success, string? Failure)
+{
+    /// <summary>Skipped: an earlier run of a re-driven application got past this step.</summary>
+    public static HandoffOutcome Skipped => new(null, null);
+}

@@ -26,11 +26,20 @@ public static class PolledTriggers
     /// <summary>An upload in <c>packets</c> → <see cref="PacketProcessor.ProcessAsync"/>.</summary>
     public const string ProcessOfflinePacket = nameof(ProcessOfflinePacket);
 
+    /// <summary>
+    /// Every 15 minutes by default → <see cref="Operations.Reconciliation.Reconciler.TryRunAsync"/>; the schedule is the
+    /// app setting <c>Reconciliation__Schedule</c> (NCRONTAB with seconds).
+    /// </summary>
+    public const string ReconcileApplications = nameof(ReconcileApplications);
+
+    public const string ReconcileApplicationsSchedule = "%Reconciliation:Schedule%";
+
     public static readonly IReadOnlyList<PolledTrigger> All =
     [
         new(ProcessOfflinePacket, BlobTrigger, OfflinePacketStorage.TriggerPath),
         new(DispatchNotifications, TimerTrigger, DispatchNotificationsSchedule),
         new(CloseCardBatches, TimerTrigger, CloseCardBatchesSchedule),
+        new(ReconcileApplications, TimerTrigger, ReconcileApplicationsSchedule),
     ];
 }
 

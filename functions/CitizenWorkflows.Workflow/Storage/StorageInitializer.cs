@@ -5,6 +5,7 @@ using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Delivery.Shipments;
 using CitizenWorkflows.Workflow.Notifications;
+using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using Microsoft.Extensions.Hosting;
 
@@ -28,6 +29,8 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
             queues.GetQueueClient(StorageNames.StationOrdersQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             blobs.GetBlobContainerClient(PrintBatchCloser.ManifestContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             blobs.GetBlobContainerClient(ShipmentCloser.ManifestContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            blobs.GetBlobContainerClient(ReconciliationLock.Container).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            blobs.GetBlobContainerClient(ReconciliationReports.Container).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             .. FeatureTables.Select(table => tables.GetTableClient(table).CreateIfNotExistsAsync(cancellationToken))]);
     }
 
@@ -36,6 +39,8 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
     [
         FingerprintSearchIndex.TableName, DemographicIndex.TableName, NotificationOutbox.TableName, RecordingNotifier.TableName,
         PrintBacklog.Table, ShipmentBacklog.Table, CardRegister.TableName,
+        Operations.OperationsAudit.TableName,
+        Escalations.TableName, RedriveAttempts.TableName,
     ];
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -158,6 +158,10 @@ public abstract class CardBacklog(TableServiceClient tables, string tableName)
             new TableEntity(batch.Group, BatchPrefix + batch.BatchId) { ["Sent"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
+    /// <summary>Whether this attempt was queued (assigned to a batch or not): reconciliation's test for a lost order.</summary>
+    public async Task<bool> ContainsAsync(string group, string applicationId, int attempt, CancellationToken cancellationToken) =>
+        (await Table.GetEntityIfExistsAsync<TableEntity>(group, CardKey(applicationId, attempt), ["Attempt"], cancellationToken)).HasValue;
+
     async Task AddIfAbsentAsync(TableEntity entity, CancellationToken cancellationToken)
     {
         try

@@ -1,0 +1,18 @@
+using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Operations.Reconciliation;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace CitizenWorkflows.Functions.Operations;
+
+/// <summary>Reconciles applications on the schedule in app setting <c>Reconciliation__Schedule</c> (the Local host polls instead).</summary>
+public sealed class ReconciliationFunctions(Reconciler reconciler)
+{
+    [Function(PolledTriggers.ReconcileApplications)]
+    public Task ReconcileApplications(
+        [TimerTrigger(PolledTriggers.ReconcileApplicationsSchedule)] TimerInfo timer,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) =>
+        // A run that finds the lock taken logs "already running" and does nothing: the holder does the same work.
+        reconciler.TryRunAsync(client, "timer", cancellationToken);
+}

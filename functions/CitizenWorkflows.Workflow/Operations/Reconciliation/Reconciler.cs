@@ -1,0 +1,334 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Operations.Actions;
+using CitizenWorkflows.Workflow.Storage;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
+
+/// <summary>
+/// One reconciliation run, started by the timer, the Local host's poller or an operator: under the run lock, it
+/// compares every application in reach (running workflows, workflows ended within the lookback, projection rows not in
+/// a final stage) with its orchestration, repairs projection drift from the journal's last transition, re-drives failed
+/// workflows (<see cref="ApplicationRedrive"/>) and lost print orders (<see cref="LostWorkOrders"/>), escalates what it cannot put right, sweeps stale ledger entries and stores the report. Every action
+/// is idempotent, so a run may start at any moment and repeat any other.
+/// </summary>
+public sealed partial class Reconciler(
+    TableServiceClient tables,
+    ApplicationProjection projection,
+    Escalations escalations,
+    LostWorkOrders lostWorkOrders,
+    ApplicationRedrive redrive,
+    RedriveAttempts redriveAttempts,
+    Housekeeping housekeeping,
+    ReconciliationLock runLock,
+    ReconciliationReports reports,
+    IOptionsMonitor<ReconciliationOptions> options,
+    TimeProvider clock,
+    ILogger<Reconciler> log)
+{
+    const string RowKey = "application";
+
+    static readonly OrchestrationRuntimeStatus[] Active =
+        [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended];
+
+    static readonly OrchestrationRuntimeStatus[] Ended =
+        [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
+
+    TableClient Applications => tables.GetTableClient(StorageNames.ApplicationsTable);
+
+    /// <summary>Runs once unless another run holds the lock; null then ("already running"), and nothing was done.</summary>
+    public async Task<ReconciliationReport?> TryRunAsync(DurableTaskClient client, string trigger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ReconciliationOptions o = options.CurrentValue;
+        await using ReconciliationLock.Held? held = await runLock.TryAcquireAsync(o.LeaseDuration, cancellationToken);
+        if (held is null)
+        {
+            LogAlreadyRunning(log, trigger);
+            return null;
+        }
+
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
+        DateTimeOffset startedAt = clock.GetUtcNow();
+        string runId = ReconciliationReports.NewRunId(startedAt);
+        LogStarted(log, runId, trigger);
+
+        (Dictionary<string, Candidate> candidates, bool truncated) = await DiscoverAsync(client, startedAt, o, run.Token);
+        var items = new ConcurrentBag<ReconciliationItem>();
+        await Parallel.ForEachAsync(
+            candidates,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, o.Parallelism), CancellationToken = run.Token },
+            async (candidate, ct) =>
+            {
+                foreach (ReconciliationItem item in await CheckAsync(client, candidate.Key, candidate.Value, runId, o, ct))
+                {
+                    items.Add(item);
+                }
+            });
+
+        HousekeepingResult swept = await housekeeping.SweepAsync(run.Token);
+        ReconciliationItem[] ordered = [.. items.OrderBy(i => i.ApplicationId, StringComparer.Ordinal).ThenBy(i => i.Finding, StringComparer.Ordinal)];
+        var report = new ReconciliationReport(
+            runId, trigger, startedAt, clock.GetUtcNow(), candidates.Count, truncated,
+            Count(ordered.Select(i => i.Finding)), Count(ordered.Select(i => i.Action)), swept, ordered);
+        await reports.WriteAsync(report, run.Token);
+        LogFinished(log, runId, candidates.Count, ordered.Length, swept.IdempotencyKeysDeleted + swept.NoncesDeleted + swept.ReceiptsDeleted);
+        return report;
+    }
+
+    /// <summary>A listed orchestration (or null: look it up) and the projection row read by the scan (or null: read it).</summary>
+    sealed record Candidate(OrchestrationMetadata? Listed, TableEntity? ScannedRow);
+
+    async Task<(Dictionary<string, Candidate>, bool Truncated)> DiscoverAsync(
+        DurableTaskClient client, DateTimeOffset now, ReconciliationOptions o, CancellationToken cancellationToken)
+    {
+        var candidates = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        int max = Math.Max(1, o.MaxApplicationsPerRun);
+        bool truncated = false;
+
+        OrchestrationQuery[] queries =
+        [
+            new() { Statuses = Active, FetchInputsAndOutputs = true, PageSize = 100 },
+            new() { Statuses = Ended, CreatedFrom = now - o.Lookback, FetchInputsAndOutputs = true, PageSize = 100 },
+        ];
+        foreach (OrchestrationQuery query in queries)
+        {
+            await foreach (OrchestrationMetadata instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+            {
+                if (instance.Name != CardApplicationOrchestration.Name || candidates.ContainsKey(instance.InstanceId))
+                {
+                    continue;
+                }
+
+                if (candidates.Count == max)
+                {
+                    return (candidates, true);
+                }
+
+                candidates[instance.InstanceId] = new Candidate(instance, null);
+            }
+        }
+
+        // Rows that say the application is still under way, whatever their workflow says: finds orphans and rows left behind.
+        string unfinished = $"RowKey eq '{RowKey}'" + string.Concat(
+            Enum.GetValues<ApplicationStage>().Where(s => s.IsFinal()).Select(s => TableClient.CreateQueryFilter($" and Stage ne {s.ToString()}")));
+        await foreach (TableEntity row in Applications.QueryAsync<TableEntity>(unfinished, maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            if (candidates.TryGetValue(row.PartitionKey, out Candidate? known))
+            {
+                candidates[row.PartitionKey] = known with { ScannedRow = row };
+            }
+            else if (candidates.Count == max)
+            {
+                truncated = true;
+                break;
+            }
+            else
+            {
+                candidates[row.PartitionKey] = new Candidate(null, row);
+            }
+        }
+
+        return (candidates, truncated);
+    }
+
+    async Task<IReadOnlyList<ReconciliationItem>> CheckAsync(
+        DurableTaskClient client, string id, Candidate candidate, string runId, ReconciliationOptions o, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The row is read before the orchestration: the journal writes status first and row second, so a row read
+            // first can lag the status but never lead it. A listed orchestration is older than the row: read it again
+            // before believing any finding.
+            ProjectedApplication? row = candidate.ScannedRow is { } scanned ? ProjectedApplication.From(scanned) : await ReadRowAsync(id, cancellationToken);
+            bool fresh = candidate.Listed is null || candidate.ScannedRow is not null;
+            WorkflowState? workflow = fresh ? await ReadWorkflowAsync(client, id, cancellationToken) : StateOf(candidate.Listed);
+            IReadOnlyList<Finding> findings = DriftCheck.Evaluate(row, workflow, clock.GetUtcNow(), o);
+            if (findings.Count > 0 && !fresh)
+            {
+                workflow = await ReadWorkflowAsync(client, id, cancellationToken);
+                findings = DriftCheck.Evaluate(row, workflow, clock.GetUtcNow(), o);
+            }
+
+            var items = new List<ReconciliationItem>(findings.Count);
+            foreach (Finding finding in findings)
+            {
+                (string action, string outcome) = await ActAsync(client, id, finding, row, workflow, runId, cancellationToken);
+                items.Add(new ReconciliationItem(id, finding.Kind, finding.Stage, finding.Detail, action, outcome));
+            }
+
+            return items;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogCheckFailed(log, e, id);
+            return [new ReconciliationItem(id, "check-failed", null, e.GetType().Name, "none", "failed: the next run looks again")];
+        }
+    }
+
+    async Task<(string Action, string Outcome)> ActAsync(
+        DurableTaskClient client,
+        string id, Finding finding, ProjectedApplication? row, WorkflowState? workflow, string runId, CancellationToken cancellationToken)
+    {
+        if (FindingKinds.IsDrift(finding.Kind))
+        {
+            ApplicationTransition truth = workflow!.LastTransition!;
+            string action = row is null ? ReconciliationActions.Rebuilt : ReconciliationActions.Repaired;
+            if (row is not null)
+            {
+                try
+                {
+                    // Only the row as read goes: one the journal wrote since is newer than this check and stays.
+                    await Applications.DeleteEntityAsync(id, RowKey, row.ETag, cancellationToken);
+                }
+                catch (RequestFailedException e) when (e.Status is 404 or 412)
+                {
+                    return (action, "skipped: the row changed during the check; the next run looks again");
+                }
+            }
+
+            // The journal's own write path: the same row and timeline entry the workflow recorded, never an older one.
+            await projection.ApplyAsync(truth, cancellationToken);
+            LogRepaired(log, id, finding.Kind, truth.Stage, truth.Sequence);
+            return (action, "done");
+        }
+
+        if (finding.Kind == FindingKinds.OrphanedRow)
+        {
+            if (row!.Orphaned)
+            {
+                return (ReconciliationActions.FlaggedOrphaned, "already flagged");
+            }
+
+            try
+            {
+                await Applications.UpdateEntityAsync(
+                    new TableEntity(id, RowKey) { [ReconciliationColumns.Orphaned] = true, [ReconciliationColumns.OrphanedAt] = clock.GetUtcNow() },
+                    row.ETag, TableUpdateMode.Merge, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                return (ReconciliationActions.FlaggedOrphaned, "skipped: the row changed during the check; the next run looks again");
+            }
+
+            (Escalation held, bool raised) = await escalations.RaiseAsync(EscalationOf(id, finding, runId), cancellationToken);
+            return (ReconciliationActions.FlaggedOrphaned, raised ? "done; escalated" : AlreadyEscalated(held));
+        }
+
+        if (finding.Kind == FindingKinds.Stuck && workflow?.LastTransition is { } current)
+        {
+            RedriveResult redrive = await lostWorkOrders.TryRedriveAsync(current, cancellationToken);
+            if (redrive.Redriven)
+            {
+                LogRedriven(log, id, current.Stage);
+                return (ReconciliationActions.Redriven, redrive.Outcome ?? "done");
+            }
+
+            if (redrive.Outcome is { } refused)
+            {
+                finding = finding with { Detail = finding.Detail + "; " + refused };
+            }
+        }
+
+        if (finding.Kind == FindingKinds.WorkflowFailed)
+        {
+            // The workflow broke (not a decision to fail): run it again from the last good stage, a bounded number of times.
+            string? refused = null;
+            if (await redriveAttempts.TryCountAsync(id, "workflow-failed", options.CurrentValue.MaxRedriveAttempts, cancellationToken))
+            {
+                ActionOutcome outcome = await redrive.RedriveAsync(
+                    client, id, "reconciliation", role: null, $"reconciliation run {runId}: {finding.Detail}", cancellationToken);
+                if (outcome.Refusal is null)
+                {
+                    LogRedriven(log, id, workflow?.Status?.Stage ?? ApplicationStage.Received);
+                    return (ReconciliationActions.Redriven, $"resumed at {outcome.StageAfter} (audit {outcome.AuditId})");
+                }
+
+                refused = outcome.Refusal.Detail;
+            }
+            else
+            {
+                refused = $"reconciliation re-drove it {options.CurrentValue.MaxRedriveAttempts} times already";
+            }
+
+            finding = finding with { Detail = finding.Detail + "; not re-driven: " + refused };
+        }
+
+        (Escalation escalation, bool isNew) = await escalations.RaiseAsync(EscalationOf(id, finding, runId), cancellationToken);
+        if (isNew)
+        {
+            LogEscalated(log, id, finding.Kind, finding.Stage ?? "unknown");
+        }
+
+        return (ReconciliationActions.Escalated, isNew ? "done" : AlreadyEscalated(escalation));
+    }
+
+    Escalation EscalationOf(string id, Finding finding, string runId) =>
+        new(id, finding.EscalationKey, finding.Kind, finding.Stage, finding.Detail, runId, clock.GetUtcNow());
+
+    static string AlreadyEscalated(Escalation held) =>
+        $"already escalated at {held.RaisedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z by run {held.RunId}";
+
+    async Task<ProjectedApplication?> ReadRowAsync(string id, CancellationToken cancellationToken)
+    {
+        NullableResponse<TableEntity> row = await Applications.GetEntityIfExistsAsync<TableEntity>(id, RowKey, cancellationToken: cancellationToken);
+        return row.HasValue ? ProjectedApplication.From(row.Value!) : null;
+    }
+
+    static async Task<WorkflowState?> ReadWorkflowAsync(DurableTaskClient client, string id, CancellationToken cancellationToken) =>
+        StateOf(await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken));
+
+    static WorkflowState? StateOf(OrchestrationMetadata? instance)
+    {
+        if (instance is null)
+        {
+            return null;
+        }
+
+        ApplicationHeader? header = null;
+        try
+        {
+            header = instance.ReadInputAs<CardApplicationInput>()?.Header;
+        }
+        catch (JsonException)
+        {
+            // Reported as unreadable by the check.
+        }
+
+        ApplicationStatus? status = instance.SerializedCustomStatus is { Length: > 0 } json
+            ? JsonSerializer.Deserialize<ApplicationStatus>(json, JsonSerializerOptions.Web)
+            : null;
+        return new WorkflowState(instance.RuntimeStatus, instance.LastUpdatedAt, header, status);
+    }
+
+    static Dictionary<string, int> Count(IEnumerable<string> keys) =>
+        keys.GroupBy(k => k, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation not started by {Trigger}: another run holds the lock (already running)")]
+    static partial void LogAlreadyRunning(ILogger logger, string trigger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation {RunId} started by {Trigger}")]
+    static partial void LogStarted(ILogger logger, string runId, string trigger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation {RunId} checked {Checked} applications: {Items} findings, {Deleted} stale ledger entries deleted")]
+    static partial void LogFinished(ILogger logger, string runId, int @checked, int items, int deleted);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation repaired the projection of application {ApplicationId} ({Finding}) to {Stage} sequence {Sequence}")]
+    static partial void LogRepaired(ILogger logger, string applicationId, string finding, ApplicationStage stage, int sequence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation re-drove application {ApplicationId} in {Stage}")]
+    static partial void LogRedriven(ILogger logger, string applicationId, ApplicationStage stage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation escalated application {ApplicationId}: {Finding} at {Stage}")]
+    static partial void LogEscalated(ILogger logger, string applicationId, string finding, string stage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation could not check application {ApplicationId}; the next run looks again")]
+    static partial void LogCheckFailed(ILogger logger, Exception exception, string applicationId);
+}

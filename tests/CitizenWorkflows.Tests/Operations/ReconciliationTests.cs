@@ -1,0 +1,399 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
+using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Intake.OfflinePackets;
+using CitizenWorkflows.Workflow.Kiosks;
+using CitizenWorkflows.Workflow.Notifications;
+using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Reconciliation;
+using CitizenWorkflows.Workflow.Production.PrintBatches;
+using CitizenWorkflows.Workflow.Security;
+using CitizenWorkflows.Workflow.Storage;
+using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+
+namespace CitizenWorkflows.Tests.Operations;
+
+/// <summary>
+/// Reconciliation end to end on Azurite through the Local host: projection rows deleted or altered behind the system's
+/// back are repaired from the workflow, a lost print order is sent again and an unanswered one escalated, two runs never
+/// both act, the report is stored as JSON and CSV, housekeeping deletes only stale entries, and only operators may run it.
+/// </summary>
+public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+{
+    static readonly Uri Runs = new("/api/v1/reconciliation/runs", UriKind.Relative);
+
+    LocalHostProcess host = null!;
+    HttpClient kiosk = null!;
+    HttpClient officer = null!;
+
+    TableClient Applications => azurite.Tables.GetTableClient(StorageNames.ApplicationsTable);
+
+    public async Task InitializeAsync()
+    {
+        host = await LocalHostProcess.StartAsync(azurite, "ReconciliationHub", new Dictionary<string, string>
+        {
+            // Only the tests start runs; rows count as drift at once; anything in Printing is stuck at once.
+            ["Reconciliation:Poller:Enabled"] = "false",
+            ["Reconciliation:SettleTime"] = "00:00:00",
+            ["Reconciliation:StageThresholds:Printing"] = "00:00:00",
+            ["Packets:Enabled"] = "false",
+        });
+        kiosk = host.SignedClient(await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079"));
+        officer = host.Client(Roles.Operator);
+    }
+
+    public async Task DisposeAsync()
+    {
+        kiosk.Dispose();
+        officer.Dispose();
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Rows_deleted_or_altered_behind_the_systems_back_are_repaired_and_a_second_run_finds_nothing()
+    {
+        string deleted = await AwaitingApprovalAsync();
+        string altered = await AwaitingApprovalAsync();
+        string stale = await AwaitingApprovalAsync();
+        var sequences = new Dictionary<string, int?>();
+        foreach (string id in new[] { deleted, altered, stale })
+        {
+            sequences[id] = (await Applications.GetEntityAsync<TableEntity>(id, "application")).Value.GetInt32("Sequence");
+        }
+
+        await Applications.DeleteEntityAsync(deleted, "application");
+        await Applications.UpdateEntityAsync(
+            new TableEntity(altered, "application") { ["Stage"] = nameof(ApplicationStage.Delivered), ["Province"] = "001" }, ETag.All, TableUpdateMode.Merge);
+        await Applications.UpdateEntityAsync(
+            new TableEntity(stale, "application") { ["Stage"] = nameof(ApplicationStage.Received), ["Sequence"] = 1 }, ETag.All, TableUpdateMode.Merge);
+
+        (ReconciliationSummary summary, ReconciliationReport report) = await RunAsync();
+
+        Assert.Equal(("missing-row", "rebuilt-row", "done"), Single(report, deleted));
+        Assert.Equal(("altered-row", "repaired-row", "done"), Single(report, altered));
+        Assert.Equal(("stale-row", "repaired-row", "done"), Single(report, stale));
+        Assert.Contains("Stage", report.Items.Single(i => i.ApplicationId == altered).Detail, StringComparison.Ordinal);
+        Assert.Contains("Province", report.Items.Single(i => i.ApplicationId == altered).Detail, StringComparison.Ordinal);
+        Assert.True(summary.Found["missing-row"] >= 1 && summary.Done["repaired-row"] >= 2, JsonSerializer.Serialize(summary));
+
+        foreach (string id in new[] { deleted, altered, stale })
+        {
+            TableEntity row = (await Applications.GetEntityAsync<TableEntity>(id, "application")).Value;
+            Assert.Equal(nameof(ApplicationStage.AwaitingApproval), row.GetString("Stage"));
+            Assert.Equal(sequences[id], row.GetInt32("Sequence"));
+            Assert.Equal("079", row.GetString("Province"));
+            Assert.Equal(E.ApprovalDecision, row.GetString("WaitingFor"));
+        }
+
+        // The repaired rows are the journal's: the workflow goes on from them as if nothing had happened.
+        using HttpResponseMessage approved = await Api.RaiseAsync(officer, deleted, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
+        Assert.Equal(HttpStatusCode.Accepted, approved.StatusCode);
+        await host.WaitForAsync(deleted, s => s.Stage == ApplicationStage.Printing);
+
+        // Safe to run again at any moment: nothing left to repair.
+        (_, ReconciliationReport again) = await RunAsync();
+        Assert.DoesNotContain(again.Items, i => sequences.ContainsKey(i.ApplicationId) && FindingKinds.IsDrift(i.Finding));
+    }
+
+    [Fact]
+    public async Task A_row_whose_orchestration_no_longer_exists_is_flagged_and_escalated_not_deleted()
+    {
+        string ghost = Guid.CreateVersion7().ToString("N");
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        await Applications.AddEntityAsync(new TableEntity(ghost, "application")
+        {
+            ["Stage"] = nameof(ApplicationStage.Printing), ["Type"] = "New", ["Province"] = "079", ["KioskId"] = LocalHostProcess.KioskId,
+            ["CreatedAt"] = now, ["UpdatedAt"] = now, ["DueAt"] = now.AddDays(7), ["WaitingFor"] = "", ["Sequence"] = 9,
+        });
+
+        (_, ReconciliationReport report) = await RunAsync();
+        Assert.Equal(("orphaned-row", "flagged-orphaned", "done; escalated"), Single(report, ghost));
+        TableEntity row = (await Applications.GetEntityAsync<TableEntity>(ghost, "application")).Value;
+        Assert.True(row.GetBoolean(ReconciliationColumns.Orphaned));
+        Assert.Equal(nameof(ApplicationStage.Printing), row.GetString("Stage"));
+        Assert.Equal("orphaned-row", row.GetString(ReconciliationColumns.Escalation));
+        Assert.Single(await AsyncItems.AllAsync(azurite.Tables.GetTableClient(Escalations.TableName).QueryAsync<TableEntity>($"PartitionKey eq '{ghost}'")));
+
+        (_, ReconciliationReport again) = await RunAsync();
+        Assert.Equal(("orphaned-row", "flagged-orphaned", "already flagged"), Single(again, ghost));
+    }
+
+    [Fact]
+    public async Task A_lost_print_order_is_sent_again_and_a_print_callback_that_never_came_is_escalated()
+    {
+        string id = await AwaitingApprovalAsync();
+        using HttpResponseMessage approved = await Api.RaiseAsync(officer, id, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
+        Assert.Equal(HttpStatusCode.Accepted, approved.StatusCode);
+        await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.CardPrinted));
+        TableClient backlog = azurite.Tables.GetTableClient(PrintBacklog.Table);
+        List<TableEntity> orders = await WaitForOrdersAsync(backlog, id);
+        TableEntity order = Assert.Single(orders);
+        await backlog.DeleteEntityAsync(order.PartitionKey, order.RowKey);
+
+        // First run: the order is gone, so it is sent again (same attempt: the print centre answers by attempt).
+        (_, ReconciliationReport first) = await RunAsync();
+        ReconciliationItem redriven = Assert.Single(first.Items, i => i.ApplicationId == id);
+        Assert.Equal(("stuck", "redriven"), (redriven.Finding, redriven.Action));
+        Assert.StartsWith("print order 1 was not in the backlog; sent again", redriven.Outcome, StringComparison.Ordinal);
+        TableEntity resent = Assert.Single(await WaitForOrdersAsync(backlog, id));
+        Assert.Equal(order.RowKey, resent.RowKey);
+
+        // Second run: the order is there and still unanswered: the callback never came, so an operator must look.
+        (_, ReconciliationReport second) = await RunAsync();
+        ReconciliationItem escalated = Assert.Single(second.Items, i => i.ApplicationId == id);
+        Assert.Equal(("stuck", nameof(ApplicationStage.Printing), "escalated", "done"), (escalated.Finding, escalated.Stage, escalated.Action, escalated.Outcome));
+        Assert.Contains($"waiting for {E.CardPrinted} or {E.CardPrintFailed}", escalated.Detail, StringComparison.Ordinal);
+        TableEntity escalation = Assert.Single(await AsyncItems.AllAsync(
+            azurite.Tables.GetTableClient(Escalations.TableName).QueryAsync<TableEntity>($"PartitionKey eq '{id}'")));
+        Assert.StartsWith("stuck-Printing-", escalation.RowKey, StringComparison.Ordinal);
+        Assert.Equal(second.RunId, escalation.GetString("RunId"));
+        Assert.Equal("stuck", (await Applications.GetEntityAsync<TableEntity>(id, "application")).Value.GetString(ReconciliationColumns.Escalation));
+
+        // Third run: found again, raised once.
+        (_, ReconciliationReport third) = await RunAsync();
+        ReconciliationItem repeated = Assert.Single(third.Items, i => i.ApplicationId == id);
+        Assert.Equal("escalated", repeated.Action);
+        Assert.StartsWith($"already escalated at", repeated.Outcome, StringComparison.Ordinal);
+        Assert.EndsWith($"by run {second.RunId}", repeated.Outcome, StringComparison.Ordinal);
+
+        // The workflow is untouched: the late callback still moves it on.
+        using HttpResponseMessage printed = await Api.RaiseAsync(host.Client(Roles.PrintCentre), id, E.CardPrinted, new { reference = "PJ-LATE" });
+        Assert.Equal(HttpStatusCode.Accepted, printed.StatusCode);
+        await host.WaitForAsync(id, s => s.Stage != ApplicationStage.Printing);
+    }
+
+    [Fact]
+    public async Task A_workflow_that_broke_is_re_driven_from_its_last_good_stage()
+    {
+        string id = await AwaitingApprovalAsync();
+
+        // The citizen's approval notice cannot be queued: the activity exhausts its retries and the workflow breaks.
+        await azurite.Tables.DeleteTableAsync(NotificationOutbox.TableName);
+        try
+        {
+            using HttpResponseMessage approved = await Api.RaiseAsync(officer, id, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
+            Assert.Equal(HttpStatusCode.Accepted, approved.StatusCode);
+            await host.WaitForAsync(id, s => s.RuntimeStatus == "Failed", TimeSpan.FromMinutes(3));
+        }
+        finally
+        {
+            await azurite.Tables.CreateTableIfNotExistsAsync(NotificationOutbox.TableName);
+        }
+
+        (_, ReconciliationReport report) = await RunAsync();
+        ReconciliationItem item = Assert.Single(report.Items, i => i.ApplicationId == id);
+        Assert.Equal(("workflow-failed", "redriven"), (item.Finding, item.Action));
+        Assert.StartsWith("resumed at Personalised", item.Outcome, StringComparison.Ordinal);
+
+        // The officer's approval is kept: the new run goes on to printing without asking again.
+        ApplicationStatusResponse resumed = await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.CardPrinted), TimeSpan.FromMinutes(2));
+        Assert.Equal("Running", resumed.RuntimeStatus);
+        (_, ReconciliationReport again) = await RunAsync();
+        Assert.DoesNotContain(again.Items, i => i.ApplicationId == id && i.Finding == "workflow-failed");
+    }
+
+    [Fact]
+    public async Task A_run_while_another_holds_the_lock_answers_already_running_and_does_nothing()
+    {
+        string id = await AwaitingApprovalAsync();
+        await Applications.DeleteEntityAsync(id, "application");
+
+        BlobClient lockBlob = azurite.Blobs.GetBlobContainerClient(ReconciliationLock.Container).GetBlobClient(ReconciliationLock.BlobName);
+        await lockBlob.GetParentBlobContainerClient().CreateIfNotExistsAsync();
+        if (!await lockBlob.ExistsAsync())
+        {
+            await lockBlob.UploadAsync(BinaryData.Empty);
+        }
+
+        BlobLeaseClient otherRun = lockBlob.GetBlobLeaseClient();
+        await otherRun.AcquireAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            using HttpResponseMessage refused = await officer.PostAsync(Runs, null);
+            await Api.AssertProblemAsync(refused, HttpStatusCode.Conflict, "reconciliation-running");
+            Assert.False((await Applications.GetEntityIfExistsAsync<TableEntity>(id, "application")).HasValue);
+        }
+        finally
+        {
+            await otherRun.ReleaseAsync();
+        }
+
+        // Two runs asked for at once: each either runs or answers 409, and the missing row is rebuilt by exactly one.
+        HttpResponseMessage[] answers = await Task.WhenAll(officer.PostAsync(Runs, null), officer.PostAsync(Runs, null));
+        var reports = new List<ReconciliationReport>();
+        foreach (HttpResponseMessage answer in answers)
+        {
+            using (answer)
+            {
+                if (answer.StatusCode == HttpStatusCode.Conflict)
+                {
+                    await Api.AssertProblemAsync(answer, HttpStatusCode.Conflict, "reconciliation-running");
+                    continue;
+                }
+
+                Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+                ReconciliationSummary summary = (await answer.Content.ReadFromJsonAsync<ReconciliationSummary>(JsonSerializerOptions.Web))!;
+                reports.Add(await ReportAsync(summary.RunId));
+            }
+        }
+
+        Assert.NotEmpty(reports);
+        Assert.Single(reports.SelectMany(r => r.Items), i => i.ApplicationId == id && i.Action == "rebuilt-row");
+        Assert.True((await Applications.GetEntityIfExistsAsync<TableEntity>(id, "application")).HasValue);
+    }
+
+    [Fact]
+    public async Task The_report_is_stored_as_json_and_csv_listing_what_was_found_and_done()
+    {
+        string id = await AwaitingApprovalAsync();
+        await Applications.DeleteEntityAsync(id, "application");
+
+        (ReconciliationSummary summary, ReconciliationReport report) = await RunAsync();
+
+        Assert.Equal($"reconciliation-reports/{summary.RunId}.json", summary.JsonReport);
+        Assert.Equal($"reconciliation-reports/{summary.RunId}.csv", summary.CsvReport);
+        Assert.Equal(report.Items.Count, summary.Items);
+        Assert.Equal($"operator {LocalHostProcess.Keys[Roles.Operator].Principal}", report.Trigger);
+        Assert.True(report.Checked >= 1);
+
+        BlobContainerClient container = azurite.Blobs.GetBlobContainerClient(ReconciliationReports.Container);
+        string csv = (await container.GetBlobClient(summary.RunId + ".csv").DownloadContentAsync()).Value.Content.ToString();
+        string[] lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("runId,applicationId,finding,stage,action,outcome,detail", lines[0]);
+        Assert.Equal(report.Items.Count + 1, lines.Length);
+        Assert.Contains(lines, l => l.StartsWith($"{summary.RunId},{id},missing-row,AwaitingApproval,rebuilt-row,done,", StringComparison.Ordinal));
+        var json = (await container.GetBlobClient(summary.RunId + ".json").GetPropertiesAsync()).Value;
+        Assert.Equal("application/json", json.ContentType);
+    }
+
+    [Fact]
+    public async Task Housekeeping_deletes_only_entries_older_than_their_windows()
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        string tag = Guid.NewGuid().ToString("N")[..8];
+        TableClient idempotency = azurite.Tables.GetTableClient(StorageNames.IdempotencyTable);
+        await idempotency.AddEntityAsync(new TableEntity("HK-KIOSK", "old-" + tag) { ["ClaimedAt"] = now.AddDays(-31), ["Completed"] = true });
+        await idempotency.AddEntityAsync(new TableEntity("HK-KIOSK", "new-" + tag) { ["ClaimedAt"] = now.AddDays(-1), ["Completed"] = true });
+        TableClient nonces = azurite.Tables.GetTableClient(NonceLedger.TableName);
+        await nonces.AddEntityAsync(new TableEntity("HK-KIOSK", "old-" + tag) { ["RequestTimestamp"] = now.AddHours(-2), ["ReceivedAt"] = now.AddHours(-2) });
+        await nonces.AddEntityAsync(new TableEntity("HK-KIOSK", "new-" + tag) { ["RequestTimestamp"] = now.AddMinutes(-3), ["ReceivedAt"] = now.AddMinutes(-3) });
+
+        // Receipts: old and counted with the blob gone (stale); old but not yet counted; old but its blob version still waits; fresh.
+        BlobContainerClient inbox = azurite.Blobs.GetBlobContainerClient(OfflinePacketStorage.InboxContainer);
+        await inbox.CreateIfNotExistsAsync();
+        ETag waiting = (await inbox.GetBlobClient($"waiting-{tag}.zip").UploadAsync(BinaryData.FromString("zip"))).Value.ETag;
+        TableClient receipts = azurite.Tables.GetTableClient(OfflinePacketStorage.ReceiptsTable);
+        await receipts.CreateIfNotExistsAsync();
+        TableEntity Receipt(string name, string rowKey, DateTimeOffset at, bool counted) =>
+            new(PacketReceipts.PartitionKeyFor(name), rowKey) { ["BlobName"] = name, ["Outcome"] = "Accepted", ["ProcessedAt"] = at, ["Counted"] = counted };
+        TableEntity[] receiptRows =
+        [
+            Receipt($"gone-{tag}.zip", "0x1", now.AddDays(-31), counted: true),
+            Receipt($"uncounted-{tag}.zip", "0x2", now.AddDays(-31), counted: false),
+            Receipt($"waiting-{tag}.zip", PacketReceipts.RowKeyFor(waiting), now.AddDays(-31), counted: true),
+            Receipt($"fresh-{tag}.zip", "0x4", now.AddDays(-2), counted: true),
+        ];
+        foreach (TableEntity receipt in receiptRows)
+        {
+            await receipts.AddEntityAsync(receipt);
+        }
+
+        (ReconciliationSummary summary, _) = await RunAsync();
+
+        Assert.True(summary.Housekeeping.IdempotencyKeysDeleted >= 1 && summary.Housekeeping.NoncesDeleted >= 1 && summary.Housekeeping.ReceiptsDeleted >= 1,
+            JsonSerializer.Serialize(summary.Housekeeping));
+        Assert.False(await ExistsAsync(idempotency, "HK-KIOSK", "old-" + tag));
+        Assert.True(await ExistsAsync(idempotency, "HK-KIOSK", "new-" + tag));
+        Assert.False(await ExistsAsync(nonces, "HK-KIOSK", "old-" + tag));
+        Assert.True(await ExistsAsync(nonces, "HK-KIOSK", "new-" + tag));
+        bool[] kept = await Task.WhenAll(receiptRows.Select(r => ExistsAsync(receipts, r.PartitionKey, r.RowKey)));
+        Assert.Equal((false, true, true, true), (kept[0], kept[1], kept[2], kept[3]));
+    }
+
+    [Fact]
+    public async Task Only_operators_may_run_reconciliation_or_read_a_report()
+    {
+        using HttpClient anonymous = host.Client(null);
+        using HttpClient printCentre = host.Client(Roles.PrintCentre);
+        using HttpClient kioskKey = host.Client(Roles.Kiosk);
+
+        using (HttpResponseMessage r = await anonymous.PostAsync(Runs, null))
+        {
+            await Api.AssertProblemAsync(r, HttpStatusCode.Unauthorized, "unauthenticated");
+        }
+
+        foreach (HttpClient wrongRole in new[] { printCentre, kioskKey })
+        {
+            using HttpResponseMessage r = await wrongRole.PostAsync(Runs, null);
+            await Api.AssertProblemAsync(r, HttpStatusCode.Forbidden, "forbidden");
+        }
+
+        (ReconciliationSummary summary, _) = await RunAsync();
+        using (HttpResponseMessage r = await anonymous.GetAsync(new Uri($"{Runs}/{summary.RunId}", UriKind.Relative)))
+        {
+            await Api.AssertProblemAsync(r, HttpStatusCode.Unauthorized, "unauthenticated");
+        }
+
+        using (HttpResponseMessage r = await printCentre.GetAsync(new Uri($"{Runs}/{summary.RunId}", UriKind.Relative)))
+        {
+            await Api.AssertProblemAsync(r, HttpStatusCode.Forbidden, "forbidden");
+        }
+
+        foreach (string unknown in new[] { "20260101T000000Z-00000000", "not-a-run", "..%2Flock" })
+        {
+            using HttpResponseMessage r = await officer.GetAsync(new Uri($"{Runs}/{unknown}", UriKind.Relative));
+            await Api.AssertProblemAsync(r, HttpStatusCode.NotFound, "not-found");
+        }
+    }
+
+    async Task<string> AwaitingApprovalAsync()
+    {
+        string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1990-03-04", null))).ApplicationId;
+        await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.ApprovalDecision));
+        return id;
+    }
+
+    async Task<(ReconciliationSummary Summary, ReconciliationReport Report)> RunAsync()
+    {
+        using HttpResponseMessage response = await officer.PostAsync(Runs, null);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        ReconciliationSummary summary = JsonSerializer.Deserialize<ReconciliationSummary>(body, JsonSerializerOptions.Web)!;
+        return (summary, await ReportAsync(summary.RunId));
+    }
+
+    async Task<ReconciliationReport> ReportAsync(string runId)
+    {
+        using HttpResponseMessage response = await officer.GetAsync(new Uri($"{Runs}/{runId}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return (await response.Content.ReadFromJsonAsync<ReconciliationReport>(JsonSerializerOptions.Web))!;
+    }
+
+    static (string Finding, string Action, string Outcome) Single(ReconciliationReport report, string id)
+    {
+        ReconciliationItem item = Assert.Single(report.Items, i => i.ApplicationId == id);
+        return (item.Finding, item.Action, item.Outcome);
+    }
+
+    static async Task<List<TableEntity>> WaitForOrdersAsync(TableClient backlog, string id)
+    {
+        for (DateTime until = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(200))
+        {
+            List<TableEntity> rows = await AsyncItems.AllAsync(backlog.QueryAsync<TableEntity>($"ApplicationId eq '{id}'"));
+            if (rows.Count > 0 || DateTime.UtcNow > until)
+            {
+                return rows;
+            }
+        }
+    }
+
+    static async Task<bool> ExistsAsync(TableClient table, string partitionKey, string rowKey) =>
+        (await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey)).HasValue;
+}
