@@ -80,6 +80,7 @@ public static class WorkflowServices
         services.AddSingleton<RaiseApplicationEventEndpoint>();
         services.AddSingleton<Http.OpenApiEndpoint>();
         services.AddSingleton<VerifyCardEndpoint>();
+        services.AddSingleton<Operations.Audit.OperationsAudit>();
         // From CardSigning:PrivateKeyPem: Key Vault in Azure, a generated local file for the Local host.
         services.TryAddSingleton(_ => new CardSigner(CardSigningKey.FromConfiguration(configuration)));
 
