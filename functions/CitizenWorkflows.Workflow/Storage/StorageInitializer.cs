@@ -38,8 +38,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
     static readonly string[] FeatureTables =
     [
         FingerprintSearchIndex.TableName, DemographicIndex.TableName, NotificationOutbox.TableName, RecordingNotifier.TableName,
-        PrintBacklog.Table, ShipmentBacklog.Table, CardRegister.TableName,
-        Operations.OperationsAudit.TableName,
+        PrintBacklog.Table, ShipmentBacklog.Table, CardRegister.TableName, StorageNames.OperationsAuditTable,
         Escalations.TableName, RedriveAttempts.TableName,
     ];
 

@@ -13,4 +13,7 @@ public static class StorageNames
     public const string ShipmentOrdersQueue = "shipment-orders";
     public const string StationOrdersQueue = "station-orders";
     public const string BiometricSearchesQueue = "biometric-searches";
+
+    /// <summary>Append-only audit of operators' actions and document reads (<c>Operations/Audit/OperationsAudit</c>).</summary>
+    public const string OperationsAuditTable = "operationsaudit";
 }

@@ -179,6 +179,42 @@ public sealed class OperatorActionsTests(AzuriteFixture azurite) : IClassFixture
     }
 
     [Fact]
+    public async Task A_suspended_application_can_be_terminated()
+    {
+        string id = await SubmitAsync(kiosk);
+        await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.ApprovalDecision), Patience);
+        using HttpClient province = host.OfficerClient(LocalHostProcess.ProvinceOfficer);
+        await AcceptedAsync(await ActAsync(province, id, "suspend", new { reason = "identity under investigation" }));
+        await host.WaitForAsync(id, s => s.RuntimeStatus == "Suspended", Patience);
+
+        JsonElement terminated = await AcceptedAsync(await ActAsync(province, id, "terminate", new { reason = "forged documents" }));
+        Assert.Equal("Suspended", terminated.GetProperty("stageBefore").GetString());
+        ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Terminated" && s.Stage == ApplicationStage.Cancelled, Patience);
+        Assert.Equal("forged documents", done.Timeline[^1].Detail);
+    }
+
+    [Fact]
+    public async Task Re_drives_stop_after_three_and_each_sends_a_new_print_order()
+    {
+        string id = await ApprovedAsync();
+        using HttpClient province = host.OfficerClient(LocalHostProcess.ProvinceOfficer);
+        for (int order = 1; order <= 4; order++)
+        {
+            await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == $"Print order {order} of {order} sent to print centre"), Patience);
+            await AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = $"chip not writable ({order})" });
+            await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed" && s.Stage == ApplicationStage.Failed && s.Timeline[^1].Detail!.Contains($"({order})", StringComparison.Ordinal), Patience);
+            if (order < 4)
+            {
+                JsonElement redriven = await AcceptedAsync(await ActAsync(province, id, "redrive", new { reason = "retry the print" }));
+                Assert.Equal($"redrive-{order}", redriven.GetProperty("auditId").GetString());
+            }
+        }
+
+        JsonElement limit = await Api.AssertProblemAsync(await ActAsync(province, id, "redrive", new { reason = "once more" }), HttpStatusCode.Conflict, "redrive-limit");
+        Assert.Contains("re-driven 3 times", limit.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_officer_asks_for_a_new_portrait_the_kiosk_sends_it_and_the_officer_then_approves()
     {
         string id = await SubmitAsync(kiosk);
