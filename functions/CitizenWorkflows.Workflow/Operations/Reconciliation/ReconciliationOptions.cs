@@ -24,6 +24,10 @@ public sealed class ReconciliationOptions
         [ApplicationStage.Printing] = TimeSpan.FromDays(3),
         [ApplicationStage.Printed] = TimeSpan.FromDays(3),
         [ApplicationStage.Shipped] = TimeSpan.FromDays(4),
+        [ApplicationStage.InTransit] = TimeSpan.FromDays(4),
+
+        // A card may wait at the station for the citizen up to the collection deadline (90 days).
+        [ApplicationStage.AtStation] = TimeSpan.FromDays(91),
     };
 
     /// <summary>The threshold of a stage neither <see cref="StageThresholds"/> nor the defaults name (stages added later).</summary>
