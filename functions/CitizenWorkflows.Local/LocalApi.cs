@@ -1,6 +1,8 @@
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Dashboard;
+using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Production;
 using Microsoft.DurableTask.Client;
 
@@ -28,5 +30,19 @@ public static class LocalApi
             .WithName(ApiRoutes.GetOpenApiDocument);
         api.MapPost(ApiRoutes.CardVerification, (HttpRequest request, VerifyCardEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, ct))
             .WithName(ApiRoutes.VerifyCard);
+        api.MapGet(ApiRoutes.Applications, (HttpRequest request, ApplicationQueryEndpoints endpoints, CancellationToken ct) => endpoints.ListAsync(request, ct))
+            .WithName(ApiRoutes.ListApplications);
+        api.MapGet(ApiRoutes.ApplicationCounts, (HttpRequest request, ApplicationQueryEndpoints endpoints, CancellationToken ct) => endpoints.CountAsync(request, ct))
+            .WithName(ApiRoutes.CountApplications);
+        api.MapGet(ApiRoutes.ApplicationDetail,
+                (HttpRequest request, string id, DurableTaskClient client, ApplicationQueryEndpoints endpoints, CancellationToken ct) =>
+                    endpoints.DetailAsync(request, client, id, ct))
+            .WithName(ApiRoutes.GetApplicationDetail);
+        api.MapGet(ApiRoutes.ApplicationDocument,
+                (HttpRequest request, string id, string name, ApplicationQueryEndpoints endpoints, CancellationToken ct) =>
+                    endpoints.DocumentAsync(request, id, name, ct))
+            .WithName(ApiRoutes.GetApplicationDocument);
+        api.MapGet(ApiRoutes.Dashboard, (HttpRequest request, string? asset) => DashboardEndpoint.Handle(request, asset))
+            .WithName(ApiRoutes.GetDashboard);
     }
 }

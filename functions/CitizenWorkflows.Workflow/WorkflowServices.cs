@@ -81,6 +81,8 @@ public static class WorkflowServices
         services.AddSingleton<Http.OpenApiEndpoint>();
         services.AddSingleton<VerifyCardEndpoint>();
         services.AddSingleton<Operations.Audit.OperationsAudit>();
+        services.AddSingleton<Operations.Query.ApplicationSearch>();
+        services.AddSingleton<Operations.Query.ApplicationQueryEndpoints>();
         // From CardSigning:PrivateKeyPem: Key Vault in Azure, a generated local file for the Local host.
         services.TryAddSingleton(_ => new CardSigner(CardSigningKey.FromConfiguration(configuration)));
 

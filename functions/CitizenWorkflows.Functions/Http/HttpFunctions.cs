@@ -1,6 +1,8 @@
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Dashboard;
+using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Production;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -18,7 +20,8 @@ public sealed class HttpFunctions(
     GetApplicationEndpoint getApplication,
     RaiseApplicationEventEndpoint raiseApplicationEvent,
     OpenApiEndpoint openApi,
-    VerifyCardEndpoint verifyCard)
+    VerifyCardEndpoint verifyCard,
+    ApplicationQueryEndpoints applicationQueries)
 {
     [Function(ApiRoutes.SubmitApplication)]
     public Task<IResult> SubmitApplication(
@@ -54,4 +57,39 @@ public sealed class HttpFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.CardVerification)] HttpRequest req,
         CancellationToken cancellationToken) =>
         verifyCard.HandleAsync(req, cancellationToken);
+
+    [Function(ApiRoutes.ListApplications)]
+    public Task<IResult> ListApplications(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Applications)] HttpRequest req,
+        CancellationToken cancellationToken) =>
+        applicationQueries.ListAsync(req, cancellationToken);
+
+    [Function(ApiRoutes.CountApplications)]
+    public Task<IResult> CountApplications(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ApplicationCounts)] HttpRequest req,
+        CancellationToken cancellationToken) =>
+        applicationQueries.CountAsync(req, cancellationToken);
+
+    [Function(ApiRoutes.GetApplicationDetail)]
+    public Task<IResult> GetApplicationDetail(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ApplicationDetail)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        CancellationToken cancellationToken) =>
+        applicationQueries.DetailAsync(req, client, id, cancellationToken);
+
+    [Function(ApiRoutes.GetApplicationDocument)]
+    public Task<IResult> GetApplicationDocument(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ApplicationDocument)] HttpRequest req,
+        string id,
+        string name,
+        CancellationToken cancellationToken) =>
+        applicationQueries.DocumentAsync(req, id, name, cancellationToken);
+
+    /// <summary>The dashboard's static files; anonymous on purpose (no data in them: see <see cref="DashboardEndpoint"/>).</summary>
+    [Function(ApiRoutes.GetDashboard)]
+    public static IResult GetDashboard(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Dashboard)] HttpRequest req,
+        string? asset) =>
+        DashboardEndpoint.Handle(req, asset);
 }

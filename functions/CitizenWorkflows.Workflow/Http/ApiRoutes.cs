@@ -11,12 +11,23 @@ public static class ApiRoutes
     public const string ApplicationEvent = "v1/applications/{id}/events/{eventName}";
     public const string OpenApiDocument = "v1/openapi.json";
     public const string CardVerification = "v1/cards/verify";
+    public const string ApplicationCounts = "v1/application-counts";
+    public const string ApplicationDetail = "v1/applications/{id}/detail";
+    public const string ApplicationDocument = "v1/applications/{id}/documents/{name}";
+
+    /// <summary>The operators' page (under the prefix: the Functions app serves nothing outside it).</summary>
+    public const string Dashboard = "dashboard/{asset?}";
 
     public const string SubmitApplication = nameof(SubmitApplication);
     public const string GetApplication = nameof(GetApplication);
     public const string RaiseApplicationEvent = nameof(RaiseApplicationEvent);
     public const string GetOpenApiDocument = nameof(GetOpenApiDocument);
     public const string VerifyCard = nameof(VerifyCard);
+    public const string ListApplications = nameof(ListApplications);
+    public const string CountApplications = nameof(CountApplications);
+    public const string GetApplicationDetail = nameof(GetApplicationDetail);
+    public const string GetApplicationDocument = nameof(GetApplicationDocument);
+    public const string GetDashboard = nameof(GetDashboard);
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
@@ -25,6 +36,11 @@ public static class ApiRoutes
         new(RaiseApplicationEvent, "POST", ApplicationEvent),
         new(GetOpenApiDocument, "GET", OpenApiDocument),
         new(VerifyCard, "POST", CardVerification),
+        new(ListApplications, "GET", Applications),
+        new(CountApplications, "GET", ApplicationCounts),
+        new(GetApplicationDetail, "GET", ApplicationDetail),
+        new(GetApplicationDocument, "GET", ApplicationDocument),
+        new(GetDashboard, "GET", Dashboard),
     ];
 
     public static string StatusUrl(string applicationId) => $"/{Prefix}/v1/applications/{applicationId}";
