@@ -11,7 +11,8 @@ FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddCitizenWorkflows(builder.Configuration);
 builder.Services.AddOpenCvPortraitQuality(builder.Configuration);
-// The isolated worker's Durable client cannot read stored history; read the task hub's History table (host.json: %TaskHubName%).
+// Stored history for the operators' detail: read from the task hub's History table (host.json: %TaskHubName%), the
+// store DurableTask.AzureStorage writes; tested against it on Azurite, unlike the client's GetOrchestrationHistoryAsync.
 builder.Services.AddSingleton<IOrchestrationHistory>(services => new TaskHubHistoryTable(
     services.GetRequiredService<TableServiceClient>(), builder.Configuration["TaskHubName"] ?? "CitizenWorkflows"));
 await builder.Build().RunAsync();

@@ -42,7 +42,9 @@ public static class LocalApi
                 (HttpRequest request, string id, string name, ApplicationQueryEndpoints endpoints, CancellationToken ct) =>
                     endpoints.DocumentAsync(request, id, name, ct))
             .WithName(ApiRoutes.GetApplicationDocument);
-        api.MapGet(ApiRoutes.Dashboard, (HttpRequest request, string? asset) => DashboardEndpoint.Handle(request, asset))
+        api.MapGet(ApiRoutes.Dashboard, (HttpRequest request) => DashboardEndpoint.Handle(request, asset: null))
             .WithName(ApiRoutes.GetDashboard);
+        api.MapGet(ApiRoutes.DashboardFile, (HttpRequest request, string asset) => DashboardEndpoint.Handle(request, asset))
+            .WithName(ApiRoutes.GetDashboardFile);
     }
 }

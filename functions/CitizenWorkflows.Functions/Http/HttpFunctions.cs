@@ -86,10 +86,16 @@ public sealed class HttpFunctions(
         CancellationToken cancellationToken) =>
         applicationQueries.DocumentAsync(req, id, name, cancellationToken);
 
-    /// <summary>The dashboard's static files; anonymous on purpose (no data in them: see <see cref="DashboardEndpoint"/>).</summary>
+    /// <summary>The dashboard's page; anonymous on purpose (no data in it: see <see cref="DashboardEndpoint"/>).</summary>
     [Function(ApiRoutes.GetDashboard)]
     public static IResult GetDashboard(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Dashboard)] HttpRequest req,
-        string? asset) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Dashboard)] HttpRequest req) =>
+        DashboardEndpoint.Handle(req, asset: null);
+
+    /// <summary>The dashboard's script and style.</summary>
+    [Function(ApiRoutes.GetDashboardFile)]
+    public static IResult GetDashboardFile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.DashboardFile)] HttpRequest req,
+        string asset) =>
         DashboardEndpoint.Handle(req, asset);
 }

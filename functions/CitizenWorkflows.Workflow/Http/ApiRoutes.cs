@@ -15,8 +15,9 @@ public static class ApiRoutes
     public const string ApplicationDetail = "v1/applications/{id}/detail";
     public const string ApplicationDocument = "v1/applications/{id}/documents/{name}";
 
-    /// <summary>The operators' page (under the prefix: the Functions app serves nothing outside it).</summary>
-    public const string Dashboard = "dashboard/{asset?}";
+    /// <summary>The operators' page and its script and style (under the prefix: the Functions app serves nothing outside it).</summary>
+    public const string Dashboard = "dashboard";
+    public const string DashboardFile = "dashboard/{asset}";
 
     public const string SubmitApplication = nameof(SubmitApplication);
     public const string GetApplication = nameof(GetApplication);
@@ -28,6 +29,7 @@ public static class ApiRoutes
     public const string GetApplicationDetail = nameof(GetApplicationDetail);
     public const string GetApplicationDocument = nameof(GetApplicationDocument);
     public const string GetDashboard = nameof(GetDashboard);
+    public const string GetDashboardFile = nameof(GetDashboardFile);
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
@@ -41,6 +43,7 @@ public static class ApiRoutes
         new(GetApplicationDetail, "GET", ApplicationDetail),
         new(GetApplicationDocument, "GET", ApplicationDocument),
         new(GetDashboard, "GET", Dashboard),
+        new(GetDashboardFile, "GET", DashboardFile),
     ];
 
     public static string StatusUrl(string applicationId) => $"/{Prefix}/v1/applications/{applicationId}";

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace CitizenWorkflows.Workflow.Operations.Dashboard;
 
 /// <summary>
-/// <c>GET /api/dashboard</c> and its script and style: the operators' page, static files embedded in this assembly and
+/// <c>GET /api/dashboard</c> and its script and style (<c>/api/dashboard/{asset}</c>): the operators' page, static files embedded in this assembly and
 /// served the same by both hosts. Deliberately anonymous: the shell holds no data; everything it shows comes from the
 /// API with the key the operator types in. A strict Content-Security-Policy allows only these files and the API.
 /// </summary>
@@ -16,9 +16,11 @@ public static class DashboardEndpoint
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+    const string Page = "dashboard.html";
+
     static readonly FrozenDictionary<string, Asset> Assets = new Dictionary<string, Asset>(StringComparer.Ordinal)
     {
-        [""] = Load("dashboard.html", "text/html; charset=utf-8"),
+        [Page] = Load(Page, "text/html; charset=utf-8"),
         ["dashboard.js"] = Load("dashboard.js", "text/javascript; charset=utf-8"),
         ["dashboard.css"] = Load("dashboard.css", "text/css; charset=utf-8"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
@@ -26,7 +28,7 @@ public static class DashboardEndpoint
     public static IResult Handle(HttpRequest request, string? asset)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!Assets.TryGetValue(asset ?? "", out Asset? file))
+        if (!Assets.TryGetValue(asset ?? Page, out Asset? file))
         {
             return Problems.Status(StatusCodes.Status404NotFound, "not-found", "No such file", $"The dashboard has no file '{asset}'.");
         }

@@ -1,8 +1,8 @@
 namespace CitizenWorkflows.Workflow.Operations.History;
 
 /// <summary>
-/// Reads an orchestration's stored history from the orchestration service. A port: the gRPC sidecar of the Local host
-/// and the Durable Functions client do not serve stored history, so each host plugs in a reader of the task hub itself.
+/// Reads an orchestration's stored history from the orchestration service. A port: the Local host's gRPC sidecar serves
+/// no stored history, so each host plugs in a reader of the task hub itself.
 /// </summary>
 public interface IOrchestrationHistory
 {

@@ -6,8 +6,8 @@ namespace CitizenWorkflows.Workflow.Operations.History;
 /// <summary>
 /// Reads history from the <c>{TaskHub}History</c> table that DurableTask.AzureStorage (the storage provider of Durable
 /// Functions and of the Local host) writes: partition = instance id, one row per event, each tagged with its
-/// execution. Used by the Functions app, whose isolated-worker client cannot read history; only small columns are read
-/// (inputs and outputs stay where they are).
+/// execution. Used by the Functions app (whose client's history call depends on the host extension's version and cannot
+/// be tried here); only small columns are read (inputs and outputs stay where they are).
 /// </summary>
 public sealed class TaskHubHistoryTable(TableServiceClient tables, string taskHubName) : IOrchestrationHistory
 {
