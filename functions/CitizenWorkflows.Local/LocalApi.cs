@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Actions;
 using CitizenWorkflows.Workflow.Operations.Dashboard;
 using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Production;
@@ -30,6 +31,17 @@ public static class LocalApi
             .WithName(ApiRoutes.GetOpenApiDocument);
         api.MapPost(ApiRoutes.CardVerification, (HttpRequest request, VerifyCardEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, ct))
             .WithName(ApiRoutes.VerifyCard);
+        api.MapPost(ApiRoutes.ApplicationAction,
+                (HttpRequest request, string id, string action, DurableTaskClient client, OperatorActionsEndpoint endpoint, CancellationToken ct) =>
+                    endpoint.HandleAsync(request, client, id, action, ct))
+            .WithName(ApiRoutes.ApplyOperatorAction);
+        api.MapGet(ApiRoutes.ApplicationAudit,
+                (HttpRequest request, string id, GetApplicationAuditEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, id, ct))
+            .WithName(ApiRoutes.GetApplicationAudit);
+        api.MapPost(ApiRoutes.ApplicationParts,
+                (HttpRequest request, string id, DurableTaskClient client, ResubmitPartsEndpoint endpoint, CancellationToken ct) =>
+                    endpoint.HandleAsync(request, client, id, ct))
+            .WithName(ApiRoutes.ResubmitParts);
         api.MapGet(ApiRoutes.Applications, (HttpRequest request, ApplicationQueryEndpoints endpoints, CancellationToken ct) => endpoints.ListAsync(request, ct))
             .WithName(ApiRoutes.ListApplications);
         api.MapGet(ApiRoutes.ApplicationCounts, (HttpRequest request, ApplicationQueryEndpoints endpoints, CancellationToken ct) => endpoints.CountAsync(request, ct))

@@ -80,7 +80,11 @@ public static class WorkflowServices
         services.AddSingleton<RaiseApplicationEventEndpoint>();
         services.AddSingleton<Http.OpenApiEndpoint>();
         services.AddSingleton<VerifyCardEndpoint>();
-        services.AddSingleton<Operations.Audit.OperationsAudit>();
+        services.AddSingleton<OperationsAudit>();
+        services.AddSingleton<Operations.Actions.ApplicationRedrive>();
+        services.AddSingleton<Operations.Actions.OperatorActionsEndpoint>();
+        services.AddSingleton<Operations.Actions.GetApplicationAuditEndpoint>();
+        services.AddSingleton<ResubmitPartsEndpoint>();
         services.AddSingleton<Operations.Query.ApplicationSearch>();
         services.AddSingleton<Operations.Query.ApplicationQueryEndpoints>();
         // From CardSigning:PrivateKeyPem: Key Vault in Azure, a generated local file for the Local host.

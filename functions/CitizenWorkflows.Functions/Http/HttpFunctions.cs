@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Actions;
 using CitizenWorkflows.Workflow.Operations.Dashboard;
 using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Production;
@@ -21,6 +22,9 @@ public sealed class HttpFunctions(
     RaiseApplicationEventEndpoint raiseApplicationEvent,
     OpenApiEndpoint openApi,
     VerifyCardEndpoint verifyCard,
+    OperatorActionsEndpoint operatorActions,
+    GetApplicationAuditEndpoint applicationAudit,
+    ResubmitPartsEndpoint resubmitParts,
     ApplicationQueryEndpoints applicationQueries)
 {
     [Function(ApiRoutes.SubmitApplication)]
@@ -57,6 +61,30 @@ public sealed class HttpFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.CardVerification)] HttpRequest req,
         CancellationToken cancellationToken) =>
         verifyCard.HandleAsync(req, cancellationToken);
+
+    [Function(ApiRoutes.ApplyOperatorAction)]
+    public Task<IResult> ApplyOperatorAction(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ApplicationAction)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        string action,
+        CancellationToken cancellationToken) =>
+        operatorActions.HandleAsync(req, client, id, action, cancellationToken);
+
+    [Function(ApiRoutes.GetApplicationAudit)]
+    public Task<IResult> GetApplicationAudit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ApplicationAudit)] HttpRequest req,
+        string id,
+        CancellationToken cancellationToken) =>
+        applicationAudit.HandleAsync(req, id, cancellationToken);
+
+    [Function(ApiRoutes.ResubmitParts)]
+    public Task<IResult> ResubmitParts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ApplicationParts)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        CancellationToken cancellationToken) =>
+        resubmitParts.HandleAsync(req, client, id, cancellationToken);
 
     [Function(ApiRoutes.ListApplications)]
     public Task<IResult> ListApplications(

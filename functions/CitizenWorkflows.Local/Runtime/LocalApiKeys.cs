@@ -62,6 +62,8 @@ public static class LocalApiKeys
             settings[prefix + "Role"] = keys[i].Role;
             settings[prefix + "Principal"] = keys[i].Principal;
             settings[prefix + "Province"] = keys[i].Province;
+            settings[prefix + "District"] = keys[i].District;
+            settings[prefix + "Commune"] = keys[i].Commune;
         }
 
         configuration.AddInMemoryCollection(settings);

@@ -19,11 +19,20 @@ public enum ApplicationStage
     Shipped,
     Delivered,
     Failed,
+
+    /// <summary>Stopped by an operator (terminated with a reason); final.</summary>
+    Cancelled,
+
+    /// <summary>Paused by an operator; the projection shows it until the workflow is resumed.</summary>
+    Suspended,
+
+    /// <summary>An officer asked the kiosk for missing parts; the workflow waits for them.</summary>
+    AwaitingInformation,
 }
 
 public static class ApplicationStageExtensions
 {
     /// <summary>True for stages after which the workflow does nothing more.</summary>
     public static bool IsFinal(this ApplicationStage stage) =>
-        stage is ApplicationStage.Delivered or ApplicationStage.Rejected or ApplicationStage.Failed;
+        stage is ApplicationStage.Delivered or ApplicationStage.Rejected or ApplicationStage.Failed or ApplicationStage.Cancelled;
 }

@@ -11,6 +11,9 @@ public static class ApiRoutes
     public const string ApplicationEvent = "v1/applications/{id}/events/{eventName}";
     public const string OpenApiDocument = "v1/openapi.json";
     public const string CardVerification = "v1/cards/verify";
+    public const string ApplicationAction = "v1/applications/{id}/actions/{action}";
+    public const string ApplicationAudit = "v1/applications/{id}/audit";
+    public const string ApplicationParts = "v1/applications/{id}/parts";
     public const string ApplicationCounts = "v1/application-counts";
     public const string ApplicationDetail = "v1/applications/{id}/detail";
     public const string ApplicationDocument = "v1/applications/{id}/documents/{name}";
@@ -24,6 +27,9 @@ public static class ApiRoutes
     public const string RaiseApplicationEvent = nameof(RaiseApplicationEvent);
     public const string GetOpenApiDocument = nameof(GetOpenApiDocument);
     public const string VerifyCard = nameof(VerifyCard);
+    public const string ApplyOperatorAction = nameof(ApplyOperatorAction);
+    public const string GetApplicationAudit = nameof(GetApplicationAudit);
+    public const string ResubmitParts = nameof(ResubmitParts);
     public const string ListApplications = nameof(ListApplications);
     public const string CountApplications = nameof(CountApplications);
     public const string GetApplicationDetail = nameof(GetApplicationDetail);
@@ -38,6 +44,9 @@ public static class ApiRoutes
         new(RaiseApplicationEvent, "POST", ApplicationEvent),
         new(GetOpenApiDocument, "GET", OpenApiDocument),
         new(VerifyCard, "POST", CardVerification),
+        new(ApplyOperatorAction, "POST", ApplicationAction),
+        new(GetApplicationAudit, "GET", ApplicationAudit),
+        new(ResubmitParts, "POST", ApplicationParts),
         new(ListApplications, "GET", Applications),
         new(CountApplications, "GET", ApplicationCounts),
         new(GetApplicationDetail, "GET", ApplicationDetail),

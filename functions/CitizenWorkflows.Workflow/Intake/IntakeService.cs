@@ -67,7 +67,7 @@ public sealed class IntakeService(
             documents.StoreOnceAsync(id, document.Name, document.Content, document.ContentType, cancellationToken)));
 
         ValidSubmission s = request.Submission;
-        var header = new ApplicationHeader(id, s.Type, request.Kiosk.Province ?? s.ResidenceProvinceCode, request.Kiosk.Principal, entry.ReceivedAt, entry.DueAt);
+        var header = new ApplicationHeader(id, s.Type, request.Kiosk.Province ?? s.ResidenceProvinceCode, request.Kiosk.Principal, entry.ReceivedAt, entry.DueAt, request.Kiosk.Commune, request.Kiosk.District);
         var input = new CardApplicationInput(
             header, s.Applicant, stored.Single(d => d.BlobName.EndsWith("/" + SubmissionParts.Portrait, StringComparison.Ordinal)), stored, policy.CurrentValue with { Holidays = calendar.Holidays });
         // Only a takeover can find the workflow already started; a first claim saves the round trip.

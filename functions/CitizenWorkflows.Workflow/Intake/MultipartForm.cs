@@ -12,7 +12,7 @@ namespace CitizenWorkflows.Workflow.Intake;
 public static class MultipartForm
 {
     public static async Task<(IReadOnlyList<SubmittedPart>? Parts, IResult? Problem)> ReadAsync(
-        string? contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+        string? contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken, bool requireApplication = true)
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? mediaType)
             || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
@@ -79,7 +79,7 @@ public static class MultipartForm
             return (null, Malformed("The multipart body is truncated or malformed: " + e.Message));
         }
 
-        if (!parts.Any(p => p.Name == SubmissionParts.Application))
+        if (requireApplication && !parts.Any(p => p.Name == SubmissionParts.Application))
         {
             errors.Add(new(SubmissionParts.Application, "required", "the application part (JSON) is required"));
         }

@@ -72,7 +72,7 @@ public sealed partial class KioskRequestAuthenticator(
                 $"This kiosk has already used {KioskSignature.NonceHeader} '{nonce}'. Send a fresh random nonce with every request, retries included.");
         }
 
-        return KioskAuthentication.Authenticated(new Caller(kiosk.Id, Roles.Kiosk, kiosk.ProvinceCode), kiosk);
+        return KioskAuthentication.Authenticated(new Caller(kiosk.Id, Roles.Kiosk, kiosk.ProvinceCode, Commune: kiosk.CommuneCode), kiosk);
     }
 
     /// <summary>

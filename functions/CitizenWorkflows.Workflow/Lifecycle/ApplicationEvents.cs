@@ -12,4 +12,7 @@ public static class ApplicationEvents
     public const string CardShippingFailed = "card-shipping-failed";
     public const string CardDelivered = "card-delivered";
     public const string CardDeliveryFailed = "card-delivery-failed";
+
+    /// <summary>A kiosk sent the parts an officer asked for (POST …/parts).</summary>
+    public const string InformationProvided = "information-provided";
 }

@@ -9,9 +9,10 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 /// workflow waits for) and projects the entry into Table storage through the <see cref="RecordTransition"/> activity;
 /// a transition the citizen must hear of also goes to the notification outbox.
 /// </summary>
-public sealed class ApplicationJournal(TaskOrchestrationContext context, ApplicationHeader header)
+/// <param name="sequenceFrom">The last sequence an earlier run of this application recorded (a re-drive continues after it).</param>
+public sealed class ApplicationJournal(TaskOrchestrationContext context, ApplicationHeader header, int sequenceFrom = 0)
 {
-    int sequence;
+    int sequence = sequenceFrom;
     readonly HashSet<NotificationKind> notified = [];
 
     public ApplicationStage Stage { get; private set; } = ApplicationStage.Received;

@@ -27,34 +27,17 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
         ILogger log = context.CreateReplaySafeLogger<CardApplicationOrchestration>();
         ApplicationHeader header = input.Header;
         WorkflowPolicy policy = input.Policy;
-        var journal = new ApplicationJournal(context, header);
+        ResumePoint? resume = input.Resume;
+        var journal = new ApplicationJournal(context, header, resume?.Sequence ?? 0);
 
-        await journal.RecordAsync(ApplicationStage.Received, $"kiosk {header.KioskId}", $"{header.Type} application");
-
-        DocumentCheck documents = await context.CallActivityAsync<DocumentCheck>(nameof(VerifyDocuments), input.Documents, ActivityRetry.Storage);
-        if (!documents.Intact)
+        // A re-driven run keeps an officer's approval: it resumes at personalisation instead of asking again.
+        if (resume?.HasReached(ApplicationStage.Approved) == true)
         {
-            return await journal.FinishAsync(ApplicationStage.Failed, "workflow", $"documents: {documents.Detail}");
+            await journal.RecordAsync(ApplicationStage.Approved, "re-drive", $"re-drive {resume.Redrive}: resumed after the approval by {resume.ApprovedBy ?? "rule"}");
         }
-
-        await journal.RecordAsync(ApplicationStage.DocumentsStored, "workflow", documents.Detail);
-
-        BiometricOutcome biometrics = await BiometricStage.RunAsync(context, journal, input);
-        if (biometrics.EndStage is { } ended)
+        else if (await UpToApprovalAsync(context, journal, input) is { } ended)
         {
-            return await journal.FinishAsync(ended, biometrics.Cause ?? "biometric check", biometrics.Reason);
-        }
-
-        bool registryReview = await RegistryStage.RunAsync(context, journal, input.Applicant);
-
-        // Approval by rule only for a clean application; anything the registry or an adjudication questioned goes to an officer.
-        bool needsReview = registryReview || biometrics.Adjudicated;
-        ApprovalOutcome approval = await ApprovalStage.RunAsync(context, journal, needsReview ? policy with { AutoApprove = false } : policy);
-        if (!approval.Approved)
-        {
-            return approval.TimedOut
-                ? await journal.FinishAsync(ApplicationStage.Failed, "deadline", approval.Reason)
-                : await journal.FinishAsync(ApplicationStage.Rejected, approval.DecidedBy ?? "workflow", approval.Reason);
+            return ended;
         }
 
         var issueDate = DateOnly.FromDateTime(context.CurrentUtcDateTime.Add(WorkingDayCalendar.VietnamOffset));
@@ -83,7 +66,12 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
             (CardDelivery.Handover, policy.DeliveryDeadline, policy.MaxDeliveryAttempts),
         })
         {
-            HandoffOutcome outcome = await handoff.RunAsync(context, journal, header, deadline, attempts);
+            if (resume?.HasReached(handoff.DoneStage) == true)
+            {
+                continue; // Done in an earlier run: a re-drive never prints or ships a card twice.
+            }
+
+            HandoffOutcome outcome = await handoff.RunAsync(context, journal, header, deadline, attempts, resume?.OrdersBefore(attempts) ?? 0);
             if (outcome.Failure is { } failure)
             {
                 LogFailed(log, header.ApplicationId, journal.Stage);
@@ -101,6 +89,45 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
             ActivityRetry.Storage);
         LogDelivered(log, header.ApplicationId, cancelled);
         return new CardApplicationResult(ApplicationStage.Delivered, null, card.PersonalNumber);
+    }
+
+    /// <summary>Intake to approval; the final result when the application ended before it was approved, else null.</summary>
+    static async Task<CardApplicationResult?> UpToApprovalAsync(TaskOrchestrationContext context, ApplicationJournal journal, CardApplicationInput input)
+    {
+        ApplicationHeader header = input.Header;
+        WorkflowPolicy policy = input.Policy;
+        await journal.RecordAsync(
+            ApplicationStage.Received,
+            input.Resume is null ? $"kiosk {header.KioskId}" : "re-drive",
+            input.Resume is null ? $"{header.Type} application" : $"re-drive {input.Resume.Redrive}: restarted from the beginning");
+
+        DocumentCheck documents = await context.CallActivityAsync<DocumentCheck>(nameof(VerifyDocuments), input.Documents, ActivityRetry.Storage);
+        if (!documents.Intact)
+        {
+            return await journal.FinishAsync(ApplicationStage.Failed, "workflow", $"documents: {documents.Detail}");
+        }
+
+        await journal.RecordAsync(ApplicationStage.DocumentsStored, "workflow", documents.Detail);
+
+        BiometricOutcome biometrics = await BiometricStage.RunAsync(context, journal, input);
+        if (biometrics.EndStage is { } ended)
+        {
+            return await journal.FinishAsync(ended, biometrics.Cause ?? "biometric check", biometrics.Reason);
+        }
+
+        bool registryReview = await RegistryStage.RunAsync(context, journal, input.Applicant);
+
+        // Approval by rule only for a clean application; anything the registry or an adjudication questioned goes to an officer.
+        bool needsReview = registryReview || biometrics.Adjudicated;
+        ApprovalOutcome approval = await ApprovalStage.RunAsync(context, journal, needsReview ? policy with { AutoApprove = false } : policy);
+        if (!approval.Approved)
+        {
+            return approval.TimedOut
+                ? await journal.FinishAsync(ApplicationStage.Failed, "deadline", approval.Reason)
+                : await journal.FinishAsync(ApplicationStage.Rejected, approval.DecidedBy ?? "workflow", approval.Reason);
+        }
+
+        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Application {ApplicationId} failed at {Stage}")]

@@ -18,19 +18,21 @@ public sealed record PartnerHandoff(
     string FailureEvent)
 {
     /// <summary>Runs the handoff: the partner's success callback, or the reason it finally failed.</summary>
+    /// <param name="ordersBefore">Orders sent by earlier runs (a re-drive): this run's orders are numbered after them.</param>
     public async Task<HandoffOutcome> RunAsync(
-        TaskOrchestrationContext context, ApplicationJournal journal, ApplicationHeader header, TimeSpan deadline, int maxAttempts)
+        TaskOrchestrationContext context, ApplicationJournal journal, ApplicationHeader header, TimeSpan deadline, int maxAttempts, int ordersBefore = 0)
     {
         string[] waitingFor = [SuccessEvent, FailureEvent];
         string lastFailure = "no attempt made";
-        for (int attempt = 1; attempt <= maxAttempts; attempt++)
+        int lastAttempt = ordersBefore + maxAttempts;
+        for (int attempt = ordersBefore + 1; attempt <= lastAttempt; attempt++)
         {
             // Record the wait before sending the order, so a fast partner's callback finds the workflow waiting.
             DateTime due = context.CurrentUtcDateTime.Add(deadline);
             await journal.RecordAsync(
                 WaitingStage,
                 cause: "workflow",
-                detail: $"{Kind} order {attempt} of {maxAttempts} sent to {Partner}",
+                detail: $"{Kind} order {attempt} of {lastAttempt} sent to {Partner}",
                 waitingFor,
                 new DateTimeOffset(due, TimeSpan.Zero));
             await context.CallActivityAsync<string>(

@@ -58,4 +58,7 @@ public sealed record WorkflowPolicy
     public TimeSpan BiometricResultDeadline { get; init; } = TimeSpan.FromHours(4);
 
     public int MaxBiometricSearchAttempts { get; init; } = 3;
+
+    /// <summary>How long a kiosk has to send the parts an officer asked for before the application fails.</summary>
+    public TimeSpan InformationDeadline { get; init; } = TimeSpan.FromDays(14);
 }

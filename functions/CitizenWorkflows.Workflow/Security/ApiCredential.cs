@@ -24,7 +24,13 @@ public sealed record ApiCredential
     public string Principal { get; init; } = "";
 
     public string? Province { get; init; }
+
+    /// <summary>For officers of a district: its code (they act only on applications of that district).</summary>
+    public string? District { get; init; }
+
+    /// <summary>For officers of a commune: its code (they act only on applications taken in that commune).</summary>
+    public string? Commune { get; init; }
 }
 
-/// <summary>The authenticated caller of one request.</summary>
-public sealed record Caller(string Principal, string Role, string? Province);
+/// <summary>The authenticated caller of one request; an officer's area is its province, district and commune (null: any).</summary>
+public sealed record Caller(string Principal, string Role, string? Province, string? District = null, string? Commune = null);

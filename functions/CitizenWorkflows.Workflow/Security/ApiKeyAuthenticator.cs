@@ -35,7 +35,9 @@ public sealed class ApiKeyAuthenticator
             }
 
             callers[Hash(credential.Key)] = new Caller(
-                credential.Principal, credential.Role, string.IsNullOrWhiteSpace(credential.Province) ? null : credential.Province);
+                credential.Principal, credential.Role, string.IsNullOrWhiteSpace(credential.Province) ? null : credential.Province,
+                string.IsNullOrWhiteSpace(credential.District) ? null : credential.District,
+                string.IsNullOrWhiteSpace(credential.Commune) ? null : credential.Commune);
         }
 
         callersByKeyHash = callers.ToFrozenDictionary(StringComparer.Ordinal);

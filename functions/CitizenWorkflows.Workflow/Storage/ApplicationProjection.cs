@@ -50,6 +50,8 @@ public sealed class ApplicationProjection(TableServiceClient tables)
             ["WaitingFor"] = string.Join(',', transition.WaitingFor),
             ["WaitDeadline"] = transition.WaitDeadline,
             ["Sequence"] = transition.Sequence,
+            ["Commune"] = transition.Header.Commune,
+            ["District"] = transition.Header.District,
         };
 
         // Optimistic concurrency: two writers of one application race only on retries; the higher sequence wins.
@@ -73,6 +75,45 @@ public sealed class ApplicationProjection(TableServiceClient tables)
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 5)
             {
                 // Someone wrote in between: read again and decide again.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Shows (or clears) an operator's suspension on the row without touching its sequence: the workflow's next
+    /// transition after it is resumed replaces the mark, and a resume puts the stage back.
+    /// </summary>
+    public async Task MarkSuspendedAsync(string applicationId, bool suspended, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            NullableResponse<TableEntity> existing = await Applications.GetEntityIfExistsAsync<TableEntity>(
+                applicationId, RowKey, ["Stage", "SuspendedFrom"], cancellationToken);
+            if (!existing.HasValue)
+            {
+                return;
+            }
+
+            string? stage = existing.Value!.GetString("Stage");
+            bool marked = stage == nameof(ApplicationStage.Suspended);
+            if (marked == suspended)
+            {
+                return;
+            }
+
+            var change = new TableEntity(applicationId, RowKey)
+            {
+                ["Stage"] = suspended ? nameof(ApplicationStage.Suspended) : existing.Value.GetString("SuspendedFrom") ?? nameof(ApplicationStage.Received),
+                ["SuspendedFrom"] = suspended ? stage : "",
+            };
+            try
+            {
+                await Applications.UpdateEntityAsync(change, existing.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
+            {
+                // The workflow wrote in between: decide again on the new row.
             }
         }
     }

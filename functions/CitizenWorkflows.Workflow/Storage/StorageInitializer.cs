@@ -31,7 +31,8 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
     static readonly string[] FeatureTables =
     [
         FingerprintSearchIndex.TableName, DemographicIndex.TableName, NotificationOutbox.TableName, RecordingNotifier.TableName,
-        PrintBacklog.TableName, CardRegister.TableName, StorageNames.OperationsAuditTable,
+        PrintBacklog.TableName, CardRegister.TableName,
+        Operations.OperationsAudit.TableName,
     ];
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

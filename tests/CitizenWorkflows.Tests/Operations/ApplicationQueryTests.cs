@@ -4,7 +4,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
-using CitizenWorkflows.Workflow.Operations.Audit;
+using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Operations.History;
 using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Security;
@@ -183,10 +183,10 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
         string auditId = download.Headers.GetValues("X-Audit-Id").Single();
 
         var audit = new OperationsAudit(fixture.Azurite.Tables, TimeProvider.System);
-        AuditEntry entry = (await audit.ListAsync(app.Id, CancellationToken.None)).Single(e => e.AuditId == auditId);
+        AuditRecord entry = (await audit.ListAsync(app.Id, CancellationToken.None)).Single(e => e.AuditId == auditId);
         Assert.Equal(
-            (LocalHostProcess.Keys[Roles.Operator].Principal, Roles.Operator, "document-read", $"portrait sha256:{sha256}"),
-            (entry.Record.Actor, entry.Record.Role, entry.Record.Action, entry.Record.Detail));
+            (LocalHostProcess.Keys[Roles.Operator].Principal, Roles.Operator, "document-download", $"portrait sha256:{sha256}", OperationsAudit.Accepted),
+            (entry.Actor, entry.Role, entry.Action, entry.Detail, entry.Outcome));
 
         using HttpResponseMessage missing = await officer.GetAsync(new Uri($"/api/v1/applications/{app.Id}/documents/document-9", UriKind.Relative));
         await Api.AssertProblemAsync(missing, HttpStatusCode.NotFound, "not-found");

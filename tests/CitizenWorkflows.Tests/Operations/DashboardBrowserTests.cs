@@ -79,7 +79,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         ILocator dialog = page.GetByRole(AriaRole.Dialog);
         await Assertions.Expect(dialog).ToBeVisibleAsync();
         await Assertions.Expect(dialog).ToContainTextAsync(chosen.Id);
-        await dialog.GetByLabel("Reason (recorded with the decision)").FillAsync("documents and photo checked at the district office");
+        await dialog.GetByLabel("Reason (recorded in the audit)").FillAsync("documents and photo checked at the district office");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm approval" }).ClickAsync();
         await Assertions.Expect(dialog).ToBeHiddenAsync();
         await Assertions.Expect(page.Locator("#d-stage")).Not.ToHaveTextAsync("AwaitingApproval", new() { Timeout = Timeout });
@@ -87,10 +87,16 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         await Assertions.Expect(page.Locator("#timeline")).ToContainTextAsync("documents and photo checked at the district office");
         await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"Application {chosen.Id} is now", new() { Timeout = Timeout });
         await Assertions.Expect(page.Locator("#approve")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#suspend")).ToBeEnabledAsync();
+        await Assertions.Expect(page.Locator("#redrive")).ToBeDisabledAsync();
 
-        // The workflow agrees with the page.
+        // The workflow agrees with the page, and the approval went through the actions endpoint: it is in the audit.
         ApplicationStatusResponse status = await fixture.Host.StatusAsync(chosen.Id);
         Assert.Contains(status.Timeline, t => t.Stage == ApplicationStage.Approved && t.Detail == "documents and photo checked at the district office");
+        var audit = new OperationsAudit(fixture.Azurite.Tables, TimeProvider.System);
+        Assert.Contains(await audit.ListAsync(chosen.Id, CancellationToken.None), r =>
+            r.Action == "approve" && r.Outcome == OperationsAudit.Accepted && r.Actor == LocalHostProcess.Keys[Roles.Operator].Principal
+            && r.Reason == "documents and photo checked at the district office");
 
         string screenshot = Path.Combine(RepoPaths.Root, "tests", "CitizenWorkflows.Tests", "TestResults", "dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);

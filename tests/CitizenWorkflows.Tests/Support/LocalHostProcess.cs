@@ -20,11 +20,30 @@ public sealed class LocalHostProcess : IAsyncDisposable
         new Dictionary<string, (string, string, string?)>
         {
             [Roles.Kiosk] = ("kiosk-key-" + Guid.NewGuid().ToString("N"), KioskId, "079"),
-            [Roles.Operator] = ("operator-key-" + Guid.NewGuid().ToString("N"), "officer-hn-042", "001"),
+            // A national officer (no area): acts on every application, as the existing tests expect.
+            [Roles.Operator] = ("operator-key-" + Guid.NewGuid().ToString("N"), "officer-hn-042", null),
             [Roles.PrintCentre] = ("print-key-" + Guid.NewGuid().ToString("N"), "print-centre-north", null),
             [Roles.Courier] = ("courier-key-" + Guid.NewGuid().ToString("N"), "courier-vnpost", null),
             [Roles.BiometricMatcher] = ("abis-key-" + Guid.NewGuid().ToString("N"), "abis-national", null),
         };
+
+    /// <summary>Officers with an area (operator role), by name: province, optional district and commune.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Key, string Principal, string Province, string? District, string? Commune)> Officers =
+        new Dictionary<string, (string, string, string, string?, string?)>
+        {
+            [ProvinceOfficer] = ("officer-key-" + Guid.NewGuid().ToString("N"), "officer-hcm-province", "079", null, null),
+            [CommuneOfficer] = ("officer-key-" + Guid.NewGuid().ToString("N"), "officer-hcm-ben-nghe", "079", null, BenNgheCommune),
+            [OtherCommuneOfficer] = ("officer-key-" + Guid.NewGuid().ToString("N"), "officer-hcm-da-kao", "079", null, "26734"),
+            [OtherProvinceOfficer] = ("officer-key-" + Guid.NewGuid().ToString("N"), "officer-hn-province", "001", null, null),
+        };
+
+    public const string ProvinceOfficer = "province-079";
+    public const string CommuneOfficer = "commune-26740";
+    public const string OtherCommuneOfficer = "commune-26734";
+    public const string OtherProvinceOfficer = "province-001";
+
+    /// <summary>Phường Bến Nghé, Quận 1, Hồ Chí Minh.</summary>
+    public const string BenNgheCommune = "26740";
 
     /// <summary>One card-signing key for the whole test run, so a restarted host still verifies the cards it signed.</summary>
     public static readonly string CardSigningKeyPem = GenerateCardSigningKey();
@@ -105,6 +124,25 @@ public sealed class LocalHostProcess : IAsyncDisposable
             i++;
         }
 
+        foreach ((string key, string principal, string province, string? district, string? commune) in Officers.Values)
+        {
+            config[$"Security:ApiKeys:{i}:Key"] = key;
+            config[$"Security:ApiKeys:{i}:Role"] = Roles.Operator;
+            config[$"Security:ApiKeys:{i}:Principal"] = principal;
+            config[$"Security:ApiKeys:{i}:Province"] = province;
+            if (district is not null)
+            {
+                config[$"Security:ApiKeys:{i}:District"] = district;
+            }
+
+            if (commune is not null)
+            {
+                config[$"Security:ApiKeys:{i}:Commune"] = commune;
+            }
+
+            i++;
+        }
+
         foreach ((string key, string value) in settings ?? new Dictionary<string, string>())
         {
             config[key] = value;
@@ -173,13 +211,21 @@ public sealed class LocalHostProcess : IAsyncDisposable
         return client;
     }
 
+    /// <summary>A client with the API key of one of the <see cref="Officers"/>.</summary>
+    public HttpClient OfficerClient(string officer)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Add(SecurityOptions.ApiKeyHeader, Officers[officer].Key);
+        return client;
+    }
+
     /// <summary>Registers a kiosk directly in the test's storage and returns it with its secret.</summary>
-    public static async Task<Kiosk> RegisterKioskAsync(AzuriteFixture azurite, string id, string province, bool mobile = false)
+    public static async Task<Kiosk> RegisterKioskAsync(AzuriteFixture azurite, string id, string province, bool mobile = false, string? commune = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         await azurite.Tables.CreateTableIfNotExistsAsync(KioskRegistry.TableName);
         var registry = new KioskRegistry(azurite.Tables, TimeProvider.System);
-        return await registry.RegisterAsync(id, province, communeCode: null, mobile, CancellationToken.None)
+        return await registry.RegisterAsync(id, province, communeCode: commune, mobile, CancellationToken.None)
             ?? await registry.GetAsync(id, CancellationToken.None)
             ?? throw new InvalidOperationException($"Kiosk {id} could not be registered.");
     }

@@ -83,7 +83,7 @@ public sealed partial class PacketIntake(
 
         // The same request the HTTP endpoint makes: documents (application.json included, SubmissionParts.CheckFiles
         // adds it) and the digest of the parts, so a packet and a multipart submission of the same content match.
-        var caller = new Caller(kiosk.Id, Roles.Kiosk, kiosk.ProvinceCode);
+        var caller = new Caller(kiosk.Id, Roles.Kiosk, kiosk.ProvinceCode, Commune: kiosk.CommuneCode);
         IntakeResult result = await intake.AcceptAsync(
             new IntakeRequest(caller, signature.IdempotencyKey, IntakeService.DigestOf(packet.Parts), valid), client, cancellationToken);
         if (result.Problem is not null)

@@ -12,7 +12,18 @@
   let pageToken = null;      // continuation of the page shown (null: first page)
   let nextToken = null;      // continuation for the next page
   let openId = null;         // application shown in the detail
-  let pendingDecision = null;
+  let pendingAction = null;
+  let runtimeStatus = null;
+
+  // What each action is called and when the page offers it (the API decides: a refusal is shown as it words it).
+  const actions = {
+    approve: { title: 'Approve', confirm: 'Confirm approval', offered: (a) => a.waitingFor.includes('approval-decision') },
+    reject: { title: 'Reject', confirm: 'Confirm rejection', offered: (a) => a.waitingFor.includes('approval-decision') },
+    suspend: { title: 'Suspend', confirm: 'Confirm suspension', offered: () => runtimeStatus === 'Running' },
+    resume: { title: 'Resume', confirm: 'Confirm resumption', offered: () => runtimeStatus === 'Suspended' },
+    terminate: { title: 'Terminate', confirm: 'Confirm termination', offered: () => runtimeStatus === 'Running' || runtimeStatus === 'Suspended' },
+    redrive: { title: 'Re-drive', confirm: 'Confirm re-drive', offered: (a) => a.stage === 'Failed' },
+  };
   let timer = null;
 
   const key = () => sessionStorage.getItem(keyStore);
@@ -142,10 +153,14 @@
       summary.append(dt, dd);
     }
 
-    const canDecide = a.waitingFor.includes('approval-decision');
-    $('approve').disabled = !canDecide;
-    $('reject').disabled = !canDecide;
-    $('actions-hint').textContent = canDecide ? 'This application waits for an officer\'s decision.' : 'No decision is awaited in this stage.';
+    runtimeStatus = detail.runtime ? detail.runtime.status : null;
+    const offered = Object.keys(actions).filter((name) => actions[name].offered(a));
+    for (const name of Object.keys(actions)) {
+      $(name).disabled = !offered.includes(name);
+    }
+    $('actions-hint').textContent = a.waitingFor.includes('approval-decision')
+      ? 'This application waits for an officer\'s decision.'
+      : offered.length ? 'No decision is awaited in this stage.' : 'No action applies in this stage.';
 
     const timeline = $('timeline').tBodies[0];
     timeline.replaceChildren();
@@ -207,28 +222,30 @@
     announce(`Downloaded ${d.name}; the download is recorded in the audit.`);
   }
 
-  // Approve/reject: the officer's decision event (the actions endpoint supersedes it when it is deployed).
-  async function decide(decision, reason) {
-    await call(`/applications/${encodeURIComponent(openId)}/events/approval-decision`, {
+  // Every action goes through the operators' actions endpoint, which authorises, audits and applies it.
+  async function act(action, reason) {
+    const id = openId;
+    const before = $('d-stage').textContent + '/' + runtimeStatus;
+    await call(`/applications/${encodeURIComponent(id)}/actions/${action}`, {
       method: 'POST',
-      body: JSON.stringify({ decision, reason }),
+      body: JSON.stringify({ reason }),
     });
-    announce(`${decision === 'approve' ? 'Approval' : 'Rejection'} of ${openId} sent; waiting for the workflow to record it.`);
-    const before = $('d-stage').textContent;
+    announce(`${actions[action].title} of ${id} accepted; waiting for the workflow to record it.`);
     for (let i = 0; i < 30; i++) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      await openDetail(openId, false);
-      if ($('d-stage').textContent !== before) break;
+      await openDetail(id, false);
+      if ($('d-stage').textContent + '/' + runtimeStatus !== before) break;
     }
     await refresh();
-    announce(`Application ${openId} is now ${$('d-stage').textContent}.`);
+    announce(`Application ${id} is now ${$('d-stage').textContent}.`);
   }
 
-  function askDecision(decision) {
-    pendingDecision = decision;
-    $('confirm-heading').textContent = decision === 'approve' ? 'Approve application' : 'Reject application';
-    $('confirm-text').textContent = `${decision === 'approve' ? 'Approve' : 'Reject'} application ${openId}? This is recorded with your name and cannot be undone.`;
-    $('confirm-ok').textContent = decision === 'approve' ? 'Confirm approval' : 'Confirm rejection';
+  function askAction(action) {
+    pendingAction = action;
+    const { title, confirm } = actions[action];
+    $('confirm-heading').textContent = `${title} application`;
+    $('confirm-text').textContent = `${title} application ${openId}? This is recorded in the audit with your name.`;
+    $('confirm-ok').textContent = confirm;
     $('confirm-reason').value = '';
     $('confirm').showModal();
     $('confirm-reason').focus();
@@ -278,8 +295,9 @@
     $('next-page').addEventListener('click', () => { pageToken = nextToken; loadPage().catch((e) => showError(e.message)); });
     $('first-page').addEventListener('click', () => { pageToken = null; loadPage().catch((e) => showError(e.message)); });
     $('auto-refresh').addEventListener('change', schedule);
-    $('approve').addEventListener('click', () => askDecision('approve'));
-    $('reject').addEventListener('click', () => askDecision('reject'));
+    for (const name of Object.keys(actions)) {
+      $(name).addEventListener('click', () => askAction(name));
+    }
     $('confirm-cancel').addEventListener('click', () => $('confirm').close('cancel'));
     $('confirm-form').addEventListener('submit', (event) => {
       event.preventDefault();
@@ -291,7 +309,7 @@
       }
       $('confirm-reason').setCustomValidity('');
       $('confirm').close('ok');
-      decide(pendingDecision, reason).catch((e) => showError(e.message));
+      act(pendingAction, reason).catch((e) => showError(e.message));
     });
     schedule();
     if (key()) refresh(); else announce('Enter your operator API key to begin.');

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
-using CitizenWorkflows.Workflow.Operations.Audit;
 using CitizenWorkflows.Workflow.Operations.History;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
@@ -27,7 +26,7 @@ public sealed partial class ApplicationQueryEndpoints(
     ILogger<ApplicationQueryEndpoints> log)
 {
     /// <summary>The audit action of a document download.</summary>
-    public const string DocumentReadAction = "document-read";
+    public const string DocumentDownloadAction = "document-download";
 
     static readonly string[] AllowedRoles = [Roles.Operator];
 
@@ -164,13 +163,13 @@ public sealed partial class ApplicationQueryEndpoints(
         }
 
         // Audited before a byte leaves: if the audit cannot be written, the document is not served.
-        AuditEntry entry = await audit.AppendAsync(
-            id, new AuditRecord(caller.Principal, caller.Role, DocumentReadAction, Reason: null, StageBefore: null, StageAfter: null, Detail: $"{name} sha256:{reference.Sha256}"),
+        string auditId = await audit.AppendAsync(
+            new AuditEntry(id, caller.Principal, caller.Role, DocumentDownloadAction, Reason: null, StageBefore: null, Detail: $"{name} sha256:{reference.Sha256}"),
             cancellationToken);
-        QueryLog.DocumentRead(log, id, name, caller.Role, entry.AuditId);
+        QueryLog.DocumentRead(log, id, name, caller.Role, auditId);
         request.HttpContext.Response.Headers.CacheControl = "no-store";
         request.HttpContext.Response.Headers.XContentTypeOptions = "nosniff";
-        request.HttpContext.Response.Headers["X-Audit-Id"] = entry.AuditId;
+        request.HttpContext.Response.Headers["X-Audit-Id"] = auditId;
         return Results.File(bytes, reference.ContentType, fileDownloadName: name);
     }
 
