@@ -80,7 +80,7 @@ public static class WorkflowServices
         services.AddSingleton<RaiseApplicationEventEndpoint>();
         services.AddSingleton<Http.OpenApiEndpoint>();
         services.AddSingleton<VerifyCardEndpoint>();
-        services.AddSingleton<OperationsAudit>();
+        services.AddSingleton<Operations.Audit.OperationsAudit>();
         services.AddSingleton<Operations.Actions.ApplicationRedrive>();
         services.AddSingleton<Operations.Actions.OperatorActionsEndpoint>();
         services.AddSingleton<Operations.Actions.GetApplicationAuditEndpoint>();

@@ -4,7 +4,7 @@ using CitizenWorkflows.Workflow.Approval;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Lifecycle;
-using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Audit;
 using CitizenWorkflows.Workflow.Operations.Actions;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
@@ -91,7 +91,7 @@ public sealed partial class ResubmitPartsEndpoint(
             id, $"resubmitted/{Convert.ToHexStringLower(SHA256.HashData(part.Content))[..16]}/{part.Name}", part.Content, part.ContentType, cancellationToken)));
         string[] names = [.. checkedParts.Select(p => p.Name)];
         await audit.AppendAsync(
-            new AuditEntry(id, kiosk.Principal, kiosk.Role, "provide-information", null, target.Stage.ToString(), Detail: "parts: " + string.Join(", ", names)),
+            id, new AuditRecord(kiosk.Principal, kiosk.Role, "provide-information", null, target.Stage.ToString(), null, "parts: " + string.Join(", ", names)),
             cancellationToken);
         await client.RaiseEventAsync(id, ApplicationEvents.InformationProvided, new ProvidedInformation(names, stored, kiosk.Principal), cancellationToken);
         LogResubmitted(log, id, names.Length);

@@ -31,8 +31,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
     static readonly string[] FeatureTables =
     [
         FingerprintSearchIndex.TableName, DemographicIndex.TableName, NotificationOutbox.TableName, RecordingNotifier.TableName,
-        PrintBacklog.TableName, CardRegister.TableName,
-        Operations.OperationsAudit.TableName,
+        PrintBacklog.TableName, CardRegister.TableName, StorageNames.OperationsAuditTable,
     ];
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

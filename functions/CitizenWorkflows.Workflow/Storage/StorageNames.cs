@@ -11,4 +11,7 @@ public static class StorageNames
     public const string PrintOrdersQueue = "print-orders";
     public const string CourierOrdersQueue = "courier-orders";
     public const string BiometricSearchesQueue = "biometric-searches";
+
+    /// <summary>Append-only audit of operators' actions and document reads (<c>Operations/Audit/OperationsAudit</c>).</summary>
+    public const string OperationsAuditTable = "operationsaudit";
 }

@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Audit;
 using CitizenWorkflows.Workflow.Operations.History;
 using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Security;
@@ -183,7 +184,7 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
         string auditId = download.Headers.GetValues("X-Audit-Id").Single();
 
         var audit = new OperationsAudit(fixture.Azurite.Tables, TimeProvider.System);
-        AuditRecord entry = (await audit.ListAsync(app.Id, CancellationToken.None)).Single(e => e.AuditId == auditId);
+        AuditRecord entry = (await audit.ListAsync(app.Id, CancellationToken.None)).Single(e => e.AuditId == auditId).Record;
         Assert.Equal(
             (LocalHostProcess.Keys[Roles.Operator].Principal, Roles.Operator, "document-download", $"portrait sha256:{sha256}", OperationsAudit.Accepted),
             (entry.Actor, entry.Role, entry.Action, entry.Detail, entry.Outcome));

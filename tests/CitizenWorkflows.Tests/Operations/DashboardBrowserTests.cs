@@ -1,6 +1,7 @@
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Audit;
 using CitizenWorkflows.Workflow.Security;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -87,6 +88,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         await Assertions.Expect(page.Locator("#timeline")).ToContainTextAsync("documents and photo checked at the district office");
         await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"Application {chosen.Id} is now", new() { Timeout = Timeout });
         await Assertions.Expect(page.Locator("#approve")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#audit tbody tr", new() { HasText = "approve" })).ToContainTextAsync("accepted");
         await Assertions.Expect(page.Locator("#suspend")).ToBeEnabledAsync();
         await Assertions.Expect(page.Locator("#redrive")).ToBeDisabledAsync();
 
@@ -94,7 +96,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         ApplicationStatusResponse status = await fixture.Host.StatusAsync(chosen.Id);
         Assert.Contains(status.Timeline, t => t.Stage == ApplicationStage.Approved && t.Detail == "documents and photo checked at the district office");
         var audit = new OperationsAudit(fixture.Azurite.Tables, TimeProvider.System);
-        Assert.Contains(await audit.ListAsync(chosen.Id, CancellationToken.None), r =>
+        Assert.Contains((await audit.ListAsync(chosen.Id, CancellationToken.None)).Select(e => e.Record), r =>
             r.Action == "approve" && r.Outcome == OperationsAudit.Accepted && r.Actor == LocalHostProcess.Keys[Roles.Operator].Principal
             && r.Reason == "documents and photo checked at the district office");
 

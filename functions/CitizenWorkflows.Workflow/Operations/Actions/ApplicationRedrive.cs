@@ -1,5 +1,6 @@
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Operations.Audit;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
@@ -47,12 +48,12 @@ public sealed partial class ApplicationRedrive(ApplicationProjection projection,
 
         ResumePoint resume = await ResumePointAsync(target, redrive, cancellationToken);
         string resumeFrom = resume.HasReached(ApplicationStage.Approved) ? "Personalised" : nameof(ApplicationStage.Received);
-        string? auditId = await audit.AppendOnceAsync(
+        AuditEntry? entry = await audit.AppendOnceAsync(
+            applicationId,
             $"{Action}-{redrive}",
-            new AuditEntry(applicationId, actor, role, Action, reason, target.Stage.ToString(), resumeFrom,
-                Detail: $"re-drive {redrive} of {MaxRedrives}; resumes at {resumeFrom}"),
+            new AuditRecord(actor, role ?? "", Action, reason, target.Stage.ToString(), resumeFrom, $"re-drive {redrive} of {MaxRedrives}; resumes at {resumeFrom}"),
             cancellationToken);
-        if (auditId is null)
+        if (entry is null)
         {
             return ActionOutcome.Refuse(new ActionRefusal(StatusCodes.Status409Conflict, "redrive-in-progress", "Already being re-driven",
                 $"Re-drive {redrive} of application '{applicationId}' was started by someone else a moment ago."));
@@ -62,7 +63,7 @@ public sealed partial class ApplicationRedrive(ApplicationProjection projection,
         await client.ScheduleNewOrchestrationInstanceAsync(
             CardApplicationOrchestration.Name, input with { Resume = resume }, new StartOrchestrationOptions(applicationId), cancellationToken);
         LogRedriven(log, applicationId, redrive, resumeFrom);
-        return new ActionOutcome(auditId, target.Stage.ToString(), resumeFrom, null);
+        return new ActionOutcome(entry.AuditId, target.Stage.ToString(), resumeFrom, null);
     }
 
     /// <summary>What the earlier runs reached, from the timeline (the projection) and the previous resume point.</summary>

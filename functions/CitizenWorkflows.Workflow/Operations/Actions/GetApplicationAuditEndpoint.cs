@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CitizenWorkflows.Workflow.Operations.Audit;
 using CitizenWorkflows.Workflow.Security;
 using Microsoft.AspNetCore.Http;
 
@@ -21,9 +22,19 @@ public sealed class GetApplicationAuditEndpoint(ApiKeyAuthenticator authenticato
             return GetApplicationEndpoint.NotFound(id);
         }
 
-        return Results.Json(new AuditList(await audit.ListAsync(id, cancellationToken)), JsonSerializerOptions.Web);
+        IReadOnlyList<AuditEntry> entries = await audit.ListAsync(id, cancellationToken);
+        return Results.Json(
+            new AuditList([.. entries.Select(e => new AuditItem(
+                e.AuditId, e.At, e.Record.Actor, e.Record.Role, e.Record.Action, e.Record.Reason, e.Record.StageBefore, e.Record.StageAfter,
+                e.Record.Outcome, e.Record.Detail))]),
+            JsonSerializerOptions.Web);
     }
 }
 
 /// <summary>The body of the audit answer.</summary>
-public sealed record AuditList(IReadOnlyList<AuditRecord> Items);
+public sealed record AuditList(IReadOnlyList<AuditItem> Items);
+
+/// <summary>One audit row as the API shows it.</summary>
+public sealed record AuditItem(
+    string AuditId, DateTimeOffset At, string Actor, string Role, string Action, string? Reason, string? StageBefore, string? StageAfter,
+    string Outcome, string? Detail);

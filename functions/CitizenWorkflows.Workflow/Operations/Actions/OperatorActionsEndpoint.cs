@@ -2,6 +2,7 @@ using System.Text.Json;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Operations.Audit;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.AspNetCore.Http;
@@ -148,10 +149,10 @@ public sealed partial class OperatorActionsEndpoint(
         }
 
         string after = nameof(ApplicationStage.AwaitingInformation);
-        string auditId = await audit.AppendAsync(
-            new AuditEntry(target.ApplicationId, caller.Principal, caller.Role, RequestInfo, reason, target.Stage.ToString(), after,
-                Detail: "parts: " + string.Join(", ", parts)),
-            cancellationToken);
+        string auditId = (await audit.AppendAsync(
+            target.ApplicationId,
+            new AuditRecord(caller.Principal, caller.Role, RequestInfo, reason, target.Stage.ToString(), after, "parts: " + string.Join(", ", parts)),
+            cancellationToken)).AuditId;
         await client.RaiseEventAsync(
             target.ApplicationId, ApplicationEvents.ApprovalDecision,
             new Approval.ApprovalDecision(Approval.ApprovalVerdict.RequestInformation, reason, caller.Principal, parts), cancellationToken);
@@ -230,14 +231,15 @@ public sealed partial class OperatorActionsEndpoint(
         return new ActionOutcome(auditId, target.Stage.ToString(), nameof(ApplicationStage.Cancelled), null);
     }
 
-    Task<string> AuditAsync(ActionTarget target, Caller caller, string action, string? reason, string? after, CancellationToken cancellationToken) =>
-        audit.AppendAsync(new AuditEntry(target.ApplicationId, caller.Principal, caller.Role, action, reason, target.Stage.ToString(), after), cancellationToken);
+    async Task<string> AuditAsync(ActionTarget target, Caller caller, string action, string? reason, string? after, CancellationToken cancellationToken) =>
+        (await audit.AppendAsync(
+            target.ApplicationId, new AuditRecord(caller.Principal, caller.Role, action, reason, target.Stage.ToString(), after), cancellationToken)).AuditId;
 
     async Task<IResult> RefusedAsync(ActionTarget target, Caller caller, string action, string? reason, ActionRefusal refusal, CancellationToken cancellationToken)
     {
         await audit.AppendAsync(
-            new AuditEntry(target.ApplicationId, caller.Principal, caller.Role, action, reason, target.Stage.ToString(),
-                Outcome: OperationsAudit.Refused, Detail: $"{refusal.Status} {refusal.Slug}"),
+            target.ApplicationId,
+            new AuditRecord(caller.Principal, caller.Role, action, reason, target.Stage.ToString(), null, $"{refusal.Status} {refusal.Slug}", OperationsAudit.Refused),
             cancellationToken);
         return refusal.ToResult();
     }

@@ -132,7 +132,10 @@
   }
 
   async function openDetail(id, focus) {
-    const detail = await json(`/applications/${encodeURIComponent(id)}/detail`);
+    const [detail, audit] = await Promise.all([
+      json(`/applications/${encodeURIComponent(id)}/detail`),
+      json(`/applications/${encodeURIComponent(id)}/audit`),
+    ]);
     openId = id;
     const a = detail.application;
     $('detail').hidden = false;
@@ -190,6 +193,17 @@
       cell(row, e.eventType);
       cell(row, e.name || '');
       cell(row, utc(e.timestamp));
+    }
+
+    const auditRows = $('audit').tBodies[0];
+    auditRows.replaceChildren();
+    for (const e of audit.items) {
+      const row = auditRows.insertRow();
+      cell(row, utc(e.at));
+      cell(row, `${e.actor} (${e.role})`);
+      cell(row, e.action);
+      cell(row, e.outcome);
+      cell(row, [e.reason, e.detail].filter(Boolean).join(' — '));
     }
 
     const list = $('documents');
@@ -254,9 +268,11 @@
   async function refresh() {
     if (!key()) return;
     try {
-      await loadCounts();
-      await loadPage();
-      if (openId) await openDetail(openId, false);
+      // A region holding the keyboard focus is not redrawn under the operator's hands; the next refresh catches up.
+      const busy = (id) => $(id).contains(document.activeElement) || $('confirm').open;
+      if (!busy('counts')) await loadCounts();
+      if (!busy('applications')) await loadPage();
+      if (openId && !busy('detail')) await openDetail(openId, false);
       showError('');
       announce(`Updated at ${new Date().toISOString().slice(11, 19)} UTC.`);
     } catch (e) {

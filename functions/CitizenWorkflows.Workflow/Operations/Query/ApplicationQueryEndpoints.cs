@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
+using CitizenWorkflows.Workflow.Operations.Audit;
 using CitizenWorkflows.Workflow.Operations.History;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
@@ -163,9 +164,10 @@ public sealed partial class ApplicationQueryEndpoints(
         }
 
         // Audited before a byte leaves: if the audit cannot be written, the document is not served.
-        string auditId = await audit.AppendAsync(
-            new AuditEntry(id, caller.Principal, caller.Role, DocumentDownloadAction, Reason: null, StageBefore: null, Detail: $"{name} sha256:{reference.Sha256}"),
-            cancellationToken);
+        string auditId = (await audit.AppendAsync(
+            id,
+            new AuditRecord(caller.Principal, caller.Role, DocumentDownloadAction, Reason: null, StageBefore: null, StageAfter: null, Detail: $"{name} sha256:{reference.Sha256}"),
+            cancellationToken)).AuditId;
         QueryLog.DocumentRead(log, id, name, caller.Role, auditId);
         request.HttpContext.Response.Headers.CacheControl = "no-store";
         request.HttpContext.Response.Headers.XContentTypeOptions = "nosniff";
