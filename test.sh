@@ -8,8 +8,9 @@ cd "$(dirname "$0")"
 
 [ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
 
-# The portrait check uses OpenCV's models; the portrait tests read two real photographs; all from Debian packages.
+# The portrait check uses OpenCV's models; the portrait tests read two real photographs; the dashboard test drives
+# chromium (through Playwright, never a downloaded browser); all from Debian packages.
 source scripts/ensure-debian-packages.sh
-ensure_debian_packages opencv-data libgtk-3-0 opencv-doc python3-skimage
+ensure_debian_packages opencv-data libgtk-3-0 opencv-doc python3-skimage chromium
 
 dotnet test CitizenWorkflows.sln -c Release --nologo "$@"

@@ -3,6 +3,8 @@ using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Operations.Actions;
 using CitizenWorkflows.Workflow.Operations.Reconciliation;
+using CitizenWorkflows.Workflow.Operations.Dashboard;
+using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Production;
 using Microsoft.DurableTask.Client;
 
@@ -47,5 +49,21 @@ public static class LocalApi
         api.MapGet(ApiRoutes.ReconciliationRun,
                 (HttpRequest request, string runId, ReconciliationEndpoint endpoint, CancellationToken ct) => endpoint.GetAsync(request, runId, ct))
             .WithName(ApiRoutes.GetReconciliationRun);
+        api.MapGet(ApiRoutes.Applications, (HttpRequest request, ApplicationQueryEndpoints endpoints, CancellationToken ct) => endpoints.ListAsync(request, ct))
+            .WithName(ApiRoutes.ListApplications);
+        api.MapGet(ApiRoutes.ApplicationCounts, (HttpRequest request, ApplicationQueryEndpoints endpoints, CancellationToken ct) => endpoints.CountAsync(request, ct))
+            .WithName(ApiRoutes.CountApplications);
+        api.MapGet(ApiRoutes.ApplicationDetail,
+                (HttpRequest request, string id, DurableTaskClient client, ApplicationQueryEndpoints endpoints, CancellationToken ct) =>
+                    endpoints.DetailAsync(request, client, id, ct))
+            .WithName(ApiRoutes.GetApplicationDetail);
+        api.MapGet(ApiRoutes.ApplicationDocument,
+                (HttpRequest request, string id, string name, ApplicationQueryEndpoints endpoints, CancellationToken ct) =>
+                    endpoints.DocumentAsync(request, id, name, ct))
+            .WithName(ApiRoutes.GetApplicationDocument);
+        api.MapGet(ApiRoutes.Dashboard, (HttpRequest request) => DashboardEndpoint.Handle(request, asset: null))
+            .WithName(ApiRoutes.GetDashboard);
+        api.MapGet(ApiRoutes.DashboardFile, (HttpRequest request, string asset) => DashboardEndpoint.Handle(request, asset))
+            .WithName(ApiRoutes.GetDashboardFile);
     }
 }

@@ -3,7 +3,9 @@ using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Local.Simulators;
 using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Biometrics;
+using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Operations.History;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
 
@@ -57,6 +59,8 @@ public sealed class LocalHost : IAsyncDisposable
         builder.Services.AddCitizenWorkflows(config);
         builder.Services.AddOpenCvPortraitQuality(config);
         builder.Services.AddLocalPollers(config);
+        // The sidecar serves no stored history: read it from the orchestration service itself.
+        builder.Services.AddSingleton<IOrchestrationHistory>(new AzureStorageOrchestrationHistory(runtime.Service));
         builder.Services.AddDurableTaskWorker(worker =>
         {
             worker.UseGrpc(runtime.Channel);
@@ -87,6 +91,8 @@ public sealed class LocalHost : IAsyncDisposable
         // not fail every application's biometric check later.
         _ = app.Services.GetRequiredService<IPortraitQuality>();
         LocalApi.Map(app);
+        // The Functions app can only serve the dashboard under its route prefix; here the short address leads there too.
+        app.MapGet("/dashboard", () => Results.Redirect("/" + ApiRoutes.Prefix + "/dashboard"));
         await app.StartAsync(cancellationToken);
 
         ILogger log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<LocalHost>();

@@ -86,6 +86,8 @@ public static class WorkflowServices
         services.AddSingleton<Operations.Actions.OperatorActionsEndpoint>();
         services.AddSingleton<Operations.Actions.GetApplicationAuditEndpoint>();
         services.AddSingleton<ResubmitPartsEndpoint>();
+        services.AddSingleton<Operations.Query.ApplicationSearch>();
+        services.AddSingleton<Operations.Query.ApplicationQueryEndpoints>();
         // From CardSigning:PrivateKeyPem: Key Vault in Azure, a generated local file for the Local host.
         services.AddReconciliation(configuration);
         services.TryAddSingleton(_ => new CardSigner(CardSigningKey.FromConfiguration(configuration)));

@@ -3,6 +3,8 @@ using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Operations.Actions;
 using CitizenWorkflows.Workflow.Operations.Reconciliation;
+using CitizenWorkflows.Workflow.Operations.Dashboard;
+using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Production;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -24,7 +26,8 @@ public sealed class HttpFunctions(
     OperatorActionsEndpoint operatorActions,
     GetApplicationAuditEndpoint applicationAudit,
     ResubmitPartsEndpoint resubmitParts,
-    ReconciliationEndpoint reconciliation)
+    ReconciliationEndpoint reconciliation,
+    ApplicationQueryEndpoints applicationQueries)
 {
     [Function(ApiRoutes.SubmitApplication)]
     public Task<IResult> SubmitApplication(
@@ -98,4 +101,45 @@ public sealed class HttpFunctions(
         string runId,
         CancellationToken cancellationToken) =>
         reconciliation.GetAsync(req, runId, cancellationToken);
+
+    [Function(ApiRoutes.ListApplications)]
+    public Task<IResult> ListApplications(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Applications)] HttpRequest req,
+        CancellationToken cancellationToken) =>
+        applicationQueries.ListAsync(req, cancellationToken);
+
+    [Function(ApiRoutes.CountApplications)]
+    public Task<IResult> CountApplications(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ApplicationCounts)] HttpRequest req,
+        CancellationToken cancellationToken) =>
+        applicationQueries.CountAsync(req, cancellationToken);
+
+    [Function(ApiRoutes.GetApplicationDetail)]
+    public Task<IResult> GetApplicationDetail(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ApplicationDetail)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        CancellationToken cancellationToken) =>
+        applicationQueries.DetailAsync(req, client, id, cancellationToken);
+
+    [Function(ApiRoutes.GetApplicationDocument)]
+    public Task<IResult> GetApplicationDocument(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ApplicationDocument)] HttpRequest req,
+        string id,
+        string name,
+        CancellationToken cancellationToken) =>
+        applicationQueries.DocumentAsync(req, id, name, cancellationToken);
+
+    /// <summary>The dashboard's page; anonymous on purpose (no data in it: see <see cref="DashboardEndpoint"/>).</summary>
+    [Function(ApiRoutes.GetDashboard)]
+    public static IResult GetDashboard(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Dashboard)] HttpRequest req) =>
+        DashboardEndpoint.Handle(req, asset: null);
+
+    /// <summary>The dashboard's script and style.</summary>
+    [Function(ApiRoutes.GetDashboardFile)]
+    public static IResult GetDashboardFile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.DashboardFile)] HttpRequest req,
+        string asset) =>
+        DashboardEndpoint.Handle(req, asset);
 }

@@ -16,6 +16,13 @@ public static class ApiRoutes
     public const string ApplicationParts = "v1/applications/{id}/parts";
     public const string ReconciliationRuns = "v1/reconciliation/runs";
     public const string ReconciliationRun = "v1/reconciliation/runs/{runId}";
+    public const string ApplicationCounts = "v1/application-counts";
+    public const string ApplicationDetail = "v1/applications/{id}/detail";
+    public const string ApplicationDocument = "v1/applications/{id}/documents/{name}";
+
+    /// <summary>The operators' page and its script and style (under the prefix: the Functions app serves nothing outside it).</summary>
+    public const string Dashboard = "dashboard";
+    public const string DashboardFile = "dashboard/{asset}";
 
     public const string SubmitApplication = nameof(SubmitApplication);
     public const string GetApplication = nameof(GetApplication);
@@ -27,6 +34,12 @@ public static class ApiRoutes
     public const string ResubmitParts = nameof(ResubmitParts);
     public const string StartReconciliation = nameof(StartReconciliation);
     public const string GetReconciliationRun = nameof(GetReconciliationRun);
+    public const string ListApplications = nameof(ListApplications);
+    public const string CountApplications = nameof(CountApplications);
+    public const string GetApplicationDetail = nameof(GetApplicationDetail);
+    public const string GetApplicationDocument = nameof(GetApplicationDocument);
+    public const string GetDashboard = nameof(GetDashboard);
+    public const string GetDashboardFile = nameof(GetDashboardFile);
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
@@ -40,6 +53,12 @@ public static class ApiRoutes
         new(ResubmitParts, "POST", ApplicationParts),
         new(StartReconciliation, "POST", ReconciliationRuns),
         new(GetReconciliationRun, "GET", ReconciliationRun),
+        new(ListApplications, "GET", Applications),
+        new(CountApplications, "GET", ApplicationCounts),
+        new(GetApplicationDetail, "GET", ApplicationDetail),
+        new(GetApplicationDocument, "GET", ApplicationDocument),
+        new(GetDashboard, "GET", Dashboard),
+        new(GetDashboardFile, "GET", DashboardFile),
     ];
 
     public static string StatusUrl(string applicationId) => $"/{Prefix}/v1/applications/{applicationId}";

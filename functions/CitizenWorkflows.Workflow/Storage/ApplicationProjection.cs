@@ -14,6 +14,9 @@ public sealed class ApplicationProjection(TableServiceClient tables)
 {
     const string RowKey = "application";
 
+    /// <summary>The row key of an application's row (partition = application id); timeline rows live in another table.</summary>
+    public const string ApplicationRowKey = RowKey;
+
     TableClient Applications => tables.GetTableClient(StorageNames.ApplicationsTable);
 
     TableClient Timeline => tables.GetTableClient(StorageNames.TimelineTable);

@@ -85,11 +85,48 @@ public sealed class DocumentStore(BlobServiceClient blobs)
         return bytes;
     }
 
+    /// <summary>An application's stored documents (name without the application's prefix), in name order.</summary>
+    public async Task<IReadOnlyList<StoredDocument>> ListAsync(string applicationId, CancellationToken cancellationToken)
+    {
+        string prefix = BlobNameFor(applicationId, "");
+        var documents = new List<StoredDocument>();
+        await foreach (BlobItem blob in Container.GetBlobsAsync(
+            new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken))
+        {
+            documents.Add(new StoredDocument(
+                blob.Name[prefix.Length..],
+                blob.Properties.ContentType ?? "application/octet-stream",
+                blob.Properties.ContentLength ?? 0,
+                blob.Metadata.TryGetValue(Sha256Metadata, out string? sha256) ? sha256 : null));
+        }
+
+        return documents;
+    }
+
+    /// <summary>The reference of one stored document, or null when there is none by that name.</summary>
+    public async Task<DocumentReference?> FindAsync(string applicationId, string document, CancellationToken cancellationToken)
+    {
+        string name = BlobNameFor(applicationId, document);
+        try
+        {
+            BlobProperties properties = await Container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: cancellationToken);
+            string sha256 = properties.Metadata.TryGetValue(Sha256Metadata, out string? recorded) ? recorded : "";
+            return new DocumentReference(StorageNames.DocumentsContainer, name, properties.ContentType, properties.ContentLength, sha256);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Removes a document written by a request that then failed, so nothing half-written stays behind.</summary>
     public Task DeleteAsync(DocumentReference reference, CancellationToken cancellationToken) =>
         blobs.GetBlobContainerClient(reference.Container).GetBlobClient(reference.BlobName)
             .DeleteIfExistsAsync(cancellationToken: cancellationToken);
 }
+
+/// <summary>A document as listed: its name within the application, type, size and the SHA-256 recorded when it was stored.</summary>
+public sealed record StoredDocument(string Name, string ContentType, long Length, string? Sha256);
 
 /// <summary>A stored document's bytes no longer match the hash recorded when it was written.</summary>
 public sealed class DocumentIntegrityException(string message) : Exception(message);

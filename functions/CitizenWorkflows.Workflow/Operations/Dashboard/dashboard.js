@@ -1,0 +1,333 @@
+// The operators' dashboard: plain DOM, no framework, no build step. Every datum comes from the API with the
+// operator's key; text is always set with textContent, never parsed as HTML.
+'use strict';
+
+(() => {
+  const api = '/api/v1';
+  const keyStore = 'citizenworkflows.operatorKey';
+  const refreshMs = 10000;
+  const $ = (id) => document.getElementById(id);
+
+  let filters = new URLSearchParams();
+  let pageToken = null;      // continuation of the page shown (null: first page)
+  let nextToken = null;      // continuation for the next page
+  let openId = null;         // application shown in the detail
+  let pendingAction = null;
+  let runtimeStatus = null;
+
+  // What each action is called and when the page offers it (the API decides: a refusal is shown as it words it).
+  const actions = {
+    approve: { title: 'Approve', confirm: 'Confirm approval', offered: (a) => a.waitingFor.includes('approval-decision') },
+    reject: { title: 'Reject', confirm: 'Confirm rejection', offered: (a) => a.waitingFor.includes('approval-decision') },
+    suspend: { title: 'Suspend', confirm: 'Confirm suspension', offered: () => runtimeStatus === 'Running' },
+    resume: { title: 'Resume', confirm: 'Confirm resumption', offered: () => runtimeStatus === 'Suspended' },
+    terminate: { title: 'Terminate', confirm: 'Confirm termination', offered: () => runtimeStatus === 'Running' || runtimeStatus === 'Suspended' },
+    redrive: { title: 'Re-drive', confirm: 'Confirm re-drive', offered: (a) => a.stage === 'Failed' },
+  };
+  let timer = null;
+
+  const key = () => sessionStorage.getItem(keyStore);
+
+  function announce(text) { $('status').textContent = text; }
+
+  function showError(text) {
+    const error = $('error');
+    error.textContent = text;
+    error.hidden = !text;
+  }
+
+  async function call(path, options = {}) {
+    if (!key()) {
+      throw new Error('Enter your operator API key first.');
+    }
+    const response = await fetch(api + path, {
+      ...options,
+      headers: { 'X-Api-Key': key(), ...(options.body ? { 'Content-Type': 'application/json' } : {}) },
+    });
+    if (response.ok) {
+      return response;
+    }
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const problem = await response.json();
+      message = problem.detail || problem.title || message;
+      if (problem.errors) {
+        message += ' ' + Object.entries(problem.errors).map(([field, list]) => `${field}: ${list.map((e) => e.message).join(' ')}`).join(' ');
+      }
+    } catch { /* not a problem document */ }
+    if (response.status === 401) {
+      message = 'The API key was not accepted. ' + message;
+    }
+    throw new Error(message);
+  }
+
+  const json = async (path) => (await call(path)).json();
+
+  const utc = (value) => (value ? value.replace('T', ' ').replace(/\.\d+/, '').replace(/\+00:00$/, 'Z') : '–');
+
+  function cell(row, text, className) {
+    const td = document.createElement('td');
+    td.textContent = text;
+    if (className) td.className = className;
+    row.appendChild(td);
+    return td;
+  }
+
+  async function loadCounts() {
+    const counts = await json('/application-counts');
+    $('total').textContent = String(counts.total);
+    const body = $('counts').tBodies[0];
+    body.replaceChildren();
+    const stageSelect = $('f-stage');
+    for (const [stage, n] of Object.entries(counts.byStage)) {
+      const row = body.insertRow();
+      const th = document.createElement('th');
+      th.scope = 'row';
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'link';
+      button.textContent = stage;
+      button.setAttribute('aria-label', `List applications in ${stage}`);
+      button.addEventListener('click', () => { stageSelect.value = stage; search(); });
+      th.appendChild(button);
+      row.appendChild(th);
+      cell(row, String(n));
+      if (![...stageSelect.options].some((o) => o.value === stage)) {
+        stageSelect.add(new Option(stage, stage));
+      }
+    }
+  }
+
+  async function loadPage() {
+    const query = new URLSearchParams(filters);
+    query.set('pageSize', '20');
+    if (pageToken) query.set('continuation', pageToken);
+    const page = await json('/applications?' + query);
+    nextToken = page.continuation;
+    const body = $('applications').tBodies[0];
+    body.replaceChildren();
+    for (const item of page.items) {
+      const row = body.insertRow();
+      const first = document.createElement('td');
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.className = 'link';
+      open.textContent = item.applicationId;
+      open.setAttribute('aria-label', `Open application ${item.applicationId}`);
+      open.addEventListener('click', () => openDetail(item.applicationId, true));
+      first.appendChild(open);
+      row.appendChild(first);
+      cell(row, item.stage);
+      cell(row, item.type);
+      cell(row, item.province);
+      cell(row, item.kioskId);
+      cell(row, utc(item.createdAt));
+      cell(row, utc(item.dueAt));
+      cell(row, item.overdue ? 'Overdue' : 'No', item.overdue ? 'overdue' : '');
+    }
+    $('empty').hidden = page.items.length > 0;
+    $('next-page').disabled = !nextToken;
+    $('first-page').disabled = !pageToken;
+    return page.items.length;
+  }
+
+  async function openDetail(id, focus) {
+    const [detail, audit] = await Promise.all([
+      json(`/applications/${encodeURIComponent(id)}/detail`),
+      json(`/applications/${encodeURIComponent(id)}/audit`),
+    ]);
+    openId = id;
+    const a = detail.application;
+    $('detail').hidden = false;
+    $('d-id').textContent = a.applicationId;
+    const summary = $('d-summary');
+    summary.replaceChildren();
+    const facts = [
+      ['Stage', a.stage], ['Type', a.type], ['Province', a.province], ['Kiosk', a.kioskId],
+      ['Created', utc(a.createdAt)], ['Updated', utc(a.updatedAt)], ['Due', utc(a.dueAt) + (a.overdue ? ' (overdue)' : '')],
+      ['Waiting for', a.waitingFor.length ? a.waitingFor.join(', ') : 'nothing'], ['Wait deadline', utc(a.waitDeadline)],
+    ];
+    for (const [term, value] of facts) {
+      const dt = document.createElement('dt');
+      dt.textContent = term;
+      const dd = document.createElement('dd');
+      dd.textContent = value;
+      dd.id = 'd-' + term.toLowerCase().replace(/\s+/g, '-');
+      summary.append(dt, dd);
+    }
+
+    runtimeStatus = detail.runtime ? detail.runtime.status : null;
+    const offered = Object.keys(actions).filter((name) => actions[name].offered(a));
+    for (const name of Object.keys(actions)) {
+      $(name).disabled = !offered.includes(name);
+    }
+    $('actions-hint').textContent = a.waitingFor.includes('approval-decision')
+      ? 'This application waits for an officer\'s decision.'
+      : offered.length ? 'No decision is awaited in this stage.' : 'No action applies in this stage.';
+
+    const timeline = $('timeline').tBodies[0];
+    timeline.replaceChildren();
+    for (const t of detail.timeline) {
+      const row = timeline.insertRow();
+      cell(row, String(t.sequence));
+      cell(row, t.stage);
+      cell(row, utc(t.at));
+      cell(row, t.cause);
+      cell(row, t.detail || '');
+    }
+
+    const r = detail.runtime;
+    $('d-runtime').textContent = r
+      ? `Runtime status ${r.status}; started ${utc(r.createdAt)}, last updated ${utc(r.lastUpdatedAt)}${r.failure ? '; failure: ' + r.failure : ''}.`
+      : 'The orchestration service has no instance for this application.';
+
+    const history = $('history').tBodies[0];
+    history.replaceChildren();
+    const events = detail.history || [];
+    $('history-count').textContent = String(events.length);
+    $('history-unavailable').hidden = !detail.historyUnavailable;
+    $('history-unavailable').textContent = detail.historyUnavailable ? 'History unavailable: ' + detail.historyUnavailable : '';
+    for (const e of events) {
+      const row = history.insertRow();
+      cell(row, String(e.eventId));
+      cell(row, e.eventType);
+      cell(row, e.name || '');
+      cell(row, utc(e.timestamp));
+    }
+
+    const auditRows = $('audit').tBodies[0];
+    auditRows.replaceChildren();
+    for (const e of audit.items) {
+      const row = auditRows.insertRow();
+      cell(row, utc(e.at));
+      cell(row, `${e.actor} (${e.role})`);
+      cell(row, e.action);
+      cell(row, e.outcome);
+      cell(row, [e.reason, e.detail].filter(Boolean).join(' — '));
+    }
+
+    const list = $('documents');
+    list.replaceChildren();
+    for (const d of detail.documents) {
+      const item = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'link';
+      button.textContent = `${d.name} (${d.contentType}, ${d.length} bytes)`;
+      button.setAttribute('aria-label', `Download ${d.name}`);
+      button.addEventListener('click', () => download(d).catch((e) => showError(e.message)));
+      item.appendChild(button);
+      list.appendChild(item);
+    }
+
+    if (focus) $('detail-heading').focus();
+  }
+
+  async function download(d) {
+    const response = await call(d.href.replace(/^\/api\/v1/, ''));
+    const url = URL.createObjectURL(await response.blob());
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = d.name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    announce(`Downloaded ${d.name}; the download is recorded in the audit.`);
+  }
+
+  // Every action goes through the operators' actions endpoint, which authorises, audits and applies it.
+  async function act(action, reason) {
+    const id = openId;
+    const before = $('d-stage').textContent + '/' + runtimeStatus;
+    await call(`/applications/${encodeURIComponent(id)}/actions/${action}`, {
+      method: 'POST',
+      body: JSON.stringify({ reason }),
+    });
+    announce(`${actions[action].title} of ${id} accepted; waiting for the workflow to record it.`);
+    for (let i = 0; i < 30; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await openDetail(id, false);
+      if ($('d-stage').textContent + '/' + runtimeStatus !== before) break;
+    }
+    await refresh();
+    announce(`Application ${id} is now ${$('d-stage').textContent}.`);
+  }
+
+  function askAction(action) {
+    pendingAction = action;
+    const { title, confirm } = actions[action];
+    $('confirm-heading').textContent = `${title} application`;
+    $('confirm-text').textContent = `${title} application ${openId}? This is recorded in the audit with your name.`;
+    $('confirm-ok').textContent = confirm;
+    $('confirm-reason').value = '';
+    $('confirm').showModal();
+    $('confirm-reason').focus();
+  }
+
+  async function refresh() {
+    if (!key()) return;
+    try {
+      // A region holding the keyboard focus is not redrawn under the operator's hands; the next refresh catches up.
+      const busy = (id) => $(id).contains(document.activeElement) || $('confirm').open;
+      if (!busy('counts')) await loadCounts();
+      if (!busy('applications')) await loadPage();
+      if (openId && !busy('detail')) await openDetail(openId, false);
+      showError('');
+      announce(`Updated at ${new Date().toISOString().slice(11, 19)} UTC.`);
+    } catch (e) {
+      showError(e.message);
+    }
+  }
+
+  function search() {
+    const form = new FormData($('filters'));
+    filters = new URLSearchParams();
+    for (const [name, value] of form) {
+      if (value) filters.set(name, String(value));
+    }
+    pageToken = null;
+    loadPage().then((n) => { showError(''); announce(`${n} application${n === 1 ? '' : 's'} on this page.`); }, (e) => showError(e.message));
+  }
+
+  function schedule() {
+    clearInterval(timer);
+    timer = $('auto-refresh').checked ? setInterval(refresh, refreshMs) : null;
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    $('key-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      sessionStorage.setItem(keyStore, $('api-key').value.trim());
+      $('api-key').value = '';
+      refresh();
+    });
+    $('forget-key').addEventListener('click', () => {
+      sessionStorage.removeItem(keyStore);
+      announce('Key forgotten.');
+    });
+    $('filters').addEventListener('submit', (event) => { event.preventDefault(); search(); });
+    $('filters').addEventListener('reset', () => setTimeout(search, 0));
+    $('next-page').addEventListener('click', () => { pageToken = nextToken; loadPage().catch((e) => showError(e.message)); });
+    $('first-page').addEventListener('click', () => { pageToken = null; loadPage().catch((e) => showError(e.message)); });
+    $('auto-refresh').addEventListener('change', schedule);
+    for (const name of Object.keys(actions)) {
+      $(name).addEventListener('click', () => askAction(name));
+    }
+    $('confirm-cancel').addEventListener('click', () => $('confirm').close('cancel'));
+    $('confirm-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const reason = $('confirm-reason').value.trim();
+      if (!reason) {
+        $('confirm-reason').setCustomValidity('Give a reason.');
+        $('confirm-reason').reportValidity();
+        return;
+      }
+      $('confirm-reason').setCustomValidity('');
+      $('confirm').close('ok');
+      act(pendingAction, reason).catch((e) => showError(e.message));
+    });
+    schedule();
+    if (key()) refresh(); else announce('Enter your operator API key to begin.');
+  });
+})();

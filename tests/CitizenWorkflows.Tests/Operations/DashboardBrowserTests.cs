@@ -1,0 +1,109 @@
+using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Audit;
+using CitizenWorkflows.Workflow.Security;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace CitizenWorkflows.Tests.Operations;
+
+/// <summary>The same five applications for the browser, on their own task hub and storage.</summary>
+public sealed class DashboardFixture() : OperationsFixture("DashboardHub");
+
+/// <summary>
+/// The dashboard in a real browser: Debian's chromium driven by Playwright, against the Local host on Azurite. An
+/// operator enters the key, filters, opens an application, approves it through the confirmation dialog and sees the
+/// stage change; the page is saved as a screenshot with the test results.
+/// </summary>
+public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardFixture>
+{
+    const string Chromium = "/usr/bin/chromium";
+
+    /// <summary>Generous: the machine is shared and the workflow moves on its own schedule.</summary>
+    const float Timeout = 90_000;
+
+    [Fact]
+    public async Task An_operator_filters_opens_an_application_approves_it_and_sees_its_stage_change()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium (./test.sh does).");
+        using IPlaywright playwright = await Playwright.CreateAsync();
+        await using IBrowser browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        IPage page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = fixture.Host.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 1000 } });
+        page.SetDefaultTimeout(Timeout);
+        var consoleErrors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                consoleErrors.Add($"{message.Text} ({message.Location})");
+            }
+        };
+
+        // The short address redirects to the page; without a key it shows no data and asks for one.
+        await page.GotoAsync("/dashboard");
+        Assert.EndsWith("/api/dashboard", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Enter your operator API key to begin.");
+        Assert.Equal(0, await page.Locator("#applications tbody tr").CountAsync());
+
+        // The key, typed into its labelled field, is used for every request.
+        await page.GetByLabel("API key", new() { Exact = true }).FillAsync(LocalHostProcess.Keys[Roles.Operator].Key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#total")).ToHaveTextAsync("5", new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("#counts tbody tr", new() { HasText = "AwaitingApproval" })).ToContainTextAsync("4");
+        await Assertions.Expect(page.Locator("#applications tbody tr")).ToHaveCountAsync(5);
+
+        // Filter: the mobile team's applications waiting for approval.
+        await page.GetByLabel("Stage", new() { Exact = true }).SelectOptionAsync("AwaitingApproval");
+        await page.GetByLabel("Kiosk", new() { Exact = true }).FillAsync(OperationsFixture.MobileKioskId);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        Submitted chosen = fixture.Applications.Single(a => a.KioskId == OperationsFixture.MobileKioskId && a.Waiting == ApplicationStage.AwaitingApproval);
+        await Assertions.Expect(page.Locator("#applications tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#applications tbody tr")).ToContainTextAsync(chosen.Id);
+
+        // Open it: summary, timeline and the orchestration's history.
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Open application {chosen.Id}" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#d-id")).ToHaveTextAsync(chosen.Id);
+        await Assertions.Expect(page.Locator("#d-stage")).ToHaveTextAsync("AwaitingApproval");
+        await Assertions.Expect(page.Locator("#detail-heading")).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#timeline tbody tr").Last).ToContainTextAsync("AwaitingApproval");
+        Assert.True(int.Parse(await page.Locator("#history-count").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) > 5);
+        await Assertions.Expect(page.Locator("#documents")).ToContainTextAsync("portrait");
+
+        // Approve through the confirmation dialog (a reason is required), then watch the stage change.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Approve…" }).ClickAsync();
+        ILocator dialog = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await Assertions.Expect(dialog).ToContainTextAsync(chosen.Id);
+        await dialog.GetByLabel("Reason (recorded in the audit)").FillAsync("documents and photo checked at the district office");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm approval" }).ClickAsync();
+        await Assertions.Expect(dialog).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#d-stage")).Not.ToHaveTextAsync("AwaitingApproval", new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("#timeline")).ToContainTextAsync("Approved");
+        await Assertions.Expect(page.Locator("#timeline")).ToContainTextAsync("documents and photo checked at the district office");
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"Application {chosen.Id} is now", new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("#approve")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#audit tbody tr", new() { HasText = "approve" })).ToContainTextAsync("accepted");
+        await Assertions.Expect(page.Locator("#suspend")).ToBeEnabledAsync();
+        await Assertions.Expect(page.Locator("#redrive")).ToBeDisabledAsync();
+
+        // The workflow agrees with the page, and the approval went through the actions endpoint: it is in the audit.
+        ApplicationStatusResponse status = await fixture.Host.StatusAsync(chosen.Id);
+        Assert.Contains(status.Timeline, t => t.Stage == ApplicationStage.Approved && t.Detail == "documents and photo checked at the district office");
+        var audit = new OperationsAudit(fixture.Azurite.Tables, TimeProvider.System);
+        Assert.Contains((await audit.ListAsync(chosen.Id, CancellationToken.None)).Select(e => e.Record), r =>
+            r.Action == "approve" && r.Outcome == OperationsAudit.Accepted && r.Actor == LocalHostProcess.Keys[Roles.Operator].Principal
+            && r.Reason == "documents and photo checked at the district office");
+
+        string screenshot = Path.Combine(RepoPaths.Root, "tests", "CitizenWorkflows.Tests", "TestResults", "dashboard.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        output.WriteLine($"Dashboard screenshot: {screenshot}");
+        Assert.Empty(consoleErrors);
+    }
+}
