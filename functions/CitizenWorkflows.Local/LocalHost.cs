@@ -30,6 +30,9 @@ public sealed class LocalHost : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    /// <summary>The orchestration service behind the runtime, with its work-item counts.</summary>
+    public CountingOrchestrationService Orchestrations => runtime.Service;
+
     public static async Task<LocalHost> StartAsync(string[] args, CancellationToken cancellationToken = default)
     {
         // Settings ship beside the binary, so the host runs the same from any working directory.
@@ -51,8 +54,9 @@ public sealed class LocalHost : IAsyncDisposable
         // The runtime starts before the app is built (the worker needs its channel), so it logs through its own factory.
         ILoggerFactory runtimeLoggers = LoggerFactory.Create(logging =>
             logging.AddConfiguration(config.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
-        EmbeddedDurableRuntime runtime = await EmbeddedDurableRuntime.StartAsync(
-            EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers), runtimeLoggers, cancellationToken);
+        EmbeddedDurableRuntime runtime = hub.Backend == TaskHubBackend.InMemory
+            ? await EmbeddedDurableRuntime.StartInMemoryAsync(runtimeLoggers, cancellationToken)
+            : await EmbeddedDurableRuntime.StartAsync(EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers), runtimeLoggers, cancellationToken);
 
         builder.Services.AddCitizenWorkflows(config);
         builder.Services.AddOpenCvPortraitQuality(config);
