@@ -18,6 +18,7 @@ using Microsoft.Extensions.Options;
 //        CitizenWorkflows.Local demo [--count N] [--timeout-minutes M] sample applications followed to Delivered
 //        CitizenWorkflows.Local load [--count N] [--rate R|--max] [--kiosks K] …  load generator with a measured summary (LoadOptions)
 //        CitizenWorkflows.Local bench-intake [--rate R] [--seconds S]      intake throughput and latency at a fixed offered load
+//        CitizenWorkflows.Local faults kill|azurite-restart|two-workers|poison [--count N] …  fault injection with a verdict (FaultCommands)
 //        CitizenWorkflows.Local bench-lifecycle [--count N] [--backends …] [--settings …]  one workload on several runtimes, as ratios
 //        CitizenWorkflows.Local fingerprints accuracy|search-bench …      matcher accuracy report and 1:N search benchmark
 //        CitizenWorkflows.Local registry generate|load|show …          the population registry (see RegistryCommands)
@@ -60,6 +61,12 @@ if (command is "registry" or "kiosk" or "card")
     };
     await storage.StopAsync();
     return exitCode;
+}
+
+if (command == "faults")
+{
+    // A driver: its own Azurite and the Local host(s) as child processes it kills and restarts.
+    return await CitizenWorkflows.Local.Faults.FaultCommands.RunAsync(rest, PrintedCommand.Of(args), Console.Out, CancellationToken.None);
 }
 
 if (command == "bench-lifecycle")
@@ -109,7 +116,8 @@ var target = new LoadRun.Target(
     loadKiosks,
     host.Orchestrations,
     load.OfficerApproves ? SyntheticKiosks.OfficerApproval(host.BaseAddress, keys) : null,
-    host.App.Configuration["Storage:ConnectionString"]);
+    host.App.Configuration["Storage:ConnectionString"],
+    host.App.Configuration.GetSection(TaskHubOptions.SectionName).Get<TaskHubOptions>() is { Backend: TaskHubBackend.AzureStorage } hub ? hub.Name + "Instances" : null);
 LoadReport report = await new LoadRun(load, Console.Out).RunAsync(target, PrintedCommand.Of(args), stopping);
 return report.Delivered == report.Submitted ? 0 : 1;
 

@@ -11,8 +11,10 @@ namespace CitizenWorkflows.Local.Load;
 /// (by the server's timestamp), so following ten thousand applications costs what following ten does. Stages are read
 /// by name, so stages added later are followed without change. Optionally answers approval waits as an officer would.
 /// </summary>
-public sealed class ApplicationTracker(TableServiceClient tables, Func<string, CancellationToken, Task<bool>>? approve)
+public sealed class ApplicationTracker(
+    TableServiceClient tables, Func<string, CancellationToken, Task<bool>>? approve, string? instancesTable = null)
 {
+    readonly ConcurrentDictionary<string, string> runtimeFailures = new();
     readonly ConcurrentDictionary<string, string> stages = new();
     readonly ConcurrentDictionary<string, DateTimeOffset> finishedAt = new();
     readonly HashSet<string> awaitingApproval = [];
@@ -33,6 +35,9 @@ public sealed class ApplicationTracker(TableServiceClient tables, Func<string, C
     public IReadOnlyDictionary<string, DateTimeOffset> FinishedAt => finishedAt;
 
     public bool AllFinished => !stages.IsEmpty && finishedAt.Count == stages.Count;
+
+    /// <summary>Orchestrations that ended Failed or Terminated in the runtime (an activity that kept throwing), with the reason.</summary>
+    public IReadOnlyDictionary<string, string> RuntimeFailures => runtimeFailures;
 
     public static bool IsFinal(string stage) => Enum.TryParse(stage, out ApplicationStage s) && s.IsFinal();
 
@@ -59,6 +64,23 @@ public sealed class ApplicationTracker(TableServiceClient tables, Func<string, C
             if (approve is not null && (row.GetString("WaitingFor") ?? "").Split(',').Contains(ApplicationEvents.ApprovalDecision) && !approved.Contains(row.PartitionKey))
             {
                 awaitingApproval.Add(row.PartitionKey);
+            }
+        }
+
+        if (instancesTable is not null)
+        {
+            // An orchestration that failed in the runtime never writes a final stage: the task hub's instance table says so.
+            string failed = TableClient.CreateQueryFilter($"Timestamp ge {since.AddSeconds(-5)} and (RuntimeStatus eq 'Failed' or RuntimeStatus eq 'Terminated')");
+            await foreach (TableEntity row in tables.GetTableClient(instancesTable).QueryAsync<TableEntity>(
+                failed, select: ["PartitionKey", "RuntimeStatus", "Output"], cancellationToken: cancellationToken))
+            {
+                if (stages.ContainsKey(row.PartitionKey))
+                {
+                    string output = row.GetString("Output") ?? "";
+                    runtimeFailures[row.PartitionKey] = $"{row.GetString("RuntimeStatus")}: {(output.Length > 300 ? output[..300] + "…" : output)}";
+                    stages[row.PartitionKey] = "Failed";
+                    finishedAt.TryAdd(row.PartitionKey, started);
+                }
             }
         }
 

@@ -24,7 +24,8 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         IReadOnlyList<LocalKiosk.Credentials> Kiosks,
         CountingOrchestrationService? Orchestrations,
         Func<string, CancellationToken, Task<bool>>? Approve,
-        string? StorageConnectionString);
+        string? StorageConnectionString,
+        string? TaskHubInstancesTable = null);
 
     /// <summary>Submitted uploads by index (the fault runs re-verify stored documents against them).</summary>
     public IReadOnlyList<ApplicationUpload> Uploads { get; private set; } = [];
@@ -32,6 +33,12 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
     public IReadOnlyList<Submission> Submissions { get; private set; } = [];
 
     public ApplicationTracker? Tracker { get; private set; }
+
+    /// <summary>Called with the prepared uploads before the first is sent (the poison run corrupts one's registry record here).</summary>
+    public Func<IReadOnlyList<ApplicationUpload>, CancellationToken, Task>? OnPrepared { get; init; }
+
+    /// <summary>How long one submission is retried with its idempotency key while the host does not answer.</summary>
+    public TimeSpan SubmitRetryFor { get; init; }
 
     /// <summary>Called once a second while the run goes on (the fault runs kill and restart things from here).</summary>
     public Func<TimeSpan, ApplicationTracker, CancellationToken, Task>? OnTick { get; init; }
@@ -49,10 +56,15 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"prepared {Uploads.Count} uploads (portrait variants of the sample photograph, 4 fingerprint templates each) in {prepare.Elapsed.TotalSeconds:F1} s"));
 
-        var tracker = Tracker = new ApplicationTracker(tables, target.Approve);
+        if (OnPrepared is not null)
+        {
+            await OnPrepared(Uploads, cancellationToken);
+        }
+
+        var tracker = Tracker = new ApplicationTracker(tables, target.Approve, target.TaskHubInstancesTable);
         await using ProcessMeter meter = ProcessMeter.Start(target.StorageConnectionString);
         (long o0, long a0) = (target.Orchestrations?.OrchestrationWorkItems ?? 0, target.Orchestrations?.ActivityWorkItems ?? 0);
-        using var submitter = new KioskSubmitter(target.BaseAddress, target.Kiosks);
+        using var submitter = new KioskSubmitter(target.BaseAddress, target.Kiosks) { RetryFor = SubmitRetryFor };
         var clock = Stopwatch.StartNew();
         int answered = 0;
         void Answered(Submission s)
@@ -164,6 +176,12 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         var reasons = new List<string>();
         foreach (string id in others)
         {
+            if (tracker.RuntimeFailures.TryGetValue(id, out string? failure))
+            {
+                reasons.Add($"orchestration {failure}");
+                continue;
+            }
+
             ApplicationView? view = await projection.GetAsync(id, cancellationToken);
             TimelineEntry? last = view is { Timeline.Count: > 0 } ? view.Timeline[^1] : null;
             reasons.Add(last is null ? "no projection row yet" : $"{last.Stage}: {last.Cause}: {last.Detail}");
