@@ -89,7 +89,15 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
                 submitSeconds = clock.Elapsed.TotalSeconds;
             }
 
-            await tracker.PollAsync(cancellationToken);
+            try
+            {
+                await tracker.PollAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // Storage too slow or away (a fault run restarts it): measure on, read again next tick.
+                output.WriteLine($"(progress not read this tick: {e.GetType().Name})");
+            }
             while (quarters.Count < 4 && tracker.Finished >= (quarters.Count + 1) * options.Count / 4)
             {
                 (long self, long azurite, long heap) = meter.Sample();
