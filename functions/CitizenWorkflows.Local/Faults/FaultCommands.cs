@@ -97,6 +97,14 @@ public static class FaultCommands
         int poisonIndex = -1;
         async Task OnTick(TimeSpan elapsed, ApplicationTracker tracker, CancellationToken token)
         {
+            if (a.HasExited)
+            {
+                // Not our doing: recorded (the verdict shows it) and restarted, as a process supervisor would.
+                events.Add(string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F0}s: host a EXITED ON ITS OWN (see {log}); restarted"));
+                await a.DisposeAsync();
+                a = await WorkerProcess.StartAsync("fault-worker-a", portA, settings, log, token);
+            }
+
             bool due = elapsed >= nextFault && !tracker.AllFinished;
             switch (scenario)
             {
@@ -163,6 +171,11 @@ public static class FaultCommands
                 loadRun, poisonId is null ? new HashSet<string>() : [poisonId], driver.Services, taskHub, kiosks.Select(k => k.Id), cancellationToken);
             output.WriteLine();
             output.WriteLine($"faults injected: {faults}");
+            if (events.Any(e => e.Contains("EXITED ON ITS OWN", StringComparison.Ordinal)))
+            {
+                output.WriteLine("  (a host exited without being killed: see the events below and the host log)");
+            }
+
             foreach (string e in events)
             {
                 output.WriteLine($"  {e}");

@@ -25,6 +25,9 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public int Pid => process.Id;
 
+    /// <summary>True when the host died on its own (or was killed).</summary>
+    public bool HasExited => process.HasExited;
+
     /// <summary>Starts the host and waits until its API answers.</summary>
     public static async Task<WorkerProcess> StartAsync(
         string workerId, int port, IReadOnlyDictionary<string, string> settings, string logFile, CancellationToken cancellationToken)
@@ -62,14 +65,7 @@ public sealed class WorkerProcess : IAsyncDisposable
 
         process.OutputDataReceived += Write;
         process.ErrorDataReceived += Write;
-        process.Exited += (_, _) =>
-        {
-            lock (log)
-            {
-                log.Dispose();
-            }
-        };
-        process.EnableRaisingEvents = true;
+        // The writer stays open after the process exits: its last lines (why it died) may still be arriving.
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var worker = new WorkerProcess(process, new Uri($"http://127.0.0.1:{port}"), workerId);
