@@ -103,6 +103,11 @@ public sealed record LoadReport
         output.WriteLine(WorkItemsPerSecond is double w
             ? string.Create(c, $"orchestration work items: {OrchestrationWorkItems} orchestration episodes + {ActivityWorkItems} activities = {w:F1}/s")
             : "orchestration work items: not counted (the runtime is in another process)");
+        if (WorkItemsPerSecond is null)
+        {
+            output.WriteLine("(the host runs in child processes here: the .NET figures below are this driver's, not the host's)");
+        }
+
         output.WriteLine(string.Create(c, $"memory: .NET peak RSS {PeakDotnetRssBytes / 1048576.0:F0} MB (managed heap peak {PeakManagedHeapBytes / 1048576.0:F0} MB); Azurite peak RSS {(PeakAzuriteRssBytes > 0 ? $"{PeakAzuriteRssBytes / 1048576.0:F0} MB" : "n/a (not found)")}"));
         output.WriteLine($"memory at 25/50/75/100% of deliveries (.NET RSS / heap / Azurite RSS, MB): {string.Join("  ", MemoryAtQuarters)}");
         double total = DotnetCpuSeconds + AzuriteCpuSeconds;
