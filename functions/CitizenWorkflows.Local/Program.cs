@@ -65,8 +65,26 @@ if (command is "registry" or "kiosk" or "card")
 
 if (command == "faults")
 {
-    // A driver: its own Azurite and the Local host(s) as child processes it kills and restarts.
-    return await CitizenWorkflows.Local.Faults.FaultCommands.RunAsync(rest, PrintedCommand.Of(args), Console.Out, CancellationToken.None);
+    // A driver: its own Azurite and the Local host(s) as child processes it kills and restarts. SIGTERM (timeout, CI)
+    // and Ctrl+C stop the run and its children rather than orphaning them.
+    using var stop = new CancellationTokenSource();
+    void Stop(System.Runtime.InteropServices.PosixSignalContext signal)
+    {
+        signal.Cancel = true;
+        stop.Cancel();
+    }
+
+    using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+    using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+    try
+    {
+        return await CitizenWorkflows.Local.Faults.FaultCommands.RunAsync(rest, PrintedCommand.Of(args), Console.Out, stop.Token);
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+        Console.WriteLine("fault run stopped before its verdict");
+        return 1;
+    }
 }
 
 if (command == "bench-lifecycle")
