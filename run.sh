@@ -21,6 +21,7 @@ else
   node_modules/.bin/azurite --silent --location .azurite --skipApiVersionCheck --loose \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > .azurite/azurite.log 2>&1 &
   azurite_pid=$!
+  export AZURITE_PID="$azurite_pid"  # the load tools report its memory and CPU
   trap 'kill "$azurite_pid" 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do port_open 10000 && port_open 10001 && port_open 10002 && break; sleep 0.2; done
   echo "Azurite started (data in .azurite/, log in .azurite/azurite.log)."

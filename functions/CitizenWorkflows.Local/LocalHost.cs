@@ -32,6 +32,9 @@ public sealed class LocalHost : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    /// <summary>The orchestration service behind the runtime, with its work-item counts.</summary>
+    public CountingOrchestrationService Orchestrations => runtime.Service;
+
     public static async Task<LocalHost> StartAsync(string[] args, CancellationToken cancellationToken = default)
     {
         // Settings ship beside the binary, so the host runs the same from any working directory.
@@ -53,14 +56,15 @@ public sealed class LocalHost : IAsyncDisposable
         // The runtime starts before the app is built (the worker needs its channel), so it logs through its own factory.
         ILoggerFactory runtimeLoggers = LoggerFactory.Create(logging =>
             logging.AddConfiguration(config.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
-        EmbeddedDurableRuntime runtime = await EmbeddedDurableRuntime.StartAsync(
-            EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers), runtimeLoggers, cancellationToken);
+        EmbeddedDurableRuntime runtime = hub.Backend == TaskHubBackend.InMemory
+            ? await EmbeddedDurableRuntime.StartInMemoryAsync(runtimeLoggers, cancellationToken)
+            : await EmbeddedDurableRuntime.StartAsync(EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers), runtimeLoggers, cancellationToken);
 
         builder.Services.AddCitizenWorkflows(config);
         builder.Services.AddOpenCvPortraitQuality(config);
         builder.Services.AddLocalPollers(config);
         // The sidecar serves no stored history: read it from the orchestration service itself.
-        builder.Services.AddSingleton<IOrchestrationHistory>(new AzureStorageOrchestrationHistory(runtime.Service));
+        builder.Services.AddSingleton<IOrchestrationHistory>(new OrchestrationServiceHistory(runtime.Client));
         builder.Services.AddDurableTaskWorker(worker =>
         {
             worker.UseGrpc(runtime.Channel);

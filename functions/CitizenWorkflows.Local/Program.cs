@@ -5,6 +5,7 @@ using CitizenWorkflows.Local.Benchmarks;
 using CitizenWorkflows.Local.Biometrics;
 using CitizenWorkflows.Local.Demo;
 using CitizenWorkflows.Local.Kiosks;
+using CitizenWorkflows.Local.Load;
 using CitizenWorkflows.Local.Production;
 using CitizenWorkflows.Local.Registry;
 using CitizenWorkflows.Local.Runtime;
@@ -15,7 +16,10 @@ using Microsoft.Extensions.Options;
 
 // Usage: CitizenWorkflows.Local [serve] [--key value …]              the API, the runtime and the simulators
 //        CitizenWorkflows.Local demo [--count N] [--timeout-minutes M] sample applications followed to Delivered
+//        CitizenWorkflows.Local load [--count N] [--rate R|--max] [--kiosks K] …  load generator with a measured summary (LoadOptions)
 //        CitizenWorkflows.Local bench-intake [--rate R] [--seconds S]      intake throughput and latency at a fixed offered load
+//        CitizenWorkflows.Local faults kill|azurite-restart|two-workers|poison [--count N] …  fault injection with a verdict (FaultCommands)
+//        CitizenWorkflows.Local bench-lifecycle [--count N] [--backends …] [--settings …]  one workload on several runtimes, as ratios
 //        CitizenWorkflows.Local fingerprints accuracy|search-bench …      matcher accuracy report and 1:N search benchmark
 //        CitizenWorkflows.Local registry generate|load|show …          the population registry (see RegistryCommands)
 //        CitizenWorkflows.Local kiosk register|disable|enable …         kiosk registration (see KioskCommands)
@@ -59,31 +63,81 @@ if (command is "registry" or "kiosk" or "card")
     return exitCode;
 }
 
-bool demo = command is "demo" or "bench-intake";
-int count = TakeOption(ref rest, "--count", 20);
-int timeoutMinutes = TakeOption(ref rest, "--timeout-minutes", 10);
-int rate = TakeOption(ref rest, "--rate", 20);
+if (command == "faults")
+{
+    // A driver: its own Azurite and the Local host(s) as child processes it kills and restarts. SIGTERM (timeout, CI)
+    // and Ctrl+C stop the run and its children rather than orphaning them.
+    using var stop = new CancellationTokenSource();
+    void Stop(System.Runtime.InteropServices.PosixSignalContext signal)
+    {
+        signal.Cancel = true;
+        stop.Cancel();
+    }
+
+    using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+    using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+    try
+    {
+        return await CitizenWorkflows.Local.Faults.FaultCommands.RunAsync(rest, PrintedCommand.Of(args), Console.Out, stop.Token);
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+        Console.WriteLine("fault run stopped before its verdict");
+        return 1;
+    }
+}
+
+if (command == "bench-lifecycle")
+{
+    // Each configuration is a separate `load` child process, so none inherits another's warm caches or memory.
+    return await LifecycleBenchmark.RunAsync(rest, PrintedCommand.Of(args), Console.Out, CancellationToken.None);
+}
+
+bool demo = command is "demo" or "bench-intake" or "load";
+int rate = command == "bench-intake" ? TakeOption(ref rest, "--rate", 20) : 0;
 int seconds = TakeOption(ref rest, "--seconds", 30);
+LoadOptions load = LoadOptions.Take(ref rest, command == "demo"
+    ? new LoadOptions { Count = 20, Kiosks = 1, Concurrency = 8, OfficerApproves = true, Timeout = TimeSpan.FromMinutes(10), TimelineSample = 100 }
+    : new LoadOptions());
+
+// A load run shortens the partners' delays so the run measures the system, not the simulated print centre (and
+// approves by rule unless --approve officer); the demo keeps the defaults. Later arguments still win.
+string[] loadSettings = command == "load"
+    ? ["--Simulators:PrintCentre:Delay=00:00:00.200", "--Simulators:Courier:Delay=00:00:00.200", $"--Workflow:AutoApprove={(!load.OfficerApproves).ToString().ToLowerInvariant()}"]
+    : [];
 
 // The demo's progress bar is the output; per-application log lines would drown it (later arguments still win).
-await using LocalHost host = await LocalHost.StartAsync(demo ? ["--Logging:LogLevel:CitizenWorkflows=Warning", .. rest] : rest);
+await using LocalHost host = await LocalHost.StartAsync(demo ? ["--Logging:LogLevel:CitizenWorkflows=Warning", .. loadSettings, .. rest] : rest);
 if (!demo)
 {
     await host.App.WaitForShutdownAsync();
     return 0;
 }
 
-LocalKiosk.Credentials kiosk = await LocalKiosk.EnsureAsync(
-    host.App.Services.GetRequiredService<KioskRegistry>(), LocalKiosk.DefaultPath, host.App.Lifetime.ApplicationStopping);
+CancellationToken stopping = host.App.Lifetime.ApplicationStopping;
+KioskRegistry kiosks = host.App.Services.GetRequiredService<KioskRegistry>();
 if (command == "bench-intake")
 {
+    LocalKiosk.Credentials kiosk = await LocalKiosk.EnsureAsync(kiosks, LocalKiosk.DefaultPath, stopping);
     return await new IntakeBenchmark(host.BaseAddress, kiosk, Console.Out)
-        .RunAsync(rate, TimeSpan.FromSeconds(seconds), $"./run.sh {string.Join(' ', args)}", host.App.Lifetime.ApplicationStopping);
+        .RunAsync(rate, TimeSpan.FromSeconds(seconds), PrintedCommand.Of(args), stopping);
 }
 
+// The demo submits as the remembered demo kiosk; a load run registers its own synthetic kiosks.
+IReadOnlyList<LocalKiosk.Credentials> loadKiosks = command == "demo"
+    ? [await LocalKiosk.EnsureAsync(kiosks, LocalKiosk.DefaultPath, stopping)]
+    : await SyntheticKiosks.RegisterAsync(kiosks, load.Kiosks, stopping);
 var keys = host.App.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.ApiKeys.ToList();
-return await new DemoRun(host.BaseAddress, kiosk, keys, Console.Out)
-    .RunAsync(count, TimeSpan.FromMinutes(timeoutMinutes), host.App.Lifetime.ApplicationStopping);
+var target = new LoadRun.Target(
+    host.BaseAddress,
+    host.App.Services,
+    loadKiosks,
+    host.Orchestrations,
+    load.OfficerApproves ? SyntheticKiosks.OfficerApproval(host.BaseAddress, keys) : null,
+    host.App.Configuration["Storage:ConnectionString"],
+    host.App.Configuration.GetSection(TaskHubOptions.SectionName).Get<TaskHubOptions>() is { Backend: TaskHubBackend.AzureStorage } hub ? hub.Name + "Instances" : null);
+LoadReport report = await new LoadRun(load, Console.Out).RunAsync(target, PrintedCommand.Of(args), stopping);
+return report.Delivered == report.Submitted ? 0 : 1;
 
 static int TakeOption(ref string[] args, string name, int fallback)
 {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Local.Demo;
+using CitizenWorkflows.Local.Load;
 using CitizenWorkflows.Local.Runtime;
 using SkiaSharp;
 
@@ -32,49 +33,32 @@ public sealed class IntakeBenchmark(Uri baseAddress, LocalKiosk.Credentials kios
         long requestBytes = (await uploads[0].ToContent().ReadAsByteArrayAsync(cancellationToken)).Length;
         output.WriteLine($"{total} submissions of ~{requestBytes / 1024} KB (portrait {portrait.Length / 1024} KB) at {rate}/s for {duration.TotalSeconds:F0} s");
 
-        using var http = new HttpClient(new KioskSigningHandler(kiosk.Id, kiosk.Secret) { InnerHandler = new SocketsHttpHandler { MaxConnectionsPerServer = 256 } })
-        {
-            BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromSeconds(60),
-        };
+        using var submitter = new KioskSubmitter(baseAddress, [kiosk]);
 
         // Warm-up: JIT, connections, storage tables.
         for (int i = 0; i < 5; i++)
         {
-            using HttpResponseMessage warm = await http.SubmitApplicationAsync(uploads[i], $"warmup-{Guid.NewGuid():N}", cancellationToken);
+            await submitter.SubmitAsync(i, uploads[i], cancellationToken);
         }
 
-        var latencies = new double[total];
-        var statuses = new HttpStatusCode[total];
         var clock = Stopwatch.StartNew();
-        var inFlight = new List<Task>(total);
-        for (int i = 0; i < total; i++)
-        {
-            TimeSpan due = TimeSpan.FromSeconds(i / rate);
-            if (due > clock.Elapsed)
+        int answered = 0;
+        Submission[] results = await submitter.RunAtRateAsync(
+            uploads,
+            rate,
+            _ =>
             {
-                await Task.Delay(due - clock.Elapsed, cancellationToken);
-            }
-
-            int n = i;
-            inFlight.Add(Task.Run(
-                async () =>
+                int n = Interlocked.Increment(ref answered);
+                if (n % Math.Max(1, (int)rate) == 0)
                 {
-                    long started = Stopwatch.GetTimestamp();
-                    using HttpResponseMessage response = await http.SubmitApplicationAsync(uploads[n], $"bench-{Guid.NewGuid():N}", cancellationToken);
-                    latencies[n] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                    statuses[n] = response.StatusCode;
-                },
-                cancellationToken));
-            if (n % Math.Max(1, (int)rate) == 0)
-            {
-                output.Write($"\r  sent {n + 1}/{total}");
-            }
-        }
-
-        await Task.WhenAll(inFlight);
+                    output.Write($"\r  answered {n}/{total}");
+                }
+            },
+            cancellationToken);
         TimeSpan elapsed = clock.Elapsed;
         output.WriteLine();
+        HttpStatusCode[] statuses = [.. results.Select(r => r.Status)];
+        double[] latencies = [.. results.Select(r => r.LatencyMs)];
 
         int accepted = statuses.Count(s => s == HttpStatusCode.Accepted);
         double[] sorted = [.. latencies.Order()];
@@ -89,7 +73,7 @@ public sealed class IntakeBenchmark(Uri baseAddress, LocalKiosk.Credentials kios
     static Workflow.Intake.ApplicationSubmission WithFingerprintTime(Workflow.Intake.ApplicationSubmission form) =>
         form with { Capture = form.Capture! with { FingerprintsCapturedAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) } };
 
-    static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+    static double Percentile(double[] sorted, double p) => LoadReport.Percentile(sorted, p);
 
     /// <summary>A 600x800 JPEG with sensor-like noise, so it weighs what a real capture does (~200 KB).</summary>
     static byte[] NoisyPortraitJpeg(Random random)

@@ -26,4 +26,30 @@ public sealed class TaskHubOptions
     public int MaxConcurrentOrchestrations { get; set; } = 100;
 
     public int MaxConcurrentActivities { get; set; } = 100;
+
+    /// <summary>
+    /// <see cref="TaskHubBackend.AzureStorage"/> (the default, what Azure runs) or <see cref="TaskHubBackend.InMemory"/>:
+    /// the in-memory orchestration service, durable state lost with the process; for benchmarks' upper bound only.
+    /// </summary>
+    public TaskHubBackend Backend { get; set; } = TaskHubBackend.AzureStorage;
+
+    /// <summary>
+    /// <see cref="TaskHubSettings.Tuned"/>: the values above. <see cref="TaskHubSettings.Default"/>: DurableTask.AzureStorage's
+    /// own defaults (only the connection, hub name and worker id set), to measure what the tuning is worth.
+    /// </summary>
+    public TaskHubSettings Settings { get; set; } = TaskHubSettings.Tuned;
+}
+
+/// <summary>Where orchestration state lives.</summary>
+public enum TaskHubBackend
+{
+    AzureStorage,
+    InMemory,
+}
+
+/// <summary>Which Azure Storage provider settings the runtime uses.</summary>
+public enum TaskHubSettings
+{
+    Tuned,
+    Default,
 }

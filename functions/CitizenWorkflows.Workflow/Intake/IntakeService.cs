@@ -44,9 +44,19 @@ public sealed class IntakeService(
 
         if (!owned && !entry.Completed)
         {
-            // A concurrent duplicate: the owner is storing and starting; answer with its application once it has.
-            entry = await ledger.WaitForCompletionAsync(request.Kiosk.Principal, request.IdempotencyKey, DuplicatePatience, cancellationToken)
-                ?? entry;
+            // A concurrent duplicate: the owner is storing and starting; answer with its application once it has. An
+            // owner that does not finish (its process died mid-request) must not be answered for: the kiosk retries,
+            // and once the claim is stale its retry takes it over and creates the application (found by `faults kill`).
+            IdempotencyEntry? completed = await ledger.WaitForCompletionAsync(
+                request.Kiosk.Principal, request.IdempotencyKey, DuplicatePatience, cancellationToken);
+            if (completed is null)
+            {
+                return IntakeResult.Refused(Problems.Status(StatusCodes.Status503ServiceUnavailable, "submission-in-progress",
+                    "The first copy of this submission is still being processed",
+                    $"Retry with the same Idempotency-Key; after {IdempotencyLedger.StaleAfter.TotalSeconds:0} s an unfinished first copy is taken over."));
+            }
+
+            entry = completed;
         }
 
         if (owned)

@@ -2,15 +2,16 @@ using System.Globalization;
 using System.Text.Json;
 using CitizenWorkflows.Workflow.Operations.History;
 using DurableTask.AzureStorage;
+using DurableTask.Core;
 using DurableTask.Core.History;
 
 namespace CitizenWorkflows.Local.Runtime;
 
 /// <summary>
-/// History from the embedded <see cref="AzureStorageOrchestrationService"/> itself (the sidecar serves none): its
-/// <c>GetOrchestrationHistoryAsync</c> returns the latest execution's events as JSON.
+/// History from the embedded orchestration service itself (the sidecar serves none): the <see cref="AzureStorageOrchestrationService"/>'s
+/// (or the in-memory service's) <c>GetOrchestrationHistoryAsync</c> returns the latest execution's events as JSON.
 /// </summary>
-public sealed class AzureStorageOrchestrationHistory(AzureStorageOrchestrationService service) : IOrchestrationHistory
+public sealed class OrchestrationServiceHistory(IOrchestrationServiceClient service) : IOrchestrationHistory
 {
     public async Task<HistoryReading> ReadAsync(string instanceId, CancellationToken cancellationToken)
     {

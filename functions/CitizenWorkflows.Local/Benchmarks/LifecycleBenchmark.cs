@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+using CitizenWorkflows.Local.Load;
+
+namespace CitizenWorkflows.Local.Benchmarks;
+
+/// <summary>
+/// <c>bench-lifecycle --count N [--backends azurite,in-memory] [--settings tuned,default] [load options]</c>: the same
+/// load workload on each configuration, one after another, each in its own <c>load</c> child process on a fresh task
+/// hub; prints every child's command and summary, then a table of full lifecycles per second as ratios to the first.
+/// The in-memory backend keeps orchestration state in memory (activities still use Azurite): it is the upper bound.
+/// </summary>
+public static class LifecycleBenchmark
+{
+    public static async Task<int> RunAsync(string[] args, string commandLine, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        string[] rest = args;
+        string[] backends = (CommandOption.Text(ref rest, "--backends") ?? "azurite,in-memory").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        string[] settings = (CommandOption.Text(ref rest, "--settings") ?? "tuned,default").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        double count = CommandOption.Number(ref rest, "--count") ?? 200;
+        var configurations = new List<(string Name, string[] Args)>();
+        foreach (string backend in backends)
+        {
+            switch (backend)
+            {
+                case "azurite":
+                    configurations.AddRange(settings.Select(s => ($"azurite/{s}", new[] { "--TaskHub:Backend=AzureStorage", $"--TaskHub:Settings={Capitalised(s)}" })));
+                    break;
+                case "in-memory":
+                    configurations.Add(("in-memory", ["--TaskHub:Backend=InMemory"]));
+                    break;
+                default:
+                    output.WriteLine($"unknown backend '{backend}' (azurite, in-memory)");
+                    return 2;
+            }
+        }
+
+        output.WriteLine($"$ {commandLine}");
+        string run = DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
+        var results = new List<(string Name, LoadReport? Report)>();
+        foreach ((string name, string[] extra) in configurations)
+        {
+            string resultFile = Path.Combine(Path.GetTempPath(), $"cw-bench-{run}-{name.Replace('/', '-')}.json");
+            string hub = "Bench" + run + new string([.. name.Where(char.IsLetterOrDigit)]);
+            string[] childArgs = ["load", "--count", count.ToString(CultureInfo.InvariantCulture), "--result-file", resultFile, $"--TaskHub:Name={hub}", .. extra, .. rest];
+            output.WriteLine();
+            output.WriteLine($"== {name}");
+            output.Flush();
+            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, WorkingDirectory = Directory.GetCurrentDirectory() };
+            start.ArgumentList.Add(typeof(LifecycleBenchmark).Assembly.Location);
+            foreach (string a in childArgs)
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            using Process child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the load child process.");
+            await child.WaitForExitAsync(cancellationToken);
+            results.Add((name, File.Exists(resultFile) ? LoadReport.Read(resultFile) : null));
+            File.Delete(resultFile);
+        }
+
+        output.WriteLine();
+        output.WriteLine($"$ {commandLine}");
+        output.WriteLine("  configuration      delivered   lifecycles/s   ratio   work items/s   intake p99 ms   .NET CPU s   Azurite CPU s   .NET peak MB");
+        double? baseline = results.FirstOrDefault().Report?.CompletedPerSecond;
+        foreach ((string name, LoadReport? r) in results)
+        {
+            output.WriteLine(r is null
+                ? $"  {name,-18} (no result: the run failed)"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"  {name,-18} {r.Delivered,5}/{r.Submitted,-5} {r.CompletedPerSecond,12:F2} {(baseline is double b && b > 0 ? r.CompletedPerSecond / b : double.NaN),7:F2}x {r.WorkItemsPerSecond ?? double.NaN,13:F1} {r.IntakeP99Ms,15:F0} {r.DotnetCpuSeconds,12:F1} {r.AzuriteCpuSeconds,15:F1} {r.PeakDotnetRssBytes / 1048576.0,14:F0}"));
+        }
+
+        return results.All(r => r.Report is { } x && x.Delivered == x.Submitted) ? 0 : 1;
+    }
+
+    static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+}

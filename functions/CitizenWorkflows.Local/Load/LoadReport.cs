@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using CitizenWorkflows.Workflow.Storage;
+
+namespace CitizenWorkflows.Local.Load;
+
+/// <summary>What a load run measured; printed as a summary and optionally written as JSON for <c>bench-lifecycle</c>.</summary>
+public sealed record LoadReport
+{
+    public required string Command { get; init; }
+
+    public required int Submitted { get; init; }
+
+    public required int Accepted { get; init; }
+
+    public required int Delivered { get; init; }
+
+    public required int Finished { get; init; }
+
+    public required double SubmitSeconds { get; init; }
+
+    public required double WallSeconds { get; init; }
+
+    public required double CompletedPerSecond { get; init; }
+
+    public required double SubmissionsPerSecond { get; init; }
+
+    public long? OrchestrationWorkItems { get; init; }
+
+    public long? ActivityWorkItems { get; init; }
+
+    public double? WorkItemsPerSecond { get; init; }
+
+    public required double IntakeP50Ms { get; init; }
+
+    public required double IntakeP95Ms { get; init; }
+
+    public required double IntakeP99Ms { get; init; }
+
+    public required double IntakeMaxMs { get; init; }
+
+    public required double LifecycleP50Seconds { get; init; }
+
+    public required double LifecycleP95Seconds { get; init; }
+
+    public required IReadOnlyList<StageLatency> Stages { get; init; }
+
+    public required long PeakDotnetRssBytes { get; init; }
+
+    public required long PeakManagedHeapBytes { get; init; }
+
+    public required long PeakAzuriteRssBytes { get; init; }
+
+    public required IReadOnlyList<string> MemoryAtQuarters { get; init; }
+
+    public required double DotnetCpuSeconds { get; init; }
+
+    public required double AzuriteCpuSeconds { get; init; }
+
+    public required IReadOnlyDictionary<string, int> Outcomes { get; init; }
+
+    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    /// <summary>Time spent in each stage (entering it until the next transition), over the sampled timelines, in first-seen order.</summary>
+    public static IReadOnlyList<StageLatency> StageLatencies(IEnumerable<ApplicationView> views)
+    {
+        var order = new List<string>();
+        var spans = new Dictionary<string, List<double>>();
+        foreach (ApplicationView view in views)
+        {
+            IReadOnlyList<TimelineEntry> t = view.Timeline;
+            for (int i = 0; i + 1 < t.Count; i++)
+            {
+                string stage = t[i].Stage.ToString();
+                if (!spans.TryGetValue(stage, out List<double>? list))
+                {
+                    spans[stage] = list = [];
+                    order.Add(stage);
+                }
+
+                list.Add((t[i + 1].At - t[i].At).TotalMilliseconds);
+            }
+        }
+
+        return [.. order.Select(stage =>
+        {
+            double[] sorted = [.. spans[stage].Order()];
+            return new StageLatency(stage, sorted.Length, Percentile(sorted, 0.5), Percentile(sorted, 0.95), sorted[^1]);
+        })];
+    }
+
+    public void Print(TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        IFormatProvider c = CultureInfo.InvariantCulture;
+        output.WriteLine();
+        output.WriteLine($"$ {Command}");
+        output.WriteLine(string.Create(c, $"submitted {Submitted}, accepted {Accepted}, delivered {Delivered}, finished {Finished} ({string.Join(", ", Outcomes.Select(o => $"{o.Key} {o.Value}"))})"));
+        output.WriteLine(string.Create(c, $"intake: {SubmissionsPerSecond:F1} submissions/s over {SubmitSeconds:F1} s; latency ms p50 {IntakeP50Ms:F1}  p95 {IntakeP95Ms:F1}  p99 {IntakeP99Ms:F1}  max {IntakeMaxMs:F1}"));
+        output.WriteLine(string.Create(c, $"lifecycles: {CompletedPerSecond:F2} delivered/s over {WallSeconds:F1} s (first submission to last delivery); submission to delivery p50 {LifecycleP50Seconds:F1} s  p95 {LifecycleP95Seconds:F1} s"));
+        output.WriteLine(WorkItemsPerSecond is double w
+            ? string.Create(c, $"orchestration work items: {OrchestrationWorkItems} orchestration episodes + {ActivityWorkItems} activities = {w:F1}/s")
+            : "orchestration work items: not counted (the runtime is in another process)");
+        if (WorkItemsPerSecond is null)
+        {
+            output.WriteLine("(the host runs in child processes here: the .NET figures below are this driver's, not the host's)");
+        }
+
+        output.WriteLine(string.Create(c, $"memory: .NET peak RSS {PeakDotnetRssBytes / 1048576.0:F0} MB (managed heap peak {PeakManagedHeapBytes / 1048576.0:F0} MB); Azurite peak RSS {(PeakAzuriteRssBytes > 0 ? $"{PeakAzuriteRssBytes / 1048576.0:F0} MB" : "n/a (not found)")}"));
+        output.WriteLine($"memory at 25/50/75/100% of deliveries (.NET RSS / heap / Azurite RSS, MB): {string.Join("  ", MemoryAtQuarters)}");
+        double total = DotnetCpuSeconds + AzuriteCpuSeconds;
+        output.WriteLine(string.Create(c, $"CPU: .NET {DotnetCpuSeconds:F1} s ({(total > 0 ? 100 * DotnetCpuSeconds / total : 0):F0}%), Azurite {AzuriteCpuSeconds:F1} s ({(total > 0 ? 100 * AzuriteCpuSeconds / total : 0):F0}%); {total / WallSeconds:F2} cores busy on average"));
+        if (Stages.Count > 0)
+        {
+            output.WriteLine("time in stage (from the projection timelines; entering the stage to the next transition):");
+            output.WriteLine("  stage                    n     p50 ms     p95 ms     max ms");
+            foreach (StageLatency s in Stages)
+            {
+                output.WriteLine(string.Create(c, $"  {s.Stage,-20} {s.Count,5} {s.P50Ms,10:F0} {s.P95Ms,10:F0} {s.MaxMs,10:F0}"));
+            }
+        }
+    }
+
+    public async Task WriteAsync(string path, CancellationToken cancellationToken) =>
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(this, JsonSerializerOptions.Web), cancellationToken);
+
+    public static LoadReport Read(string path) =>
+        JsonSerializer.Deserialize<LoadReport>(File.ReadAllText(path), JsonSerializerOptions.Web)
+        ?? throw new InvalidDataException($"{path} holds no load report.");
+
+    internal static Dictionary<string, int> CountOutcomes(IEnumerable<Submission> submissions, IReadOnlyDictionary<string, string> stages) =>
+        submissions.Select(s => s.Accepted ? stages.GetValueOrDefault(s.ApplicationId!, "Unknown") : $"refused {(s.Status == 0 ? "no answer" : ((int)s.Status).ToString(CultureInfo.InvariantCulture))}")
+            .GroupBy(s => s)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count());
+}
+
+public sealed record StageLatency(string Stage, int Count, double P50Ms, double P95Ms, double MaxMs);
+

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace CitizenWorkflows.Local.Load;
+
+/// <summary>
+/// CPU time and resident memory of this .NET process and of Azurite, from /proc (Linux), sampled once a second:
+/// peak memory, memory at each quarter of the run (a flat line means no leak) and how the CPU split between the two.
+/// </summary>
+public sealed partial class ProcessMeter : IAsyncDisposable
+{
+    /// <summary>Linux reports CPU times in clock ticks; USER_HZ is 100 on every mainstream kernel.</summary>
+    const double TicksPerSecond = 100;
+
+    readonly int? azuritePid;
+    readonly CancellationTokenSource stop = new();
+    readonly Task sampling;
+    readonly Stopwatch wall = Stopwatch.StartNew();
+    readonly (long Self, long Azurite) startTicks;
+
+    ProcessMeter(int? azuritePid)
+    {
+        this.azuritePid = azuritePid;
+        startTicks = (CpuTicks(Environment.ProcessId), azuritePid is int p ? CpuTicks(p) : 0);
+        sampling = SampleAsync(stop.Token);
+    }
+
+    public long PeakSelfRssBytes { get; private set; }
+
+    public long PeakAzuriteRssBytes { get; private set; }
+
+    public long PeakManagedHeapBytes { get; private set; }
+
+    public int? AzuritePid => azuritePid;
+
+    /// <summary>Starts metering; Azurite is found by <c>AZURITE_PID</c> or by who listens on the blob port.</summary>
+    public static ProcessMeter Start(string? storageConnectionString) => new(FindAzurite(storageConnectionString));
+
+    async Task SampleAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        do
+        {
+            Sample();
+        }
+        while (await Wait(timer, cancellationToken));
+    }
+
+    static async Task<bool> Wait(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Takes a sample now (also called at milestones, so the figures at each quarter are fresh).</summary>
+    public (long SelfRss, long AzuriteRss, long Heap) Sample()
+    {
+        long self = RssBytes(Environment.ProcessId);
+        long azurite = azuritePid is int p ? RssBytes(p) : 0;
+        long heap = GC.GetTotalMemory(forceFullCollection: false);
+        lock (stop)
+        {
+            PeakSelfRssBytes = Math.Max(PeakSelfRssBytes, self);
+            PeakAzuriteRssBytes = Math.Max(PeakAzuriteRssBytes, azurite);
+            PeakManagedHeapBytes = Math.Max(PeakManagedHeapBytes, heap);
+        }
+
+        return (self, azurite, heap);
+    }
+
+    /// <summary>CPU seconds used since the start by this process and by Azurite, and the wall time.</summary>
+    public (double SelfCpuSeconds, double AzuriteCpuSeconds, double WallSeconds) Cpu() =>
+        ((CpuTicks(Environment.ProcessId) - startTicks.Self) / TicksPerSecond,
+         azuritePid is int p ? (CpuTicks(p) - startTicks.Azurite) / TicksPerSecond : 0,
+         wall.Elapsed.TotalSeconds);
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await sampling;
+        stop.Dispose();
+    }
+
+    /// <summary>utime + stime of a process (fields 14 and 15 of /proc/PID/stat, after the parenthesised name).</summary>
+    static long CpuTicks(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    static long RssBytes(int pid)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+
+    static int? FindAzurite(string? connectionString)
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("AZURITE_PID"), CultureInfo.InvariantCulture, out int pid) && Directory.Exists($"/proc/{pid}"))
+        {
+            return pid;
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        int port = connectionString is not null && BlobPort().Match(connectionString) is { Success: true } m
+            ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
+            : 10000;
+        try
+        {
+            // The listening socket's inode (/proc/net/tcp: state 0A is LISTEN), then the process holding it.
+            string? inode = File.ReadLines("/proc/net/tcp").Concat(File.ReadLines("/proc/net/tcp6")).Skip(1)
+                .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(f => f.Length > 9 && f[3] == "0A" && f[1].EndsWith(":" + port.ToString("X4", CultureInfo.InvariantCulture), StringComparison.Ordinal))
+                .Select(f => f[9])
+                .FirstOrDefault();
+            if (inode is null)
+            {
+                return null;
+            }
+
+            string target = $"socket:[{inode}]";
+            foreach (string dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out int candidate))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    if (Directory.EnumerateFileSystemEntries(Path.Combine(dir, "fd")).Any(fd => new FileInfo(fd).LinkTarget == target))
+                    {
+                        return candidate;
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another user's process, or gone: not ours to read.
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"BlobEndpoint=https?://[^:/;]+:(\d+)")]
+    private static partial Regex BlobPort();
+}
