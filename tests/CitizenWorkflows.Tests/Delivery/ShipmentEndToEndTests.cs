@@ -67,16 +67,16 @@ public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : IClassFixtur
 
         foreach (string id in ids)
         {
-            await AnswerAsync(id, courier, E.CardPickedUp, new { reference = "VN-STATION", attempt = 1 });
-            await AnswerAsync(id, courier, E.CardInTransit, new { });
-            await AnswerAsync(id, courier, E.CardAtStation, new { });
+            await host.AnswerAsync(id, courier, E.CardPickedUp, new { reference = "VN-STATION", attempt = 1 });
+            await host.AnswerAsync(id, courier, E.CardInTransit, new { });
+            await host.AnswerAsync(id, courier, E.CardAtStation, new { });
             // At the station the officer hands the card over; the courier's part ended when the card arrived.
             using (HttpResponseMessage courierHandingOver = await Api.RaiseAsync(courier, id, E.CardCollected, new { recipient = "someone" }))
             {
                 Assert.Equal(HttpStatusCode.Forbidden, courierHandingOver.StatusCode);
             }
 
-            await AnswerAsync(id, officer, E.CardCollected, new { recipient = "applicant in person, identity checked" });
+            await host.AnswerAsync(id, officer, E.CardCollected, new { recipient = "applicant in person, identity checked" });
         }
 
         foreach (string id in ids)
@@ -88,7 +88,7 @@ public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : IClassFixtur
                 done.Timeline.SkipWhile(t => t.Stage != ApplicationStage.Printed).Select(t => t.Stage));
             Assert.Contains(done.Timeline, t => t.Detail == "Collect order 1 of 1 sent to police station");
             Assert.Equal("officer-hn-042", done.Timeline[^1].Cause);
-            await AssertToldAsync(id, NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.ReadyForCollection, NotificationKind.Delivered);
+            await CitizenNotices.AssertToldAsync(azurite, id, NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.ReadyForCollection, NotificationKind.Delivered);
         }
     }
 
@@ -98,14 +98,14 @@ public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : IClassFixtur
         string id = await PrintedAsync(delivery: "address");
         await ManifestHoldingAsync("address-079/", id);
 
-        await AnswerAsync(id, courier, E.CardPickedUp, new { reference = "VN-HOME", attempt = 1 });
-        await AnswerAsync(id, courier, E.CardInTransit, new { });
-        await AnswerAsync(id, courier, E.CardDeliveryFailed, new { reason = "nobody at home" });
+        await host.AnswerAsync(id, courier, E.CardPickedUp, new { reference = "VN-HOME", attempt = 1 });
+        await host.AnswerAsync(id, courier, E.CardInTransit, new { });
+        await host.AnswerAsync(id, courier, E.CardDeliveryFailed, new { reason = "nobody at home" });
         await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Deliver order 2 of 2 sent to courier"));
-        await AnswerAsync(id, courier, E.CardDeliveryFailed, new { reason = "address not found", attempt = 2 });
+        await host.AnswerAsync(id, courier, E.CardDeliveryFailed, new { reason = "address not found", attempt = 2 });
         await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Return order 1 of 2 sent to courier"));
-        await AnswerAsync(id, courier, E.CardAtStation, new { attempt = 1 });
-        await AnswerAsync(id, officer, E.CardCollected, new { recipient = "applicant in person, identity checked" });
+        await host.AnswerAsync(id, courier, E.CardAtStation, new { attempt = 1 });
+        await host.AnswerAsync(id, officer, E.CardCollected, new { recipient = "applicant in person, identity checked" });
 
         ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
         Assert.Equal(ApplicationStage.Delivered, done.Stage);
@@ -113,7 +113,7 @@ public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Contains("courier reported Deliver order 1 failed: nobody at home", details);
         Assert.Contains("courier reported Deliver order 2 failed: address not found", details);
         Assert.Contains(done.Timeline, t => t.Stage == ApplicationStage.AtStation && t.Cause == "courier-vnpost");
-        await AssertToldAsync(id, NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.ReadyForCollection, NotificationKind.Delivered);
+        await CitizenNotices.AssertToldAsync(azurite, id, NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.ReadyForCollection, NotificationKind.Delivered);
     }
 
     [Fact]
@@ -130,8 +130,8 @@ public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : IClassFixtur
     {
         // A person of their own: no test's applicant may look like a duplicate of another's.
         string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1988-06-01", null, delivery: delivery))).ApplicationId;
-        await AnswerAsync(id, officer, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
-        await AnswerAsync(id, printCentre, E.CardPrinted, new { reference = "PJ-1" });
+        await host.AnswerAsync(id, officer, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
+        await host.AnswerAsync(id, printCentre, E.CardPrinted, new { reference = "PJ-1" });
         await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.CardPickedUp));
         return id;
     }
@@ -159,23 +159,4 @@ public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : IClassFixtur
         throw new TimeoutException($"No shipment under {prefix} lists {applicationId}.");
     }
 
-    async Task AnswerAsync(string id, HttpClient caller, string eventName, object body)
-    {
-        await host.WaitForAsync(id, s => s.WaitingFor.Contains(eventName));
-        using HttpResponseMessage response = await Api.RaiseAsync(caller, id, eventName, body);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-    }
-
-    /// <summary>Waits until the citizen has been told exactly <paramref name="kinds"/>.</summary>
-    async Task AssertToldAsync(string id, params NotificationKind[] kinds)
-    {
-        TableClient sent = azurite.Tables.GetTableClient(RecordingNotifier.TableName);
-        List<TableEntity> rows = [];
-        for (DateTime until = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < until && rows.Count < kinds.Length; await Task.Delay(250))
-        {
-            rows = await AsyncItems.AllAsync(sent.QueryAsync<TableEntity>($"PartitionKey eq '{id}'"));
-        }
-
-        Assert.Equal(kinds.Select(k => k.ToString()).Order(StringComparer.Ordinal), rows.Select(r => r.RowKey).Order(StringComparer.Ordinal));
-    }
 }

@@ -154,7 +154,7 @@ public sealed class OperatorActionsTests(AzuriteFixture azurite) : IClassFixture
     public async Task A_failed_application_is_re_driven_after_its_approval_and_ends_Delivered()
     {
         string id = await ApprovedAsync();
-        await AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "chip not writable" });
+        await host.AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "chip not writable" }, Patience);
         ApplicationStatusResponse failed = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed", Patience);
         Assert.Equal(ApplicationStage.Failed, failed.Stage);
         using HttpClient province = host.OfficerClient(LocalHostProcess.ProvinceOfficer);
@@ -201,7 +201,7 @@ public sealed class OperatorActionsTests(AzuriteFixture azurite) : IClassFixture
         for (int order = 1; order <= 4; order++)
         {
             await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == $"Print order {order} of {order} sent to print centre"), Patience);
-            await AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = $"chip not writable ({order})" });
+            await host.AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = $"chip not writable ({order})" }, Patience);
             await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed" && s.Stage == ApplicationStage.Failed && s.Timeline[^1].Detail!.Contains($"({order})", StringComparison.Ordinal), Patience);
             if (order < 4)
             {
@@ -270,7 +270,7 @@ public sealed class OperatorActionsTests(AzuriteFixture azurite) : IClassFixture
     async Task<string> ApprovedAsync()
     {
         string id = await SubmitAsync(kiosk);
-        await AnswerAsync(id, national, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
+        await host.AnswerAsync(id, national, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" }, Patience);
         return id;
     }
 
@@ -278,19 +278,12 @@ public sealed class OperatorActionsTests(AzuriteFixture azurite) : IClassFixture
     {
         if (!printedAlready)
         {
-            await AnswerAsync(id, printCentre, E.CardPrinted, new { reference = "PJ-9" });
+            await host.AnswerAsync(id, printCentre, E.CardPrinted, new { reference = "PJ-9" }, Patience);
         }
 
-        await AnswerAsync(id, courier, E.CardPickedUp, new { reference = "VN9" });
-        await AnswerAsync(id, courier, E.CardAtStation, new { });
-        await AnswerAsync(id, national, E.CardCollected, new { recipient = "applicant in person" });
-    }
-
-    async Task AnswerAsync(string id, HttpClient partner, string eventName, object body)
-    {
-        await host.WaitForAsync(id, s => s.WaitingFor.Contains(eventName), Patience);
-        using HttpResponseMessage response = await Api.RaiseAsync(partner, id, eventName, body);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await host.AnswerAsync(id, courier, E.CardPickedUp, new { reference = "VN9" }, Patience);
+        await host.AnswerAsync(id, courier, E.CardAtStation, new { }, Patience);
+        await host.AnswerAsync(id, national, E.CardCollected, new { recipient = "applicant in person" }, Patience);
     }
 
     static Task<HttpResponseMessage> ActAsync(HttpClient officer, string id, string action, object body) =>

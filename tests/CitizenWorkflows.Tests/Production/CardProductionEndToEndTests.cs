@@ -49,14 +49,14 @@ public sealed class CardProductionEndToEndTests(AzuriteFixture azurite) : IClass
     public async Task A_print_failure_is_reprinted_and_a_failed_delivery_is_delivered_again()
     {
         string id = await ApprovedAsync(delivery: "address");
-        await AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "ribbon jammed" });
+        await host.AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "ribbon jammed" });
         // Success and failure are awaited together: answer the reprint only once it was ordered, or the two race.
         await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Print order 2 of 2 sent to print centre"));
-        await AnswerAsync(id, printCentre, E.CardPrinted, new { reference = "PJ-2" });
-        await AnswerAsync(id, courier, E.CardPickedUp, new { reference = "VN1" });
-        await AnswerAsync(id, courier, E.CardDeliveryFailed, new { reason = "nobody at home" });
+        await host.AnswerAsync(id, printCentre, E.CardPrinted, new { reference = "PJ-2" });
+        await host.AnswerAsync(id, courier, E.CardPickedUp, new { reference = "VN1" });
+        await host.AnswerAsync(id, courier, E.CardDeliveryFailed, new { reason = "nobody at home" });
         await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Deliver order 2 of 3 sent to courier"));
-        await AnswerAsync(id, courier, E.CardDelivered, new { recipient = "applicant in person" });
+        await host.AnswerAsync(id, courier, E.CardDelivered, new { recipient = "applicant in person" });
 
         ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
         Assert.Equal(ApplicationStage.Delivered, done.Stage);
@@ -65,32 +65,32 @@ public sealed class CardProductionEndToEndTests(AzuriteFixture azurite) : IClass
         Assert.Contains("Print order 2 of 2 sent to print centre", details);
         Assert.Contains("courier reported Deliver order 1 failed: nobody at home", details);
         Assert.Contains("Deliver order 2 of 3 sent to courier", details);
-        await AssertToldAsync(id, NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.Delivered);
+        await CitizenNotices.AssertToldAsync(azurite, id, NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.Delivered);
     }
 
     [Fact]
     public async Task A_card_that_fails_printing_past_the_limit_ends_in_Failed_with_the_reason()
     {
         string id = await ApprovedAsync();
-        await AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "chip not writable" });
+        await host.AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "chip not writable" });
         await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Print order 2 of 2 sent to print centre"));
-        await AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "chip not writable" });
+        await host.AnswerAsync(id, printCentre, E.CardPrintFailed, new { reason = "chip not writable" });
 
         ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
         Assert.Equal(ApplicationStage.Failed, done.Stage);
         Assert.Equal("Print failed after 2 attempts; last: print centre reported Print order 2 failed: chip not writable", done.Timeline[^1].Detail);
-        await AssertToldAsync(id, NotificationKind.Approved);
+        await CitizenNotices.AssertToldAsync(azurite, id, NotificationKind.Approved);
     }
 
     [Fact]
     public async Task An_officer_rejection_ends_the_application_and_the_citizen_is_told_why()
     {
         string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant("Phan Thị Mỹ", "1999-12-24", null))).ApplicationId;
-        await AnswerAsync(id, officer, E.ApprovalDecision, new { decision = "reject", reason = "the birth certificate is illegible" });
+        await host.AnswerAsync(id, officer, E.ApprovalDecision, new { decision = "reject", reason = "the birth certificate is illegible" });
 
         ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
         Assert.Equal((ApplicationStage.Rejected, "officer officer-hn-042"), (done.Stage, done.Timeline[^1].Cause));
-        TableEntity told = await AssertToldAsync(id, NotificationKind.Rejected);
+        TableEntity told = await CitizenNotices.AssertToldAsync(azurite, id, NotificationKind.Rejected);
         Assert.EndsWith("không được chấp thuận: the birth certificate is illegible", told.GetString("Text"), StringComparison.Ordinal);
     }
 
@@ -98,32 +98,8 @@ public sealed class CardProductionEndToEndTests(AzuriteFixture azurite) : IClass
     {
         // A person of their own: no test's applicant may look like a duplicate of another's.
         string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1988-06-01", null, delivery: delivery))).ApplicationId;
-        await AnswerAsync(id, officer, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
+        await host.AnswerAsync(id, officer, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
         return id;
     }
 
-    async Task AnswerAsync(string id, HttpClient partner, string eventName, object body)
-    {
-        await host.WaitForAsync(id, s => s.WaitingFor.Contains(eventName));
-        using HttpResponseMessage response = await Api.RaiseAsync(partner, id, eventName, body);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-    }
-
-    /// <summary>Waits until the citizen has been told exactly <paramref name="kinds"/>; returns the last notification.</summary>
-    async Task<TableEntity> AssertToldAsync(string id, params NotificationKind[] kinds)
-    {
-        TableClient sent = azurite.Tables.GetTableClient(RecordingNotifier.TableName);
-        List<TableEntity> rows = [];
-        for (DateTime until = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < until; await Task.Delay(250))
-        {
-            rows = await AsyncItems.AllAsync(sent.QueryAsync<TableEntity>($"PartitionKey eq '{id}'"));
-            if (rows.Count >= kinds.Length)
-            {
-                break;
-            }
-        }
-
-        Assert.Equal(kinds.Select(k => k.ToString()).Order(StringComparer.Ordinal), rows.Select(r => r.RowKey).Order(StringComparer.Ordinal));
-        return rows.Single(r => r.RowKey == kinds[^1].ToString());
-    }
 }

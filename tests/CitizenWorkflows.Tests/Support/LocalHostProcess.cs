@@ -1,3 +1,4 @@
+using System.Net;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
@@ -198,6 +199,17 @@ public sealed class LocalHostProcess : IAsyncDisposable
                 await Task.Delay(200);
             }
         }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="eventName"/> as <paramref name="caller"/> once the workflow waits for it, as a partner answers
+    /// an order it was given, and asserts it was accepted.
+    /// </summary>
+    public async Task AnswerAsync(string id, HttpClient caller, string eventName, object body, TimeSpan? timeout = null)
+    {
+        await WaitForAsync(id, s => s.WaitingFor.Contains(eventName), timeout);
+        using HttpResponseMessage response = await Api.RaiseAsync(caller, id, eventName, body);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
     public HttpClient Client(string? role)
