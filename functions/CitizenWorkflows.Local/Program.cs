@@ -103,7 +103,8 @@ LoadOptions load = LoadOptions.Take(ref rest, command == "demo"
 // A load run shortens the partners' delays so the run measures the system, not the simulated print centre (and
 // approves by rule unless --approve officer); the demo keeps the defaults. Later arguments still win.
 string[] loadSettings = command == "load"
-    ? ["--Simulators:PrintCentre:Delay=00:00:00.200", "--Simulators:Courier:Delay=00:00:00.200", $"--Workflow:AutoApprove={(!load.OfficerApproves).ToString().ToLowerInvariant()}"]
+    ? ["--Simulators:PrintCentre:Delay=00:00:00.200", "--Simulators:Courier:Delay=00:00:00.200", "--Simulators:Courier:LegDelay=00:00:00.100",
+        "--Simulators:Station:Delay=00:00:00.200", $"--Workflow:AutoApprove={(!load.OfficerApproves).ToString().ToLowerInvariant()}"]
     : [];
 
 // The demo's progress bar is the output; per-application log lines would drown it (later arguments still win).

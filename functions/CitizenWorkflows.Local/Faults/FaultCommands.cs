@@ -63,6 +63,8 @@ public static class FaultCommands
             ["Workflow:AutoApprove"] = "true",
             ["Simulators:PrintCentre:Delay"] = "00:00:00.200",
             ["Simulators:Courier:Delay"] = "00:00:00.200",
+            ["Simulators:Courier:LegDelay"] = "00:00:00.100",
+            ["Simulators:Station:Delay"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (string setting in rest.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)))
