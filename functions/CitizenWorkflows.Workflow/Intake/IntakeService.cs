@@ -53,7 +53,10 @@ public sealed class IntakeService(
             {
                 return IntakeResult.Refused(Problems.Status(StatusCodes.Status503ServiceUnavailable, "submission-in-progress",
                     "The first copy of this submission is still being processed",
-                    $"Retry with the same Idempotency-Key; after {IdempotencyLedger.StaleAfter.TotalSeconds:0} s an unfinished first copy is taken over."));
+                    $"Retry with the same Idempotency-Key; after {IdempotencyLedger.StaleAfter.TotalSeconds:0} s an unfinished first copy is taken over.")) with
+                {
+                    FirstCopyUnfinished = true,
+                };
             }
 
             entry = completed;
@@ -123,7 +126,8 @@ public sealed class IntakeService(
 public sealed record IntakeRequest(Caller Kiosk, string IdempotencyKey, string RequestDigest, ValidSubmission Submission);
 
 /// <summary>Accepted (first time or replayed) or refused with a problem.</summary>
-public sealed record IntakeResult(SubmissionAccepted? Accepted, bool Replayed, IResult? Problem)
+/// <param name="FirstCopyUnfinished">Refused only because an earlier copy with the same key is still being taken in: try again later.</param>
+public sealed record IntakeResult(SubmissionAccepted? Accepted, bool Replayed, IResult? Problem, bool FirstCopyUnfinished = false)
 {
     public static IntakeResult Accept(SubmissionAccepted accepted, bool replayed) => new(accepted, replayed, null);
 

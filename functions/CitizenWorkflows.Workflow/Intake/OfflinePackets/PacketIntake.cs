@@ -86,6 +86,14 @@ public sealed partial class PacketIntake(
         var caller = new Caller(kiosk.Id, Roles.Kiosk, kiosk.ProvinceCode, Commune: kiosk.CommuneCode);
         IntakeResult result = await intake.AcceptAsync(
             new IntakeRequest(caller, signature.IdempotencyKey, IntakeService.DigestOf(packet.Parts), valid), client, cancellationToken);
+        // The first attempt with this key has not finished (still running, or crashed and not yet stale): the packet
+        // must stay in the inbox until its application really exists, or it would be deleted with nothing created.
+        if (result.FirstCopyUnfinished)
+        {
+            throw new PacketNotReadyException(
+                $"An earlier attempt of kiosk '{kiosk.Id}' with the same key is still being taken in; the packet is retried later.");
+        }
+
         if (result.Problem is not null)
         {
             return Quarantine(signature, result.Problem);
@@ -94,8 +102,7 @@ public sealed partial class PacketIntake(
         string applicationId = result.Accepted!.ApplicationId;
         if (result.Replayed && await client.GetInstanceAsync(applicationId, cancellationToken) is null)
         {
-            // The first attempt with this key has not finished (still running, or crashed and not yet stale): the packet
-            // must stay in the inbox until its application really exists, or it would be deleted with nothing created.
+            // Taken in, but its workflow is not started yet: the same rule.
             throw new PacketNotReadyException(
                 $"Application {applicationId} of kiosk '{kiosk.Id}' is still being created by an earlier attempt; the packet is retried later.");
         }
