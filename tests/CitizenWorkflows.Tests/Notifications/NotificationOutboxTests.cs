@@ -27,7 +27,7 @@ public sealed class NotificationOutboxTests(AzuriteFixture azurite) : IClassFixt
     public void Stages_the_citizen_hears_of()
     {
         Assert.Equal(
-            [NotificationKind.Approved, NotificationKind.Rejected, NotificationKind.CardReady, NotificationKind.Delivered],
+            [NotificationKind.Approved, NotificationKind.Rejected, NotificationKind.CardReady, NotificationKind.ReadyForCollection, NotificationKind.Delivered],
             Enum.GetValues<ApplicationStage>().Select(CitizenNotification.For).OfType<NotificationKind>());
         Assert.EndsWith("không được chấp thuận: portrait failed: sharpness 3.1 (required >= 50)", Notification("a1", NotificationKind.Rejected).Text, StringComparison.Ordinal);
     }
