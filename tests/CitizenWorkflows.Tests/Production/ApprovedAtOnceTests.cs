@@ -19,8 +19,8 @@ namespace CitizenWorkflows.Tests.Production;
 public sealed class ApprovedAtOnceTests(InMemoryWorkflowFixture workflow, ITestOutputHelper output) : IClassFixture<InMemoryWorkflowFixture>
 {
     /// <summary>
-    /// 500 as the issue asks when <c>APPROVED_AT_ONCE=500</c> (about a quarter of an hour on two cores: the in-memory
-    /// backend's dispatch latency, not the batching, sets the pace); 100 in the everyday suite.
+    /// 100 in the everyday suite; <c>APPROVED_AT_ONCE=500</c> asks for the issue's 500, which did not reach the approvals
+    /// within the 10-minute waits on two cores (the portrait checks, serialised per process, set the pace, not batching).
     /// </summary>
     static readonly int Applications = int.TryParse(Environment.GetEnvironmentVariable("APPROVED_AT_ONCE"), out int count) && count > 0 ? count : 100;
 
