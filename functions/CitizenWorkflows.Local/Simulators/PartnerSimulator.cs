@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Delivery;
@@ -29,6 +30,11 @@ public abstract partial class PartnerSimulator(
     /// <summary>After this many refusals (409: the workflow does not wait for it) an order is dropped as stale.</summary>
     const int MaxDeliveries = 5;
 
+    /// <summary>How long a message stays hidden after each renewal while its order is worked on.</summary>
+    static readonly TimeSpan MessageHold = TimeSpan.FromSeconds(30);
+
+    static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(5);
+
     protected abstract string QueueName { get; }
 
     protected abstract string Role { get; }
@@ -55,7 +61,7 @@ public abstract partial class PartnerSimulator(
         http.DefaultRequestHeaders.Add(SecurityOptions.ApiKeyHeader, apiKey);
         using var slots = new SemaphoreSlim(Options.Concurrency);
         var queue = queues.Queue(QueueName);
-        TimeSpan invisibleFor = Options.Delay + TimeSpan.FromSeconds(30);
+        TimeSpan invisibleFor = Options.Delay + MessageHold;
         while (!stoppingToken.IsCancellationRequested)
         {
             QueueMessage[] messages;
@@ -97,8 +103,11 @@ public abstract partial class PartnerSimulator(
         }
     }
 
-    async Task AnswerAsync(HttpClient http, Azure.Storage.Queues.QueueClient queue, QueueMessage message, CancellationToken stoppingToken)
+    async Task AnswerAsync(HttpClient http, QueueClient queue, QueueMessage message, CancellationToken stoppingToken)
     {
+        // A shipment of fifty cards is answered leg by leg for minutes: keep its message hidden while it is worked on,
+        // so no second copy starts beside it (it reappears only if this process dies).
+        await using var hold = new HeldMessage(queue, message, MessageHold);
         try
         {
             IReadOnlyList<WorkOrder> orders = OrdersIn(message.MessageText);
@@ -110,7 +119,7 @@ public abstract partial class PartnerSimulator(
                 async (i, ct) => done[i] = await AnswerOrderAsync(http, orders[i], orders.Count > 1, message.DequeueCount, ct));
             if (done.All(d => d))
             {
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
+                await hold.DeleteAsync(stoppingToken);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -124,42 +133,90 @@ public abstract partial class PartnerSimulator(
     async Task<bool> AnswerOrderAsync(HttpClient http, WorkOrder order, bool inBatch, long dequeueCount, CancellationToken stoppingToken)
     {
         IReadOnlyList<Callback> callbacks = CallbacksFor(order, Random.Shared.NextDouble() < Options.FailureRate);
-        for (int step = 0; step < callbacks.Count; step++)
+        int step = 0;
+        DateTimeOffset givesUpAt = DateTimeOffset.UtcNow + Options.Patience;
+        TimeSpan pause = TimeSpan.FromMilliseconds(250);
+        while (step < callbacks.Count)
         {
-            if (step > 0)
-            {
-                await Task.Delay(Options.LegDelay, stoppingToken);
-            }
-
             string path = $"/{ApiRoutes.Prefix}/v1/applications/{order.ApplicationId}/events/{callbacks[step].Event}";
-            HttpStatusCode status = await PostAsync(http, path, callbacks[step].Body, stoppingToken);
-            // A later leg may overtake the workflow's recording of the one before: try again for a while.
-            for (int retry = 0; step > 0 && status == HttpStatusCode.Conflict && retry < 60; retry++)
+            (HttpStatusCode status, WrongStage? wrongStage) = await PostAsync(http, path, callbacks[step].Body, stoppingToken);
+            if (status == HttpStatusCode.Accepted)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken);
-                status = await PostAsync(http, path, callbacks[step].Body, stoppingToken);
-            }
+                step++;
+                givesUpAt = DateTimeOffset.UtcNow + Options.Patience;
+                pause = TimeSpan.FromMilliseconds(250);
+                if (step < callbacks.Count)
+                {
+                    await Task.Delay(Options.LegDelay, stoppingToken);
+                }
 
-            if (status is HttpStatusCode.Accepted)
-            {
                 continue;
             }
 
-            // A card of a batch was queued by a workflow already waiting, so a 409 on the first callback means it was
-            // answered before (a redelivered batch); a single order may have overtaken its workflow's wait, so its
-            // message is retried a few times. A 404 is an application that no longer exists.
-            return status == HttpStatusCode.NotFound
-                || (status == HttpStatusCode.Conflict && (step > 0 || inBatch || dequeueCount >= MaxDeliveries));
+            if (status != HttpStatusCode.Conflict || wrongStage is null)
+            {
+                // 404: the application no longer exists. Anything else (a host busy or restarting): deliver the message again.
+                return status == HttpStatusCode.NotFound;
+            }
+
+            // A redelivered order whose first legs were answered before this process died: go on where the workflow is.
+            int ahead = FirstWaitedFor(callbacks, step + 1, wrongStage.WaitingFor);
+            if (ahead >= 0)
+            {
+                step = ahead;
+                continue;
+            }
+
+            if (step == 0)
+            {
+                // A card of a batch was queued by a workflow already waiting, so a 409 on the first callback means it was
+                // answered before; a single order may have overtaken its workflow's wait, so its message is retried a few times.
+                return inBatch || dequeueCount >= MaxDeliveries;
+            }
+
+            // This leg overtook the workflow's recording of the one before (it still waits for that, or is between
+            // waits): try again until it is taken, the workflow ends, or patience runs out.
+            if (wrongStage.RuntimeStatus != "Running" || DateTimeOffset.UtcNow >= givesUpAt)
+            {
+                if (wrongStage.RuntimeStatus == "Running")
+                {
+                    LogGaveUp(logger, QueueName, callbacks[step].Event, Options.Patience);
+                }
+
+                return true;
+            }
+
+            await Task.Delay(pause, stoppingToken);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxPause.Ticks));
         }
 
         return true;
     }
 
-    static async Task<HttpStatusCode> PostAsync(HttpClient http, string path, object body, CancellationToken cancellationToken)
+    static int FirstWaitedFor(IReadOnlyList<Callback> callbacks, int from, IReadOnlyList<string> waitingFor)
+    {
+        for (int i = from; i < callbacks.Count; i++)
+        {
+            if (waitingFor.Contains(callbacks[i].Event, StringComparer.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    static async Task<(HttpStatusCode Status, WrongStage? WrongStage)> PostAsync(HttpClient http, string path, object body, CancellationToken cancellationToken)
     {
         using HttpResponseMessage response = await http.PostAsJsonAsync(path, body, cancellationToken);
-        return response.StatusCode;
+        WrongStage? wrongStage = response.StatusCode == HttpStatusCode.Conflict
+            ? await response.Content.ReadFromJsonAsync<WrongStage>(JsonSerializerOptions.Web, cancellationToken)
+            : null;
+        return (response.StatusCode, wrongStage);
     }
+
+    /// <summary>The members of a 409 <c>wrong-stage</c> problem a partner acts on.</summary>
+    sealed record WrongStage(string? Stage, string? RuntimeStatus, IReadOnlyList<string> WaitingFor);
 
     async Task<Uri> OwnAddressAsync(CancellationToken cancellationToken)
     {
@@ -181,6 +238,9 @@ public abstract partial class PartnerSimulator(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator for {Queue} could not answer an order: {Error}")]
     static partial void LogAnswerError(ILogger logger, string queue, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator for {Queue} gave up on {Event}: the workflow did not take it within {Patience}")]
+    static partial void LogGaveUp(ILogger logger, string queue, string @event, TimeSpan patience);
 }
 
 /// <summary>The print centre: takes each print batch, prints its cards and reports card-printed (or card-print-failed) per card.</summary>

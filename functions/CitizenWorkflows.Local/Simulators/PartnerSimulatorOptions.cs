@@ -23,6 +23,12 @@ public sealed class PartnerSimulatorOptions
     /// <summary>Between the callbacks of one order (picked up → in transit → delivered).</summary>
     public TimeSpan LegDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long a later leg is offered again while the workflow has not yet recorded the one before (a busy host may
+    /// take a while); after that the card is left to its workflow's deadline.
+    /// </summary>
+    public TimeSpan Patience { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Share of orders answered with the failure callback (0–1).</summary>
     public double FailureRate { get; set; }
 

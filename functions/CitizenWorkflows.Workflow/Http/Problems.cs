@@ -9,7 +9,23 @@ public static class Problems
     public const string TypePrefix = "urn:citizenworkflows:problem:";
 
     public static IResult Status(int status, string slug, string title, string detail) =>
-        Results.Problem(new ProblemDetails { Status = status, Type = TypePrefix + slug, Title = title, Detail = detail });
+        Results.Problem(Details(status, slug, title, detail));
+
+    /// <summary>A problem with machine-readable members beside the human-readable detail.</summary>
+    public static IResult Status(int status, string slug, string title, string detail, IReadOnlyDictionary<string, object?> extensions)
+    {
+        ArgumentNullException.ThrowIfNull(extensions);
+        ProblemDetails problem = Details(status, slug, title, detail);
+        foreach ((string name, object? value) in extensions)
+        {
+            problem.Extensions[name] = value;
+        }
+
+        return Results.Problem(problem);
+    }
+
+    static ProblemDetails Details(int status, string slug, string title, string detail) =>
+        new() { Status = status, Type = TypePrefix + slug, Title = title, Detail = detail };
 
     /// <summary>422 with every broken rule at once, grouped by field (JSON path of the request body).</summary>
     public static IResult Validation(IEnumerable<FieldError> errors)

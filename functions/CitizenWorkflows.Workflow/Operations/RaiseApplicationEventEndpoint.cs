@@ -63,8 +63,15 @@ public sealed partial class RaiseApplicationEventEndpoint(ApiKeyAuthenticator au
         if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Running || status is null || !status.WaitingFor.Contains(eventName))
         {
             string waiting = status is null || status.WaitingFor.Count == 0 ? "nothing" : string.Join(", ", status.WaitingFor);
+            // Stage and waited-for events also as members, so a partner can tell "too early" from "already answered".
             return Problems.Status(StatusCodes.Status409Conflict, "wrong-stage", "The application is not waiting for this event",
-                $"Application '{id}' is {status?.Stage.ToString() ?? "starting"} ({instance.RuntimeStatus}) and waits for {waiting}, not '{eventName}'.");
+                $"Application '{id}' is {status?.Stage.ToString() ?? "starting"} ({instance.RuntimeStatus}) and waits for {waiting}, not '{eventName}'.",
+                new Dictionary<string, object?>
+                {
+                    ["stage"] = status?.Stage.ToString(),
+                    ["runtimeStatus"] = instance.RuntimeStatus.ToString(),
+                    ["waitingFor"] = status?.WaitingFor ?? [],
+                });
         }
 
         await client.RaiseEventAsync(id, eventName, payload, cancellationToken);

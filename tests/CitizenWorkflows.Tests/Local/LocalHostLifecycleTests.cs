@@ -53,7 +53,11 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
         // A callback for a later stage is refused while the application waits for approval.
         using (HttpResponseMessage early = await Api.RaiseAsync(printCentre, id, E.CardPrinted, null))
         {
-            await Api.AssertProblemAsync(early, HttpStatusCode.Conflict, "wrong-stage");
+            JsonElement problem = await Api.AssertProblemAsync(early, HttpStatusCode.Conflict, "wrong-stage");
+            // A partner reads what the workflow waits for from members, not from the detail text.
+            Assert.Equal("AwaitingApproval", problem.GetProperty("stage").GetString());
+            Assert.Equal("Running", problem.GetProperty("runtimeStatus").GetString());
+            Assert.Equal([E.ApprovalDecision], problem.GetProperty("waitingFor").EnumerateArray().Select(e => e.GetString()));
         }
 
         (HttpClient Client, string Event, object Body)[] steps =
@@ -135,7 +139,9 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
 
         // Once delivered, the workflow waits for nothing: a late callback is refused.
         using HttpResponseMessage late = await Api.RaiseAsync(courier, id, E.CardDelivered, new { });
-        await Api.AssertProblemAsync(late, HttpStatusCode.Conflict, "wrong-stage");
+        JsonElement lateProblem = await Api.AssertProblemAsync(late, HttpStatusCode.Conflict, "wrong-stage");
+        Assert.Equal("Delivered", lateProblem.GetProperty("stage").GetString());
+        Assert.Empty(lateProblem.GetProperty("waitingFor").EnumerateArray());
     }
 
     [Fact]
