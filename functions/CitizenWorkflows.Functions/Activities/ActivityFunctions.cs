@@ -20,10 +20,10 @@ namespace CitizenWorkflows.Functions.Activities;
 /// </summary>
 public static class ActivityFunctions
 {
-    [Function(nameof(RecordTransition))]
-    public static Task<int> RunRecordTransition(
-        [ActivityTrigger] ApplicationTransition input, string instanceId, FunctionContext executionContext) =>
-        RunAsync<RecordTransition, ApplicationTransition, int>(executionContext, nameof(RecordTransition), instanceId, input);
+    [Function(nameof(RecordTransitions))]
+    public static Task<int> RunRecordTransitions(
+        [ActivityTrigger] JournalEntries input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<RecordTransitions, JournalEntries, int>(executionContext, nameof(RecordTransitions), instanceId, input);
 
     [Function(nameof(VerifyDocuments))]
     public static Task<DocumentCheck> RunVerifyDocuments(
@@ -64,11 +64,6 @@ public static class ActivityFunctions
     public static Task<string> RunDispatchWorkOrder(
         [ActivityTrigger] WorkOrder input, string instanceId, FunctionContext executionContext) =>
         RunAsync<DispatchWorkOrder, WorkOrder, string>(executionContext, nameof(DispatchWorkOrder), instanceId, input);
-
-    [Function(nameof(QueueNotification))]
-    public static Task<bool> RunQueueNotification(
-        [ActivityTrigger] CitizenNotification input, string instanceId, FunctionContext executionContext) =>
-        RunAsync<QueueNotification, CitizenNotification, bool>(executionContext, nameof(QueueNotification), instanceId, input);
 
     [Function(nameof(RecordHandover))]
     public static Task<int> RunRecordHandover(

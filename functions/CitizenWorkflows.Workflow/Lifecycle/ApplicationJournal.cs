@@ -6,14 +6,22 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 
 /// <summary>
 /// Records every transition of one application from inside its orchestration: sets the custom status (what the
-/// workflow waits for) and projects the entry into Table storage through the <see cref="RecordTransition"/> activity;
-/// a transition the citizen must hear of also goes to the notification outbox.
+/// workflow waits for) at once, and projects the entries into Table storage through the <see cref="RecordTransitions"/>
+/// activity; a transition the citizen must hear of also goes to the notification outbox.
 /// </summary>
+/// <remarks>
+/// Transitions gather until the workflow is about to wait (operators must see what it waits for) or ends, and then go
+/// in one activity: every activity costs an orchestration episode, which reloads the whole history from storage. In
+/// between, the projection lags the custom status by the activities that ran (seconds); call <see cref="FlushAsync"/>
+/// before anything else that must find the projection current.
+/// </remarks>
 /// <param name="sequenceFrom">The last sequence an earlier run of this application recorded (a re-drive continues after it).</param>
 public sealed class ApplicationJournal(TaskOrchestrationContext context, ApplicationHeader header, int sequenceFrom = 0)
 {
     int sequence = sequenceFrom;
     readonly HashSet<NotificationKind> notified = [];
+    readonly List<ApplicationTransition> unwritten = [];
+    readonly List<CitizenNotification> unsent = [];
 
     public ApplicationStage Stage { get; private set; } = ApplicationStage.Received;
 
@@ -30,16 +38,34 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
         var transition = new ApplicationTransition(
             header, sequence, stage, context.CurrentUtcDateTime, cause, detail, waitingFor, waitDeadline);
         context.SetCustomStatus(new ApplicationStatus(stage, waitingFor, waitDeadline, sequence, transition.At, cause, detail));
-        await context.CallActivityAsync(nameof(RecordTransition), transition, ActivityRetry.Storage);
+        unwritten.Add(transition);
 
         // The citizen hears of approval, rejection, a printed card and the handover once each (a reprint or a second
         // entry of the same stage adds nothing; the outbox also refuses a second copy).
         if (CitizenNotification.For(stage) is { } kind && notified.Add(kind))
         {
-            var notification = new CitizenNotification(
-                header.ApplicationId, kind, CitizenNotification.TextFor(kind, header.ApplicationId, detail), new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
-            await context.CallActivityAsync<bool>(nameof(QueueNotification), notification, ActivityRetry.Storage);
+            unsent.Add(new CitizenNotification(
+                header.ApplicationId, kind, CitizenNotification.TextFor(kind, header.ApplicationId, detail), new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero)));
         }
+
+        if (waitingFor.Count > 0 || stage.IsFinal())
+        {
+            await FlushAsync();
+        }
+    }
+
+    /// <summary>Writes the gathered transitions and notices (nothing when there are none).</summary>
+    public async Task FlushAsync()
+    {
+        if (unwritten.Count == 0)
+        {
+            return;
+        }
+
+        var entries = new JournalEntries([.. unwritten], [.. unsent]);
+        unwritten.Clear();
+        unsent.Clear();
+        await context.CallActivityAsync<int>(nameof(RecordTransitions), entries, ActivityRetry.Storage);
     }
 
     /// <summary>Records a final stage and returns the workflow's result.</summary>

@@ -29,6 +29,23 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
         WorkflowPolicy policy = input.Policy;
         ResumePoint? resume = input.Resume;
         var journal = new ApplicationJournal(context, header, resume?.Sequence ?? 0);
+        try
+        {
+            return await RunStagesAsync(context, journal, input, log);
+        }
+        catch (TaskFailedException)
+        {
+            // An activity failed for good and fails the workflow: the stages it reached still reach the projection.
+            await journal.FlushAsync();
+            throw;
+        }
+    }
+
+    static async Task<CardApplicationResult> RunStagesAsync(TaskOrchestrationContext context, ApplicationJournal journal, CardApplicationInput input, ILogger log)
+    {
+        ApplicationHeader header = input.Header;
+        WorkflowPolicy policy = input.Policy;
+        ResumePoint? resume = input.Resume;
 
         // A re-driven run keeps an officer's approval: it resumes at personalisation instead of asking again.
         if (resume?.HasReached(ApplicationStage.Approved) == true)

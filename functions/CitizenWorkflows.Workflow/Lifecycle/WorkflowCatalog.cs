@@ -24,7 +24,7 @@ public static class WorkflowCatalog
     /// <summary>Activities run under their class name, so orchestrations call them by <c>nameof</c>.</summary>
     public static readonly IReadOnlyDictionary<string, Type> Activities = new[]
     {
-        typeof(RecordTransition),
+        typeof(RecordTransitions),
         typeof(VerifyDocuments),
         typeof(CheckPortrait),
         typeof(SearchDuplicates),
@@ -33,7 +33,6 @@ public static class WorkflowCatalog
         typeof(CheckRegistry),
         typeof(PersonaliseCard),
         typeof(DispatchWorkOrder),
-        typeof(QueueNotification),
         typeof(RecordHandover),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 

@@ -22,21 +22,29 @@ public sealed class ApplicationProjection(TableServiceClient tables)
     TableClient Timeline => tables.GetTableClient(StorageNames.TimelineTable);
 
     /// <summary>Applies one transition; safe to repeat and to receive out of order (older sequences never win).</summary>
-    public async Task ApplyAsync(ApplicationTransition transition, CancellationToken cancellationToken)
+    public Task ApplyAsync(ApplicationTransition transition, CancellationToken cancellationToken) =>
+        ApplyAsync([transition], cancellationToken);
+
+    /// <summary>
+    /// Applies transitions of one application in sequence order: every timeline entry in one table transaction, the row
+    /// once with the last. Safe to repeat and to receive out of order (older sequences never win).
+    /// </summary>
+    public async Task ApplyAsync(IReadOnlyList<ApplicationTransition> transitions, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(transitions);
+        if (transitions.Count == 0)
+        {
+            return;
+        }
+
+        ApplicationTransition transition = transitions.MaxBy(t => t.Sequence)!;
         string id = transition.Header.ApplicationId;
-        await Timeline.UpsertEntityAsync(
-            new TableEntity(id, transition.Sequence.ToString("D6", CultureInfo.InvariantCulture))
-            {
-                ["Stage"] = transition.Stage.ToString(),
-                ["At"] = transition.At,
-                ["Cause"] = transition.Cause,
-                ["Detail"] = transition.Detail,
-                ["WaitingFor"] = string.Join(',', transition.WaitingFor),
-                ["WaitDeadline"] = transition.WaitDeadline,
-            },
-            TableUpdateMode.Replace,
-            cancellationToken);
+        // A table transaction takes at most 100 entities of one partition.
+        foreach (ApplicationTransition[] chunk in transitions.Chunk(100))
+        {
+            await Timeline.SubmitTransactionAsync(
+                chunk.Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, TimelineEntity(t))), cancellationToken);
+        }
 
         var row = new TableEntity(id, RowKey)
         {
@@ -78,6 +86,17 @@ public sealed class ApplicationProjection(TableServiceClient tables)
             }
         }
     }
+
+    static TableEntity TimelineEntity(ApplicationTransition transition) =>
+        new(transition.Header.ApplicationId, transition.Sequence.ToString("D6", CultureInfo.InvariantCulture))
+        {
+            ["Stage"] = transition.Stage.ToString(),
+            ["At"] = transition.At,
+            ["Cause"] = transition.Cause,
+            ["Detail"] = transition.Detail,
+            ["WaitingFor"] = string.Join(',', transition.WaitingFor),
+            ["WaitDeadline"] = transition.WaitDeadline,
+        };
 
     /// <summary>
     /// Shows (or clears) an operator's suspension on the row without touching its sequence: the workflow's next

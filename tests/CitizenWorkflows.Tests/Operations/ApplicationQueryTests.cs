@@ -158,7 +158,7 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
         Assert.Equal(JsonValueKind.Null, detail.GetProperty("historyUnavailable").ValueKind);
         HistoryItem[] history = detail.GetProperty("history").Deserialize<HistoryItem[]>(JsonSerializerOptions.Web)!;
         Assert.Contains(history, e => e.EventType == "ExecutionStarted" && e.Name == "CardApplication");
-        Assert.Contains(history, e => e.EventType == "TaskScheduled" && e.Name == "RecordTransition");
+        Assert.Contains(history, e => e.EventType == "TaskScheduled" && e.Name == "RecordTransitions");
         Assert.Contains(history, e => e.EventType == "TaskCompleted");
         Assert.Contains(history, e => e.EventType == "TimerCreated"); // the approval deadline
 
