@@ -56,6 +56,7 @@ public sealed class EmbeddedDurableRuntime : IAsyncDisposable
             PartitionCount = hub.PartitionCount,
             WorkerId = hub.WorkerId,
             UseTablePartitionManagement = true,
+            PartitionTableOperationTimeout = hub.PartitionTableOperationTimeout,
             MaxQueuePollingInterval = hub.MaxQueuePollingInterval,
             ControlQueueVisibilityTimeout = hub.VisibilityTimeout,
             WorkItemQueueVisibilityTimeout = hub.VisibilityTimeout,

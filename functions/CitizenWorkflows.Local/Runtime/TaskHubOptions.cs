@@ -23,6 +23,12 @@ public sealed class TaskHubOptions
     /// <summary>Above the longest activity: the sidecar does not renew message locks.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// For each read-and-write of the partition lease table. The provider's 2 s is retried at once when exceeded, and a
+    /// single busy Azurite then answers the retries too: the queue of lease operations grows instead of draining.
+    /// </summary>
+    public TimeSpan PartitionTableOperationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public int MaxConcurrentOrchestrations { get; set; } = 100;
 
     public int MaxConcurrentActivities { get; set; } = 100;
