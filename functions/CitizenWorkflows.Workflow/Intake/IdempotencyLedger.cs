@@ -18,35 +18,62 @@ public sealed class IdempotencyLedger(TableServiceClient tables, TimeProvider cl
     TableClient Table => tables.GetTableClient(StorageNames.IdempotencyTable);
 
     /// <summary>Claims the key for <paramref name="candidate"/>, or returns the entry that already holds it.</summary>
-    public async Task<(IdempotencyEntry Entry, bool Owned)> ClaimAsync(string kioskId, string key, IdempotencyEntry candidate, CancellationToken cancellationToken)
+    public async Task<IdempotencyClaim> ClaimAsync(string kioskId, string key, IdempotencyEntry candidate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         string rowKey = RowKey(key);
+        DateTimeOffset now = clock.GetUtcNow();
         try
         {
-            await Table.AddEntityAsync(ToEntity(kioskId, rowKey, candidate, clock.GetUtcNow()), cancellationToken);
-            return (candidate, true);
+            Response added = await Table.AddEntityAsync(ToEntity(kioskId, rowKey, candidate, now), cancellationToken);
+            return new(candidate, true, added.Headers.ETag ?? default, now);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
             TableEntity existing = (await Table.GetEntityAsync<TableEntity>(kioskId, rowKey, cancellationToken: cancellationToken)).Value;
             IdempotencyEntry entry = FromEntity(existing);
-            bool stale = !entry.Completed && clock.GetUtcNow() - existing.GetDateTimeOffset("ClaimedAt") > StaleAfter;
+            DateTimeOffset claimedAt = existing.GetDateTimeOffset("ClaimedAt")!.Value;
+            bool stale = !entry.Completed && now - claimedAt > StaleAfter;
             if (!stale)
             {
-                return (entry, false);
+                return new(entry, false, existing.ETag, claimedAt);
             }
 
             try
             {
                 // Take over a dead owner's claim; the ETag makes sure only one retry does.
-                await Table.UpdateEntityAsync(ToEntity(kioskId, rowKey, entry, clock.GetUtcNow()), existing.ETag, TableUpdateMode.Replace, cancellationToken);
-                return (entry, true);
+                Response taken = await Table.UpdateEntityAsync(ToEntity(kioskId, rowKey, entry, now), existing.ETag, TableUpdateMode.Replace, cancellationToken);
+                return new(entry, true, taken.Headers.ETag ?? default, now);
             }
             catch (RequestFailedException race) when (race.Status == 412)
             {
-                return (entry, false);
+                return new(entry, false, existing.ETag, claimedAt);
             }
+        }
+    }
+
+    /// <summary>
+    /// Renews an owned claim that has aged past a third of <see cref="StaleAfter"/>, just before its owner starts the
+    /// workflow: an owner slowed down (not dead) must not start it beside a retry that took its claim over. False when a
+    /// retry already took it over; that retry starts the workflow.
+    /// </summary>
+    public async Task<bool> KeepAsync(string kioskId, string key, IdempotencyClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        DateTimeOffset now = clock.GetUtcNow();
+        if (now - claim.ClaimedAt < StaleAfter / 3)
+        {
+            return true;
+        }
+
+        try
+        {
+            await Table.UpdateEntityAsync(ToEntity(kioskId, RowKey(key), claim.Entry, now), claim.ETag, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
         }
     }
 
@@ -95,6 +122,9 @@ public sealed class IdempotencyLedger(TableServiceClient tables, TimeProvider cl
         e.GetDateTimeOffset("DueAt")!.Value,
         e.GetBoolean("Completed") ?? false);
 }
+
+/// <summary>The outcome of claiming a key: the entry holding it, whether this request owns it, and the row's version.</summary>
+public sealed record IdempotencyClaim(IdempotencyEntry Entry, bool Owned, ETag ETag, DateTimeOffset ClaimedAt);
 
 /// <summary>What a key was first used for: the request's digest and the application it created.</summary>
 public sealed record IdempotencyEntry(string RequestDigest, string ApplicationId, DateTimeOffset ReceivedAt, DateTimeOffset DueAt, bool Completed);

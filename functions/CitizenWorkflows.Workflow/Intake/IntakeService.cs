@@ -34,7 +34,8 @@ public sealed class IntakeService(
         ArgumentNullException.ThrowIfNull(client);
         DateTimeOffset now = clock.GetUtcNow();
         var candidate = new IdempotencyEntry(request.RequestDigest, Guid.CreateVersion7(now).ToString("N"), now, calendar.DueAt(now), Completed: false);
-        (IdempotencyEntry entry, bool owned) = await ledger.ClaimAsync(request.Kiosk.Principal, request.IdempotencyKey, candidate, cancellationToken);
+        IdempotencyClaim claim = await ledger.ClaimAsync(request.Kiosk.Principal, request.IdempotencyKey, candidate, cancellationToken);
+        IdempotencyEntry entry = claim.Entry;
         if (entry.RequestDigest != request.RequestDigest)
         {
             return IntakeResult.Refused(Problems.Status(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused",
@@ -42,7 +43,13 @@ public sealed class IntakeService(
                 $"Key '{request.IdempotencyKey}' was first used for a different submission (application {entry.ApplicationId}); use a new key for a new application."));
         }
 
-        if (!owned && !entry.Completed)
+        // An owner that lost its claim while storing (it was so slow that a retry took over) leaves the start to that retry.
+        bool owned = claim.Owned && await CreateAsync(request, claim, takeover: entry != candidate, client, cancellationToken);
+        if (owned)
+        {
+            await ledger.CompleteAsync(request.Kiosk.Principal, request.IdempotencyKey, entry, cancellationToken);
+        }
+        else if (!entry.Completed)
         {
             // A concurrent duplicate: the owner is storing and starting; answer with its application once it has. An
             // owner that does not finish (its process died mid-request) must not be answered for: the kiosk retries,
@@ -62,18 +69,14 @@ public sealed class IntakeService(
             entry = completed;
         }
 
-        if (owned)
-        {
-            await CreateAsync(request, entry, takeover: entry != candidate, client, cancellationToken);
-            await ledger.CompleteAsync(request.Kiosk.Principal, request.IdempotencyKey, entry, cancellationToken);
-        }
-
         string statusUrl = ApiRoutes.StatusUrl(entry.ApplicationId);
         return IntakeResult.Accept(new SubmissionAccepted(entry.ApplicationId, ApplicationStage.Received, statusUrl, entry.DueAt), replayed: !owned);
     }
 
-    async Task CreateAsync(IntakeRequest request, IdempotencyEntry entry, bool takeover, DurableTaskClient client, CancellationToken cancellationToken)
+    /// <summary>Stores the documents and starts the workflow; false when the claim was lost to a retry before the start.</summary>
+    async Task<bool> CreateAsync(IntakeRequest request, IdempotencyClaim claim, bool takeover, DurableTaskClient client, CancellationToken cancellationToken)
     {
+        IdempotencyEntry entry = claim.Entry;
         string id = entry.ApplicationId;
 
         // Up to 16 documents: written side by side, each create-only, so a retry rewrites nothing.
@@ -85,10 +88,15 @@ public sealed class IntakeService(
         var input = new CardApplicationInput(
             header, s.Applicant, stored.Single(d => d.BlobName.EndsWith("/" + SubmissionParts.Portrait, StringComparison.Ordinal)), stored, policy.CurrentValue with { Holidays = calendar.Holidays },
             Destination: new CardDestination(s.Delivery, header.KioskId, s.ResidenceProvinceCode));
+        if (!await ledger.KeepAsync(request.Kiosk.Principal, request.IdempotencyKey, claim, cancellationToken))
+        {
+            return false;
+        }
+
         // Only a takeover can find the workflow already started; a first claim saves the round trip.
         if (takeover && await client.GetInstanceAsync(id, cancellationToken) is not null)
         {
-            return;
+            return true;
         }
 
         try
@@ -104,6 +112,8 @@ public sealed class IntakeService(
                 throw;
             }
         }
+
+        return true;
     }
 
     /// <summary>
