@@ -4,7 +4,8 @@ namespace CitizenWorkflows.Local.Runtime;
 
 /// <summary>
 /// The orchestration service the sidecar dispatches from, counting the work items it completes (orchestration episodes
-/// and activity executions), so the load tools report work items per second on any backend.
+/// and activity executions), so the load tools report work items per second on any backend. It also carries abandons
+/// through a storage outage (see <see cref="AbandonTaskActivityWorkItemAsync"/>).
 /// </summary>
 public sealed class CountingOrchestrationService(IOrchestrationService inner) : IOrchestrationService
 {
@@ -69,7 +70,8 @@ public sealed class CountingOrchestrationService(IOrchestrationService inner) : 
         Interlocked.Increment(ref orchestrationWorkItems);
     }
 
-    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
+    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
+        UntilStorageAnswersAsync(() => inner.AbandonTaskOrchestrationWorkItemAsync(workItem));
 
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
 
@@ -84,5 +86,34 @@ public sealed class CountingOrchestrationService(IOrchestrationService inner) : 
         Interlocked.Increment(ref activityWorkItems);
     }
 
-    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => inner.AbandonTaskActivityWorkItemAsync(workItem);
+    /// <summary>
+    /// Abandons an activity, retrying while storage is unreachable. The sidecar abandons once, after the completion
+    /// failed; DurableTask.AzureStorage forgets the activity only when the abandon succeeds, so an abandon lost to an
+    /// outage left the message "being processed" in this process forever, skipped each time it came back (found by
+    /// <c>faults azurite-restart</c>: its applications never finished).
+    /// </summary>
+    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) =>
+        UntilStorageAnswersAsync(() => inner.AbandonTaskActivityWorkItemAsync(workItem));
+
+    static async Task UntilStorageAnswersAsync(Func<Task> operation)
+    {
+        DateTimeOffset givesUpAt = DateTimeOffset.UtcNow + OutagePatience;
+        TimeSpan pause = TimeSpan.FromMilliseconds(500);
+        while (true)
+        {
+            try
+            {
+                await operation();
+                return;
+            }
+            catch (Exception) when (DateTimeOffset.UtcNow < givesUpAt)
+            {
+                await Task.Delay(pause);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    /// <summary>How long an abandon is retried: longer than an emulator restart or a storage failover takes.</summary>
+    static readonly TimeSpan OutagePatience = TimeSpan.FromMinutes(10);
 }
