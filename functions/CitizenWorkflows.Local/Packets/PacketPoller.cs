@@ -72,6 +72,11 @@ public sealed partial class PacketPoller(
         {
             // The container does not exist yet (the initializer creates it at start).
         }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Storage unreachable (an outage, an emulator restart): the host must outlive it; the next pass lists again.
+            LogFailed(log, e);
+        }
 
         return finished;
     }

@@ -1,3 +1,6 @@
+using System.Collections;
+using System.Reflection;
+using Azure;
 using DurableTask.Core;
 
 namespace CitizenWorkflows.Local.Runtime;
@@ -88,14 +91,52 @@ public sealed class CountingOrchestrationService(IOrchestrationService inner) : 
 
     /// <summary>
     /// Abandons an activity, retrying while storage is unreachable. The sidecar abandons once, after the completion
-    /// failed; DurableTask.AzureStorage forgets the activity only when the abandon succeeds, so an abandon lost to an
-    /// outage left the message "being processed" in this process forever, skipped each time it came back (found by
-    /// <c>faults azurite-restart</c>: its applications never finished).
+    /// failed; DurableTask.AzureStorage forgets the activity only when that abandon succeeds, and until it does it skips
+    /// the activity's message as "being processed multiple times concurrently" each time it comes back. Found by
+    /// <c>faults azurite-restart</c>: applications never finished after Azurite came back.
     /// </summary>
-    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) =>
-        UntilStorageAnswersAsync(() => inner.AbandonTaskActivityWorkItemAsync(workItem));
+    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        try
+        {
+            await UntilStorageAnswersAsync(() => inner.AbandonTaskActivityWorkItemAsync(workItem), lockLost: IsLockLost);
+        }
+        catch (Exception e) when (IsLockLost(e))
+        {
+            // The message's lock lapsed during the outage and it was received again, so no abandon can ever succeed:
+            // forget the activity, so its message, when it comes back, is run rather than skipped.
+            ForgetActivity(workItem.Id);
+        }
+    }
 
-    static async Task UntilStorageAnswersAsync(Func<Task> operation)
+    /// <summary>The provider wraps the storage error; a pop receipt that no longer matches, or a message gone, means the lock is lost.</summary>
+    static bool IsLockLost(Exception e)
+    {
+        for (Exception? cause = e; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is RequestFailedException { ErrorCode: "PopReceiptMismatch" } or RequestFailedException { Status: 404 })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// DurableTask.AzureStorage 2.11 keeps running activities in a private dictionary and offers no public way to drop
+    /// one whose lock is lost. Read by name; if a later version renames it, nothing is dropped (the behaviour before).
+    /// </summary>
+    void ForgetActivity(string workItemId)
+    {
+        if (inner.GetType().GetField("activeActivitySessions", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(inner) is IDictionary sessions)
+        {
+            sessions.Remove(workItemId);
+        }
+    }
+
+    static async Task UntilStorageAnswersAsync(Func<Task> operation, Func<Exception, bool>? lockLost = null)
     {
         DateTimeOffset givesUpAt = DateTimeOffset.UtcNow + OutagePatience;
         TimeSpan pause = TimeSpan.FromMilliseconds(500);
@@ -106,7 +147,7 @@ public sealed class CountingOrchestrationService(IOrchestrationService inner) : 
                 await operation();
                 return;
             }
-            catch (Exception) when (DateTimeOffset.UtcNow < givesUpAt)
+            catch (Exception e) when (DateTimeOffset.UtcNow < givesUpAt && lockLost?.Invoke(e) != true)
             {
                 await Task.Delay(pause);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));

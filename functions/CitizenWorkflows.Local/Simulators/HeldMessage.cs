@@ -63,7 +63,7 @@ sealed class HeldMessage : IAsyncDisposable
                     UpdateReceipt receipt = (await queue.UpdateMessageAsync(messageId, popReceipt, visibilityTimeout: hold, cancellationToken: CancellationToken.None)).Value;
                     popReceipt = receipt.PopReceipt;
                 }
-                catch (RequestFailedException)
+                catch (Exception e) when (e is RequestFailedException or AggregateException or HttpRequestException)
                 {
                     // Storage unreachable for a moment: the next renewal tries again; if the hold lapses the message is
                     // simply delivered again, and the order's callbacks are idempotent.
