@@ -10,14 +10,15 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 /// activity; a transition the citizen must hear of also goes to the notification outbox.
 /// </summary>
 /// <remarks>
-/// Transitions gather until the workflow is about to wait (operators must see what it waits for) or ends, and then go
-/// in one activity: every activity costs an orchestration episode, which reloads the whole history from storage. In
+/// The first transition is written at once; later ones gather until the workflow is about to wait (operators must see
+/// what it waits for) or ends, and then go in one activity: every activity costs an orchestration episode, which reloads the whole history from storage. In
 /// between, the projection lags the custom status by the activities that ran (seconds); call <see cref="FlushAsync"/>
 /// before anything else that must find the projection current.
 /// </remarks>
 /// <param name="sequenceFrom">The last sequence an earlier run of this application recorded (a re-drive continues after it).</param>
 public sealed class ApplicationJournal(TaskOrchestrationContext context, ApplicationHeader header, int sequenceFrom = 0)
 {
+    readonly int sequenceFrom = sequenceFrom;
     int sequence = sequenceFrom;
     readonly HashSet<NotificationKind> notified = [];
     readonly List<ApplicationTransition> unwritten = [];
@@ -48,7 +49,8 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
                 header.ApplicationId, kind, CitizenNotification.TextFor(kind, header.ApplicationId, detail), new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero)));
         }
 
-        if (waitingFor.Count > 0 || stage.IsFinal())
+        // The first transition too: a new application is listed for operators at once, not at its first wait.
+        if (sequence == sequenceFrom + 1 || waitingFor.Count > 0 || stage.IsFinal())
         {
             await FlushAsync();
         }
