@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using Azure;
 using DurableTask.Core;
+using DurableTask.Core.History;
 
 namespace CitizenWorkflows.Local.Runtime;
 
@@ -54,8 +55,49 @@ public sealed class CountingOrchestrationService(IOrchestrationService inner) : 
 
     public int GetDelayInSecondsAfterOnFetchException(Exception exception) => inner.GetDelayInSecondsAfterOnFetchException(exception);
 
-    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+    public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        TaskOrchestrationWorkItem workItem = await inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+        if (workItem is not null)
+        {
+            DropRepeatedStarts(workItem);
+        }
+
+        return workItem!;
+    }
+
+    /// <summary>
+    /// Drops a start message for an instance that has started already (or a second one in the same batch). A start
+    /// whose delete was lost to a <c>kill -9</c> comes back after the instance ran; DurableTask.Core's dispatcher drops
+    /// it, but the sidecar's adds every message to the history, and each episode then failed with "Multiple
+    /// ExecutionStartedEvent found" (seen in <c>faults kill</c>: the application never finished). The provider still
+    /// deletes the dropped message with the rest of the batch.
+    /// </summary>
+    public static void DropRepeatedStarts(TaskOrchestrationWorkItem workItem)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        bool started = workItem.OrchestrationRuntimeState?.ExecutionStartedEvent is not null;
+        var kept = new List<TaskMessage>(workItem.NewMessages.Count);
+        foreach (TaskMessage message in workItem.NewMessages)
+        {
+            if (message.Event is ExecutionStartedEvent)
+            {
+                if (started)
+                {
+                    continue;
+                }
+
+                started = true;
+            }
+
+            kept.Add(message);
+        }
+
+        if (kept.Count != workItem.NewMessages.Count)
+        {
+            workItem.NewMessages = kept;
+        }
+    }
 
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
 
