@@ -8,7 +8,7 @@ namespace CitizenWorkflows.Local.Simulators;
 /// A received queue message kept invisible while it is worked on: its visibility is renewed every third of
 /// <c>hold</c>, so it reappears for another receiver only once this process stops renewing it (it died).
 /// </summary>
-sealed class HeldMessage : IAsyncDisposable
+public sealed class HeldMessage : IAsyncDisposable
 {
     readonly QueueClient queue;
     readonly string messageId;
