@@ -5,16 +5,11 @@ using Microsoft.Azure.Functions.Worker;
 namespace CitizenWorkflows.Functions.Production;
 
 /// <summary>Closes due print batches and shipments on a timer (the Local host polls instead).</summary>
-public sealed class CardBatchFunctions(IEnumerable<BatchCloser> closers)
+public sealed class CardBatchFunctions(DueBatches dueBatches)
 {
     [Function(PolledTriggers.CloseCardBatches)]
-    public async Task CloseCardBatches(
+    public Task CloseCardBatches(
         [TimerTrigger(PolledTriggers.CloseCardBatchesSchedule)] TimerInfo timer,
-        CancellationToken cancellationToken)
-    {
-        foreach (BatchCloser closer in closers)
-        {
-            await closer.CloseDueBatchesAsync(cancellationToken);
-        }
-    }
+        CancellationToken cancellationToken) =>
+        dueBatches.CloseAsync(cancellationToken);
 }

@@ -15,15 +15,9 @@ public sealed class CardBatchPollerOptions
 
 /// <summary>The Local host's stand-in for the Functions app's batch timer: closes due print batches and shipments.</summary>
 public sealed class CardBatchPoller(
-    IEnumerable<BatchCloser> closers, IOptionsMonitor<CardBatchPollerOptions> options, ILogger<CardBatchPoller> log) : PeriodicPoller(log)
+    DueBatches dueBatches, IOptionsMonitor<CardBatchPollerOptions> options, ILogger<CardBatchPoller> log) : PeriodicPoller(log)
 {
     protected override TimeSpan Interval => options.CurrentValue.PollInterval;
 
-    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
-    {
-        foreach (BatchCloser closer in closers)
-        {
-            await closer.CloseDueBatchesAsync(cancellationToken);
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => dueBatches.CloseAsync(cancellationToken);
 }

@@ -8,7 +8,7 @@ namespace CitizenWorkflows.Workflow.Lifecycle.Batches;
 
 public static class CardBatchServices
 {
-    /// <summary>Print batches (section <c>PrintBatches</c>) and shipments (section <c>Shipments</c>); every <see cref="BatchCloser"/> is run by the batch timer.</summary>
+    /// <summary>Print batches (section <c>PrintBatches</c>) and shipments (section <c>Shipments</c>); every <see cref="BatchCloser"/> is run by the batch timer through <see cref="DueBatches"/>.</summary>
     public static IServiceCollection AddCardBatches(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PrintBatchOptions>().Bind(configuration.GetSection(PrintBatchOptions.SectionName));
@@ -19,6 +19,7 @@ public static class CardBatchServices
         services.TryAddSingleton<ShipmentCloser>();
         services.AddSingleton<BatchCloser>(sp => sp.GetRequiredService<PrintBatchCloser>());
         services.AddSingleton<BatchCloser>(sp => sp.GetRequiredService<ShipmentCloser>());
+        services.TryAddSingleton<DueBatches>();
         return services;
     }
 }
