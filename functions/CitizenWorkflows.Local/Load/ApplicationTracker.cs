@@ -98,6 +98,27 @@ public sealed class ApplicationTracker(
         }
     }
 
+    /// <summary>
+    /// How many followed applications the runtime still runs (their last activities go on after the projection shows
+    /// them finished); 0 without a task hub instance table to read.
+    /// </summary>
+    public async Task<int> StillRunningAsync(CancellationToken cancellationToken)
+    {
+        if (instancesTable is null)
+        {
+            return 0;
+        }
+
+        int running = 0;
+        string filter = TableClient.CreateQueryFilter($"RuntimeStatus eq 'Running' or RuntimeStatus eq 'Pending'");
+        await foreach (TableEntity row in tables.GetTableClient(instancesTable).QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
+        {
+            running += stages.ContainsKey(row.PartitionKey) ? 1 : 0;
+        }
+
+        return running;
+    }
+
     DateTime lastLine;
 
     /// <summary>A progress bar: redrawn in place on a terminal, a line every few seconds in a log.</summary>

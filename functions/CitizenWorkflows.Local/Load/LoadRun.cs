@@ -119,6 +119,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         TimeSpan wall = clock.Elapsed;
         tracker.DrawProgress(output, Volatile.Read(ref answered), options.Count, wall, force: true);
         output.WriteLine();
+        await LetWorkflowsEndAsync(tracker, cancellationToken);
         Submissions = submitting.IsCompletedSuccessfully ? await submitting : [];
         (double selfCpu, double azuriteCpu, _) = meter.Cpu();
         (long o1, long a1) = (target.Orchestrations?.OrchestrationWorkItems ?? 0, target.Orchestrations?.ActivityWorkItems ?? 0);
@@ -170,6 +171,26 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         }
 
         return report;
+    }
+
+    /// <summary>
+    /// A finished application's workflow still records the handover after its final transition: wait (up to 30 s) for
+    /// the runtime to complete them, so stopping the host does not cut those activities off mid-call.
+    /// </summary>
+    static async Task LetWorkflowsEndAsync(ApplicationTracker tracker, CancellationToken cancellationToken)
+    {
+        var patience = Stopwatch.StartNew();
+        try
+        {
+            while (patience.Elapsed < TimeSpan.FromSeconds(30) && await tracker.StillRunningAsync(cancellationToken) > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            }
+        }
+        catch (Azure.RequestFailedException)
+        {
+            // Storage away (a fault run): the report matters more than a quiet shutdown.
+        }
     }
 
     /// <summary>Why applications did not end Delivered: the last transition's cause and detail, grouped.</summary>
