@@ -7,7 +7,8 @@ namespace CitizenWorkflows.Local.Benchmarks;
 /// <summary>
 /// <c>bench-lifecycle --count N [--backends azurite,in-memory] [--settings tuned,default] [load options]</c>: the same
 /// load workload on each configuration, one after another, each in its own <c>load</c> child process on a fresh task
-/// hub; prints every child's command and summary, then a table of full lifecycles per second as ratios to the first.
+/// hub (a given <c>--seed S</c> becomes S, S+1, … so each enrols new people); prints every child's command and summary,
+/// then a table of full lifecycles per second as ratios to the first.
 /// The in-memory backend keeps orchestration state in memory (activities still use Azurite): it is the upper bound.
 /// </summary>
 public static class LifecycleBenchmark
@@ -19,6 +20,9 @@ public static class LifecycleBenchmark
         string[] backends = (CommandOption.Text(ref rest, "--backends") ?? "azurite,in-memory").Split(',', StringSplitOptions.RemoveEmptyEntries);
         string[] settings = (CommandOption.Text(ref rest, "--settings") ?? "tuned,default").Split(',', StringSplitOptions.RemoveEmptyEntries);
         double count = CommandOption.Number(ref rest, "--count") ?? 200;
+        // Every configuration enrols new people: on the same storage, a later one given the same seed would submit the
+        // applicants an earlier one enrolled, and the duplicate search would hold them all in ManualReview.
+        double? seed = CommandOption.Number(ref rest, "--seed");
         var configurations = new List<(string Name, string[] Args)>();
         foreach (string backend in backends)
         {
@@ -39,11 +43,12 @@ public static class LifecycleBenchmark
         output.WriteLine($"$ {commandLine}");
         string run = DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
         var results = new List<(string Name, LoadReport? Report)>();
-        foreach ((string name, string[] extra) in configurations)
+        foreach (((string name, string[] extra), int index) in configurations.Select((c, i) => (c, i)))
         {
+            string[] seedArgs = seed is double s ? ["--seed", (s + index).ToString(CultureInfo.InvariantCulture)] : [];
             string resultFile = Path.Combine(Path.GetTempPath(), $"cw-bench-{run}-{name.Replace('/', '-')}.json");
             string hub = "Bench" + run + new string([.. name.Where(char.IsLetterOrDigit)]);
-            string[] childArgs = ["load", "--count", count.ToString(CultureInfo.InvariantCulture), "--result-file", resultFile, $"--TaskHub:Name={hub}", .. extra, .. rest];
+            string[] childArgs = ["load", "--count", count.ToString(CultureInfo.InvariantCulture), "--result-file", resultFile, $"--TaskHub:Name={hub}", .. extra, .. seedArgs, .. rest];
             output.WriteLine();
             output.WriteLine($"== {name}");
             output.Flush();
