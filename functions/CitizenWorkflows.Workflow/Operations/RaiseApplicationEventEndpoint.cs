@@ -60,7 +60,10 @@ public sealed partial class RaiseApplicationEventEndpoint(ApiKeyAuthenticator au
         ApplicationStatus? status = instance.SerializedCustomStatus is { } json
             ? JsonSerializer.Deserialize<ApplicationStatus>(json, JsonSerializerOptions.Web)
             : null;
-        if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Running || status is null || !status.WaitingFor.Contains(eventName))
+        // Pending with a custom status is a started workflow whose instance row a late write left behind (seen after
+        // kill -9 runs on Azurite): the custom status is the truth, and the event is queued all the same.
+        bool live = instance.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending;
+        if (!live || status is null || !status.WaitingFor.Contains(eventName))
         {
             string waiting = status is null || status.WaitingFor.Count == 0 ? "nothing" : string.Join(", ", status.WaitingFor);
             // Stage and waited-for events also as members, so a partner can tell "too early" from "already answered".
