@@ -1,6 +1,6 @@
-using System.Text.Json;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Operations.Actions;
 using CitizenWorkflows.Workflow.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
@@ -49,30 +49,22 @@ public sealed partial class RaiseApplicationEventEndpoint(ApiKeyAuthenticator au
             return Problems.Validation(errors);
         }
 
-        OrchestrationMetadata? instance = ApplicationIds.IsWellFormed(id)
-            ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken)
-            : null;
-        if (instance is null)
+        if (await ActionTarget.LoadAsync(client, id, cancellationToken) is not { } target)
         {
             return GetApplicationEndpoint.NotFound(id);
         }
 
-        ApplicationStatus? status = instance.SerializedCustomStatus is { } json
-            ? JsonSerializer.Deserialize<ApplicationStatus>(json, JsonSerializerOptions.Web)
-            : null;
-        // Pending with a custom status is a started workflow whose instance row a late write left behind (seen after
-        // kill -9 runs on Azurite): the custom status is the truth, and the event is queued all the same.
-        bool live = instance.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending;
-        if (!live || status is null || !status.WaitingFor.Contains(eventName))
+        ApplicationStatus? status = target.Status;
+        if (!target.IsWaitingFor(eventName) || status is null)
         {
             string waiting = status is null || status.WaitingFor.Count == 0 ? "nothing" : string.Join(", ", status.WaitingFor);
             // Stage and waited-for events also as members, so a partner can tell "too early" from "already answered".
             return Problems.Status(StatusCodes.Status409Conflict, "wrong-stage", "The application is not waiting for this event",
-                $"Application '{id}' is {status?.Stage.ToString() ?? "starting"} ({instance.RuntimeStatus}) and waits for {waiting}, not '{eventName}'.",
+                $"Application '{id}' is {status?.Stage.ToString() ?? "starting"} ({target.RuntimeStatus}) and waits for {waiting}, not '{eventName}'.",
                 new Dictionary<string, object?>
                 {
                     ["stage"] = status?.Stage.ToString(),
-                    ["runtimeStatus"] = instance.RuntimeStatus.ToString(),
+                    ["runtimeStatus"] = target.RuntimeStatus.ToString(),
                     ["waitingFor"] = status?.WaitingFor ?? [],
                 });
         }

@@ -28,8 +28,12 @@ public sealed record ActionTarget(string ApplicationId, OrchestrationMetadata In
 
     public bool IsRunning => RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending;
 
-    public bool IsWaitingFor(string eventName) =>
-        RuntimeStatus == OrchestrationRuntimeStatus.Running && Status is { } s && s.WaitingFor.Contains(eventName);
+    /// <summary>
+    /// The workflow waits for <paramref name="eventName"/>: its custom status says so and its runtime is live. Pending
+    /// counts: a started workflow's instance row can be left Pending by a late write (seen after kill -9 runs on
+    /// Azurite), and an event raised then is queued all the same; a never-started instance has no custom status.
+    /// </summary>
+    public bool IsWaitingFor(string eventName) => IsRunning && Status is { } s && s.WaitingFor.Contains(eventName);
 
     /// <summary>The application, or null when there is none.</summary>
     public static async Task<ActionTarget?> LoadAsync(DurableTaskClient client, string applicationId, CancellationToken cancellationToken)
