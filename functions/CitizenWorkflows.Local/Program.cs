@@ -101,10 +101,12 @@ LoadOptions load = LoadOptions.Take(ref rest, command == "demo"
     : new LoadOptions());
 
 // A load run shortens the partners' delays so the run measures the system, not the simulated print centre (and
-// approves by rule unless --approve officer); the demo keeps the defaults. Later arguments still win.
+// approves by rule unless --approve officer), and purges finished workflows every minute as a long-running programme
+// would (so the task hub holds what is in flight, not the whole run); the demo keeps the defaults. Later arguments still win.
 string[] loadSettings = command == "load"
     ? ["--Simulators:PrintCentre:Delay=00:00:00.200", "--Simulators:Courier:Delay=00:00:00.200", "--Simulators:Courier:LegDelay=00:00:00.100",
-        "--Simulators:Station:Delay=00:00:00.200", $"--Workflow:AutoApprove={(!load.OfficerApproves).ToString().ToLowerInvariant()}"]
+        "--Simulators:Station:Delay=00:00:00.200", $"--Workflow:AutoApprove={(!load.OfficerApproves).ToString().ToLowerInvariant()}",
+        .. FinishedWorkflowPurge.EveryMinute]
     : [];
 
 // The demo's progress bar is the output; per-application log lines would drown it (later arguments still win).

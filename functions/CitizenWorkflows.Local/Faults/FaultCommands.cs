@@ -67,6 +67,11 @@ public static class FaultCommands
             ["Simulators:Station:Delay"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach ((string key, string value) in FinishedWorkflowPurge.Settings)
+        {
+            settings[key] = value;
+        }
+
         foreach (string setting in rest.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)))
         {
             string[] kv = setting[2..].Split('=', 2);

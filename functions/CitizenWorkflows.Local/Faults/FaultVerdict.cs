@@ -113,7 +113,8 @@ public sealed class FaultVerdict
                 printedTwice.Add(id);
             }
 
-            if (view.Stage == ApplicationStage.Delivered && delivered == 1 && status == "Completed")
+            // "missing" with a Delivered projection: the workflow completed and housekeeping purged it (only the workflow writes Delivered).
+            if (view.Stage == ApplicationStage.Delivered && delivered == 1 && status is "Completed" or "missing")
             {
                 verdict.Delivered++;
             }

@@ -32,6 +32,8 @@ public abstract partial class PartnerSimulator(
 
     /// <summary>How long a message stays hidden after each renewal while its order is worked on.</summary>
     static readonly TimeSpan MessageHold = TimeSpan.FromSeconds(30);
+    static readonly TimeSpan MinIdleWait = TimeSpan.FromMilliseconds(250);
+    static readonly TimeSpan MaxIdleWait = TimeSpan.FromSeconds(2);
 
     static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(5);
 
@@ -62,6 +64,7 @@ public abstract partial class PartnerSimulator(
         using var slots = new SemaphoreSlim(Options.Concurrency);
         var queue = queues.Queue(QueueName);
         TimeSpan invisibleFor = Options.Delay + MessageHold;
+        TimeSpan idle = MinIdleWait;
         while (!stoppingToken.IsCancellationRequested)
         {
             QueueMessage[] messages;
@@ -79,9 +82,13 @@ public abstract partial class PartnerSimulator(
 
             if (messages.Length == 0)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken);
+                // Back off while idle (250 ms doubling to 2 s): every receive costs the emulator a sweep of all queues' messages.
+                await Task.Delay(idle, stoppingToken);
+                idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, MaxIdleWait.Ticks));
                 continue;
             }
+
+            idle = MinIdleWait;
 
             foreach (QueueMessage message in messages)
             {

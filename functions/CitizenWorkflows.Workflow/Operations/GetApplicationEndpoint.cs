@@ -68,9 +68,12 @@ public sealed class GetApplicationEndpoint(ApiKeyAuthenticator authenticator, Ap
             new ApplicationStatusResponse(
                 view.ApplicationId, view.Stage, view.Type, view.Province, view.KioskId, view.CreatedAt, view.UpdatedAt,
                 view.DueAt, Overdue: !view.Stage.IsFinal() && now > view.DueAt, view.WaitingFor, view.WaitDeadline,
-                instance?.RuntimeStatus.ToString() ?? "Unknown", instance?.FailureDetails?.ErrorMessage ?? instance?.SerializedOutput, view.Timeline),
+                instance?.RuntimeStatus.ToString() ?? (view.Stage.IsFinal() ? PurgedStatus : "Unknown"), instance?.FailureDetails?.ErrorMessage ?? instance?.SerializedOutput, view.Timeline),
             JsonSerializerOptions.Web);
     }
+
+    /// <summary>The runtime status shown for an ended application whose workflow housekeeping purged after its retention.</summary>
+    public const string PurgedStatus = "Purged";
 
     internal static IResult NotFound(string id) =>
         Problems.Status(StatusCodes.Status404NotFound, "not-found", "No such application", $"There is no application '{id}'.");

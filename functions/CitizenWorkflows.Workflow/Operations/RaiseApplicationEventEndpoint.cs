@@ -1,7 +1,9 @@
+using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Actions;
 using CitizenWorkflows.Workflow.Security;
+using CitizenWorkflows.Workflow.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -12,7 +14,8 @@ namespace CitizenWorkflows.Workflow.Operations;
 /// <c>POST /api/v1/applications/{id}/events/{eventName}</c>: an officer, the print centre or the courier reports an
 /// event. It is delivered only when the workflow is waiting for exactly that event; otherwise 409.
 /// </summary>
-public sealed partial class RaiseApplicationEventEndpoint(ApiKeyAuthenticator authenticator, ILogger<RaiseApplicationEventEndpoint> log)
+public sealed partial class RaiseApplicationEventEndpoint(
+    ApiKeyAuthenticator authenticator, ApplicationProjection projection, ILogger<RaiseApplicationEventEndpoint> log)
 {
     const long MaxBodyBytes = 16 * 1024;
 
@@ -51,27 +54,35 @@ public sealed partial class RaiseApplicationEventEndpoint(ApiKeyAuthenticator au
 
         if (await ActionTarget.LoadAsync(client, id, cancellationToken) is not { } target)
         {
-            return GetApplicationEndpoint.NotFound(id);
+            // A workflow purged after it completed (housekeeping) leaves its projection: answered like any ended one.
+            return await projection.GetAsync(id, cancellationToken) is { } ended && ended.Stage.IsFinal()
+                ? WrongStage(id, ended.Stage, GetApplicationEndpoint.PurgedStatus, [], eventName)
+                : GetApplicationEndpoint.NotFound(id);
         }
 
         ApplicationStatus? status = target.Status;
         if (!target.IsWaitingFor(eventName) || status is null)
         {
-            string waiting = status is null || status.WaitingFor.Count == 0 ? "nothing" : string.Join(", ", status.WaitingFor);
-            // Stage and waited-for events also as members, so a partner can tell "too early" from "already answered".
-            return Problems.Status(StatusCodes.Status409Conflict, "wrong-stage", "The application is not waiting for this event",
-                $"Application '{id}' is {status?.Stage.ToString() ?? "starting"} ({target.RuntimeStatus}) and waits for {waiting}, not '{eventName}'.",
-                new Dictionary<string, object?>
-                {
-                    ["stage"] = status?.Stage.ToString(),
-                    ["runtimeStatus"] = target.RuntimeStatus.ToString(),
-                    ["waitingFor"] = status?.WaitingFor ?? [],
-                });
+            return WrongStage(id, status?.Stage, target.RuntimeStatus.ToString(), status?.WaitingFor ?? [], eventName);
         }
 
         await client.RaiseEventAsync(id, eventName, payload, cancellationToken);
         LogRaised(log, eventName, id, caller.Role);
         return Results.Accepted(ApiRoutes.StatusUrl(id), new EventAccepted(id, eventName, status.Stage.ToString()));
+    }
+
+    static IResult WrongStage(string id, ApplicationStage? stage, string runtimeStatus, IReadOnlyList<string> waitingFor, string eventName)
+    {
+        string waiting = waitingFor.Count == 0 ? "nothing" : string.Join(", ", waitingFor);
+        // Stage and waited-for events also as members, so a partner can tell "too early" from "already answered".
+        return Problems.Status(StatusCodes.Status409Conflict, "wrong-stage", "The application is not waiting for this event",
+            $"Application '{id}' is {stage?.ToString() ?? "starting"} ({runtimeStatus}) and waits for {waiting}, not '{eventName}'.",
+            new Dictionary<string, object?>
+            {
+                ["stage"] = stage?.ToString(),
+                ["runtimeStatus"] = runtimeStatus,
+                ["waitingFor"] = waitingFor,
+            });
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventName} raised on application {ApplicationId} by a {Role}")]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 
@@ -61,6 +62,19 @@ public sealed record ActionRefusal(int Status, string Slug, string Title, string
 
     public static ActionRefusal NotFound(string applicationId) =>
         new(StatusCodes.Status404NotFound, "not-found", "No such application", $"There is no application '{applicationId}'.");
+
+    /// <summary>
+    /// No workflow to act on: 409 when the projection shows the application ended (its workflow completed and was
+    /// purged by housekeeping), 404 when there is no such application at all.
+    /// </summary>
+    public static async Task<ActionRefusal> AbsentAsync(ApplicationProjection projection, string applicationId, string action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        return ApplicationIds.IsWellFormed(applicationId) && await projection.GetAsync(applicationId, cancellationToken) is { } view && view.Stage.IsFinal()
+            ? new(StatusCodes.Status409Conflict, "wrong-stage", "Not possible in the application's current stage",
+                $"Application '{applicationId}' ended as {view.Stage} and its workflow's runtime state was purged; '{action}' needs a workflow that has not ended.")
+            : NotFound(applicationId);
+    }
 
     /// <summary>409 naming the current stage and what the action needs.</summary>
     public static ActionRefusal WrongStage(ActionTarget target, string action, string needs)

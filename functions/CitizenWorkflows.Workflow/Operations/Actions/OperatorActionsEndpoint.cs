@@ -85,7 +85,7 @@ public sealed partial class OperatorActionsEndpoint(
         ActionTarget? target = await ActionTarget.LoadAsync(client, id, cancellationToken);
         if (target is null)
         {
-            return ActionRefusal.NotFound(id).ToResult();
+            return (await ActionRefusal.AbsentAsync(projection, id, action, cancellationToken)).ToResult();
         }
 
         if (!OfficerArea.Covers(caller, target.Input.Header))

@@ -118,6 +118,12 @@ public sealed partial class ApplicationQueryEndpoints(
 
         DateTimeOffset now = clock.GetUtcNow();
         HistoryReading reading = await historyTask;
+        if (instance is null && view.Stage.IsFinal() && reading.Events is { Count: 0 })
+        {
+            reading = HistoryReading.NotAvailable(
+                "The workflow completed and its runtime state was purged after the retention period (Reconciliation:Housekeeping:CompletedWorkflowRetention); the timeline is the record.");
+        }
+
         return Results.Json(
             new ApplicationDetail(
                 new ApplicationSummary(

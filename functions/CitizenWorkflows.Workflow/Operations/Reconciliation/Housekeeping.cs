@@ -1,15 +1,18 @@
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Kiosks;
+using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Storage;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 
-/// <summary>How many stale entries one housekeeping pass deleted, and whether more are left for the next.</summary>
-public sealed record HousekeepingResult(int IdempotencyKeysDeleted, int NoncesDeleted, int ReceiptsDeleted, bool MoreLeft);
+/// <summary>How many stale entries one housekeeping pass deleted (and finished workflows it purged), and whether more are left for the next.</summary>
+public sealed record HousekeepingResult(int IdempotencyKeysDeleted, int NoncesDeleted, int ReceiptsDeleted, bool MoreLeft, int WorkflowsPurged = 0);
 
 /// <summary>
 /// Deletes ledger entries whose window has passed, at most <see cref="HousekeepingOptions.MaxDeletesPerTable"/> per
@@ -17,11 +20,17 @@ public sealed record HousekeepingResult(int IdempotencyKeysDeleted, int NoncesDe
 /// whose request time is older than <see cref="HousekeepingOptions.NonceRetention"/> (such a request is refused as
 /// expired anyway), and packet receipts older than <see cref="HousekeepingOptions.ReceiptRetention"/> that are counted
 /// and whose blob version has left <c>packets</c>. Each delete is conditional on the entry being unchanged since read.
+/// It also purges the runtime state (instance row, history, large-message blobs) of card-application workflows that
+/// completed and were created before <see cref="HousekeepingOptions.CompletedWorkflowRetention"/>, when the projection
+/// already shows them delivered, rejected or cancelled: the projection, timeline, audit and documents stay. Without it
+/// the task hub's tables grow with every application ever made, and every orchestration episode pays for that on
+/// storage that scans (Azurite).
 /// </summary>
 public sealed class Housekeeping(TableServiceClient tables, BlobServiceClient blobs, IOptionsMonitor<ReconciliationOptions> options, TimeProvider clock)
 {
-    public async Task<HousekeepingResult> SweepAsync(CancellationToken cancellationToken)
+    public async Task<HousekeepingResult> SweepAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(client);
         HousekeepingOptions o = options.CurrentValue.Housekeeping;
         DateTimeOffset now = clock.GetUtcNow();
         int max = Math.Max(1, o.MaxDeletesPerTable);
@@ -57,7 +66,48 @@ public sealed class Housekeeping(TableServiceClient tables, BlobServiceClient bl
             },
             cancellationToken);
 
-        return new HousekeepingResult(idempotency, nonces, receipts, moreIdempotency || moreNonces || moreReceipts);
+        (int purged, bool morePurges) = await PurgeFinishedWorkflowsAsync(client, now - o.CompletedWorkflowRetention, Math.Max(1, o.MaxWorkflowPurges), cancellationToken);
+        return new HousekeepingResult(idempotency, nonces, receipts, moreIdempotency || moreNonces || moreReceipts || morePurges, purged);
+    }
+
+    async Task<(int Purged, bool MoreLeft)> PurgeFinishedWorkflowsAsync(DurableTaskClient client, DateTimeOffset createdBefore, int max, CancellationToken cancellationToken)
+    {
+        var completed = new List<string>();
+        bool moreLeft = false;
+        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Completed], CreatedTo = createdBefore, PageSize = 100 };
+        await foreach (OrchestrationMetadata instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            if (instance.Name != CardApplicationOrchestration.Name)
+            {
+                continue;
+            }
+
+            if (completed.Count == max)
+            {
+                moreLeft = true;
+                break;
+            }
+
+            completed.Add(instance.InstanceId);
+        }
+
+        TableClient applications = tables.GetTableClient(StorageNames.ApplicationsTable);
+        int purged = 0;
+        await Parallel.ForEachAsync(completed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, ct) =>
+        {
+            // Only what the projection already shows finished: a row that lags is repaired from the instance, and a
+            // workflow that ended in Failed may be re-driven from its input, so both keep their runtime state.
+            NullableResponse<TableEntity> row = await applications.GetEntityIfExistsAsync<TableEntity>(id, ApplicationProjection.ApplicationRowKey, ["Stage"], ct);
+            if (row.HasValue
+                && Enum.TryParse(row.Value!.GetString("Stage"), out ApplicationStage stage)
+                && stage.IsFinal()
+                && stage != ApplicationStage.Failed)
+            {
+                PurgeResult result = await client.PurgeInstanceAsync(id, cancellation: ct);
+                Interlocked.Add(ref purged, result.PurgedInstanceCount);
+            }
+        });
+        return (purged, moreLeft);
     }
 
     async Task<(int Deleted, bool MoreLeft)> DeleteAsync(

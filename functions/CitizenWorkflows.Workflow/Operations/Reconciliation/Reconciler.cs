@@ -73,13 +73,13 @@ public sealed partial class Reconciler(
                 }
             });
 
-        HousekeepingResult swept = await housekeeping.SweepAsync(run.Token);
+        HousekeepingResult swept = await housekeeping.SweepAsync(client, run.Token);
         ReconciliationItem[] ordered = [.. items.OrderBy(i => i.ApplicationId, StringComparer.Ordinal).ThenBy(i => i.Finding, StringComparer.Ordinal)];
         var report = new ReconciliationReport(
             runId, trigger, startedAt, clock.GetUtcNow(), candidates.Count, truncated,
             Count(ordered.Select(i => i.Finding)), Count(ordered.Select(i => i.Action)), swept, ordered);
         await reports.WriteAsync(report, run.Token);
-        LogFinished(log, runId, candidates.Count, ordered.Length, swept.IdempotencyKeysDeleted + swept.NoncesDeleted + swept.ReceiptsDeleted);
+        LogFinished(log, runId, candidates.Count, ordered.Length, swept.IdempotencyKeysDeleted + swept.NoncesDeleted + swept.ReceiptsDeleted, swept.WorkflowsPurged);
         return report;
     }
 
@@ -317,8 +317,8 @@ public sealed partial class Reconciler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation {RunId} started by {Trigger}")]
     static partial void LogStarted(ILogger logger, string runId, string trigger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation {RunId} checked {Checked} applications: {Items} findings, {Deleted} stale ledger entries deleted")]
-    static partial void LogFinished(ILogger logger, string runId, int @checked, int items, int deleted);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation {RunId} checked {Checked} applications: {Items} findings, {Deleted} stale ledger entries deleted, {Purged} finished workflows purged")]
+    static partial void LogFinished(ILogger logger, string runId, int @checked, int items, int deleted, int purged);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation repaired the projection of application {ApplicationId} ({Finding}) to {Stage} sequence {Sequence}")]
     static partial void LogRepaired(ILogger logger, string applicationId, string finding, ApplicationStage stage, int sequence);
