@@ -17,14 +17,11 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if port_open 10000 && port_open 10001 && port_open 10002; then
   echo "Using the Azure Storage emulator already listening on 10000-10002."
 else
-  mkdir -p .azurite
-  node_modules/.bin/azurite --silent --location .azurite --skipApiVersionCheck --loose \
-    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > .azurite/azurite.log 2>&1 &
-  azurite_pid=$!
-  export AZURITE_PID="$azurite_pid"  # the load tools report its memory and CPU
-  trap 'kill "$azurite_pid" 2>/dev/null || true' EXIT
+  source scripts/azurite.sh
+  start_azurite .azurite
+  trap 'stop_azurite' EXIT
   for _ in $(seq 1 100); do port_open 10000 && port_open 10001 && port_open 10002 && break; sleep 0.2; done
-  echo "Azurite started (data in .azurite/, log in .azurite/azurite.log)."
+  echo "Azurite started: blob, queue and table processes (data in .azurite/, logs in .azurite/azurite-*.log)."
 fi
 
 dotnet functions/CitizenWorkflows.Local/bin/Release/net10.0/CitizenWorkflows.Local.dll "$@"

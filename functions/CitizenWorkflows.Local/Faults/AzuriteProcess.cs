@@ -5,8 +5,10 @@ using System.Net.Sockets;
 namespace CitizenWorkflows.Local.Faults;
 
 /// <summary>
-/// A private Azurite (node_modules/.bin/azurite) on free ports with its data in a directory of its own, so a fault
-/// run starts clean, can stop and restart its storage, and leaves other runs alone.
+/// A private Azurite on free ports with its data in a directory of its own, so a fault run starts clean, can stop and
+/// restart its storage, and leaves other runs alone. Blob, queue and table run as three processes
+/// (node_modules/.bin/azurite-blob, -queue, -table), as <c>scripts/azurite.sh</c> starts them: one process serves
+/// all three on one Node.js thread, which was the ceiling of every run.
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
@@ -15,8 +17,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     readonly string location;
     readonly string logFile;
+    static readonly string[] Services = ["blob", "queue", "table"];
+
     readonly int[] ports;
-    Process? process;
+    readonly List<Process> processes = [];
 
     AzuriteProcess(string location, string logFile, int[] ports)
     {
@@ -27,8 +31,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public string ConnectionString => string.Create(CultureInfo.InvariantCulture,
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevelopmentKey};BlobEndpoint=http://127.0.0.1:{ports[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{ports[1]}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{ports[2]}/devstoreaccount1;");
-
-    public int? Pid => process?.Id;
 
     public static async Task<AzuriteProcess> StartAsync(string directory, CancellationToken cancellationToken)
     {
@@ -42,31 +44,41 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>Starts Azurite on the same ports and data (after <see cref="StopAsync"/>).</summary>
     public async Task StartAgainAsync(CancellationToken cancellationToken)
     {
-        string executable = Path.Combine(Directory.GetCurrentDirectory(), "node_modules", ".bin", "azurite");
-        if (!File.Exists(executable))
+        foreach (Process stopped in processes)
         {
-            throw new InvalidOperationException($"Azurite is not installed at {executable}: run the fault commands through ./run.sh (it runs npm ci).");
+            stopped.Dispose();
         }
 
-        var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in (string[])["--silent", "--location", location, "--skipApiVersionCheck", "--loose",
-            "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-            "--blobPort", $"{ports[0]}", "--queuePort", $"{ports[1]}", "--tablePort", $"{ports[2]}"])
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Azurite.");
-        WorkerProcess.KillOnExit(process);
+        processes.Clear();
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => { lock (log) { if (e.Data is not null) { log.WriteLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { lock (log) { if (e.Data is not null) { log.WriteLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        for (int i = 0; i < Services.Length; i++)
+        {
+            string executable = Path.Combine(Directory.GetCurrentDirectory(), "node_modules", ".bin", "azurite-" + Services[i]);
+            if (!File.Exists(executable))
+            {
+                throw new InvalidOperationException($"Azurite is not installed at {executable}: run the fault commands through ./run.sh (it runs npm ci).");
+            }
+
+            var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string a in (string[])["--silent", "--location", location, "--skipApiVersionCheck", "--loose",
+                $"--{Services[i]}Host", "127.0.0.1", $"--{Services[i]}Port", ports[i].ToString(CultureInfo.InvariantCulture)])
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start azurite-{Services[i]}.");
+            WorkerProcess.KillOnExit(process);
+            process.OutputDataReceived += (_, e) => { lock (log) { if (e.Data is not null) { log.WriteLine(e.Data); } } };
+            process.ErrorDataReceived += (_, e) => { lock (log) { if (e.Data is not null) { log.WriteLine(e.Data); } } };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            processes.Add(process);
+        }
+
         DateTime until = DateTime.UtcNow.AddSeconds(30);
         while (!ports.All(Listening))
         {
-            if (process.HasExited || DateTime.UtcNow > until)
+            if (processes.Any(p => p.HasExited) || DateTime.UtcNow > until)
             {
                 throw new InvalidOperationException($"Azurite did not start; see {logFile}.");
             }
@@ -75,13 +87,18 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops Azurite as an operator would (SIGTERM: it saves its data and exits).</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops Azurite as an operator would, with Ctrl+C (SIGINT: each process saves its data and exits; azurite-table
+    /// handles only SIGINT, and SIGTERM would end it without saving, losing writes it had acknowledged).
+    /// </summary>
+    public async Task StopAsync() => await Task.WhenAll(processes.Select(StopAsync));
+
+    static async Task StopAsync(Process process)
     {
         if (process is { HasExited: false } running)
         {
-            using Process term = Process.Start("kill", ["-TERM", running.Id.ToString(CultureInfo.InvariantCulture)]);
-            await term.WaitForExitAsync();
+            using Process interrupt = Process.Start("kill", ["-INT", running.Id.ToString(CultureInfo.InvariantCulture)]);
+            await interrupt.WaitForExitAsync();
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             try
             {
@@ -97,13 +114,16 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (process is { HasExited: false } running)
+        foreach (Process process in processes)
         {
-            running.Kill(entireProcessTree: true);
-            await running.WaitForExitAsync();
-        }
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
 
-        process?.Dispose();
+            process.Dispose();
+        }
     }
 
     static bool Listening(int port)

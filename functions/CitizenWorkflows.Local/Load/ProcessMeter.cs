@@ -5,24 +5,25 @@ using System.Text.RegularExpressions;
 namespace CitizenWorkflows.Local.Load;
 
 /// <summary>
-/// CPU time and resident memory of this .NET process and of Azurite, from /proc (Linux), sampled once a second:
-/// peak memory, memory at each quarter of the run (a flat line means no leak) and how the CPU split between the two.
+/// CPU time and resident memory of this .NET process and of Azurite (summed over its processes when blob, queue and
+/// table run as three), from /proc (Linux), sampled once a second: peak memory, memory at each quarter of the run (a
+/// flat line means no leak) and how the CPU split between the two.
 /// </summary>
 public sealed partial class ProcessMeter : IAsyncDisposable
 {
     /// <summary>Linux reports CPU times in clock ticks; USER_HZ is 100 on every mainstream kernel.</summary>
     const double TicksPerSecond = 100;
 
-    readonly int? azuritePid;
+    readonly int[] azuritePids;
     readonly CancellationTokenSource stop = new();
     readonly Task sampling;
     readonly Stopwatch wall = Stopwatch.StartNew();
     readonly (long Self, long Azurite) startTicks;
 
-    ProcessMeter(int? azuritePid)
+    ProcessMeter(int[] azuritePids)
     {
-        this.azuritePid = azuritePid;
-        startTicks = (CpuTicks(Environment.ProcessId), azuritePid is int p ? CpuTicks(p) : 0);
+        this.azuritePids = azuritePids;
+        startTicks = (CpuTicks(Environment.ProcessId), azuritePids.Sum(CpuTicks));
         sampling = SampleAsync(stop.Token);
     }
 
@@ -32,9 +33,7 @@ public sealed partial class ProcessMeter : IAsyncDisposable
 
     public long PeakManagedHeapBytes { get; private set; }
 
-    public int? AzuritePid => azuritePid;
-
-    /// <summary>Starts metering; Azurite is found by <c>AZURITE_PID</c> or by who listens on the blob port.</summary>
+    /// <summary>Starts metering; Azurite is found by <c>AZURITE_PID</c> (one id or several, comma-separated) or by who listens on its blob, queue and table ports.</summary>
     public static ProcessMeter Start(string? storageConnectionString) => new(FindAzurite(storageConnectionString));
 
     async Task SampleAsync(CancellationToken cancellationToken)
@@ -63,7 +62,7 @@ public sealed partial class ProcessMeter : IAsyncDisposable
     public (long SelfRss, long AzuriteRss, long Heap) Sample()
     {
         long self = RssBytes(Environment.ProcessId);
-        long azurite = azuritePid is int p ? RssBytes(p) : 0;
+        long azurite = azuritePids.Sum(RssBytes);
         long heap = GC.GetTotalMemory(forceFullCollection: false);
         lock (stop)
         {
@@ -78,7 +77,7 @@ public sealed partial class ProcessMeter : IAsyncDisposable
     /// <summary>CPU seconds used since the start by this process and by Azurite, and the wall time.</summary>
     public (double SelfCpuSeconds, double AzuriteCpuSeconds, double WallSeconds) Cpu() =>
         ((CpuTicks(Environment.ProcessId) - startTicks.Self) / TicksPerSecond,
-         azuritePid is int p ? (CpuTicks(p) - startTicks.Azurite) / TicksPerSecond : 0,
+         (azuritePids.Sum(CpuTicks) - startTicks.Azurite) / TicksPerSecond,
          wall.Elapsed.TotalSeconds);
 
     public async ValueTask DisposeAsync()
@@ -122,24 +121,26 @@ public sealed partial class ProcessMeter : IAsyncDisposable
         return 0;
     }
 
-    static int? FindAzurite(string? connectionString)
+    static int[] FindAzurite(string? connectionString)
     {
-        if (int.TryParse(Environment.GetEnvironmentVariable("AZURITE_PID"), CultureInfo.InvariantCulture, out int pid) && Directory.Exists($"/proc/{pid}"))
+        int[] given = [.. (Environment.GetEnvironmentVariable("AZURITE_PID") ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(id => int.TryParse(id, CultureInfo.InvariantCulture, out int pid) ? pid : 0)
+            .Where(pid => pid > 0 && Directory.Exists($"/proc/{pid}"))];
+        if (given.Length > 0 || !OperatingSystem.IsLinux())
         {
-            return pid;
+            return given;
         }
 
-        if (!OperatingSystem.IsLinux())
-        {
-            return null;
-        }
+        int[] ports = [.. ServicePort().Matches(connectionString ?? "").Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
+        return [.. (ports.Length > 0 ? ports : [10000, 10001, 10002]).Select(ListeningProcess).OfType<int>().Distinct()];
+    }
 
-        int port = connectionString is not null && BlobPort().Match(connectionString) is { Success: true } m
-            ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
-            : 10000;
+    /// <summary>The process listening on <paramref name="port"/>: the socket's inode (/proc/net/tcp, state 0A), then who holds it.</summary>
+    static int? ListeningProcess(int port)
+    {
         try
         {
-            // The listening socket's inode (/proc/net/tcp: state 0A is LISTEN), then the process holding it.
             string? inode = File.ReadLines("/proc/net/tcp").Concat(File.ReadLines("/proc/net/tcp6")).Skip(1)
                 .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 .Where(f => f.Length > 9 && f[3] == "0A" && f[1].EndsWith(":" + port.ToString("X4", CultureInfo.InvariantCulture), StringComparison.Ordinal))
@@ -178,6 +179,6 @@ public sealed partial class ProcessMeter : IAsyncDisposable
         return null;
     }
 
-    [GeneratedRegex(@"BlobEndpoint=https?://[^:/;]+:(\d+)")]
-    private static partial Regex BlobPort();
+    [GeneratedRegex(@"(?:Blob|Queue|Table)Endpoint=https?://[^:/;]+:(\d+)")]
+    private static partial Regex ServicePort();
 }

@@ -1,0 +1,32 @@
+# Sourced by run.sh and .ci/run. start_azurite DIR starts Azurite on the default ports (10000 blob, 10001 queue,
+# 10002 table) as three processes, azurite-blob, azurite-queue and azurite-table, with their data and logs in DIR.
+# One `azurite` process serves all three services on one Node.js thread, and that thread was the ceiling of every load
+# run on a 2-core machine (docs/benchmarks.md); three processes let the emulator use both cores.
+# Sets AZURITE_PIDS (array) and exports AZURITE_PID (the ids, comma-separated: the load tools meter them).
+# stop_azurite stops them with SIGINT and waits: azurite-table saves its data only on SIGINT (SIGTERM ends it at once).
+AZURITE_PIDS=()
+start_azurite() {
+  local dir=$1 service
+  mkdir -p "$dir"
+  AZURITE_PIDS=()
+  for service in blob queue table; do
+    node_modules/.bin/azurite-"$service" --silent --location "$dir" --skipApiVersionCheck --loose \
+      --"$service"Host 127.0.0.1 > "$dir/azurite-$service.log" 2>&1 &
+    AZURITE_PIDS+=("$!")
+  done
+  AZURITE_PID=$(IFS=,; echo "${AZURITE_PIDS[*]}")
+  export AZURITE_PID
+}
+
+stop_azurite() {
+  [ ${#AZURITE_PIDS[@]} -gt 0 ] || return 0
+  kill -INT "${AZURITE_PIDS[@]}" 2>/dev/null || true
+  local _ pid alive
+  for _ in $(seq 1 100); do
+    alive=0
+    for pid in "${AZURITE_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.2
+  done
+  AZURITE_PIDS=()
+}
