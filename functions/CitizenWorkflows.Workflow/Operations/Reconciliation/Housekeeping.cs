@@ -93,21 +93,30 @@ public sealed class Housekeeping(TableServiceClient tables, BlobServiceClient bl
 
         TableClient applications = tables.GetTableClient(StorageNames.ApplicationsTable);
         int purged = 0;
+        int failed = 0;
         await Parallel.ForEachAsync(completed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, ct) =>
         {
-            // Only what the projection already shows finished: a row that lags is repaired from the instance, and a
-            // workflow that ended in Failed may be re-driven from its input, so both keep their runtime state.
-            NullableResponse<TableEntity> row = await applications.GetEntityIfExistsAsync<TableEntity>(id, ApplicationProjection.ApplicationRowKey, ["Stage"], ct);
-            if (row.HasValue
-                && Enum.TryParse(row.Value!.GetString("Stage"), out ApplicationStage stage)
-                && stage.IsFinal()
-                && stage != ApplicationStage.Failed)
+            try
             {
-                PurgeResult result = await client.PurgeInstanceAsync(id, cancellation: ct);
-                Interlocked.Add(ref purged, result.PurgedInstanceCount);
+                // Only what the projection already shows finished: a row that lags is repaired from the instance, and a
+                // workflow that ended in Failed may be re-driven from its input, so both keep their runtime state.
+                NullableResponse<TableEntity> row = await applications.GetEntityIfExistsAsync<TableEntity>(id, ApplicationProjection.ApplicationRowKey, ["Stage"], ct);
+                if (row.HasValue
+                    && Enum.TryParse(row.Value!.GetString("Stage"), out ApplicationStage stage)
+                    && stage.IsFinal()
+                    && stage != ApplicationStage.Failed)
+                {
+                    PurgeResult result = await client.PurgeInstanceAsync(id, cancellation: ct);
+                    Interlocked.Add(ref purged, result.PurgedInstanceCount);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One workflow that cannot be purged now must not cost the run its report: the next run tries again.
+                Interlocked.Increment(ref failed);
             }
         });
-        return (purged, moreLeft);
+        return (purged, moreLeft || failed > 0);
     }
 
     async Task<(int Deleted, bool MoreLeft)> DeleteAsync(
