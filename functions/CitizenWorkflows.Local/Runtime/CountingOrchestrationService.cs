@@ -115,8 +115,25 @@ public sealed class CountingOrchestrationService(IOrchestrationService inner) : 
         Interlocked.Increment(ref orchestrationWorkItems);
     }
 
-    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
-        UntilStorageAnswersAsync(() => inner.AbandonTaskOrchestrationWorkItemAsync(workItem));
+    /// <summary>
+    /// Abandons an orchestration episode, retrying while storage is unreachable, but not once its message's lock is
+    /// lost: the message was received again (its visibility timeout lapsed during an outage, or under load before the
+    /// episode ended), so this copy's pop receipt can never match. Retrying that held the instance's session for the
+    /// whole ten-minute patience, and every later message for the instance waited behind it (found by
+    /// <c>faults azurite-restart</c>: applications stood still for minutes after Azurite came back). Giving up lets the
+    /// sidecar release the session; the copy received again is processed as usual.
+    /// </summary>
+    public async Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
+    {
+        try
+        {
+            await UntilStorageAnswersAsync(() => inner.AbandonTaskOrchestrationWorkItemAsync(workItem), lockLost: IsLockLost);
+        }
+        catch (Exception e) when (IsLockLost(e))
+        {
+            // Nothing left to abandon: the message is visible again or already held under a newer receipt.
+        }
+    }
 
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
 
