@@ -183,9 +183,10 @@ public abstract partial class PartnerSimulator(
 
             // This leg overtook the workflow's recording of the one before (it still waits for that, or is between
             // waits): try again until it is taken, the workflow ends, or patience runs out.
-            if (wrongStage.RuntimeStatus != "Running" || DateTimeOffset.UtcNow >= givesUpAt)
+            bool live = MayStillTake(wrongStage.RuntimeStatus);
+            if (!live || DateTimeOffset.UtcNow >= givesUpAt)
             {
-                if (wrongStage.RuntimeStatus == "Running")
+                if (live)
                 {
                     LogGaveUp(logger, QueueName, callbacks[step].Event, Options.Patience);
                 }
@@ -199,6 +200,14 @@ public abstract partial class PartnerSimulator(
 
         return true;
     }
+
+    /// <summary>
+    /// Whether a workflow that refused a callback (409 <c>wrong-stage</c> with this <c>runtimeStatus</c>) may still take
+    /// it: it has not ended. <c>Pending</c> counts: DurableTask.AzureStorage records <c>Running</c> only with the first
+    /// checkpoint, so a workflow whose first checkpoint broke in a storage outage says <c>Pending</c> for the rest of its
+    /// run (found by <c>faults azurite-restart</c>: such cards' later legs were dropped and they never arrived).
+    /// </summary>
+    public static bool MayStillTake(string? runtimeStatus) => runtimeStatus is "Running" or "Pending" or "Suspended";
 
     static int FirstWaitedFor(IReadOnlyList<Callback> callbacks, int from, IReadOnlyList<string> waitingFor)
     {

@@ -27,6 +27,10 @@ public sealed record ActionTarget(string ApplicationId, OrchestrationMetadata In
         RuntimeStatus == OrchestrationRuntimeStatus.Failed
         || (RuntimeStatus == OrchestrationRuntimeStatus.Completed && Status?.Stage == ApplicationStage.Failed);
 
+    /// <summary>
+    /// Live: <c>Pending</c> counts, because the provider records <c>Running</c> only with the first checkpoint, and a
+    /// workflow whose first checkpoint broke in a storage outage says <c>Pending</c> for the rest of its run.
+    /// </summary>
     public bool IsRunning => RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending;
 
     /// <summary>

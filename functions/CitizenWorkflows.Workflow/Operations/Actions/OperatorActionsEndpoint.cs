@@ -185,7 +185,7 @@ public sealed partial class OperatorActionsEndpoint(
 
     async Task<ActionOutcome> SuspendAsync(DurableTaskClient client, ActionTarget target, Caller caller, string reason, CancellationToken cancellationToken)
     {
-        if (target.RuntimeStatus != OrchestrationRuntimeStatus.Running)
+        if (!target.IsRunning)
         {
             return ActionOutcome.Refuse(ActionRefusal.WrongStage(target, "suspend", "a running application (not suspended, not ended)"));
         }
