@@ -14,16 +14,27 @@ public sealed partial class ProcessMeter : IAsyncDisposable
     /// <summary>Linux reports CPU times in clock ticks; USER_HZ is 100 on every mainstream kernel.</summary>
     const double TicksPerSecond = 100;
 
-    readonly int[] azuritePids;
+    readonly string? storageConnectionString;
     readonly CancellationTokenSource stop = new();
     readonly Task sampling;
     readonly Stopwatch wall = Stopwatch.StartNew();
-    readonly (long Self, long Azurite) startTicks;
+    readonly long selfStartTicks;
 
-    ProcessMeter(int[] azuritePids)
+    /// <summary>Every Azurite process seen: its CPU ticks when first seen (0 when it started during the run) and at the last sample.</summary>
+    readonly Dictionary<int, (long First, long Last)> azuriteTicks = [];
+    int[] azuritePids;
+
+    ProcessMeter(string? storageConnectionString)
     {
-        this.azuritePids = azuritePids;
-        startTicks = (CpuTicks(Environment.ProcessId), azuritePids.Sum(CpuTicks));
+        this.storageConnectionString = storageConnectionString;
+        azuritePids = FindAzurite(storageConnectionString);
+        selfStartTicks = CpuTicks(Environment.ProcessId);
+        foreach (int pid in azuritePids)
+        {
+            long ticks = CpuTicks(pid);
+            azuriteTicks[pid] = (ticks, ticks);
+        }
+
         sampling = SampleAsync(stop.Token);
     }
 
@@ -34,7 +45,7 @@ public sealed partial class ProcessMeter : IAsyncDisposable
     public long PeakManagedHeapBytes { get; private set; }
 
     /// <summary>Starts metering; Azurite is found by <c>AZURITE_PID</c> (one id or several, comma-separated) or by who listens on its blob, queue and table ports.</summary>
-    public static ProcessMeter Start(string? storageConnectionString) => new(FindAzurite(storageConnectionString));
+    public static ProcessMeter Start(string? storageConnectionString) => new(storageConnectionString);
 
     async Task SampleAsync(CancellationToken cancellationToken)
     {
@@ -62,23 +73,40 @@ public sealed partial class ProcessMeter : IAsyncDisposable
     public (long SelfRss, long AzuriteRss, long Heap) Sample()
     {
         long self = RssBytes(Environment.ProcessId);
-        long azurite = azuritePids.Sum(RssBytes);
         long heap = GC.GetTotalMemory(forceFullCollection: false);
         lock (stop)
         {
+            // Azurite restarted (faults azurite-restart): meter the new processes too; the old ones keep their last figures.
+            if (azuritePids.Any(pid => !Directory.Exists($"/proc/{pid}")) || (azuritePids.Length == 0 && azuriteTicks.Count > 0))
+            {
+                azuritePids = FindAzurite(storageConnectionString);
+            }
+
+            foreach (int pid in azuritePids)
+            {
+                long ticks = CpuTicks(pid);
+                azuriteTicks[pid] = azuriteTicks.TryGetValue(pid, out var seen) ? (seen.First, Math.Max(seen.Last, ticks)) : (0, ticks);
+            }
+
+            long azurite = azuritePids.Sum(RssBytes);
             PeakSelfRssBytes = Math.Max(PeakSelfRssBytes, self);
             PeakAzuriteRssBytes = Math.Max(PeakAzuriteRssBytes, azurite);
             PeakManagedHeapBytes = Math.Max(PeakManagedHeapBytes, heap);
+            return (self, azurite, heap);
         }
-
-        return (self, azurite, heap);
     }
 
-    /// <summary>CPU seconds used since the start by this process and by Azurite, and the wall time.</summary>
-    public (double SelfCpuSeconds, double AzuriteCpuSeconds, double WallSeconds) Cpu() =>
-        ((CpuTicks(Environment.ProcessId) - startTicks.Self) / TicksPerSecond,
-         (azuritePids.Sum(CpuTicks) - startTicks.Azurite) / TicksPerSecond,
-         wall.Elapsed.TotalSeconds);
+    /// <summary>CPU seconds used since the start by this process and by Azurite (every process it ran as), and the wall time.</summary>
+    public (double SelfCpuSeconds, double AzuriteCpuSeconds, double WallSeconds) Cpu()
+    {
+        Sample();
+        lock (stop)
+        {
+            return ((CpuTicks(Environment.ProcessId) - selfStartTicks) / TicksPerSecond,
+                azuriteTicks.Values.Sum(t => t.Last - t.First) / TicksPerSecond,
+                wall.Elapsed.TotalSeconds);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
