@@ -18,7 +18,6 @@ namespace CitizenWorkflows.Tests.Operations;
 public sealed class FinishedWorkflowPurgeTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     const string TaskHub = "PurgeHub";
-    static readonly Uri Runs = new("/api/v1/reconciliation/runs", UriKind.Relative);
 
     LocalHostProcess host = null!;
     HttpClient kiosk = null!;
@@ -46,8 +45,8 @@ public sealed class FinishedWorkflowPurgeTests(AzuriteFixture azurite) : IClassF
     [Fact]
     public async Task A_completed_workflow_is_purged_while_its_record_stays_and_a_running_one_is_untouched()
     {
-        string rejected = await AwaitingApprovalAsync();
-        string waiting = await AwaitingApprovalAsync();
+        string rejected = await host.SubmitAwaitingApprovalAsync(kiosk);
+        string waiting = await host.SubmitAwaitingApprovalAsync(kiosk);
         using (HttpResponseMessage r = await Api.RaiseAsync(officer, rejected, E.ApprovalDecision, new { decision = "reject", reason = "the portrait is not the applicant" }))
         {
             Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
@@ -58,7 +57,7 @@ public sealed class FinishedWorkflowPurgeTests(AzuriteFixture azurite) : IClassF
         TableClient history = azurite.Tables.GetTableClient(TaskHub + "History");
         Assert.NotEmpty(await AsyncItems.AllAsync(history.QueryAsync<TableEntity>($"PartitionKey eq '{rejected}'")));
 
-        ReconciliationSummary summary = await RunAsync();
+        ReconciliationSummary summary = await Api.ReconcileAsync(officer);
 
         Assert.True(summary.Housekeeping.WorkflowsPurged >= 1, JsonSerializer.Serialize(summary.Housekeeping));
         Assert.False((await instances.GetEntityIfExistsAsync<TableEntity>(rejected, "")).HasValue);
@@ -89,20 +88,5 @@ public sealed class FinishedWorkflowPurgeTests(AzuriteFixture azurite) : IClassF
         }
 
         await host.WaitForAsync(waiting, s => s.Stage == ApplicationStage.Printing);
-    }
-
-    async Task<string> AwaitingApprovalAsync()
-    {
-        string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1990-03-04", null))).ApplicationId;
-        await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.ApprovalDecision));
-        return id;
-    }
-
-    async Task<ReconciliationSummary> RunAsync()
-    {
-        using HttpResponseMessage response = await officer.PostAsync(Runs, null);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
-        return JsonSerializer.Deserialize<ReconciliationSummary>(body, JsonSerializerOptions.Web)!;
     }
 }

@@ -26,7 +26,7 @@ namespace CitizenWorkflows.Tests.Operations;
 /// </summary>
 public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
-    static readonly Uri Runs = new("/api/v1/reconciliation/runs", UriKind.Relative);
+    static readonly Uri Runs = Api.ReconciliationRuns;
 
     LocalHostProcess host = null!;
     HttpClient kiosk = null!;
@@ -58,9 +58,9 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task Rows_deleted_or_altered_behind_the_systems_back_are_repaired_and_a_second_run_finds_nothing()
     {
-        string deleted = await AwaitingApprovalAsync();
-        string altered = await AwaitingApprovalAsync();
-        string stale = await AwaitingApprovalAsync();
+        string deleted = await host.SubmitAwaitingApprovalAsync(kiosk);
+        string altered = await host.SubmitAwaitingApprovalAsync(kiosk);
+        string stale = await host.SubmitAwaitingApprovalAsync(kiosk);
         var sequences = new Dictionary<string, int?>();
         foreach (string id in new[] { deleted, altered, stale })
         {
@@ -127,7 +127,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task A_lost_print_order_is_sent_again_and_a_print_callback_that_never_came_is_escalated()
     {
-        string id = await AwaitingApprovalAsync();
+        string id = await host.SubmitAwaitingApprovalAsync(kiosk);
         using HttpResponseMessage approved = await Api.RaiseAsync(officer, id, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
         Assert.Equal(HttpStatusCode.Accepted, approved.StatusCode);
         await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.CardPrinted));
@@ -171,7 +171,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task A_workflow_that_broke_is_re_driven_from_its_last_good_stage()
     {
-        string id = await AwaitingApprovalAsync();
+        string id = await host.SubmitAwaitingApprovalAsync(kiosk);
 
         // The citizen's approval notice cannot be queued: the activity exhausts its retries and the workflow breaks.
         await azurite.Tables.DeleteTableAsync(NotificationOutbox.TableName);
@@ -201,7 +201,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task A_run_while_another_holds_the_lock_answers_already_running_and_does_nothing()
     {
-        string id = await AwaitingApprovalAsync();
+        string id = await host.SubmitAwaitingApprovalAsync(kiosk);
         await Applications.DeleteEntityAsync(id, "application");
 
         BlobClient lockBlob = azurite.Blobs.GetBlobContainerClient(ReconciliationLock.Container).GetBlobClient(ReconciliationLock.BlobName);
@@ -251,7 +251,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task The_report_is_stored_as_json_and_csv_listing_what_was_found_and_done()
     {
-        string id = await AwaitingApprovalAsync();
+        string id = await host.SubmitAwaitingApprovalAsync(kiosk);
         await Applications.DeleteEntityAsync(id, "application");
 
         (ReconciliationSummary summary, ReconciliationReport report) = await RunAsync();
@@ -352,19 +352,9 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
         }
     }
 
-    async Task<string> AwaitingApprovalAsync()
-    {
-        string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1990-03-04", null))).ApplicationId;
-        await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.ApprovalDecision));
-        return id;
-    }
-
     async Task<(ReconciliationSummary Summary, ReconciliationReport Report)> RunAsync()
     {
-        using HttpResponseMessage response = await officer.PostAsync(Runs, null);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
-        ReconciliationSummary summary = JsonSerializer.Deserialize<ReconciliationSummary>(body, JsonSerializerOptions.Web)!;
+        ReconciliationSummary summary = await Api.ReconcileAsync(officer);
         return (summary, await ReportAsync(summary.RunId));
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Operations.Reconciliation;
 
 namespace CitizenWorkflows.Tests.Support;
 
@@ -16,6 +17,18 @@ public static class Api
         SubmissionAccepted accepted = JsonSerializer.Deserialize<SubmissionAccepted>(body, JsonSerializerOptions.Web)!;
         Assert.Equal($"/api/v1/applications/{accepted.ApplicationId}", response.Headers.Location?.OriginalString);
         return accepted;
+    }
+
+    /// <summary>The reconciliation endpoint's runs (POST starts one, GET {runId} reads its report).</summary>
+    public static readonly Uri ReconciliationRuns = new("/api/v1/reconciliation/runs", UriKind.Relative);
+
+    /// <summary>Runs reconciliation now as <paramref name="officer"/> and returns its summary.</summary>
+    public static async Task<ReconciliationSummary> ReconcileAsync(HttpClient officer)
+    {
+        using HttpResponseMessage response = await officer.PostAsync(ReconciliationRuns, null);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize<ReconciliationSummary>(body, JsonSerializerOptions.Web)!;
     }
 
     public static Task<HttpResponseMessage> RaiseAsync(HttpClient client, string id, string eventName, object? body) =>

@@ -256,6 +256,14 @@ public sealed class LocalHostProcess : IAsyncDisposable
         return (await officer.GetFromJsonAsync<ApplicationStatusResponse>(new Uri($"/api/v1/applications/{id}", UriKind.Relative), JsonSerializerOptions.Web))!;
     }
 
+    /// <summary>Submits a new applicant through <paramref name="kiosk"/> and waits until the workflow waits for an officer's decision.</summary>
+    public async Task<string> SubmitAwaitingApprovalAsync(HttpClient kiosk)
+    {
+        string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1990-03-04", null))).ApplicationId;
+        await WaitForAsync(id, s => s.WaitingFor.Contains(CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents.ApprovalDecision));
+        return id;
+    }
+
     /// <summary>Polls the status endpoint until <paramref name="done"/> holds.</summary>
     public async Task<ApplicationStatusResponse> WaitForAsync(string id, Func<ApplicationStatusResponse, bool> done, TimeSpan? timeout = null)
     {
