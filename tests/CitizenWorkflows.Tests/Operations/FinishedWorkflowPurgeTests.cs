@@ -43,7 +43,7 @@ public sealed class FinishedWorkflowPurgeTests(AzuriteFixture azurite) : IClassF
     }
 
     [Fact]
-    public async Task A_completed_workflow_is_purged_while_its_record_stays_and_a_running_one_is_untouched()
+    public async Task Completed_and_terminated_workflows_are_purged_while_their_records_stay_and_a_running_one_is_untouched()
     {
         string rejected = await host.SubmitAwaitingApprovalAsync(kiosk);
         string waiting = await host.SubmitAwaitingApprovalAsync(kiosk);
@@ -52,15 +52,26 @@ public sealed class FinishedWorkflowPurgeTests(AzuriteFixture azurite) : IClassF
             Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         }
 
+        string terminated = await host.SubmitAwaitingApprovalAsync(kiosk);
+        using (HttpResponseMessage r = await officer.PostAsJsonAsync(
+            new Uri($"/api/v1/applications/{terminated}/actions/terminate", UriKind.Relative), new { reason = "applicant withdrew" }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+        }
+
         ApplicationStatusResponse before = await host.WaitForAsync(rejected, s => s.Stage == ApplicationStage.Rejected && s.RuntimeStatus == "Completed");
+        await host.WaitForAsync(terminated, s => s.Stage == ApplicationStage.Cancelled && s.RuntimeStatus == "Terminated");
         TableClient instances = azurite.Tables.GetTableClient(TaskHub + "Instances");
         TableClient history = azurite.Tables.GetTableClient(TaskHub + "History");
         Assert.NotEmpty(await AsyncItems.AllAsync(history.QueryAsync<TableEntity>($"PartitionKey eq '{rejected}'")));
 
         ReconciliationSummary summary = await Api.ReconcileAsync(officer);
 
-        Assert.True(summary.Housekeeping.WorkflowsPurged >= 1, JsonSerializer.Serialize(summary.Housekeeping));
+        Assert.True(summary.Housekeeping.WorkflowsPurged >= 2, JsonSerializer.Serialize(summary.Housekeeping));
         Assert.False((await instances.GetEntityIfExistsAsync<TableEntity>(rejected, "")).HasValue);
+        Assert.False((await instances.GetEntityIfExistsAsync<TableEntity>(terminated, "")).HasValue);
+        ApplicationStatusResponse cancelled = await host.StatusAsync(terminated);
+        Assert.Equal((ApplicationStage.Cancelled, GetApplicationEndpoint.PurgedStatus), (cancelled.Stage, cancelled.RuntimeStatus));
         Assert.Empty(await AsyncItems.AllAsync(history.QueryAsync<TableEntity>($"PartitionKey eq '{rejected}'")));
         Assert.True((await instances.GetEntityIfExistsAsync<TableEntity>(waiting, "")).HasValue);
         Assert.NotEmpty(await AsyncItems.AllAsync(history.QueryAsync<TableEntity>($"PartitionKey eq '{waiting}'")));

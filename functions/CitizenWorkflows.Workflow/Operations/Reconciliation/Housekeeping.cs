@@ -74,7 +74,13 @@ public sealed class Housekeeping(TableServiceClient tables, BlobServiceClient bl
     {
         var completed = new List<string>();
         bool moreLeft = false;
-        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Completed], CreatedTo = createdBefore, PageSize = 100 };
+        // Terminated: an officer's terminate (the projection then says Cancelled); it ends a workflow as surely as completing.
+        var query = new OrchestrationQuery
+        {
+            Statuses = [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Terminated],
+            CreatedTo = createdBefore,
+            PageSize = 100,
+        };
         await foreach (OrchestrationMetadata instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
         {
             if (instance.Name != CardApplicationOrchestration.Name)
