@@ -123,17 +123,8 @@ public sealed class CountingOrchestrationService(IOrchestrationService inner) : 
     /// <c>faults azurite-restart</c>: applications stood still for minutes after Azurite came back). Giving up lets the
     /// sidecar release the session; the copy received again is processed as usual.
     /// </summary>
-    public async Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
-    {
-        try
-        {
-            await UntilStorageAnswersAsync(() => inner.AbandonTaskOrchestrationWorkItemAsync(workItem), lockLost: IsLockLost);
-        }
-        catch (Exception e) when (IsLockLost(e))
-        {
-            // Nothing left to abandon: the message is visible again or already held under a newer receipt.
-        }
-    }
+    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
+        AbandonUnlessLockLostAsync(() => inner.AbandonTaskOrchestrationWorkItemAsync(workItem));
 
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
 
@@ -157,11 +148,7 @@ public sealed class CountingOrchestrationService(IOrchestrationService inner) : 
     public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
     {
         ArgumentNullException.ThrowIfNull(workItem);
-        try
-        {
-            await UntilStorageAnswersAsync(() => inner.AbandonTaskActivityWorkItemAsync(workItem), lockLost: IsLockLost);
-        }
-        catch (Exception e) when (IsLockLost(e))
+        if (!await AbandonUnlessLockLostAsync(() => inner.AbandonTaskActivityWorkItemAsync(workItem)))
         {
             // The message's lock lapsed during the outage and it was received again, so no abandon can ever succeed:
             // forget the activity, so its message, when it comes back, is run rather than skipped.
@@ -195,7 +182,11 @@ public sealed class CountingOrchestrationService(IOrchestrationService inner) : 
         }
     }
 
-    static async Task UntilStorageAnswersAsync(Func<Task> operation, Func<Exception, bool>? lockLost = null)
+    /// <summary>
+    /// Abandons, retrying while storage is unreachable; false, at once, when the message's lock is lost (received again
+    /// under a newer pop receipt, or gone): that abandon can never succeed.
+    /// </summary>
+    static async Task<bool> AbandonUnlessLockLostAsync(Func<Task> abandon)
     {
         DateTimeOffset givesUpAt = DateTimeOffset.UtcNow + OutagePatience;
         TimeSpan pause = TimeSpan.FromMilliseconds(500);
@@ -203,10 +194,14 @@ public sealed class CountingOrchestrationService(IOrchestrationService inner) : 
         {
             try
             {
-                await operation();
-                return;
+                await abandon();
+                return true;
             }
-            catch (Exception e) when (DateTimeOffset.UtcNow < givesUpAt && lockLost?.Invoke(e) != true)
+            catch (Exception e) when (IsLockLost(e))
+            {
+                return false;
+            }
+            catch (Exception) when (DateTimeOffset.UtcNow < givesUpAt)
             {
                 await Task.Delay(pause);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));

@@ -72,7 +72,7 @@ public sealed class Housekeeping(TableServiceClient tables, BlobServiceClient bl
 
     async Task<(int Purged, bool MoreLeft)> PurgeFinishedWorkflowsAsync(DurableTaskClient client, DateTimeOffset createdBefore, int max, CancellationToken cancellationToken)
     {
-        var completed = new List<string>();
+        var ended = new List<string>();
         bool moreLeft = false;
         // Terminated: an officer's terminate (the projection then says Cancelled); it ends a workflow as surely as completing.
         var query = new OrchestrationQuery
@@ -88,19 +88,19 @@ public sealed class Housekeeping(TableServiceClient tables, BlobServiceClient bl
                 continue;
             }
 
-            if (completed.Count == max)
+            if (ended.Count == max)
             {
                 moreLeft = true;
                 break;
             }
 
-            completed.Add(instance.InstanceId);
+            ended.Add(instance.InstanceId);
         }
 
         TableClient applications = tables.GetTableClient(StorageNames.ApplicationsTable);
         int purged = 0;
         int failed = 0;
-        await Parallel.ForEachAsync(completed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, ct) =>
+        await Parallel.ForEachAsync(ended, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, ct) =>
         {
             try
             {

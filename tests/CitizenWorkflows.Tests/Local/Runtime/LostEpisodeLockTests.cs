@@ -25,16 +25,14 @@ public sealed class LostEpisodeLockTests(AzuriteFixture azurite) : IClassFixture
     {
         var comeBack = new DuplicateReceipts();
         using var loggers = LoggerFactory.Create(logging => logging.AddProvider(comeBack));
-        var inner = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        var hub = new TaskHubOptions
         {
-            LoggerFactory = loggers,
-            StorageAccountClientProvider = new StorageAccountClientProvider(azurite.ConnectionString),
-            TaskHubName = "LostLock",
+            Name = "LostLock",
             PartitionCount = 1,
-            UseTablePartitionManagement = true,
-            ControlQueueVisibilityTimeout = VisibilityTimeout,
+            VisibilityTimeout = VisibilityTimeout,
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200),
-        });
+        };
+        var inner = new AzureStorageOrchestrationService(EmbeddedDurableRuntime.Settings(hub, azurite.ConnectionString, loggers));
         var service = new CountingOrchestrationService(inner);
         await service.CreateIfNotExistsAsync();
         await service.StartAsync();
