@@ -6,64 +6,77 @@ using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Operations.Dashboard;
 using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Production;
+using CitizenWorkflows.Workflow.Security;
 using Microsoft.DurableTask.Client;
 
 namespace CitizenWorkflows.Local;
 
-/// <summary>Maps the shared endpoint code onto the Local host's routes (the Functions app declares the same on its triggers).</summary>
+/// <summary>
+/// Maps the shared endpoint code onto the Local host's routes (the Functions app declares the same on its triggers), each
+/// with its authorisation rule from <see cref="RouteRules"/>.
+/// </summary>
 public static class LocalApi
 {
     public static void Map(IEndpointRouteBuilder app)
     {
+        ArgumentNullException.ThrowIfNull(app);
         RouteGroupBuilder api = app.MapGroup("/" + ApiRoutes.Prefix);
         api.MapPost(ApiRoutes.Applications,
                 (HttpRequest request, DurableTaskClient client, SubmitApplicationEndpoint endpoint, CancellationToken ct) =>
                     endpoint.HandleAsync(request, client, ct))
-            .WithName(ApiRoutes.SubmitApplication);
+            .WithName(ApiRoutes.SubmitApplication).WithRouteRule(ApiRoutes.SubmitApplication);
         api.MapGet(ApiRoutes.Application,
                 (HttpRequest request, string id, DurableTaskClient client, GetApplicationEndpoint endpoint, CancellationToken ct) =>
                     endpoint.HandleAsync(request, client, id, ct))
-            .WithName(ApiRoutes.GetApplication);
+            .WithName(ApiRoutes.GetApplication).WithRouteRule(ApiRoutes.GetApplication);
         api.MapPost(ApiRoutes.ApplicationEvent,
                 (HttpRequest request, string id, string eventName, DurableTaskClient client, RaiseApplicationEventEndpoint endpoint, CancellationToken ct) =>
                     endpoint.HandleAsync(request, client, id, eventName, ct))
-            .WithName(ApiRoutes.RaiseApplicationEvent);
-        api.MapGet(ApiRoutes.OpenApiDocument, (HttpRequest request, OpenApiEndpoint endpoint) => endpoint.Handle(request))
-            .WithName(ApiRoutes.GetOpenApiDocument);
+            .WithName(ApiRoutes.RaiseApplicationEvent).WithRouteRule(ApiRoutes.RaiseApplicationEvent);
+        api.MapGet(ApiRoutes.OpenApiDocument, (HttpRequest request) => OpenApiEndpoint.Handle(request))
+            .WithName(ApiRoutes.GetOpenApiDocument).WithRouteRule(ApiRoutes.GetOpenApiDocument);
         api.MapPost(ApiRoutes.CardVerification, (HttpRequest request, VerifyCardEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, ct))
-            .WithName(ApiRoutes.VerifyCard);
+            .WithName(ApiRoutes.VerifyCard).WithRouteRule(ApiRoutes.VerifyCard);
         api.MapPost(ApiRoutes.ApplicationAction,
                 (HttpRequest request, string id, string action, DurableTaskClient client, OperatorActionsEndpoint endpoint, CancellationToken ct) =>
                     endpoint.HandleAsync(request, client, id, action, ct))
-            .WithName(ApiRoutes.ApplyOperatorAction);
+            .WithName(ApiRoutes.ApplyOperatorAction).WithRouteRule(ApiRoutes.ApplyOperatorAction);
         api.MapGet(ApiRoutes.ApplicationAudit,
                 (HttpRequest request, string id, GetApplicationAuditEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, id, ct))
-            .WithName(ApiRoutes.GetApplicationAudit);
+            .WithName(ApiRoutes.GetApplicationAudit).WithRouteRule(ApiRoutes.GetApplicationAudit);
         api.MapPost(ApiRoutes.ApplicationParts,
                 (HttpRequest request, string id, DurableTaskClient client, ResubmitPartsEndpoint endpoint, CancellationToken ct) =>
                     endpoint.HandleAsync(request, client, id, ct))
-            .WithName(ApiRoutes.ResubmitParts);
+            .WithName(ApiRoutes.ResubmitParts).WithRouteRule(ApiRoutes.ResubmitParts);
         api.MapPost(ApiRoutes.ReconciliationRuns,
                 (HttpRequest request, DurableTaskClient client, ReconciliationEndpoint endpoint, CancellationToken ct) => endpoint.StartAsync(request, client, ct))
-            .WithName(ApiRoutes.StartReconciliation);
+            .WithName(ApiRoutes.StartReconciliation).WithRouteRule(ApiRoutes.StartReconciliation);
         api.MapGet(ApiRoutes.ReconciliationRun,
                 (HttpRequest request, string runId, ReconciliationEndpoint endpoint, CancellationToken ct) => endpoint.GetAsync(request, runId, ct))
-            .WithName(ApiRoutes.GetReconciliationRun);
+            .WithName(ApiRoutes.GetReconciliationRun).WithRouteRule(ApiRoutes.GetReconciliationRun);
         api.MapGet(ApiRoutes.Applications, (HttpRequest request, ApplicationQueryEndpoints endpoints, CancellationToken ct) => endpoints.ListAsync(request, ct))
-            .WithName(ApiRoutes.ListApplications);
+            .WithName(ApiRoutes.ListApplications).WithRouteRule(ApiRoutes.ListApplications);
         api.MapGet(ApiRoutes.ApplicationCounts, (HttpRequest request, ApplicationQueryEndpoints endpoints, CancellationToken ct) => endpoints.CountAsync(request, ct))
-            .WithName(ApiRoutes.CountApplications);
+            .WithName(ApiRoutes.CountApplications).WithRouteRule(ApiRoutes.CountApplications);
         api.MapGet(ApiRoutes.ApplicationDetail,
                 (HttpRequest request, string id, DurableTaskClient client, ApplicationQueryEndpoints endpoints, CancellationToken ct) =>
                     endpoints.DetailAsync(request, client, id, ct))
-            .WithName(ApiRoutes.GetApplicationDetail);
+            .WithName(ApiRoutes.GetApplicationDetail).WithRouteRule(ApiRoutes.GetApplicationDetail);
         api.MapGet(ApiRoutes.ApplicationDocument,
                 (HttpRequest request, string id, string name, ApplicationQueryEndpoints endpoints, CancellationToken ct) =>
                     endpoints.DocumentAsync(request, id, name, ct))
-            .WithName(ApiRoutes.GetApplicationDocument);
+            .WithName(ApiRoutes.GetApplicationDocument).WithRouteRule(ApiRoutes.GetApplicationDocument);
         api.MapGet(ApiRoutes.Dashboard, (HttpRequest request) => DashboardEndpoint.Handle(request, asset: null))
-            .WithName(ApiRoutes.GetDashboard);
+            .WithName(ApiRoutes.GetDashboard).WithRouteRule(ApiRoutes.GetDashboard);
         api.MapGet(ApiRoutes.DashboardFile, (HttpRequest request, string asset) => DashboardEndpoint.Handle(request, asset))
-            .WithName(ApiRoutes.GetDashboardFile);
+            .WithName(ApiRoutes.GetDashboardFile).WithRouteRule(ApiRoutes.GetDashboardFile);
+    }
+
+    /// <summary>Everything the Local host serves: the API and, outside it, the dashboard's short address.</summary>
+    public static void MapAll(IEndpointRouteBuilder app)
+    {
+        Map(app);
+        // The Functions app can only serve the dashboard under its route prefix; here the short address leads there too.
+        app.MapGet("/" + ApiRoutes.Dashboard, () => Results.Redirect("/" + ApiRoutes.Prefix + "/" + ApiRoutes.Dashboard)).WithRouteRule(ApiRoutes.GetDashboard);
     }
 }

@@ -3,7 +3,6 @@ using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Local.Simulators;
 using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Biometrics;
-using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.History;
 using Microsoft.DurableTask.Client;
@@ -94,9 +93,11 @@ public sealed class LocalHost : IAsyncDisposable
         // Load the portrait models now: a missing opencv-data or libgtk-3-0 should stop the host with its message,
         // not fail every application's biometric check later.
         _ = app.Services.GetRequiredService<IPortraitQuality>();
-        LocalApi.Map(app);
-        // The Functions app can only serve the dashboard under its route prefix; here the short address leads there too.
-        app.MapGet("/dashboard", () => Results.Redirect("/" + ApiRoutes.Prefix + "/dashboard"));
+        // Authenticate, then limit per caller, then authorise (the area check reads storage): ApiGate does the same in the Functions app.
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        LocalApi.MapAll(app);
         await app.StartAsync(cancellationToken);
 
         ILogger log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<LocalHost>();

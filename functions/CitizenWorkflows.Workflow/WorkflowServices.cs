@@ -73,13 +73,12 @@ public static class WorkflowServices
         services.AddSingleton<ApplicationProjection>();
         services.AddSingleton<PersonalNumberRegistry>();
         services.AddSingleton<WorkOrderQueues>();
-        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddApiSecurity(configuration);
         services.AddSingleton<IdempotencyLedger>();
         services.AddSingleton<IntakeService>();
         services.AddSingleton<SubmitApplicationEndpoint>();
         services.AddSingleton<GetApplicationEndpoint>();
         services.AddSingleton<RaiseApplicationEventEndpoint>();
-        services.AddSingleton<Http.OpenApiEndpoint>();
         services.AddSingleton<VerifyCardEndpoint>();
         services.AddSingleton<Operations.Audit.OperationsAudit>();
         services.AddSingleton<Operations.Actions.ApplicationRedrive>();

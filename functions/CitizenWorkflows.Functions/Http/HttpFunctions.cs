@@ -14,14 +14,14 @@ namespace CitizenWorkflows.Functions.Http;
 
 /// <summary>
 /// The API's triggers: names, routes and methods from <see cref="ApiRoutes"/>, the work done by the shared endpoint
-/// classes. Anonymous at the host: the endpoints authenticate API keys themselves. The ASP.NET Core integration
+/// classes. Anonymous at the host: <see cref="ApiGateMiddleware"/> authenticates and authorises each call by its route's
+/// rule (Workflow/Security/RouteRules) before the function runs. The ASP.NET Core integration
 /// executes a returned <see cref="IResult"/> against the request's <see cref="HttpContext"/>.
 /// </summary>
 public sealed class HttpFunctions(
     SubmitApplicationEndpoint submitApplication,
     GetApplicationEndpoint getApplication,
     RaiseApplicationEventEndpoint raiseApplicationEvent,
-    OpenApiEndpoint openApi,
     VerifyCardEndpoint verifyCard,
     OperatorActionsEndpoint operatorActions,
     GetApplicationAuditEndpoint applicationAudit,
@@ -54,9 +54,9 @@ public sealed class HttpFunctions(
         raiseApplicationEvent.HandleAsync(req, client, id, eventName, cancellationToken);
 
     [Function(ApiRoutes.GetOpenApiDocument)]
-    public IResult GetOpenApiDocument(
+    public static IResult GetOpenApiDocument(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.OpenApiDocument)] HttpRequest req) =>
-        openApi.Handle(req);
+        OpenApiEndpoint.Handle(req);
 
     [Function(ApiRoutes.VerifyCard)]
     public Task<IResult> VerifyCard(

@@ -31,7 +31,7 @@ public static class SyntheticKiosks
     /// <summary>Approves an application as an officer over HTTP (the operator API key); true once the decision is taken.</summary>
     public static Func<string, CancellationToken, Task<bool>> OfficerApproval(Uri baseAddress, IEnumerable<ApiCredential> keys)
     {
-        ApiCredential key = keys.FirstOrDefault(k => k.Role == Roles.Operator)
+        ApiCredential key = ApiCredential.WidestOf(keys, Roles.Operator)
             ?? throw new InvalidOperationException($"Approving as an officer needs an API key with role '{Roles.Operator}'.");
         var officer = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         officer.DefaultRequestHeaders.Add(SecurityOptions.ApiKeyHeader, key.Key);

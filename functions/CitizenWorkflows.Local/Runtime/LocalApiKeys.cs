@@ -14,6 +14,9 @@ public static class LocalApiKeys
     [
         (Roles.Kiosk, "kiosk-hn-001", "001"),
         (Roles.Operator, "officer-hn-001", "001"),
+        // A national officer (no area): the demo, the load runs and the station simulator act on every province's applications.
+        (Roles.Operator, "officer-national", null),
+        (Roles.Supervisor, "supervisor-national", null),
         (Roles.PrintCentre, "print-centre-1", null),
         (Roles.Courier, "courier-1", null),
         (Roles.BiometricMatcher, "abis-1", null),
@@ -35,8 +38,8 @@ public static class LocalApiKeys
         List<ApiCredential> keys = File.Exists(path)
             ? JsonSerializer.Deserialize<List<ApiCredential>>(File.ReadAllText(path), JsonSerializerOptions.Web) ?? []
             : [];
-        // A role added since the file was written gets its key too; existing keys never change.
-        var missing = Defaults.Where(d => !keys.Any(k => k.Role == d.Role)).ToList();
+        // A default key added since the file was written is appended; existing keys never change.
+        var missing = Defaults.Where(d => !keys.Any(k => k.Principal == d.Principal)).ToList();
         if (missing.Count > 0)
         {
             keys.AddRange(missing.Select(d => new ApiCredential

@@ -57,7 +57,7 @@ public abstract partial class PartnerSimulator(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        string apiKey = security.Value.ApiKeys.FirstOrDefault(k => k.Role == Role)?.Key
+        string apiKey = ApiCredential.WidestOf(security.Value.ApiKeys, Role)?.Key
             ?? throw new InvalidOperationException($"The {Role} simulator needs an API key with role '{Role}'.");
         using var http = new HttpClient { BaseAddress = await OwnAddressAsync(stoppingToken) };
         http.DefaultRequestHeaders.Add(SecurityOptions.ApiKeyHeader, apiKey);

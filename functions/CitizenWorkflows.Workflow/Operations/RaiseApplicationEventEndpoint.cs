@@ -12,14 +12,13 @@ namespace CitizenWorkflows.Workflow.Operations;
 
 /// <summary>
 /// <c>POST /api/v1/applications/{id}/events/{eventName}</c>: an officer, the print centre or the courier reports an
-/// event. It is delivered only when the workflow is waiting for exactly that event; otherwise 409.
+/// event. It is delivered only when the workflow is waiting for exactly that event; otherwise 409. Who may send
+/// which event, on which application, is the route's rule (<see cref="RouteRules"/>, per <see cref="CallbackEvent"/>).
 /// </summary>
 public sealed partial class RaiseApplicationEventEndpoint(
-    ApiKeyAuthenticator authenticator, ApplicationProjection projection, ILogger<RaiseApplicationEventEndpoint> log)
+    ApplicationProjection projection, ILogger<RaiseApplicationEventEndpoint> log)
 {
     const long MaxBodyBytes = 16 * 1024;
-
-    static readonly string[] AnyRole = [.. Roles.All];
 
     public async Task<IResult> HandleAsync(
         HttpRequest request, DurableTaskClient client, string id, string eventName, CancellationToken cancellationToken)
@@ -27,17 +26,12 @@ public sealed partial class RaiseApplicationEventEndpoint(
         ArgumentNullException.ThrowIfNull(client);
         if (!CallbackEvent.All.TryGetValue(eventName, out CallbackEvent? definition))
         {
-            // Authenticate first so an anonymous caller learns nothing about the API.
-            return !authenticator.TryAuthorize(request, AnyRole, out _, out IResult anonymous)
-                ? anonymous
-                : Problems.Status(StatusCodes.Status409Conflict, "unknown-event", "Unknown event",
+            // Only an authenticated caller gets here (the route's rule), so an anonymous one learns nothing about the API.
+            return Problems.Status(StatusCodes.Status409Conflict, "unknown-event", "Unknown event",
                     $"'{eventName}' is not an event of this workflow; known events: {string.Join(", ", CallbackEvent.All.Keys)}.");
         }
 
-        if (!authenticator.TryAuthorize(request, definition.Roles, out Caller caller, out IResult denied))
-        {
-            return denied;
-        }
+        Caller caller = CallerClaims.Of(request);
 
         (CallbackBody? body, IResult? problem) = await RequestBody.ReadJsonAsync<CallbackBody>(request, MaxBodyBytes, allowEmpty: true, cancellationToken);
         if (problem is not null)

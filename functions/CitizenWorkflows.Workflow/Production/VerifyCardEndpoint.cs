@@ -1,5 +1,4 @@
 using CitizenWorkflows.Workflow.Http;
-using CitizenWorkflows.Workflow.Security;
 using Microsoft.AspNetCore.Http;
 
 namespace CitizenWorkflows.Workflow.Production;
@@ -9,19 +8,12 @@ namespace CitizenWorkflows.Workflow.Production;
 /// chip) against the card-signing keys. A signature that does not hold is an answer (valid: false, with the reason),
 /// not an HTTP error; a body that is no signed chip data at all is a 422.
 /// </summary>
-public sealed class VerifyCardEndpoint(ApiKeyAuthenticator authenticator, CardSigner signer)
+public sealed class VerifyCardEndpoint(CardSigner signer)
 {
     const long MaxBodyBytes = 16 * 1024;
 
-    static readonly string[] AllowedRoles = [Roles.Operator, Roles.PrintCentre];
-
     public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!authenticator.TryAuthorize(request, AllowedRoles, out _, out IResult denied))
-        {
-            return denied;
-        }
-
         (SignedChipData? body, IResult? problem) = await RequestBody.ReadJsonAsync<SignedChipData>(request, MaxBodyBytes, allowEmpty: false, cancellationToken);
         if (problem is not null)
         {

@@ -174,8 +174,32 @@ public sealed class ApplicationProjection(TableServiceClient tables)
             [.. timeline.OrderBy(t => t.Sequence)]);
     }
 
+    static readonly string[] AreaColumns = ["Province", "District", "Commune", "KioskId", "Stage"];
+
+    /// <summary>Where the application was taken and by which kiosk (one point read of a few columns), or null without a row.</summary>
+    public async Task<ApplicationArea?> GetAreaAsync(string applicationId, CancellationToken cancellationToken)
+    {
+        NullableResponse<TableEntity> row = await Applications.GetEntityIfExistsAsync<TableEntity>(
+            applicationId, RowKey, AreaColumns, cancellationToken);
+        return row.HasValue
+            ? new ApplicationArea(
+                applicationId, row.Value!.GetString("Province") ?? "", row.Value.GetString("District"), row.Value.GetString("Commune"),
+                row.Value.GetString("KioskId") ?? "", row.Value.GetString("Stage"))
+            : null;
+    }
+
     static string[] SplitList(string? value) =>
         string.IsNullOrEmpty(value) ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries);
+}
+
+/// <summary>Where an application was taken (province, district, commune), by which kiosk, and its stage when read.</summary>
+public sealed record ApplicationArea(string ApplicationId, string Province, string? District, string? Commune, string KioskId, string? Stage)
+{
+    public static ApplicationArea Of(ApplicationHeader header, string? stage)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        return new(header.ApplicationId, header.Province, header.District, header.Commune, header.KioskId, stage);
+    }
 }
 
 /// <summary>An application as the projection knows it.</summary>

@@ -115,24 +115,17 @@ public class FunctionsParityTests
         Assert.Equal(5, problems.Count);
     }
 
-    static string MetadataPath => Path.Combine(
+    internal static string MetadataPath => Path.Combine(
         RepoPaths.Root, "functions", "CitizenWorkflows.Functions", "bin", RepoPaths.Configuration, "net10.0", "functions.metadata");
 
     /// <summary>The routes the Local host maps, read from a bare app: nothing is started, no handler runs.</summary>
     static async Task<IReadOnlyList<HttpEndpointDeclaration>> LocalEndpointsAsync()
     {
-        WebApplicationBuilder builder = WebApplication.CreateBuilder();
-
-        // The handlers' services must be registered so their parameters are not inferred as request bodies.
-        builder.Configuration["Storage:ConnectionString"] = "UseDevelopmentStorage=true";
-        builder.Services.AddCitizenWorkflows(builder.Configuration);
-        builder.Services.AddSingleton<DurableTaskClient>(_ => throw new NotSupportedException("Only route metadata is read."));
-
-        await using WebApplication app = builder.Build();
+        await using WebApplication app = LocalRoutes.BareApp();
         LocalApi.Map(app);
 
         var endpoints = new List<HttpEndpointDeclaration>();
-        foreach (RouteEndpoint endpoint in ((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
+        foreach (RouteEndpoint endpoint in LocalRoutes.Endpoints(app))
         {
             string pattern = endpoint.RoutePattern.RawText?.TrimStart('/') ?? "";
             string prefix = ApiRoutes.Prefix + "/";
@@ -144,6 +137,24 @@ public class FunctionsParityTests
 
         return endpoints;
     }
+}
+
+/// <summary>The Local host's routes read from a bare app: its services registered, nothing started, no handler run.</summary>
+static class LocalRoutes
+{
+    public static WebApplication BareApp()
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder();
+
+        // The handlers' services must be registered so their parameters are not inferred as request bodies.
+        builder.Configuration["Storage:ConnectionString"] = "UseDevelopmentStorage=true";
+        builder.Services.AddCitizenWorkflows(builder.Configuration);
+        builder.Services.AddSingleton<DurableTaskClient>(_ => throw new NotSupportedException("Only route metadata is read."));
+        return builder.Build();
+    }
+
+    public static IEnumerable<RouteEndpoint> Endpoints(WebApplication app) =>
+        ((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>();
 }
 
 /// <summary>One function in <c>functions.metadata</c>: its name, trigger binding type, for HTTP route and methods, for blobs the path.</summary>

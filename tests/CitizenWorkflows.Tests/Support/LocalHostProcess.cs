@@ -26,6 +26,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
             [Roles.PrintCentre] = ("print-key-" + Guid.NewGuid().ToString("N"), "print-centre-north", null),
             [Roles.Courier] = ("courier-key-" + Guid.NewGuid().ToString("N"), "courier-vnpost", null),
             [Roles.BiometricMatcher] = ("abis-key-" + Guid.NewGuid().ToString("N"), "abis-national", null),
+            [Roles.Supervisor] = ("supervisor-key-" + Guid.NewGuid().ToString("N"), "supervisor-national", null),
         };
 
     /// <summary>Officers with an area (operator role), by name: province, optional district and commune.</summary>

@@ -13,12 +13,11 @@ namespace CitizenWorkflows.Workflow.Operations.Actions;
 
 /// <summary>
 /// <c>POST /api/v1/applications/{id}/actions/{action}</c>: an officer steers one application (approve, reject, suspend,
-/// resume, terminate, redrive). Authorised by role (operator) and area (<see cref="OfficerArea"/>); checked against the
-/// workflow's real state (409 naming the stage and what the action needs); every accepted action, and every refusal
+/// resume, terminate, redrive). Authorised before it runs by the route's rule (<see cref="RouteRules"/>: role operator,
+/// the officer's area, area refusals audited); checked against the workflow's real state (409 naming the stage and what the action needs); every accepted action, and every refusal
 /// for area or stage, is appended to the audit table.
 /// </summary>
 public sealed partial class OperatorActionsEndpoint(
-    ApiKeyAuthenticator authenticator,
     OperationsAudit audit,
     ApplicationProjection projection,
     ApplicationRedrive redrive,
@@ -27,8 +26,6 @@ public sealed partial class OperatorActionsEndpoint(
 {
     const long MaxBodyBytes = 16 * 1024;
     const int MaxReasonLength = 500;
-
-    static readonly string[] AllowedRoles = [Roles.Operator];
 
     /// <summary>The actions, and whether each needs a reason.</summary>
     public static readonly IReadOnlyDictionary<string, bool> Actions = new Dictionary<string, bool>(StringComparer.Ordinal)
@@ -48,10 +45,7 @@ public sealed partial class OperatorActionsEndpoint(
         HttpRequest request, DurableTaskClient client, string id, string action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (!authenticator.TryAuthorize(request, AllowedRoles, out Caller caller, out IResult denied))
-        {
-            return denied;
-        }
+        Caller caller = CallerClaims.Of(request);
 
         if (!Actions.TryGetValue(action, out bool needsReason))
         {
@@ -86,11 +80,6 @@ public sealed partial class OperatorActionsEndpoint(
         if (target is null)
         {
             return (await ActionRefusal.AbsentAsync(projection, id, action, cancellationToken)).ToResult();
-        }
-
-        if (!OfficerArea.Covers(caller, target.Input.Header))
-        {
-            return await RefusedAsync(target, caller, action, reason, OfficerArea.Refusal(caller, target.Input.Header), cancellationToken);
         }
 
         ActionOutcome outcome = action switch
@@ -261,37 +250,3 @@ public sealed record ActionBody
 /// <summary>The 202 answer to an action.</summary>
 /// <param name="StageAfter">The stage the action leads to, as far as it is known when it is accepted.</param>
 public sealed record ActionAccepted(string ApplicationId, string Action, string StageBefore, string? StageAfter, string AuditId);
-
-/// <summary>
-/// Where an officer may act: an officer's key carries a province, optionally a district or commune (none: the whole
-/// country); the application carries where it was taken. A province officer acts anywhere in the province, a commune
-/// officer only in their commune; an application whose commune is unknown is outside every commune officer's area.
-/// </summary>
-public static class OfficerArea
-{
-    public static bool Covers(Caller officer, ApplicationHeader application)
-    {
-        ArgumentNullException.ThrowIfNull(officer);
-        ArgumentNullException.ThrowIfNull(application);
-        return (officer.Province is null || officer.Province == application.Province)
-            && (officer.District is null || officer.District == application.District)
-            && (officer.Commune is null || officer.Commune == application.Commune);
-    }
-
-    public static ActionRefusal Refusal(Caller officer, ApplicationHeader application)
-    {
-        ArgumentNullException.ThrowIfNull(officer);
-        ArgumentNullException.ThrowIfNull(application);
-        string area = string.Join(", ", new[]
-        {
-            officer.Province is null ? null : $"province {officer.Province}",
-            officer.District is null ? null : $"district {officer.District}",
-            officer.Commune is null ? null : $"commune {officer.Commune}",
-        }.Where(s => s is not null));
-        string where = $"province {application.Province}"
-            + (application.District is null ? "" : $", district {application.District}")
-            + $", commune {application.Commune ?? "unknown"}";
-        return new ActionRefusal(StatusCodes.Status403Forbidden, "area-not-allowed", "Outside the officer's area",
-            $"Officer '{officer.Principal}' acts in {area}; application '{application.ApplicationId}' was taken in {where}.");
-    }
-}

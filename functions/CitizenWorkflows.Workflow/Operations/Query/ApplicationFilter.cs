@@ -28,6 +28,9 @@ public sealed record ApplicationFilter(
 
     const int MaxKioskIdLength = 64;
 
+    /// <summary>The caller's area, ANDed to the criteria: an area-bound officer searches their area only (null: the whole country).</summary>
+    public OfficerScope? Scope { get; init; }
+
     /// <summary>The stages after which an application can no longer be overdue (it is done).</summary>
     static readonly ApplicationStage[] FinalStages = [.. Enum.GetValues<ApplicationStage>().Where(s => s.IsFinal())];
 
@@ -137,6 +140,11 @@ public sealed record ApplicationFilter(
             clauses.Add(TableClient.CreateQueryFilter($"Province eq {province}"));
         }
 
+        if (Scope is { } scope)
+        {
+            clauses.AddRange(scope.Clauses());
+        }
+
         if (KioskId is { } kiosk)
         {
             clauses.Add(TableClient.CreateQueryFilter($"KioskId eq {kiosk}"));
@@ -176,7 +184,8 @@ public sealed record ApplicationFilter(
     {
         string text = string.Join('|',
             Stage?.ToString(), Province, KioskId, Type?.ToString(),
-            CreatedFrom?.UtcTicks.ToString(CultureInfo.InvariantCulture), CreatedTo?.UtcTicks.ToString(CultureInfo.InvariantCulture), Overdue?.ToString());
+            CreatedFrom?.UtcTicks.ToString(CultureInfo.InvariantCulture), CreatedTo?.UtcTicks.ToString(CultureInfo.InvariantCulture), Overdue?.ToString(),
+            Scope?.ToString());
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 8));
     }
 
@@ -225,5 +234,31 @@ public sealed record ApplicationFilter(
 
         errors.Add(new FieldError(name, "date-time.format", $"{name} is a date (2026-11-26) or a date-time with offset (2026-11-26T08:00:00Z)."));
         return null;
+    }
+}
+
+/// <summary>An area-bound officer's area as search criteria (province, district, commune; each null when not bound).</summary>
+public sealed record OfficerScope(string? Province, string? District, string? Commune)
+{
+    /// <summary>The caller's scope, or null for a caller who sees the whole country.</summary>
+    public static OfficerScope? Of(Security.Caller caller) =>
+        Security.OfficerArea.IsBound(caller) ? new(caller.Province, caller.District, caller.Commune) : null;
+
+    internal IEnumerable<string> Clauses()
+    {
+        if (Province is { } province)
+        {
+            yield return TableClient.CreateQueryFilter($"Province eq {province}");
+        }
+
+        if (District is { } district)
+        {
+            yield return TableClient.CreateQueryFilter($"District eq {district}");
+        }
+
+        if (Commune is { } commune)
+        {
+            yield return TableClient.CreateQueryFilter($"Commune eq {commune}");
+        }
     }
 }

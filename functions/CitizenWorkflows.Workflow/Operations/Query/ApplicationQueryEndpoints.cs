@@ -17,7 +17,6 @@ namespace CitizenWorkflows.Workflow.Operations.Query;
 /// <c>GET /api/v1/applications/{id}/documents/{name}</c> (the bytes, each read written to the audit table).
 /// </summary>
 public sealed partial class ApplicationQueryEndpoints(
-    ApiKeyAuthenticator authenticator,
     ApplicationSearch search,
     ApplicationProjection projection,
     IOrchestrationHistory history,
@@ -29,18 +28,12 @@ public sealed partial class ApplicationQueryEndpoints(
     /// <summary>The audit action of a document download.</summary>
     public const string DocumentDownloadAction = "document-download";
 
-    static readonly string[] AllowedRoles = [Roles.Operator];
-
     public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!authenticator.TryAuthorize(request, AllowedRoles, out _, out IResult denied))
-        {
-            return denied;
-        }
-
         var errors = new List<FieldError>();
-        ApplicationFilter filter = ApplicationFilter.Parse(request.Query, errors);
+        // Reads are area-scoped: an area-bound officer's search covers their area only (README, Security and data).
+        ApplicationFilter filter = ApplicationFilter.Parse(request.Query, errors) with { Scope = OfficerScope.Of(CallerClaims.Of(request)) };
         int pageSize = ApplicationFilter.ParsePageSize(request.Query, errors);
         ContinuationToken? continuation = null;
         if (request.Query.TryGetValue("continuation", out var tokens))
@@ -68,13 +61,9 @@ public sealed partial class ApplicationQueryEndpoints(
     public async Task<IResult> CountAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!authenticator.TryAuthorize(request, AllowedRoles, out _, out IResult denied))
-        {
-            return denied;
-        }
-
         var errors = new List<FieldError>();
-        ApplicationFilter filter = ApplicationFilter.Parse(request.Query, errors);
+        // Reads are area-scoped: an area-bound officer's search covers their area only (README, Security and data).
+        ApplicationFilter filter = ApplicationFilter.Parse(request.Query, errors) with { Scope = OfficerScope.Of(CallerClaims.Of(request)) };
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -86,11 +75,6 @@ public sealed partial class ApplicationQueryEndpoints(
     public async Task<IResult> DetailAsync(HttpRequest request, DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (!authenticator.TryAuthorize(request, AllowedRoles, out _, out IResult denied))
-        {
-            return denied;
-        }
-
         if (!ApplicationIds.IsWellFormed(id))
         {
             return GetApplicationEndpoint.NotFound(id);
@@ -142,10 +126,7 @@ public sealed partial class ApplicationQueryEndpoints(
     public async Task<IResult> DocumentAsync(HttpRequest request, string id, string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!authenticator.TryAuthorize(request, AllowedRoles, out Caller caller, out IResult denied))
-        {
-            return denied;
-        }
+        Caller caller = CallerClaims.Of(request);
 
         // Names are the store's own (portrait, document-1, card.json, ...): nothing that could leave the application's folder.
         DocumentReference? reference = ApplicationIds.IsWellFormed(id) && IsDocumentName(name)

@@ -9,16 +9,11 @@ namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 /// <c>POST /api/v1/reconciliation/runs</c> runs reconciliation now and answers its summary (409 <c>reconciliation-running</c>
 /// while another run holds the lock); <c>GET /api/v1/reconciliation/runs/{runId}</c> answers a stored report. Operators only.
 /// </summary>
-public sealed class ReconciliationEndpoint(ApiKeyAuthenticator authenticator, Reconciler reconciler, ReconciliationReports reports)
+public sealed class ReconciliationEndpoint(Reconciler reconciler, ReconciliationReports reports)
 {
-    static readonly string[] AllowedRoles = [Roles.Operator];
-
     public async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        if (!authenticator.TryAuthorize(request, AllowedRoles, out Caller caller, out IResult denied))
-        {
-            return denied;
-        }
+        Caller caller = CallerClaims.Of(request);
 
         ReconciliationReport? report = await reconciler.TryRunAsync(client, $"operator {caller.Principal}", cancellationToken);
         return report is null
@@ -29,11 +24,6 @@ public sealed class ReconciliationEndpoint(ApiKeyAuthenticator authenticator, Re
 
     public async Task<IResult> GetAsync(HttpRequest request, string runId, CancellationToken cancellationToken)
     {
-        if (!authenticator.TryAuthorize(request, AllowedRoles, out _, out IResult denied))
-        {
-            return denied;
-        }
-
         BinaryData? json = ReconciliationReports.IsWellFormedRunId(runId) ? await reports.ReadJsonAsync(runId, cancellationToken) : null;
         return json is null
             ? Problems.Status(StatusCodes.Status404NotFound, "not-found", "No such reconciliation run", $"There is no reconciliation report '{runId}'.")

@@ -1,18 +1,17 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
-using CitizenWorkflows.Workflow.Http;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Workflow.Security;
 
-/// <summary>Authenticates a request by its API key and authorises it by role; answers 401/403 problem details otherwise.</summary>
-public sealed class ApiKeyAuthenticator
+/// <summary>The configured API keys (<see cref="SecurityOptions"/>), checked at start-up and looked up by hash.</summary>
+public sealed class ApiKeyCredentials
 {
     readonly FrozenDictionary<string, Caller> callersByKeyHash;
 
-    public ApiKeyAuthenticator(IOptions<SecurityOptions> options)
+    public ApiKeyCredentials(IOptions<SecurityOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var callers = new Dictionary<string, Caller>(StringComparer.Ordinal);
@@ -43,31 +42,12 @@ public sealed class ApiKeyAuthenticator
         callersByKeyHash = callers.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>Returns the caller when the key is known and its role is one of <paramref name="roles"/>; else a problem.</summary>
-    public bool TryAuthorize(HttpRequest request, IReadOnlyCollection<string> roles, out Caller caller, out IResult denied)
+    /// <summary>The caller holding <paramref name="key"/>, if it is a configured key.</summary>
+    public bool TryFind(string? key, [NotNullWhen(true)] out Caller? caller)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        caller = null!;
-        denied = null!;
-        string? key = request.Headers[SecurityOptions.ApiKeyHeader];
+        caller = null;
         // Looking up the key's hash keeps the comparison independent of how much of a key matches.
-        if (string.IsNullOrEmpty(key) || !callersByKeyHash.TryGetValue(Hash(key), out Caller? found))
-        {
-            request.HttpContext.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{SecurityOptions.ApiKeyHeader}\"";
-            denied = Problems.Status(StatusCodes.Status401Unauthorized, "unauthenticated", "Authentication required",
-                $"Send a valid API key in the {SecurityOptions.ApiKeyHeader} header.");
-            return false;
-        }
-
-        if (!roles.Contains(found.Role))
-        {
-            denied = Problems.Status(StatusCodes.Status403Forbidden, "forbidden", "Role not allowed",
-                $"Role '{found.Role}' may not do this; allowed: {string.Join(", ", roles)}.");
-            return false;
-        }
-
-        caller = found;
-        return true;
+        return !string.IsNullOrEmpty(key) && callersByKeyHash.TryGetValue(Hash(key), out caller);
     }
 
     static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));

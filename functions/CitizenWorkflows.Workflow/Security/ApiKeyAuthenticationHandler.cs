@@ -1,0 +1,39 @@
+using System.Text.Encodings.Web;
+using CitizenWorkflows.Workflow.Http;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CitizenWorkflows.Workflow.Security;
+
+/// <summary>
+/// The <c>ApiKey</c> authentication scheme: the <c>X-Api-Key</c> header, looked up in <see cref="ApiKeyCredentials"/>,
+/// becomes the caller's claims (<see cref="CallerClaims"/>). Its challenge is the 401 <c>unauthenticated</c> problem.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCredentials credentials)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? key = Request.Headers[SecurityOptions.ApiKeyHeader];
+        if (string.IsNullOrEmpty(key))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        return Task.FromResult(credentials.TryFind(key, out Caller? caller)
+            ? AuthenticateResult.Success(new AuthenticationTicket(CallerClaims.ToPrincipal(caller, SchemeName), SchemeName))
+            : AuthenticateResult.Fail("Unknown API key."));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = $"ApiKey header=\"{SecurityOptions.ApiKeyHeader}\"";
+        return Problems.Status(StatusCodes.Status401Unauthorized, "unauthenticated", "Authentication required",
+            $"Send a valid API key in the {SecurityOptions.ApiKeyHeader} header.").ExecuteAsync(Context);
+    }
+}

@@ -1,0 +1,54 @@
+using CitizenWorkflows.Workflow.Http;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CitizenWorkflows.Workflow.Security;
+
+/// <summary>Registers authentication (the API-key scheme), one authorization policy per route rule, and the per-caller rate limits.</summary>
+public static class SecurityServices
+{
+    public static IServiceCollection AddApiSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton<ApiKeyCredentials>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(options =>
+        {
+            foreach (RouteRule rule in RouteRules.All.Values.Where(r => r.Access == RouteAccess.Policy))
+            {
+                options.AddPolicy(rule.Policy, policy =>
+                {
+                    policy.AddAuthenticationSchemes([.. RouteRules.Schemes]).RequireAuthenticatedUser().RequireRole(rule.Roles);
+                    if (rule.Area == AreaRule.PerEvent)
+                    {
+                        policy.AddRequirements(CallbackEventRequirement.Instance, ApplicationAreaRequirement.Instance);
+                    }
+                    else if (rule.Area == AreaRule.Application)
+                    {
+                        policy.AddRequirements(ApplicationAreaRequirement.Instance);
+                    }
+                });
+            }
+        });
+        services.AddSingleton<IAuthorizationHandler, ApplicationAreaHandler>();
+        services.AddSingleton<IAuthorizationHandler, CallbackEventRoleHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationProblems>();
+        services.AddSingleton<ApiGate>();
+
+        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.SectionName));
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((options, limits) =>
+        {
+            options.GlobalLimiter = ApiRateLimits.Create(limits.Value);
+            options.RejectionStatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status429TooManyRequests;
+            options.OnRejected = ApiRateLimits.RejectAsync;
+        });
+        return services;
+    }
+}
