@@ -20,7 +20,10 @@ public sealed class RateLimitOptions
     /// <summary>Each kiosk (signed intake, or a kiosk's API key).</summary>
     public BucketOptions Kiosk { get; set; } = new() { PermitsPerSecond = 10, Burst = 100 };
 
-    /// <summary>Each other authenticated principal (an officer, a partner, a supervisor).</summary>
+    /// <summary>Each partner system (print centre, courier, biometric matcher): callbacks for every card, answered a batch at a time.</summary>
+    public BucketOptions Partner { get; set; } = new() { PermitsPerSecond = 200, Burst = 1000 };
+
+    /// <summary>Each other authenticated principal (an officer, a supervisor).</summary>
     public BucketOptions Principal { get; set; } = new() { PermitsPerSecond = 50, Burst = 200 };
 
     /// <summary>Each client address without credentials (refused requests, the dashboard's static files).</summary>
@@ -55,9 +58,12 @@ public static class ApiRateLimits
             string address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
             if (CallerClaims.FromPrincipal(context.User) is { } caller)
             {
-                return caller.Role == Roles.Kiosk
-                    ? Bucket("kiosk:" + caller.Principal, options.Kiosk)
-                    : Bucket("principal:" + caller.Principal, options.Principal);
+                return caller.Role switch
+                {
+                    Roles.Kiosk => Bucket("kiosk:" + caller.Principal, options.Kiosk),
+                    Roles.PrintCentre or Roles.Courier or Roles.BiometricMatcher => Bucket("partner:" + caller.Principal, options.Partner),
+                    _ => Bucket("principal:" + caller.Principal, options.Principal),
+                };
             }
 
             // The signature can only be checked once the body is read; keying by id and address keeps a forger

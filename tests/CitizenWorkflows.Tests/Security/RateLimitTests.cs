@@ -31,12 +31,12 @@ public sealed class RateLimitTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [Fact]
     public async Task A_principal_over_its_limit_gets_429_with_Retry_After_and_others_are_served()
     {
-        using HttpClient courier = host.Client(Roles.Courier);
+        using HttpClient supervisor = host.Client(Roles.Supervisor);
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? throttled = null;
         for (int i = 0; i < 8 && throttled is null; i++)
         {
-            HttpResponseMessage response = await courier.GetAsync(OpenApi);
+            HttpResponseMessage response = await supervisor.GetAsync(OpenApi);
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
@@ -57,12 +57,12 @@ public sealed class RateLimitTests(AzuriteFixture azurite) : IClassFixture<Azuri
             Assert.InRange(retryAfter, 1, 5);
             await Api.AssertProblemAsync(throttled, HttpStatusCode.TooManyRequests, "rate-limited");
 
-            using HttpClient printCentre = host.Client(Roles.PrintCentre);
-            using HttpResponseMessage other = await printCentre.GetAsync(OpenApi);
+            using HttpClient officer = host.Client(Roles.Operator);
+            using HttpResponseMessage other = await officer.GetAsync(OpenApi);
             Assert.Equal(HttpStatusCode.OK, other.StatusCode);
 
             await Task.Delay(TimeSpan.FromSeconds(retryAfter + 0.5));
-            using HttpResponseMessage again = await courier.GetAsync(OpenApi);
+            using HttpResponseMessage again = await supervisor.GetAsync(OpenApi);
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         }
     }
