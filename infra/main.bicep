@@ -1,14 +1,22 @@
-// CitizenWorkflows - Azure deployment (resource-group scope).
+// CitizenWorkflows - Azure deployment, the entry point of `azd up` (subscription scope).
 //
-// Deploys a .NET 10 isolated Durable Functions app on the Flex Consumption plan.
-// The app authenticates to Storage and Key Vault with its system-assigned managed
-// identity: no storage keys, connection strings or secrets appear in this template
-// or in the app settings.
+// Creates the environment's resource group and deploys app.bicep into it: a .NET 10 isolated Durable Functions app on
+// the Flex Consumption plan that reaches Storage, Key Vault and Application Insights with its managed identity only.
+// Parameters come from main.parameters.json (azd fills AZURE_ENV_NAME, AZURE_LOCATION and AZURE_PRINCIPAL_ID).
 
-targetScope = 'resourceGroup'
+targetScope = 'subscription'
+
+@description('Name of the azd environment (e.g. dev, prod); names the resource group and tags every resource.')
+@minLength(1)
+@maxLength(64)
+param environmentName string
 
 @description('Azure region for all resources.')
-param location string = resourceGroup().location
+@minLength(1)
+param location string
+
+@description('Resource group to create or reuse; default rg-<environmentName>.')
+param resourceGroupName string = ''
 
 @description('Prefix for resource names: lowercase letters, digits and hyphens, starting with a letter.')
 @minLength(3)
@@ -20,138 +28,40 @@ param namePrefix string = 'citizenwf'
 @maxLength(45)
 param taskHubName string = 'CitizenWorkflows'
 
-@description('Optional API keys per role. Each entry names a secret that already exists in the Key Vault; the app receives it as a Key Vault reference (Security__ApiKeys__<i>__Key) plus its role, principal and province (Security__ApiKeys__<i>__Role/Principal/Province). Leave empty on the first deployment, create the secrets, then redeploy.')
-param apiKeySecrets apiKeySecretRef[] = []
+@description('Object id of whoever deploys (azd sets AZURE_PRINCIPAL_ID); may write the card-signing key. Empty: none.')
+param deployerPrincipalId string = ''
 
-@description('A role API key kept in Key Vault.')
-type apiKeySecretRef = {
-  @description('Name of the Key Vault secret holding the key value.')
-  secretName: string
+@description('Optional API keys per role, each a secret already in the Key Vault (see app.bicep).')
+param apiKeySecrets array = []
 
-  @description('Role granted to callers presenting this key: kiosk, operator, print-centre or courier.')
-  role: ('kiosk' | 'operator' | 'print-centre' | 'courier')
+var tags = { 'azd-env-name': environmentName }
 
-  @description('Who holds the key (a kiosk id, an officer id, a partner name); recorded as the cause of what they do.')
-  principal: string
-
-  @description('For kiosks and officers: the province code they work in.')
-  province: string?
+resource group 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+  location: location
+  tags: tags
 }
 
-var token = toLower(uniqueString(resourceGroup().id, namePrefix))
-var compactPrefix = take(replace(toLower(namePrefix), '-', ''), 9)
-
-var names = {
-  logAnalytics: '${namePrefix}-log-${token}'
-  appInsights: '${namePrefix}-appi-${token}'
-  storage: '${compactPrefix}st${token}'
-  keyVault: '${compactPrefix}kv${token}'
-  plan: '${namePrefix}-plan-${token}'
-  functionApp: '${namePrefix}-func-${token}'
-}
-
-var documentsContainerName = 'documents'
-var deploymentContainerName = 'deploymentpackage'
-
-module monitoring 'modules/monitoring.bicep' = {
-  name: 'monitoring'
+module app 'app.bicep' = {
+  name: 'citizenworkflows'
+  scope: group
   params: {
     location: location
-    logAnalyticsName: names.logAnalytics
-    appInsightsName: names.appInsights
+    tags: tags
+    namePrefix: namePrefix
+    taskHubName: taskHubName
+    deployerPrincipalId: deployerPrincipalId
+    apiKeySecrets: apiKeySecrets
   }
 }
 
-module storage 'modules/storage.bicep' = {
-  name: 'storage'
-  params: {
-    location: location
-    storageAccountName: names.storage
-    documentsContainerName: documentsContainerName
-    deploymentContainerName: deploymentContainerName
-  }
-}
-
-module keyVault 'modules/keyVault.bicep' = {
-  name: 'keyVault'
-  params: {
-    location: location
-    keyVaultName: names.keyVault
-  }
-}
-
-module functionApp 'modules/functionApp.bicep' = {
-  name: 'functionApp'
-  params: {
-    location: location
-    planName: names.plan
-    functionAppName: names.functionApp
-    deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
-  }
-}
-
-module roleAssignments 'modules/roleAssignments.bicep' = {
-  name: 'roleAssignments'
-  params: {
-    principalId: functionApp.outputs.principalId
-    storageAccountName: storage.outputs.name
-    keyVaultName: keyVault.outputs.name
-  }
-}
-
-// Identity-based connection for the Functions host and the Durable task hub
-// (credential=managedidentity without a clientId means the system-assigned identity).
-var hostStorageSettings = {
-  AzureWebJobsStorage__accountName: storage.outputs.name
-  AzureWebJobsStorage__credential: 'managedidentity'
-  AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
-  AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
-  AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
-}
-
-var appSettings = {
-  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
-  TaskHubName: taskHubName
-  Storage__accountName: storage.outputs.name
-  Workflow__AutoApprove: 'false'
-  // The card-signing key (P-256 PKCS#8 PEM) from the secret 'card-signing-key', created before the first card is personalised.
-  CardSigning__PrivateKeyPem: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=card-signing-key)'
-  // The reconciliation timer's NCRONTAB (%Reconciliation:Schedule% in the trigger): every 15 minutes.
-  Reconciliation__Schedule: '0 */15 * * * *'
-}
-
-// Key Vault references resolved by the platform with the app's identity.
-var apiKeySettings = reduce(
-  range(0, length(apiKeySecrets)),
-  {},
-  (acc, i) =>
-    union(acc, {
-      'Security__ApiKeys__${i}__Key': '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${apiKeySecrets[i].secretName})'
-      'Security__ApiKeys__${i}__Role': apiKeySecrets[i].role
-      'Security__ApiKeys__${i}__Principal': apiKeySecrets[i].principal
-      'Security__ApiKeys__${i}__Province': apiKeySecrets[i].?province ?? ''
-    })
-)
-
-module functionAppSettings 'modules/appSettings.bicep' = {
-  name: 'functionAppSettings'
-  params: {
-    functionAppName: functionApp.outputs.name
-    appSettings: union(hostStorageSettings, appSettings, apiKeySettings)
-  }
-  dependsOn: [
-    roleAssignments
-  ]
-}
-
-@description('Name of the Function App.')
-output functionAppName string = functionApp.outputs.name
-
-@description('Default host name of the Function App.')
-output functionAppDefaultHostName string = functionApp.outputs.defaultHostName
-
-@description('Name of the storage account (identity-only access).')
-output storageAccountName string = storage.outputs.name
-
-@description('Name of the Key Vault holding the role API keys.')
-output keyVaultName string = keyVault.outputs.name
+// azd writes these into the environment (.azure/<env>/.env); the hooks and scripts/smoke-azure.sh read them.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = group.name
+output AZURE_FUNCTION_APP_NAME string = app.outputs.functionAppName
+output AZURE_STORAGE_ACCOUNT_NAME string = app.outputs.storageAccountName
+output AZURE_KEY_VAULT_NAME string = app.outputs.keyVaultName
+output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = app.outputs.eventGridSystemTopicName
+output SERVICE_API_NAME string = app.outputs.functionAppName
+output SERVICE_API_URI string = 'https://${app.outputs.functionAppDefaultHostName}'

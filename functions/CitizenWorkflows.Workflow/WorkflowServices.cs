@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -51,7 +52,11 @@ public static class WorkflowServices
         }
         else if (!string.IsNullOrEmpty(accountName))
         {
-            var credential = new DefaultAzureCredential();
+            // In Azure the managed identity is the only credential (Storage:Credential=managedidentity, as the host's
+            // AzureWebJobsStorage__credential): DefaultAzureCredential would probe its whole chain at every cold start.
+            TokenCredential credential = string.Equals(storage["Credential"], "managedidentity", StringComparison.OrdinalIgnoreCase)
+                ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
+                : new DefaultAzureCredential();
             services.AddSingleton(new BlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net"), credential));
             services.AddSingleton(new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential));
             services.AddSingleton(new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential));

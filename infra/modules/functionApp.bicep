@@ -7,6 +7,12 @@
 @description('Azure region for the plan and the app.')
 param location string
 
+@description('Tags for the resources of this module.')
+param tags object = {}
+
+@description('The azure.yaml service whose code azd deploys to this app (tag azd-service-name, on the app only).')
+param serviceName string = 'api'
+
 @description('Name of the Flex Consumption plan.')
 param planName string
 
@@ -32,6 +38,7 @@ param instanceMemoryMB int = 2048
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
+  tags: tags
   kind: 'functionapp'
   sku: {
     name: 'FC1'
@@ -45,6 +52,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: functionAppName
   location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
   kind: 'functionapp,linux'
   identity: {
     type: 'SystemAssigned'

@@ -4,6 +4,9 @@
 @description('Azure region for the vault.')
 param location string
 
+@description('Tags for the resources of this module.')
+param tags object = {}
+
 @description('Globally unique vault name (3-24 characters, starts with a letter).')
 @minLength(3)
 @maxLength(24)
@@ -12,6 +15,7 @@ param keyVaultName string
 resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: keyVaultName
   location: location
+  tags: tags
   properties: {
     tenantId: subscription().tenantId
     sku: {

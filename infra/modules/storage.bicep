@@ -5,6 +5,9 @@
 @description('Azure region for the storage account.')
 param location string
 
+@description('Tags for the resources of this module.')
+param tags object = {}
+
 @description('Globally unique storage account name (3-24 lowercase letters and digits).')
 @minLength(3)
 @maxLength(24)
@@ -19,6 +22,7 @@ param deploymentContainerName string
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: storageAccountName
   location: location
+  tags: tags
   kind: 'StorageV2'
   sku: {
     name: 'Standard_LRS'
@@ -53,6 +57,14 @@ resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
 
     resource documents 'containers' = {
       name: documentsContainerName
+      properties: {
+        publicAccess: 'None'
+      }
+    }
+
+    // Offline packets uploaded by mobile teams (the Event Grid subscription filters on this container).
+    resource packets 'containers' = {
+      name: 'packets'
       properties: {
         publicAccess: 'None'
       }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
@@ -47,10 +48,12 @@ public static class CardCommands
             }
         }
 
+        // chip.json holds the JWS flattened JSON serialisation; a reader's dump may hold the compact one.
+        string text = Encoding.UTF8.GetString(json).Trim();
         SignedChipData? signed;
         try
         {
-            signed = JsonSerializer.Deserialize<SignedChipData>(json, JsonSerializerOptions.Web);
+            signed = text.StartsWith('{') ? JsonSerializer.Deserialize<SignedChipData>(text, JsonSerializerOptions.Web) : SignedChipData.FromCompact(text);
         }
         catch (JsonException e)
         {
@@ -58,7 +61,13 @@ public static class CardCommands
             return 1;
         }
 
-        ChipSignatureCheck check = services.GetRequiredService<CardSigner>().Verify(signed!);
+        if (signed is null)
+        {
+            await output.WriteLineAsync("Not signed chip data: neither a JWS JSON object nor a JWS compact serialisation.");
+            return 1;
+        }
+
+        ChipSignatureCheck check = services.GetRequiredService<CardSigner>().Verify(signed);
         if (!check.IsValid)
         {
             await output.WriteLineAsync($"INVALID ({check.Status}): {check.Reason}");
@@ -67,7 +76,7 @@ public static class CardCommands
 
         ChipData chip = check.Data!;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"VALID: signed with key {signed!.KeyId}; card {chip.CardNumber}, issued {chip.IssueDate:yyyy-MM-dd}, {(chip.ExpiryDate is { } expiry ? $"expires {expiry:yyyy-MM-dd}" : "valid for life")}; portrait SHA-256 {chip.PortraitSha256}; {chip.Fingerprints.Count} fingerprint digest(s)"));
+            $"VALID: signed with key {check.KeyId}; card {chip.CardNumber}, issued {chip.IssueDate:yyyy-MM-dd}, {(chip.ExpiryDate is { } expiry ? $"expires {expiry:yyyy-MM-dd}" : "valid for life")}; portrait SHA-256 {chip.PortraitSha256}; {chip.Fingerprints.Count} fingerprint digest(s)"));
         return 0;
     }
 }

@@ -24,14 +24,12 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
     public override async Task<CardApplicationResult> RunAsync(TaskOrchestrationContext context, CardApplicationInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        ILogger log = context.CreateReplaySafeLogger<CardApplicationOrchestration>();
         ApplicationHeader header = input.Header;
-        WorkflowPolicy policy = input.Policy;
         ResumePoint? resume = input.Resume;
         var journal = new ApplicationJournal(context, header, resume?.Sequence ?? 0);
         try
         {
-            return await RunStagesAsync(context, journal, input, log);
+            return await RunStagesAsync(context, journal, input);
         }
         catch (TaskFailedException)
         {
@@ -41,8 +39,10 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
         }
     }
 
-    static async Task<CardApplicationResult> RunStagesAsync(TaskOrchestrationContext context, ApplicationJournal journal, CardApplicationInput input, ILogger log)
+    static async Task<CardApplicationResult> RunStagesAsync(TaskOrchestrationContext context, ApplicationJournal journal, CardApplicationInput input)
     {
+        // Made here rather than passed in: the determinism analyzer checks the logger where it is created.
+        ILogger log = context.CreateReplaySafeLogger<CardApplicationOrchestration>();
         ApplicationHeader header = input.Header;
         WorkflowPolicy policy = input.Policy;
         ResumePoint? resume = input.Resume;

@@ -114,10 +114,18 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
             Assert.Equal(("079194001234", portrait.Metadata["sha256"]), (verdict.Data!.PersonalNumber, verdict.Data.PortraitSha256));
         }
 
-        byte[] altered = Convert.FromBase64String(chip.ChipDataBase64);
+        // The compact serialisation (what a reader takes off a chip) as application/jose verifies the same.
+        using (var compact = new StringContent(chip.ToCompact(), System.Text.Encoding.ASCII, "application/jose"))
+        using (HttpResponseMessage verified = await officer.PostAsync(new Uri("/api/v1/cards/verify", UriKind.Relative), compact))
+        {
+            CardVerification verdict = (await verified.Content.ReadFromJsonAsync<CardVerification>(JsonSerializerOptions.Web))!;
+            Assert.True(verdict.Valid, verdict.Reason);
+        }
+
+        byte[] altered = System.Buffers.Text.Base64Url.DecodeFromChars(chip.Payload);
         altered[^2] ^= 0x01;
         using (HttpResponseMessage tampered = await officer.PostAsJsonAsync(
-            new Uri("/api/v1/cards/verify", UriKind.Relative), chip with { ChipDataBase64 = Convert.ToBase64String(altered) }, JsonSerializerOptions.Web))
+            new Uri("/api/v1/cards/verify", UriKind.Relative), chip with { Payload = System.Buffers.Text.Base64Url.EncodeToString(altered) }, JsonSerializerOptions.Web))
         {
             CardVerification verdict = (await tampered.Content.ReadFromJsonAsync<CardVerification>(JsonSerializerOptions.Web))!;
             Assert.Equal((false, nameof(ChipSignatureStatus.SignatureMismatch)), (verdict.Valid, verdict.Status));

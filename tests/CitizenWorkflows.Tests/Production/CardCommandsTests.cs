@@ -38,9 +38,14 @@ public sealed class CardCommandsTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Equal(0, exit);
         Assert.StartsWith($"VALID: signed with key {key.KeyId}; card 001191000123, issued 2026-11-26, expires 2031-04-07", output, StringComparison.Ordinal);
 
-        byte[] chip = Convert.FromBase64String(signed.ChipDataBase64);
+        // The compact serialisation, as a chip reader would dump it, verifies too.
+        await File.WriteAllTextAsync(file, signed.ToCompact());
+        (exit, output) = await RunAsync("verify", "--file", file);
+        Assert.Equal(0, exit);
+
+        byte[] chip = System.Buffers.Text.Base64Url.DecodeFromChars(signed.Payload);
         chip[10] ^= 0x20;
-        await File.WriteAllBytesAsync(file, JsonSerializer.SerializeToUtf8Bytes(signed with { ChipDataBase64 = Convert.ToBase64String(chip) }, JsonSerializerOptions.Web));
+        await File.WriteAllBytesAsync(file, JsonSerializer.SerializeToUtf8Bytes(signed with { Payload = System.Buffers.Text.Base64Url.EncodeToString(chip) }, JsonSerializerOptions.Web));
         (exit, output) = await RunAsync("verify", "--file", file);
         Assert.Equal(1, exit);
         Assert.StartsWith("INVALID (SignatureMismatch)", output, StringComparison.Ordinal);

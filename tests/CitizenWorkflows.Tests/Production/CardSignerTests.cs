@@ -1,4 +1,7 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using CitizenWorkflows.Workflow.Production;
 using Microsoft.Extensions.Configuration;
 
@@ -15,15 +18,19 @@ public sealed class CardSignerTests : IDisposable
         otherKey.Dispose();
     }
 
-    static string Flip(string base64, int index)
+    static string Flip(string base64Url, int index)
     {
-        byte[] bytes = Convert.FromBase64String(base64);
+        byte[] bytes = Base64Url.DecodeFromChars(base64Url);
         bytes[index] ^= 0x01;
-        return Convert.ToBase64String(bytes);
+        return Base64Url.EncodeToString(bytes);
     }
 
+    static string Header(string json) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
+
+    static JsonElement HeaderOf(SignedChipData signed) => JsonDocument.Parse(Base64Url.DecodeFromChars(signed.Protected)).RootElement;
+
     [Fact]
-    public void Signed_chip_data_verifies_and_gives_back_the_chip_data()
+    public void Signed_chip_data_is_an_ES256_JWS_that_verifies_and_gives_back_the_chip_data()
     {
         var signer = new CardSigner(key);
         ChipData chip = CardSamples.Chip();
@@ -34,11 +41,45 @@ public sealed class CardSignerTests : IDisposable
         Assert.True(check.IsValid, check.Reason);
         Assert.Equal(ChipSignatureStatus.Valid, check.Status);
         Assert.Equal(chip.ToCanonicalBytes(), check.Data!.ToCanonicalBytes());
-        Assert.Equal(CardSigner.Algorithm, signedChip.Algorithm);
-        Assert.Equal(key.KeyId, signedChip.KeyId);
-        Assert.Equal(chip.ToCanonicalBytes(), Convert.FromBase64String(signedChip.ChipDataBase64));
-        // IEEE P1363: r and s as two 32-byte big-endian integers, no DER wrapping.
-        Assert.Equal(64, Convert.FromBase64String(signedChip.SignatureBase64).Length);
+        Assert.Equal(key.KeyId, check.KeyId);
+        JsonElement header = HeaderOf(signedChip);
+        Assert.Equal(("ES256", key.KeyId, "cccd-chip"), (header.GetProperty("alg").GetString(), header.GetProperty("kid").GetString(), header.GetProperty("cty").GetString()));
+        Assert.Equal(chip.ToCanonicalBytes(), Base64Url.DecodeFromChars(signedChip.Payload));
+        // IEEE P1363 (RFC 7518 §3.4): r and s as two 32-byte big-endian integers, no DER wrapping; base64url without padding.
+        Assert.Equal(64, Base64Url.DecodeFromChars(signedChip.Signature).Length);
+        Assert.DoesNotContain('=', signedChip.ToCompact());
+        Assert.Equal(signedChip, SignedChipData.FromCompact(signedChip.ToCompact()));
+    }
+
+    [Fact]
+    public void An_independent_JOSE_library_verifies_the_signature_with_the_public_key_alone()
+    {
+        ChipData chip = CardSamples.Chip();
+        SignedChipData signedChip = new CardSigner(key).Sign(chip);
+        using var publicKey = ECDsa.Create();
+        publicKey.ImportFromPem(key.VerificationKey.PublicKeyPem);
+
+        byte[] payload = Jose.JWT.DecodeBytes(signedChip.ToCompact(), publicKey, Jose.JwsAlgorithm.ES256);
+
+        Assert.Equal(chip.ToCanonicalBytes(), payload);
+        Assert.Equal(key.KeyId, Jose.JWT.Headers(signedChip.ToCompact())["kid"]);
+        using var wrongKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        Assert.ThrowsAny<Exception>(() => Jose.JWT.DecodeBytes(signedChip.ToCompact(), wrongKey, Jose.JwsAlgorithm.ES256));
+    }
+
+    [Fact]
+    public void A_JWS_made_by_an_independent_JOSE_library_with_the_card_signing_key_verifies()
+    {
+        ChipData chip = CardSamples.Chip();
+        using var privateKey = ECDsa.Create();
+        privateKey.ImportFromPem(key.ExportPrivateKeyPem());
+
+        string compact = Jose.JWT.EncodeBytes(chip.ToCanonicalBytes(), privateKey, Jose.JwsAlgorithm.ES256,
+            extraHeaders: new Dictionary<string, object> { ["kid"] = key.KeyId });
+        ChipSignatureCheck check = new CardSigner(key).Verify(SignedChipData.FromCompact(compact)!);
+
+        Assert.True(check.IsValid, check.Reason);
+        Assert.Equal(chip.ToCanonicalBytes(), check.Data!.ToCanonicalBytes());
     }
 
     [Theory]
@@ -49,9 +90,9 @@ public sealed class CardSignerTests : IDisposable
     {
         var signer = new CardSigner(key);
         SignedChipData signedChip = signer.Sign(CardSamples.Chip());
-        int index = position >= 0 ? position : Convert.FromBase64String(signedChip.ChipDataBase64).Length + position;
+        int index = position >= 0 ? position : Base64Url.DecodeFromChars(signedChip.Payload).Length + position;
 
-        ChipSignatureCheck check = signer.Verify(signedChip with { ChipDataBase64 = Flip(signedChip.ChipDataBase64, index) });
+        ChipSignatureCheck check = signer.Verify(signedChip with { Payload = Flip(signedChip.Payload, index) });
 
         Assert.Equal(ChipSignatureStatus.SignatureMismatch, check.Status);
         Assert.Null(check.Data);
@@ -67,9 +108,21 @@ public sealed class CardSignerTests : IDisposable
         var signer = new CardSigner(key);
         SignedChipData signedChip = signer.Sign(CardSamples.Chip());
 
-        ChipSignatureCheck check = signer.Verify(signedChip with { SignatureBase64 = Flip(signedChip.SignatureBase64, index) });
+        ChipSignatureCheck check = signer.Verify(signedChip with { Signature = Flip(signedChip.Signature, index) });
 
         Assert.Equal(ChipSignatureStatus.SignatureMismatch, check.Status);
+    }
+
+    [Fact]
+    public void A_changed_protected_header_fails_verification()
+    {
+        var signer = new CardSigner(key);
+        SignedChipData signedChip = signer.Sign(CardSamples.Chip());
+
+        // The same algorithm and key, another content type: the header is signed too.
+        string altered = Header($$"""{"alg":"ES256","kid":"{{key.KeyId}}","cty":"other"}""");
+
+        Assert.Equal(ChipSignatureStatus.SignatureMismatch, signer.Verify(signedChip with { Protected = altered }).Status);
     }
 
     [Fact]
@@ -88,7 +141,7 @@ public sealed class CardSignerTests : IDisposable
     {
         SignedChipData byOtherKey = new CardSigner(otherKey).Sign(CardSamples.Chip());
 
-        ChipSignatureCheck check = new CardSigner(key).Verify(byOtherKey with { KeyId = key.KeyId });
+        ChipSignatureCheck check = new CardSigner(key).Verify(byOtherKey with { Protected = Header($$"""{"alg":"ES256","kid":"{{key.KeyId}}","cty":"cccd-chip"}""") });
 
         Assert.Equal(ChipSignatureStatus.SignatureMismatch, check.Status);
     }
@@ -108,14 +161,44 @@ public sealed class CardSignerTests : IDisposable
     {
         var signer = new CardSigner(key);
         SignedChipData signedChip = signer.Sign(CardSamples.Chip());
-        byte[] der = ToDer(Convert.FromBase64String(signedChip.SignatureBase64));
+        byte[] der = ToDer(Base64Url.DecodeFromChars(signedChip.Signature));
 
-        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { SignatureBase64 = "not base64!" }).Status);
-        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { ChipDataBase64 = "not base64!" }).Status);
-        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { SignatureBase64 = signedChip.SignatureBase64[..^4] }).Status);
-        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { SignatureBase64 = Convert.ToBase64String(der) }).Status);
-        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { Algorithm = "ES384" }).Status);
-        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { KeyId = null! }).Status);
+        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { Signature = "not base64!" }).Status);
+        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { Payload = "not base64!" }).Status);
+        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { Protected = "not base64!" }).Status);
+        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { Protected = Header("[1,2]") }).Status);
+        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { Signature = signedChip.Signature[..^4] }).Status);
+        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { Signature = Base64Url.EncodeToString(der) }).Status);
+        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { Protected = null! }).Status);
+        Assert.Equal(ChipSignatureStatus.Malformed, signer.Verify(signedChip with { Protected = Header($$"""{"alg":"ES256","cty":"cccd-chip"}""") }).Status);
+        Assert.Null(SignedChipData.FromCompact("only.two"));
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("HS256")]
+    [InlineData("ES384")]
+    [InlineData("RS256")]
+    public void A_header_naming_any_algorithm_but_ES256_is_refused_before_any_key_is_used(string algorithm)
+    {
+        var signer = new CardSigner(key);
+        SignedChipData signedChip = signer.Sign(CardSamples.Chip());
+
+        ChipSignatureCheck check = signer.Verify(signedChip with { Protected = Header($$"""{"alg":"{{algorithm}}","kid":"{{key.KeyId}}"}""") });
+
+        Assert.Equal(ChipSignatureStatus.Malformed, check.Status);
+        Assert.Contains(algorithm, check.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_header_with_critical_extensions_is_refused()
+    {
+        var signer = new CardSigner(key);
+        SignedChipData signedChip = signer.Sign(CardSamples.Chip());
+
+        ChipSignatureCheck check = signer.Verify(signedChip with { Protected = Header($$"""{"alg":"ES256","kid":"{{key.KeyId}}","crit":["exp"],"exp":1}""") });
+
+        Assert.Equal(ChipSignatureStatus.Malformed, check.Status);
     }
 
     [Fact]
