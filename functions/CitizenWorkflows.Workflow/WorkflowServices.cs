@@ -75,6 +75,7 @@ public static class WorkflowServices
         services.AddSingleton<WorkOrderQueues>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<IdempotencyLedger>();
+        services.AddSingleton<CitizenClaims>();
         services.AddSingleton<IntakeService>();
         services.AddSingleton<SubmitApplicationEndpoint>();
         services.AddSingleton<GetApplicationEndpoint>();
