@@ -45,6 +45,10 @@ public sealed class LocalHost : IAsyncDisposable
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Kestrel answers a header with non-ASCII bytes with an empty 400 before any endpoint runs; read header bytes as
+        // Latin-1 instead, so the endpoint that owns the header refuses it with problem details naming it.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1);
+
         string? keysFile = LocalApiKeys.AddIfMissing(config, config["Local:ApiKeysFile"] ?? LocalApiKeys.DefaultPath);
         LocalCardSigningKey.AddIfMissing(config, config["Local:CardSigningKeyFile"] ?? LocalCardSigningKey.DefaultPath);
 

@@ -80,6 +80,7 @@ public static class WorkflowServices
         services.AddSingleton<WorkOrderQueues>();
         services.AddApiSecurity(configuration);
         services.AddSingleton<IdempotencyLedger>();
+        services.AddSingleton<CitizenClaims>();
         services.AddSingleton<IntakeService>();
         services.AddSingleton<SubmitApplicationEndpoint>();
         services.AddSingleton<GetApplicationEndpoint>();

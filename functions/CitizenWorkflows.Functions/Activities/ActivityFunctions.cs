@@ -70,6 +70,11 @@ public static class ActivityFunctions
         [ActivityTrigger] CardHandover input, string instanceId, FunctionContext executionContext) =>
         RunAsync<RecordHandover, CardHandover, int>(executionContext, nameof(RecordHandover), instanceId, input);
 
+    [Function(nameof(ReleaseCitizenClaim))]
+    public static Task<bool> RunReleaseCitizenClaim(
+        [ActivityTrigger] ClaimRelease input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<ReleaseCitizenClaim, ClaimRelease, bool>(executionContext, nameof(ReleaseCitizenClaim), instanceId, input);
+
     static Task<TOutput> RunAsync<TActivity, TInput, TOutput>(FunctionContext executionContext, string name, string instanceId, TInput input)
         where TActivity : TaskActivity<TInput, TOutput>
     {

@@ -22,7 +22,9 @@ public sealed class IntakeBenchmark(Uri baseAddress, LocalKiosk.Credentials kios
         output.WriteLine("Preparing uploads (portrait JPEG + 10 ISO/IEC 19794-2 templates each) …");
         var random = new Random(42);
         byte[] portrait = NoisyPortraitJpeg(random);
-        var samples = new SampleApplicants(seed: 42);
+        // People of their own each run: one citizen has one application in flight, and an earlier run's applications
+        // may still be under way on the same storage (their renewals would get 409 application-in-flight).
+        var samples = new SampleApplicants(seed: Environment.TickCount);
         int total = (int)Math.Ceiling(rate * duration.TotalSeconds);
         List<ApplicationUpload> uploads = [.. Enumerable.Range(0, total).Select(_ => new ApplicationUpload
         {

@@ -6,6 +6,8 @@ using Azure.Storage.Blobs;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Local.Load;
 using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Storage;
 
 namespace CitizenWorkflows.Local.Faults;
@@ -14,7 +16,8 @@ namespace CitizenWorkflows.Local.Faults;
 /// What a fault run must leave behind, checked from storage after the run: every application Delivered exactly once
 /// (one Delivered transition, a contiguous timeline, the orchestration Completed), no application holding two personal
 /// numbers, no card printed twice without a recorded reprint order, every document the kiosk sent stored with the same
-/// SHA-256, and no application created that a kiosk was not told about (a duplicate).
+/// SHA-256, no application created that a kiosk was not told about (a duplicate), and no citizen's claim or production
+/// mark left behind by an application that ended.
 /// </summary>
 public sealed class FaultVerdict
 {
@@ -136,6 +139,24 @@ public sealed class FaultVerdict
             $"{verdict.Delivered} delivered, {deliveredTwice.Count} delivered twice, {verdict.Failed.Count} failed (expected {expectedFailures.Count}), {verdict.Missing} unfinished");
         verdict.Check("no transition recorded twice (timelines contiguous)", gaps.Count == 0, $"{gaps.Count} timelines with gaps or repeats");
         verdict.Check("no card printed twice without a recorded reprint", printedTwice.Count == 0, $"{printedTwice.Count} printed twice; {reprints} reprint orders recorded");
+
+        // One citizen, one application in flight: an application that ended holds no citizen's claim and no number's
+        // production mark (its last activity released them, or reconciliation did).
+        var ended = ids.Where(id => views[id]?.Stage.IsFinal() == true || runtime.GetValueOrDefault(id).Status is "Completed" or "Terminated").ToHashSet(StringComparer.Ordinal);
+        IReadOnlyList<string> holders = await services.GetRequiredService<CitizenClaims>().HoldersAsync(cancellationToken);
+        int claimsLeft = holders.Count(ended.Contains);
+        int marksLeft = 0;
+        await foreach (TableEntity row in tables.GetTableClient(PersonalNumberRegistry.InProductionTable).QueryAsync<TableEntity>(
+            select: ["ApplicationId"], cancellationToken: cancellationToken))
+        {
+            if (row.GetString("ApplicationId") is { } holder && ended.Contains(holder))
+            {
+                marksLeft++;
+            }
+        }
+
+        verdict.Check("no claim left behind for an ended application", claimsLeft == 0 && marksLeft == 0,
+            $"{ended.Count} applications ended; {holders.Count} citizens' claims held, {claimsLeft} of them by an ended application; {marksLeft} production marks left by one");
 
         // Personal numbers: one per application, never one number for two applications (the row key is the number).
         var numbersByApplication = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -11,6 +11,14 @@ public static class ImageProbe
     /// <summary>No capture has more pixels than this; larger headers are refused before any pixel is decoded.</summary>
     public const long MaxPixels = 40_000_000;
 
+    /// <summary>Format and dimensions from the header alone (no pixel decoded); null when no codec recognises it.</summary>
+    public static ImageProbeResult? Header(ReadOnlySpan<byte> content)
+    {
+        using var data = SKData.CreateCopy(content);
+        using SKCodec? codec = SKCodec.Create(data);
+        return codec is null ? null : new ImageProbeResult(codec.EncodedFormat.ToString(), codec.Info.Width, codec.Info.Height, ImageDecodeOutcome.NotDecoded);
+    }
+
     public static ImageProbeResult Probe(ReadOnlySpan<byte> content)
     {
         using var data = SKData.CreateCopy(content);
@@ -48,4 +56,7 @@ public enum ImageDecodeOutcome
     Unrecognised,
     TooManyPixels,
     Corrupt,
+
+    /// <summary>Only the header was read (<see cref="ImageProbe.Header"/>).</summary>
+    NotDecoded,
 }

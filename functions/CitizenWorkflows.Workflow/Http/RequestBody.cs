@@ -10,6 +10,9 @@ public static class RequestBody
     static readonly JsonSerializerOptions Strict = new(JsonSerializerOptions.Web)
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+
+        // A member sent twice would let two readers see two different values: refused, never "last one wins".
+        AllowDuplicateProperties = false,
     };
 
     public static async Task<(T? Body, IResult? Problem)> ReadJsonAsync<T>(
@@ -37,22 +40,30 @@ public static class RequestBody
         return ParseJson<T>(body);
     }
 
-    /// <summary>Parses JSON strictly (unknown members refused); a failure is a 400 naming the path, never echoing the value.</summary>
+    /// <summary>
+    /// Parses JSON strictly (valid UTF-8 only; unknown or repeated members refused); a failure is a 400 naming the part
+    /// and path, never echoing the value.
+    /// </summary>
     public static (T? Value, IResult? Problem) ParseJson<T>(ReadOnlySpan<byte> body, string? part = null)
         where T : class
     {
         string where = part is null ? "The body" : $"Part '{part}'";
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return (null, Malformed($"{where} is not valid UTF-8: JSON text must be UTF-8 encoded.", part));
+        }
+
         try
         {
             T? value = JsonSerializer.Deserialize<T>(body, Strict);
             return value is null
-                ? (null, Malformed($"{where} is JSON null; an object is required."))
+                ? (null, Malformed($"{where} is JSON null; an object is required.", part))
                 : (value, null);
         }
         catch (JsonException e)
         {
             // JsonException names the path and position but never echoes the body (which may hold personal data).
-            return (null, Malformed($"{where} is not valid JSON for this request at {e.Path ?? "$"} (line {e.LineNumber}, byte {e.BytePositionInLine}): {FirstSentence(e.Message)}"));
+            return (null, Malformed($"{where} is not valid JSON for this request at {e.Path ?? "$"} (line {e.LineNumber}, byte {e.BytePositionInLine}): {FirstSentence(e.Message)}", part));
         }
     }
 
@@ -85,8 +96,10 @@ public static class RequestBody
         Problems.Status(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Request body too large",
             $"The body may be at most {maxBytes} bytes.");
 
-    static IResult Malformed(string detail) =>
-        Problems.Status(StatusCodes.Status400BadRequest, "malformed-json", "Malformed JSON", detail);
+    static IResult Malformed(string detail, string? part) =>
+        part is null
+            ? Problems.Status(StatusCodes.Status400BadRequest, "malformed-json", "Malformed JSON", detail)
+            : Problems.Status(StatusCodes.Status400BadRequest, "malformed-json", "Malformed JSON", detail, new Dictionary<string, object?> { ["part"] = part });
 
     static string FirstSentence(string message)
     {

@@ -122,10 +122,15 @@ public static class SubmissionRules
 
     static readonly string[] ReissueReasons = ["lost", "damaged", "data-changed", "other"];
 
+    /// <summary>
+    /// Checks the submission as it will be stored (<see cref="CanonicalApplication"/>); the valid result's documents start
+    /// with that canonical <c>application.json</c>.
+    /// </summary>
     public static (ValidSubmission? Valid, IReadOnlyList<FieldError> Errors) Validate(
         ApplicationSubmission submission, IReadOnlyList<SubmittedPart> parts, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(submission);
+        submission = CanonicalApplication.Normalise(submission);
         var errors = new List<FieldError>();
         DateOnly today = DateOnly.FromDateTime(now.ToOffset(WorkingDayCalendar.VietnamOffset).DateTime);
 
@@ -151,7 +156,11 @@ public static class SubmissionRules
             (applicant, residenceProvince, dob) = ValidateApplicant(a, type, today, errors);
         }
 
-        IReadOnlyList<IntakeDocument> documents = SubmissionParts.CheckFiles(parts, errors);
+        IReadOnlyList<IntakeDocument> documents =
+        [
+            new IntakeDocument(SubmissionParts.ApplicationDocument, "application/json", CanonicalApplication.Bytes(submission)),
+            .. SubmissionParts.CheckFiles(parts, errors),
+        ];
         bool hasFingerprints = parts.Any(p => p.Name.StartsWith(SubmissionParts.FingerprintPrefix, StringComparison.Ordinal));
         if (hasFingerprints && dob is { } born && AgeOn(born, today) < BiometricsFromAge)
         {
@@ -427,7 +436,8 @@ public static class SubmissionRules
         return code;
     }
 
-    static string? Normalise(string? value) =>
+    /// <summary>NFC, trimmed, runs of spaces collapsed to one.</summary>
+    internal static string? Normalise(string? value) =>
         value is null ? null : string.Join(' ', value.Normalize(NormalizationForm.FormC).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     static int AgeOn(DateOnly born, DateOnly day) =>

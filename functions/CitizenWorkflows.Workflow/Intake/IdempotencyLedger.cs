@@ -80,22 +80,47 @@ public sealed class IdempotencyLedger(TableServiceClient tables, TimeProvider cl
     public async Task CompleteAsync(string kioskId, string key, IdempotencyEntry entry, CancellationToken cancellationToken) =>
         await Table.UpsertEntityAsync(ToEntity(kioskId, RowKey(key), entry with { Completed = true }, clock.GetUtcNow()), TableUpdateMode.Replace, cancellationToken);
 
-    /// <summary>Waits for the owner of a key to finish; null if it did not within <paramref name="patience"/>.</summary>
-    public async Task<IdempotencyEntry?> WaitForCompletionAsync(string kioskId, string key, TimeSpan patience, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes an owned claim whose request was refused before anything was stored, so the key may be used again.
+    /// Conditional: a claim a retry took over since stays.
+    /// </summary>
+    public async Task ForgetAsync(string kioskId, string key, IdempotencyClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        try
+        {
+            await Table.DeleteEntityAsync(kioskId, RowKey(key), claim.ETag, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Taken over or already gone: nothing of this request's is left.
+        }
+    }
+
+    /// <summary>
+    /// Waits for the owner of a key to finish; null if it did not within <paramref name="patience"/>, and
+    /// <c>Forgotten</c> when the owner was refused and removed the key.
+    /// </summary>
+    public async Task<(IdempotencyEntry? Entry, bool Forgotten)> WaitForCompletionAsync(string kioskId, string key, TimeSpan patience, CancellationToken cancellationToken)
     {
         DateTimeOffset until = clock.GetUtcNow() + patience;
         while (true)
         {
-            TableEntity row = (await Table.GetEntityAsync<TableEntity>(kioskId, RowKey(key), cancellationToken: cancellationToken)).Value;
-            IdempotencyEntry entry = FromEntity(row);
+            NullableResponse<TableEntity> row = await Table.GetEntityIfExistsAsync<TableEntity>(kioskId, RowKey(key), cancellationToken: cancellationToken);
+            if (!row.HasValue)
+            {
+                return (null, true);
+            }
+
+            IdempotencyEntry entry = FromEntity(row.Value!);
             if (entry.Completed)
             {
-                return entry;
+                return (entry, false);
             }
 
             if (clock.GetUtcNow() > until)
             {
-                return null;
+                return (null, false);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);

@@ -21,6 +21,7 @@ namespace CitizenWorkflows.Workflow.Intake;
 public sealed class IntakeService(
     DocumentStore documents,
     IdempotencyLedger ledger,
+    CitizenClaims citizens,
     IOptionsMonitor<WorkflowPolicy> policy,
     WorkingDayCalendar calendar,
     TimeProvider clock)
@@ -28,7 +29,10 @@ public sealed class IntakeService(
     /// <summary>How long a duplicate waits for the first request with its key to finish.</summary>
     static readonly TimeSpan DuplicatePatience = TimeSpan.FromSeconds(20);
 
-    public async Task<IntakeResult> AcceptAsync(IntakeRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task<IntakeResult> AcceptAsync(IntakeRequest request, DurableTaskClient client, CancellationToken cancellationToken) =>
+        await AcceptAsync(request, client, retryIfForgotten: true, cancellationToken);
+
+    async Task<IntakeResult> AcceptAsync(IntakeRequest request, DurableTaskClient client, bool retryIfForgotten, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
@@ -43,8 +47,25 @@ public sealed class IntakeService(
                 $"Key '{request.IdempotencyKey}' was first used for a different submission (application {entry.ApplicationId}); use a new key for a new application."));
         }
 
+        // One application in flight per citizen, claimed before anything is stored or started. A first card (no personal
+        // number) whose demographic key is claimed goes ahead flagged for an officer: two people may share name and birth.
+        string? concurrent = null;
+        if (claim.Owned)
+        {
+            CitizenKey citizen = CitizenKey.Of(request.Submission.Applicant);
+            ClaimOutcome held = await citizens.ClaimAsync(citizen, entry.ApplicationId, client, cancellationToken);
+            if (!held.IsOwned && citizen.IsByNumber)
+            {
+                // Nothing was stored: the key is forgotten, so a retry after the other application ends may use it again.
+                await ledger.ForgetAsync(request.Kiosk.Principal, request.IdempotencyKey, claim, cancellationToken);
+                return IntakeResult.Refused(InFlight(held.Holder));
+            }
+
+            concurrent = held.Holder;
+        }
+
         // An owner that lost its claim while storing (it was so slow that a retry took over) leaves the start to that retry.
-        bool owned = claim.Owned && await CreateAsync(request, claim, takeover: entry != candidate, client, cancellationToken);
+        bool owned = claim.Owned && await CreateAsync(request, claim, takeover: entry != candidate, concurrent, client, cancellationToken);
         if (owned)
         {
             await ledger.CompleteAsync(request.Kiosk.Principal, request.IdempotencyKey, entry, cancellationToken);
@@ -54,8 +75,14 @@ public sealed class IntakeService(
             // A concurrent duplicate: the owner is storing and starting; answer with its application once it has. An
             // owner that does not finish (its process died mid-request) must not be answered for: the kiosk retries,
             // and once the claim is stale its retry takes it over and creates the application (found by `faults kill`).
-            IdempotencyEntry? completed = await ledger.WaitForCompletionAsync(
+            (IdempotencyEntry? completed, bool forgotten) = await ledger.WaitForCompletionAsync(
                 request.Kiosk.Principal, request.IdempotencyKey, DuplicatePatience, cancellationToken);
+            if (forgotten && retryIfForgotten)
+            {
+                // The owner was refused (its citizen has an application in flight) and forgot the key: answer as it would now.
+                return await AcceptAsync(request, client, retryIfForgotten: false, cancellationToken);
+            }
+
             if (completed is null)
             {
                 return IntakeResult.Refused(Problems.Status(StatusCodes.Status503ServiceUnavailable, "submission-in-progress",
@@ -74,7 +101,8 @@ public sealed class IntakeService(
     }
 
     /// <summary>Stores the documents and starts the workflow; false when the claim was lost to a retry before the start.</summary>
-    async Task<bool> CreateAsync(IntakeRequest request, IdempotencyClaim claim, bool takeover, DurableTaskClient client, CancellationToken cancellationToken)
+    async Task<bool> CreateAsync(
+        IntakeRequest request, IdempotencyClaim claim, bool takeover, string? concurrent, DurableTaskClient client, CancellationToken cancellationToken)
     {
         IdempotencyEntry entry = claim.Entry;
         string id = entry.ApplicationId;
@@ -87,7 +115,8 @@ public sealed class IntakeService(
         var header = new ApplicationHeader(id, s.Type, request.Kiosk.Province ?? s.ResidenceProvinceCode, request.Kiosk.Principal, entry.ReceivedAt, entry.DueAt, request.Kiosk.Commune, request.Kiosk.District);
         var input = new CardApplicationInput(
             header, s.Applicant, stored.Single(d => d.BlobName.EndsWith("/" + SubmissionParts.Portrait, StringComparison.Ordinal)), stored, policy.CurrentValue with { Holidays = calendar.Holidays },
-            Destination: new CardDestination(s.Delivery, header.KioskId, s.ResidenceProvinceCode));
+            Destination: new CardDestination(s.Delivery, header.KioskId, s.ResidenceProvinceCode),
+            ConcurrentApplication: concurrent);
         if (!await ledger.KeepAsync(request.Kiosk.Principal, request.IdempotencyKey, claim, cancellationToken))
         {
             return false;
@@ -115,6 +144,12 @@ public sealed class IntakeService(
 
         return true;
     }
+
+    /// <summary>409 naming the application in flight for the same citizen.</summary>
+    public static IResult InFlight(string? holder) =>
+        Problems.Status(StatusCodes.Status409Conflict, "application-in-flight", "The citizen already has an application in flight",
+            $"Application {holder} for this citizen is still under way; one citizen has one application in flight. Wait until it ends, or ask an officer to release it (lost or damaged card).",
+            new Dictionary<string, object?> { ["applicationId"] = holder, ["statusUrl"] = holder is null ? null : ApiRoutes.StatusUrl(holder) });
 
     /// <summary>
     /// A digest of what was submitted, independent of multipart boundaries and part order: the same submission sent

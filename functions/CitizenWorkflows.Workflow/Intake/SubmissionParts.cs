@@ -32,6 +32,13 @@ public static class SubmissionParts
     public const int MaxDocumentBytes = 5 * 1024 * 1024;
     public const int MaxDocuments = 4;
 
+    /// <summary>
+    /// The portrait's sides at intake, read from its header while the citizen is still at the kiosk: the floor is the
+    /// biometric stage's default minimum (which keeps the full quality check), the ceiling what any camera produces.
+    /// </summary>
+    public const int MinPortraitSide = 320;
+    public const int MaxPortraitSide = 10_000;
+
     /// <summary>The whole request: every part at its limit still fits.</summary>
     public const long MaxRequestBytes = MaxApplicationBytes + MaxPortraitBytes + (10L * MaxFingerprintBytes) + ((long)MaxDocuments * MaxDocumentBytes) + (64 * 1024);
 
@@ -71,12 +78,7 @@ public static class SubmissionParts
         ArgumentNullException.ThrowIfNull(errors);
         var documents = new List<IntakeDocument>();
 
-        // The form as the kiosk sent it is kept with the files: the record of what was submitted.
-        if (parts.FirstOrDefault(p => p.Name == Application) is { } form)
-        {
-            documents.Add(new IntakeDocument(ApplicationDocument, "application/json", form.Content));
-        }
-
+        // The application part is stored as the canonical JSON the rules accepted (SubmissionRules.Validate), not here.
         if (!parts.Any(p => p.Name == Portrait))
         {
             errors.Add(new(Portrait, "required", "the portrait part is required: a JPEG or PNG image"));
@@ -102,6 +104,15 @@ public static class SubmissionParts
         if (type is null || (type == "image/jpeg" && !allowJpeg))
         {
             errors.Add(new(part.Name, $"{RuleStem(part.Name)}.content-type", allowJpeg ? "must be a JPEG or PNG image (checked by its content)" : "must be a PNG image (checked by its content)"));
+            return null;
+        }
+
+        if (part.Name == Portrait && ImageProbe.Header(part.Content) is { } header
+            && (header.Width is < MinPortraitSide or > MaxPortraitSide || header.Height is < MinPortraitSide or > MaxPortraitSide))
+        {
+            // The header alone answers, before any pixel is decoded.
+            errors.Add(new(part.Name, "portrait.dimensions",
+                $"is {header.Width}x{header.Height} pixels; each side must be {MinPortraitSide}-{MaxPortraitSide} pixels"));
             return null;
         }
 

@@ -9,6 +9,10 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 /// <param name="Documents">Everything intake stored: the application form, portrait, fingerprints, supporting documents.</param>
 /// <param name="Destination">Where the card goes; null (workflows started before the choice existed) is the intake station.</param>
 /// <param name="Resume">Set when an operator (or reconciliation) re-drives a failed application: where to pick up.</param>
+/// <param name="ConcurrentApplication">
+/// A first card whose demographic key another application in flight holds (<see cref="Intake.CitizenClaims"/>): that
+/// application's id; the workflow asks an officer instead of approving by rule.
+/// </param>
 public sealed record CardApplicationInput(
     ApplicationHeader Header,
     Applicant Applicant,
@@ -16,7 +20,8 @@ public sealed record CardApplicationInput(
     IReadOnlyList<DocumentReference> Documents,
     WorkflowPolicy Policy,
     ResumePoint? Resume = null,
-    CardDestination? Destination = null);
+    CardDestination? Destination = null,
+    string? ConcurrentApplication = null);
 
 /// <summary>
 /// Where a re-driven run picks up. Every step is idempotent for its application id (documents re-verified, enrolment

@@ -29,7 +29,13 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
         var journal = new ApplicationJournal(context, header, resume?.Sequence ?? 0);
         try
         {
-            return await RunStagesAsync(context, journal, input);
+            CardApplicationResult result = await RunStagesAsync(context, journal, input);
+
+            // The application has ended: the citizen may apply again (a workflow that fails by a fault keeps its claim
+            // while reconciliation re-drives it).
+            await context.CallActivityAsync<bool>(
+                nameof(ReleaseCitizenClaim), new ClaimRelease(header.ApplicationId, input.Applicant, result.PersonalNumber), ActivityRetry.Storage);
+            return result;
         }
         catch (TaskFailedException)
         {
@@ -68,6 +74,12 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
             "workflow",
             (card.NumberAllocated ? "new personal number allocated" : "personal number confirmed")
                 + $"; card valid {(card.ExpiryDate is { } expiry ? "until " + expiry.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "for life")}; QR image and signed chip data stored");
+        if (card.InProductionFor is { } other)
+        {
+            return await journal.FinishAsync(
+                ApplicationStage.Failed, "personal-number registry", $"a card for this personal number is already in production (application {other})");
+        }
+
         if (card.NumberAllocated)
         {
             // The enrolments learn the new number, so this person's renewals are not taken for duplicates of this application.
@@ -128,7 +140,13 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
         bool registryReview = await RegistryStage.RunAsync(context, journal, input.Applicant);
 
         // Approval by rule only for a clean application; anything the registry or an adjudication questioned goes to an officer.
-        bool needsReview = registryReview || biometrics.Adjudicated;
+        bool needsReview = registryReview || biometrics.Adjudicated || input.ConcurrentApplication is not null;
+        if (input.ConcurrentApplication is { } concurrent)
+        {
+            await journal.RecordAsync(
+                ApplicationStage.AwaitingApproval, "intake", $"another first-card application with the same name, birth date and birth province is in flight ({concurrent}): an officer decides");
+        }
+
         ApprovalOutcome approval = await ApprovalStage.RunAsync(context, journal, needsReview ? policy with { AutoApprove = false } : policy);
         if (!approval.Approved)
         {

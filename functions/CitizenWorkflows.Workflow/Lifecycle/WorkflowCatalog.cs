@@ -34,6 +34,7 @@ public static class WorkflowCatalog
         typeof(PersonaliseCard),
         typeof(DispatchWorkOrder),
         typeof(RecordHandover),
+        typeof(ReleaseCitizenClaim),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public static void Register(DurableTaskRegistry registry)

@@ -37,6 +37,12 @@ public sealed class PersonaliseCard(PersonalNumberRegistry registry, DocumentSto
             allocated = true;
         }
 
+        // Defence in depth behind intake's one-citizen claim: never a second card for a number with one in production.
+        if (await registry.StartProductionAsync(number, input.ApplicationId, CancellationToken.None) is { } inProduction)
+        {
+            return PersonalisedCard.Refused(number.Value, allocated, inProduction);
+        }
+
         // The CCCD's card number is the personal number.
         string cardNumber = number.Value;
         DateOnly? expiry = CardValidity.ExpiryFor(applicant.DateOfBirth, input.IssueDate);
@@ -76,5 +82,11 @@ public sealed record PersonalisationRequest(
 public sealed record CardData(string PersonalNumber, bool NumberAllocated, string CardNumber, DateOnly IssueDate, DateOnly? ExpiryDate, string QrPayload);
 
 /// <summary>What the workflow keeps of personalisation: the number and expiry, and references to the documents, not their data.</summary>
+/// <param name="InProductionFor">Set when nothing was personalised: the other application whose card for the number is in production.</param>
 public sealed record PersonalisedCard(
-    string PersonalNumber, bool NumberAllocated, DateOnly? ExpiryDate, DocumentReference CardData, DocumentReference QrImage, DocumentReference SignedChip);
+    string PersonalNumber, bool NumberAllocated, DateOnly? ExpiryDate, DocumentReference? CardData, DocumentReference? QrImage, DocumentReference? SignedChip,
+    string? InProductionFor = null)
+{
+    public static PersonalisedCard Refused(string personalNumber, bool allocated, string inProductionFor) =>
+        new(personalNumber, allocated, null, null, null, null, inProductionFor);
+}

@@ -87,9 +87,21 @@ public sealed class DuplicateIdentityEndToEndTests(AzuriteFixture azurite) : ICl
     public async Task A_renewal_by_the_same_person_with_the_same_fingers_is_no_duplicate()
     {
         var fingers = Samples.Fingerprints(404, 1);
-        ApplicationSubmission form = Samples.Form() with { Capture = Samples.Form().Capture! with { FingerprintsCapturedAt = DateTimeOffset.UtcNow.ToString("O") } };
+        Applicant person = Samples.NextApplicant();
+        await new PopulationRegistry(azurite.Tables).UpsertAsync(Samples.CitizenFor(person));
+        ApplicationSubmission renewal = Samples.RenewalFormBy(person);
+        ApplicationSubmission form = renewal with { Capture = renewal.Capture! with { FingerprintsCapturedAt = DateTimeOffset.UtcNow.ToString("O") } };
         string first = (await Api.SubmitAsync(kiosk, new ApplicationUpload { Application = form, Portrait = Samples.PortraitPng, Fingerprints = fingers })).ApplicationId;
         await host.WaitForAsync(first, s => s.WaitingFor.Contains(E.ApprovalDecision));
+
+        // One application in flight per citizen: the first ends (rejected) before the person applies again.
+        using (HttpClient officer = host.Client(Roles.Operator))
+        using (HttpResponseMessage rejected = await Api.RaiseAsync(officer, first, E.ApprovalDecision, new { decision = "reject", reason = "applicant asked to start again" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, rejected.StatusCode);
+        }
+
+        await host.WaitForAsync(first, s => s.RuntimeStatus == "Completed");
 
         string again = (await Api.SubmitAsync(kiosk, new ApplicationUpload { Application = form, Portrait = Samples.PortraitPng, Fingerprints = Samples.Fingerprints(404, 2) })).ApplicationId;
         ApplicationStatusResponse status = await host.WaitForAsync(again, s => s.WaitingFor.Contains(E.ApprovalDecision));
@@ -109,7 +121,7 @@ public sealed class DuplicateIdentityEndToEndTests(AzuriteFixture azurite) : ICl
             "faceless" => Samples.FacelessPortraitPng,
             _ => Samples.PortraitDarkened(0.2f),
         };
-        SubmissionAccepted accepted = await Api.SubmitAsync(kiosk, Samples.Upload(portrait: portrait));
+        SubmissionAccepted accepted = await Api.SubmitAsync(kiosk, Samples.RenewalBy(portrait: portrait));
 
         ApplicationStatusResponse done = await host.WaitForAsync(accepted.ApplicationId, s => s.RuntimeStatus == "Completed");
         Assert.Equal(ApplicationStage.Rejected, done.Stage);

@@ -32,7 +32,18 @@ public static class BadSubmissionCorpus
         SlowClock,
         DisabledKiosk,
         KioskOfAnotherProvince,
+
+        /// <summary>The registered kiosk, its client sending header values as UTF-8 (as a misconfigured kiosk might).</summary>
+        Utf8Headers,
     }
+
+    static readonly Lazy<byte[]> WidePortrait = new(() =>
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(12_000, 400, SKColorType.Gray8));
+        bitmap.Erase(SKColors.Gray);
+        using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 9);
+        return png.ToArray();
+    });
 
     static readonly Lazy<byte[]> PixelBomb = new(() =>
     {
@@ -58,6 +69,7 @@ public static class BadSubmissionCorpus
         // The idempotency key.
         yield return new("no Idempotency-Key", h => Upload(h, Samples.Upload(), key: null), HttpStatusCode.BadRequest, "idempotency-key-required");
         yield return new("Idempotency-Key of 129 characters", h => Upload(h, Samples.Upload(), key: new string('k', 129)), HttpStatusCode.BadRequest, "idempotency-key-required");
+        yield return new("Idempotency-Key with non-ASCII letters", h => Upload(h, Samples.Upload(), key: "khóa-tiếng-việt"), HttpStatusCode.BadRequest, "idempotency-key-required", Sender: Sender.Utf8Headers);
         yield return new("Idempotency-Key with a space", h => Upload(h, Samples.Upload(), key: "two words"), HttpStatusCode.BadRequest, "idempotency-key-required");
 
         // The envelope.
@@ -75,10 +87,15 @@ public static class BadSubmissionCorpus
         // The application part as JSON.
         yield return new("application part not JSON", h => Upload(h, Samples.Upload(), application: "type=new"u8.ToArray()), HttpStatusCode.BadRequest, "malformed-json");
         yield return new("application part with an unknown field", h => Upload(h, Samples.Upload(), application: Json(Samples.Form(), """"colour":"red","""")), HttpStatusCode.BadRequest, "malformed-json");
+        yield return new("application part with applicant.fullName twice", h => Upload(h, Samples.Upload(), application: DuplicateFullName()), HttpStatusCode.BadRequest, "malformed-json");
+        yield return new("application part with a member twice at the top", h => Upload(h, Samples.Upload(), application: Json(Samples.Form(), "\"type\":\"new\",")), HttpStatusCode.BadRequest, "malformed-json");
+        yield return new("application part not UTF-8", h => Upload(h, Samples.Upload(), application: NotUtf8()), HttpStatusCode.BadRequest, "malformed-json");
         yield return new("application part is JSON null", h => Upload(h, Samples.Upload(), application: "null"u8.ToArray()), HttpStatusCode.BadRequest, "malformed-json");
         yield return new("application part over 64 KiB", h => Upload(h, Samples.Upload(), application: new byte[SubmissionParts.MaxApplicationBytes + 1]), HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
 
         // Files, judged by content.
+        yield return new("an 8x8 portrait", h => Upload(h, Samples.Upload(portrait: Samples.PortraitScaled(8, 8))), HttpStatusCode.UnprocessableEntity, "validation", "portrait", "portrait.dimensions");
+        yield return new("a portrait 12,000 pixels wide", h => Upload(h, Samples.Upload(portrait: WidePortrait.Value)), HttpStatusCode.UnprocessableEntity, "validation", "portrait", "portrait.dimensions");
         yield return new("no portrait", h => Raw(h, WithoutPortrait()), HttpStatusCode.UnprocessableEntity, "validation", "portrait", "required");
         yield return new("PDF sent as the portrait", h => Upload(h, Samples.Upload(portrait: Pdf)), HttpStatusCode.UnprocessableEntity, "validation", "portrait", "portrait.content-type");
         yield return new("truncated PNG portrait", h => Upload(h, Samples.Upload(portrait: Samples.PortraitPng[..200])), HttpStatusCode.UnprocessableEntity, "validation", "portrait", "portrait.decodes");
@@ -202,6 +219,24 @@ public static class BadSubmissionCorpus
         }
 
         return replaced;
+    }
+
+    /// <summary>The sample form with a second <c>fullName</c> member inside <c>applicant</c>.</summary>
+    static byte[] DuplicateFullName()
+    {
+        string json = JsonSerializer.Serialize(Samples.Form(), JsonSerializerOptions.Web);
+        int applicant = json.IndexOf("\"applicant\":{", StringComparison.Ordinal) + "\"applicant\":{".Length;
+        return Encoding.UTF8.GetBytes(json[..applicant] + "\"fullName\":\"Nguyễn Văn Khác\"," + json[applicant..]);
+    }
+
+    /// <summary>The sample form with a byte sequence that is not UTF-8 inside a string.</summary>
+    static byte[] NotUtf8()
+    {
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(Samples.Form(), JsonSerializerOptions.Web);
+        int at = json.AsSpan().IndexOf("Kinh"u8);
+        json[at] = 0xC3;
+        json[at + 1] = 0x28;
+        return json;
     }
 
     static byte[] Json(ApplicationSubmission form, string insertAfterBrace) =>

@@ -39,6 +39,7 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IClassFixture<Azurit
         senders[BadSubmissionCorpus.Sender.SlowClock] = () => host.SignedClient(kiosk, new FakeClock(DateTimeOffset.UtcNow.AddMinutes(-10)));
         senders[BadSubmissionCorpus.Sender.DisabledKiosk] = () => host.SignedClient(disabled);
         senders[BadSubmissionCorpus.Sender.KioskOfAnotherProvince] = () => host.SignedClient(hanoi);
+        senders[BadSubmissionCorpus.Sender.Utf8Headers] = () => host.SignedClient(kiosk, utf8Headers: true);
     }
 
     public async Task DisposeAsync() => await host.DisposeAsync();
@@ -141,12 +142,12 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IClassFixture<Azurit
         await AssertNothingStoredAsync();
     }
 
-    /// <summary>No document, no projection row, no personal number, no workflow instance.</summary>
+    /// <summary>No document, no projection row, no personal number, no idempotency key, no citizen's claim, no workflow instance.</summary>
     async Task AssertNothingStoredAsync()
     {
         var documents = azurite.Blobs.GetBlobContainerClient(StorageNames.DocumentsContainer);
         Assert.Empty(await AsyncItems.AllAsync(documents.GetBlobsAsync()));
-        foreach (string table in new[] { StorageNames.ApplicationsTable, StorageNames.TimelineTable, StorageNames.PersonalNumbersTable, StorageNames.IdempotencyTable, TaskHub + "Instances" })
+        foreach (string table in new[] { StorageNames.ApplicationsTable, StorageNames.TimelineTable, StorageNames.PersonalNumbersTable, StorageNames.IdempotencyTable, CitizenClaims.TableName, TaskHub + "Instances" })
         {
             List<TableEntity> rows = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(table).QueryAsync<TableEntity>());
             Assert.True(rows.Count == 0, $"{table} has {rows.Count} rows");

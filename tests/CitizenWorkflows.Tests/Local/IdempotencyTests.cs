@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Azure.Data.Tables;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Storage;
@@ -31,7 +32,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IClassFixture<Azu
     public async Task A_retry_with_the_same_key_gets_the_first_answer()
     {
         using HttpClient signed = host.SignedClient(kiosk);
-        ApplicationUpload upload = Samples.Upload();
+        ApplicationUpload upload = Samples.RenewalBy();
         SubmissionAccepted first = await Api.SubmitAsync(signed, upload, "retry-key-1");
         SubmissionAccepted second = await Api.SubmitAsync(signed, upload, "retry-key-1");
         Assert.Equal(first, second);
@@ -42,8 +43,9 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IClassFixture<Azu
     public async Task The_same_key_with_different_content_is_refused()
     {
         using HttpClient signed = host.SignedClient(kiosk);
-        SubmissionAccepted first = await Api.SubmitAsync(signed, Samples.Upload(), "reused-key");
-        ApplicationUpload other = Samples.Upload(Samples.Form(a => a with { FullName = "Trần Thị Hoa" }));
+        Applicant person = Samples.NextApplicant();
+        SubmissionAccepted first = await Api.SubmitAsync(signed, Samples.RenewalBy(person), "reused-key");
+        ApplicationUpload other = Samples.RenewalBy(person, a => a with { FullName = "Trần Thị Hoa" });
         using HttpResponseMessage response = await signed.SubmitApplicationAsync(other, "reused-key");
         var problem = await Api.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
         Assert.Contains(first.ApplicationId, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -53,7 +55,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IClassFixture<Azu
     [Fact]
     public async Task Fifty_simultaneous_copies_make_one_application_and_one_set_of_documents()
     {
-        ApplicationUpload upload = Samples.Upload();
+        ApplicationUpload upload = Samples.RenewalBy();
         var clients = Enumerable.Range(0, 50).Select(_ => host.SignedClient(kiosk)).ToList();
         try
         {
@@ -80,7 +82,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IClassFixture<Azu
     [Fact]
     public async Task A_replayed_signed_request_is_refused()
     {
-        using MultipartFormDataContent content = Samples.Upload().ToContent();
+        using MultipartFormDataContent content = Samples.RenewalBy().ToContent();
         byte[] body = await content.ReadAsByteArrayAsync();
         string contentType = content.Headers.ContentType!.ToString();
         long timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -34,6 +34,14 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
 
     public async Task DisposeAsync() => await host.DisposeAsync();
 
+    /// <summary>A renewal by a person of their own, whom the population registry knows (one citizen, one application in flight).</summary>
+    async Task<ApplicationUpload> RegisteredRenewalAsync(Func<ApplicantFields, ApplicantFields>? change = null)
+    {
+        Applicant person = Samples.NextApplicant();
+        await new PopulationRegistry(azurite.Tables).UpsertAsync(Samples.CitizenFor(person));
+        return Samples.RenewalBy(person, change);
+    }
+
     [Fact]
     public async Task A_submitted_application_is_approved_printed_shipped_and_delivered_over_HTTP()
     {
@@ -42,6 +50,7 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
         using HttpClient printCentre = host.Client(Roles.PrintCentre);
         using HttpClient courier = host.Client(Roles.Courier);
 
+        // Hạnh, whom the registry knows, is this class's only application for her: one citizen, one application in flight.
         SubmissionAccepted accepted = await Api.SubmitAsync(signed, Samples.Upload());
         string id = accepted.ApplicationId;
 
@@ -156,7 +165,7 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
     public async Task A_kiosk_sees_its_own_applications_and_no_one_else_s()
     {
         using HttpClient signed = host.SignedClient(kiosk);
-        SubmissionAccepted accepted = await Api.SubmitAsync(signed, Samples.Upload());
+        SubmissionAccepted accepted = await Api.SubmitAsync(signed, await RegisteredRenewalAsync());
         using HttpClient kioskReader = host.Client(Roles.Kiosk);
         using HttpResponseMessage own = await kioskReader.GetAsync(new Uri(accepted.StatusUrl, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
@@ -199,8 +208,8 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
     {
         ApplicationUpload upload = path switch
         {
-            "match" => Samples.Upload(),
-            "mismatch" => Samples.Upload(Samples.Form(a => a with { FullName = "Trần Thị Hoa" })),
+            "match" => await RegisteredRenewalAsync(),
+            "mismatch" => await RegisteredRenewalAsync(a => a with { FullName = "Trần Thị Hoa" }),
             _ => Samples.Upload(Samples.Form(a => a with { PersonalNumber = null, FullName = "Võ Thị Sáu" }, type: "new")),
         };
         using HttpClient signed = host.SignedClient(kiosk);

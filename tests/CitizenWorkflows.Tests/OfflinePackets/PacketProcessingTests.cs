@@ -327,7 +327,7 @@ public sealed class PacketProcessingTests(OfflinePacketFixture host) : IClassFix
 
     static ApplicationSubmission CapturedAt(DateTimeOffset at)
     {
-        ApplicationSubmission form = Samples.Form();
+        ApplicationSubmission form = Samples.RenewalFormBy();
         return form with { Capture = form.Capture! with { PortraitCapturedAt = at.ToString("O", CultureInfo.InvariantCulture) } };
     }
 

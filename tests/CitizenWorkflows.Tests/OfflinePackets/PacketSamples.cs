@@ -18,8 +18,11 @@ public static class PacketSamples
 
     public static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 
-    /// <summary>The entries of the sample application (application.json, portrait.png, and whatever <paramref name="upload"/> adds).</summary>
-    public static IReadOnlyList<PacketEntry> Entries(ApplicationUpload? upload = null) => OfflinePacket.EntriesOf(upload ?? Samples.Upload());
+    /// <summary>
+    /// The entries of an application (application.json, portrait.png, and whatever <paramref name="upload"/> adds); by
+    /// default a renewal by a person of its own, since one citizen has one application in flight.
+    /// </summary>
+    public static IReadOnlyList<PacketEntry> Entries(ApplicationUpload? upload = null) => OfflinePacket.EntriesOf(upload ?? Samples.RenewalBy());
 
     /// <summary>A packet signed by <paramref name="kiosk"/> (now, fresh nonce unless given).</summary>
     public static byte[] SignedBy(

@@ -45,7 +45,7 @@ public abstract class OperationsFixture(string taskHub) : IAsyncLifetime
         })
         {
             ApplicationUpload upload = renewal
-                ? Samples.Upload(Samples.Form(a => a with { FullName = Samples.NextApplicant().FullName }))
+                ? Samples.RenewalBy()
                 : Samples.NewApplicant(Samples.NextApplicant().FullName, "1990-05-17", null);
             SubmissionAccepted accepted = await Api.SubmitAsync(kiosk, upload);
             submitted.Add(new Submitted(

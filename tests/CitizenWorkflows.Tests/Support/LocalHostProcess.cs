@@ -244,10 +244,14 @@ public sealed class LocalHostProcess : IAsyncDisposable
     }
 
     /// <summary>An HTTP client that signs every request as <paramref name="kiosk"/> (the client library kiosks use).</summary>
-    public HttpClient SignedClient(Kiosk kiosk, TimeProvider? clock = null)
+    /// <param name="utf8Headers">Send header values as UTF-8 (HttpClient refuses non-ASCII ones otherwise).</param>
+    public HttpClient SignedClient(Kiosk kiosk, TimeProvider? clock = null, bool utf8Headers = false)
     {
         ArgumentNullException.ThrowIfNull(kiosk);
-        var handler = new KioskSigningHandler(kiosk.Id, kiosk.Secret, clock) { InnerHandler = new HttpClientHandler() };
+        HttpMessageHandler inner = utf8Headers
+            ? new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 }
+            : new HttpClientHandler();
+        var handler = new KioskSigningHandler(kiosk.Id, kiosk.Secret, clock) { InnerHandler = inner };
         return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 

@@ -157,6 +157,25 @@ public static class Samples
         return Hanh with { FullName = name, PersonalNumber = number };
     }
 
+    /// <summary>
+    /// A renewal by <paramref name="person"/> (default: <see cref="NextApplicant"/>, a person no other test uses): one
+    /// citizen has one application in flight, so tests that keep applications in flight side by side need distinct people.
+    /// </summary>
+    public static ApplicationUpload RenewalBy(Applicant? person = null, Func<ApplicantFields, ApplicantFields>? change = null, byte[]? portrait = null) =>
+        Upload(RenewalFormBy(person, change), portrait);
+
+    /// <summary>The application part of <see cref="RenewalBy"/>.</summary>
+    public static ApplicationSubmission RenewalFormBy(Applicant? person = null, Func<ApplicantFields, ApplicantFields>? change = null)
+    {
+        Applicant p = person ?? NextApplicant();
+        ApplicationSubmission form = Form(a =>
+        {
+            ApplicantFields fields = a with { FullName = p.FullName, PersonalNumber = p.PersonalNumber };
+            return change is null ? fields : change(fields);
+        });
+        return form with { CurrentCardNumber = p.PersonalNumber };
+    }
+
     /// <summary>The parts the server would receive for <paramref name="form"/> plus any extra parts.</summary>
     public static List<SubmittedPart> Parts(ApplicationSubmission form, params SubmittedPart[] extra) =>
     [

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
+using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Audit;
 using CitizenWorkflows.Workflow.Security;
@@ -19,6 +20,7 @@ namespace CitizenWorkflows.Workflow.Operations.Actions;
 /// </summary>
 public sealed partial class OperatorActionsEndpoint(
     OperationsAudit audit,
+    CitizenClaims claims,
     ApplicationProjection projection,
     ApplicationRedrive redrive,
     TimeProvider clock,
@@ -37,9 +39,13 @@ public sealed partial class OperatorActionsEndpoint(
         ["terminate"] = true,
         [ApplicationRedrive.Action] = true,
         [RequestInfo] = true,
+        [ReleaseClaim] = true,
     };
 
     public const string RequestInfo = "request-info";
+
+    /// <summary>A lost or damaged card while this application's card is in production: the citizen may apply again.</summary>
+    public const string ReleaseClaim = "release-claim";
 
     public async Task<IResult> HandleAsync(
         HttpRequest request, DurableTaskClient client, string id, string action, CancellationToken cancellationToken)
@@ -89,6 +95,7 @@ public sealed partial class OperatorActionsEndpoint(
             "resume" => await ResumeAsync(client, target, caller, reason, cancellationToken),
             "terminate" => await TerminateAsync(client, target, caller, reason!, cancellationToken),
             RequestInfo => await RequestInformationAsync(client, target, caller, reason!, parts, cancellationToken),
+            ReleaseClaim => await ReleaseClaimAsync(target, caller, reason!, cancellationToken),
             _ => await redrive.RedriveAsync(client, id, caller.Principal, caller.Role, reason!, cancellationToken),
         };
         if (outcome.Refusal is { } refusal)
@@ -218,6 +225,24 @@ public sealed partial class OperatorActionsEndpoint(
             new ApplicationTransition(target.Input.Header, last + 1, ApplicationStage.Cancelled, clock.GetUtcNow(), $"officer {caller.Principal}", reason, [], null),
             cancellationToken);
         return new ActionOutcome(auditId, target.Stage.ToString(), nameof(ApplicationStage.Cancelled), null);
+    }
+
+    /// <summary>
+    /// The officer's explicit, audited decision that a replacement (lost or damaged card) may be applied for while this
+    /// application is under way: its citizen's claim and its number's production mark are released; it goes on.
+    /// </summary>
+    async Task<ActionOutcome> ReleaseClaimAsync(ActionTarget target, Caller caller, string reason, CancellationToken cancellationToken)
+    {
+        var release = new ClaimRelease(target.ApplicationId, target.Input.Applicant, null);
+        if (await claims.HolderAsync(CitizenKey.Of(release.Applicant), cancellationToken) != target.ApplicationId)
+        {
+            return ActionOutcome.Refuse(new ActionRefusal(StatusCodes.Status409Conflict, "no-claim", "The application holds no citizen's claim",
+                $"Application '{target.ApplicationId}' does not hold its citizen's claim (it ended, or the claim was released already)."));
+        }
+
+        string auditId = await AuditAsync(target, caller, ReleaseClaim, reason, target.Stage.ToString(), cancellationToken);
+        await claims.ReleaseApplicationAsync(release, cancellationToken);
+        return new ActionOutcome(auditId, target.Stage.ToString(), target.Stage.ToString(), null);
     }
 
     async Task<string> AuditAsync(ActionTarget target, Caller caller, string action, string? reason, string? after, CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Lifecycle;
@@ -12,7 +13,8 @@ using Microsoft.Extensions.Options;
 namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 
 /// <summary>How many stale entries one housekeeping pass deleted (and finished workflows it purged), and whether more are left for the next.</summary>
-public sealed record HousekeepingResult(int IdempotencyKeysDeleted, int NoncesDeleted, int ReceiptsDeleted, bool MoreLeft, int WorkflowsPurged = 0);
+/// <param name="ClaimsReleased">Citizens' claims released because their application had ended (<see cref="CitizenClaims"/>).</param>
+public sealed record HousekeepingResult(int IdempotencyKeysDeleted, int NoncesDeleted, int ReceiptsDeleted, bool MoreLeft, int WorkflowsPurged = 0, int ClaimsReleased = 0);
 
 /// <summary>
 /// Deletes ledger entries whose window has passed, at most <see cref="HousekeepingOptions.MaxDeletesPerTable"/> per
@@ -24,9 +26,11 @@ public sealed record HousekeepingResult(int IdempotencyKeysDeleted, int NoncesDe
 /// completed and were created before <see cref="HousekeepingOptions.CompletedWorkflowRetention"/>, when the projection
 /// already shows them delivered, rejected or cancelled: the projection, timeline, audit and documents stay. Without it
 /// the task hub's tables grow with every application ever made, and every orchestration episode pays for that on
-/// storage that scans (Azurite).
+/// storage that scans (Azurite). Citizens' claims whose application ended (an officer's cancel, or an end whose last
+/// activity never ran) are released, so no citizen stays blocked.
 /// </summary>
-public sealed class Housekeeping(TableServiceClient tables, BlobServiceClient blobs, IOptionsMonitor<ReconciliationOptions> options, TimeProvider clock)
+public sealed class Housekeeping(
+    TableServiceClient tables, BlobServiceClient blobs, CitizenClaims claims, IOptionsMonitor<ReconciliationOptions> options, TimeProvider clock)
 {
     public async Task<HousekeepingResult> SweepAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
@@ -66,8 +70,10 @@ public sealed class Housekeeping(TableServiceClient tables, BlobServiceClient bl
             },
             cancellationToken);
 
+        int released = await claims.ReleaseEndedAsync(client, max, cancellationToken);
         (int purged, bool morePurges) = await PurgeFinishedWorkflowsAsync(client, now - o.CompletedWorkflowRetention, Math.Max(1, o.MaxWorkflowPurges), cancellationToken);
-        return new HousekeepingResult(idempotency, nonces, receipts, moreIdempotency || moreNonces || moreReceipts || morePurges, purged);
+        return new HousekeepingResult(
+            idempotency, nonces, receipts, moreIdempotency || moreNonces || moreReceipts || morePurges || released == max, purged, released);
     }
 
     async Task<(int Purged, bool MoreLeft)> PurgeFinishedWorkflowsAsync(DurableTaskClient client, DateTimeOffset createdBefore, int max, CancellationToken cancellationToken)
