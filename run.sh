@@ -16,7 +16,9 @@ dotnet build functions/CitizenWorkflows.Local -c Release --nologo -v quiet
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if port_open 10000 && port_open 10001 && port_open 10002; then
-  echo "Using the Azure Storage emulator already listening on 10000-10002: table $(emulator_on_port 10002), queue $(emulator_on_port 10001)."
+  echo "Using the Azure Storage emulator already listening on 10000-10002."
+  echo "  table: $(emulator_on_port 10002)"
+  echo "  queue: $(emulator_on_port 10001)"
 else
   source scripts/azurite.sh
   start_azurite .azurite

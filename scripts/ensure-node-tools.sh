@@ -8,8 +8,8 @@ ensure_node_tools() {
   fi
 }
 
-# emulator_on_port PORT: "patched Azurite", "stock Azurite" or "an emulator of unknown build" for whatever listens
-# there, read from the azurite script its process runs (cheap: one ss call and one grep).
+# emulator_on_port PORT: "patched Azurite (…)", "stock Azurite (…)" or "an emulator of unknown build" for whatever
+# listens there, read from the azurite script its process runs (cheap: one ss call and one grep).
 emulator_on_port() {
   local pid script dist
   pid=$(ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
@@ -20,7 +20,7 @@ emulator_on_port() {
     if grep -q getRequiredPartitionKey "$dist/table/persistence/LokiTableStoreQueryGenerator.js"; then
       echo "patched Azurite ($script)"
     else
-      echo "stock Azurite ($script): table and queue costs grow with the data, see docs/benchmarks.md"
+      echo "stock Azurite ($script; its table and queue costs grow with the data: docs/benchmarks.md, Embedded storage)"
     fi
   else
     echo "an emulator of unknown build"
