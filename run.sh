@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-[ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
+source scripts/ensure-node-tools.sh
+ensure_node_tools
 # The biometric stage's portrait check runs OpenCV with the models Debian ships.
 source scripts/ensure-debian-packages.sh
 ensure_debian_packages opencv-data libgtk-3-0
@@ -16,6 +17,8 @@ dotnet build functions/CitizenWorkflows.Local -c Release --nologo -v quiet
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if port_open 10000 && port_open 10001 && port_open 10002; then
   echo "Using the Azure Storage emulator already listening on 10000-10002."
+  echo "  table: $(emulator_on_port 10002)"
+  echo "  queue: $(emulator_on_port 10001)"
 else
   source scripts/azurite.sh
   start_azurite .azurite

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-[ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
+source scripts/ensure-node-tools.sh
+ensure_node_tools
 
 # The portrait check uses OpenCV's models; the portrait tests read two real photographs; the dashboard test drives
 # chromium (through Playwright, never a downloaded browser); all from Debian packages.

@@ -6,10 +6,10 @@ using Azure.Storage.Queues;
 namespace CitizenWorkflows.Tests.Support;
 
 /// <summary>
-/// A private Azurite (from the repo's npm install) on free ports with a temporary data folder: every test class that
-/// uses it gets storage no other test touches.
+/// A private Azurite (from the repo's npm install, patched from patches/) on free ports with a temporary data folder:
+/// every test class that uses it gets storage no other test touches.
 /// </summary>
-public sealed class AzuriteFixture : IAsyncLifetime
+public class AzuriteFixture : IAsyncLifetime
 {
     // Azurite's published development account key: public, not a secret.
     const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
@@ -51,7 +51,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
         await StartAsync();
     }
 
-    async Task StartAsync()
+    /// <summary>The azurite.js this fixture runs.</summary>
+    public string Script { get; private set; } = "";
+
+    /// <summary>Finds (or installs) the azurite.js to run; called once, before the first start.</summary>
+    protected virtual Task<string> LocateScriptAsync()
     {
         string azurite = Path.Combine(RepoPaths.Root, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(azurite))
@@ -59,10 +63,20 @@ public sealed class AzuriteFixture : IAsyncLifetime
             throw new InvalidOperationException($"Azurite is not installed at {azurite}: run 'npm ci' in the repository root (./test.sh does).");
         }
 
+        return Task.FromResult(azurite);
+    }
+
+    async Task StartAsync()
+    {
+        if (Script.Length == 0)
+        {
+            Script = await LocateScriptAsync();
+        }
+
         var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         string[] args =
         [
-            azurite, "--silent", "--location", dataFolder, "--skipApiVersionCheck", "--loose",
+            Script, "--silent", "--location", dataFolder, "--skipApiVersionCheck", "--loose",
             "--blobHost", "127.0.0.1", "--blobPort", $"{BlobPort}",
             "--queueHost", "127.0.0.1", "--queuePort", $"{QueuePort}",
             "--tableHost", "127.0.0.1", "--tablePort", $"{TablePort}",
