@@ -43,26 +43,45 @@ public static class ApiRoutes
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
-        new(SubmitApplication, "POST", Applications),
-        new(GetApplication, "GET", Application),
-        new(RaiseApplicationEvent, "POST", ApplicationEvent),
-        new(GetOpenApiDocument, "GET", OpenApiDocument),
-        new(VerifyCard, "POST", CardVerification),
-        new(ApplyOperatorAction, "POST", ApplicationAction),
-        new(GetApplicationAudit, "GET", ApplicationAudit),
-        new(ResubmitParts, "POST", ApplicationParts),
-        new(StartReconciliation, "POST", ReconciliationRuns),
-        new(GetReconciliationRun, "GET", ReconciliationRun),
-        new(ListApplications, "GET", Applications),
-        new(CountApplications, "GET", ApplicationCounts),
-        new(GetApplicationDetail, "GET", ApplicationDetail),
-        new(GetApplicationDocument, "GET", ApplicationDocument),
-        new(GetDashboard, "GET", Dashboard),
-        new(GetDashboardFile, "GET", DashboardFile),
+        new(SubmitApplication, "POST", Applications, ApiTags.Intake),
+        new(GetApplication, "GET", Application, ApiTags.Intake),
+        new(RaiseApplicationEvent, "POST", ApplicationEvent, ApiTags.Partners),
+        new(GetOpenApiDocument, "GET", OpenApiDocument, ApiTags.Contract),
+        new(VerifyCard, "POST", CardVerification, ApiTags.Cards),
+        new(ApplyOperatorAction, "POST", ApplicationAction, ApiTags.Operations),
+        new(GetApplicationAudit, "GET", ApplicationAudit, ApiTags.Operations),
+        new(ResubmitParts, "POST", ApplicationParts, ApiTags.Intake),
+        new(StartReconciliation, "POST", ReconciliationRuns, ApiTags.Operations),
+        new(GetReconciliationRun, "GET", ReconciliationRun, ApiTags.Operations),
+        new(ListApplications, "GET", Applications, ApiTags.Operations),
+        new(CountApplications, "GET", ApplicationCounts, ApiTags.Operations),
+        new(GetApplicationDetail, "GET", ApplicationDetail, ApiTags.Operations),
+        new(GetApplicationDocument, "GET", ApplicationDocument, ApiTags.Operations),
+        new(GetDashboard, "GET", Dashboard, ApiTags.Operations),
+        new(GetDashboardFile, "GET", DashboardFile, ApiTags.Operations),
     ];
 
     public static string StatusUrl(string applicationId) => $"/{Prefix}/v1/applications/{applicationId}";
 }
 
-/// <summary>One HTTP endpoint: its function name, method and route (without the <c>api/</c> prefix).</summary>
-public sealed record ApiRoute(string Name, string Method, string Route);
+/// <summary>One HTTP endpoint: its function name, method, route (without the <c>api/</c> prefix) and the API area it belongs to.</summary>
+public sealed record ApiRoute(string Name, string Method, string Route, string Tag);
+
+/// <summary>The API's areas, the OpenAPI document's tags.</summary>
+public static class ApiTags
+{
+    /// <summary>Kiosks' signed submissions and the status their submitter polls.</summary>
+    public const string Intake = "intake";
+
+    /// <summary>Officers and supervisors: lists, counts, detail, documents, audit, actions, reconciliation, the dashboard.</summary>
+    public const string Operations = "operations";
+
+    /// <summary>Events into a waiting workflow: partners' callbacks and officers' decisions.</summary>
+    public const string Partners = "partners";
+
+    /// <summary>Verification of a card's signed chip data.</summary>
+    public const string Cards = "cards";
+
+    /// <summary>The OpenAPI document itself.</summary>
+    public const string Contract = "contract";
+}

@@ -76,7 +76,7 @@ public class FunctionsParityTests
             new("GetApplication", "v1/applications/{applicationId}", ["GET"]),
             new("Debug", "v1/debug", ["GET"]),
         ];
-        ApiRoute[] routes = [new("SubmitApplication", "POST", "v1/applications"), new("GetApplication", "GET", "v1/applications/{id}")];
+        ApiRoute[] routes = [new("SubmitApplication", "POST", "v1/applications", ApiTags.Intake), new("GetApplication", "GET", "v1/applications/{id}", ApiTags.Intake)];
 
         IReadOnlyList<string> problems = FunctionsParity.Compare(["CardApplication"], ["RecordTransition"], routes, functions, local, [], []);
 
