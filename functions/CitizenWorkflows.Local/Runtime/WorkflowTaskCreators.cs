@@ -13,46 +13,26 @@ namespace CitizenWorkflows.Local.Runtime;
 public sealed class WorkflowTaskCreators(IServiceProvider services, DurableTaskShimFactory shims)
 {
     /// <summary>A creator per orchestrator: every execution gets a fresh shim (a shim holds the execution's state).</summary>
-    public ObjectCreator<TaskOrchestration> Orchestration(string name, Type type) => new OrchestrationCreator(name, type, services, shims);
+    public ObjectCreator<TaskOrchestration> Orchestration(string name, Type type) => new Creator<TaskOrchestration>(
+        name, () => shims.CreateOrchestration(new TaskName(name), (ITaskOrchestrator)ActivatorUtilities.CreateInstance(services, type)));
 
     /// <summary>A creator per activity: every execution runs in its own service scope, as on the SDK's worker.</summary>
-    public ObjectCreator<CoreActivity> Activity(string name, Type type) => new ActivityCreator(name, type, services, shims);
+    public ObjectCreator<CoreActivity> Activity(string name, Type type) =>
+        new Creator<CoreActivity>(name, () => new ScopedActivity(new TaskName(name), type, services, shims));
 
-    sealed class OrchestrationCreator : ObjectCreator<TaskOrchestration>
+    /// <summary>Calls its factory for every execution (<see cref="NameValueObjectCreator{T}"/> would share one object).</summary>
+    sealed class Creator<T> : ObjectCreator<T>
     {
-        readonly Type type;
-        readonly IServiceProvider services;
-        readonly DurableTaskShimFactory shims;
+        readonly Func<T> create;
 
-        public OrchestrationCreator(string name, Type type, IServiceProvider services, DurableTaskShimFactory shims)
+        public Creator(string name, Func<T> create)
         {
             Name = name;
             Version = string.Empty;
-            this.type = type;
-            this.services = services;
-            this.shims = shims;
+            this.create = create;
         }
 
-        public override TaskOrchestration Create() =>
-            shims.CreateOrchestration(new TaskName(Name), (ITaskOrchestrator)ActivatorUtilities.CreateInstance(services, type));
-    }
-
-    sealed class ActivityCreator : ObjectCreator<CoreActivity>
-    {
-        readonly Type type;
-        readonly IServiceProvider services;
-        readonly DurableTaskShimFactory shims;
-
-        public ActivityCreator(string name, Type type, IServiceProvider services, DurableTaskShimFactory shims)
-        {
-            Name = name;
-            Version = string.Empty;
-            this.type = type;
-            this.services = services;
-            this.shims = shims;
-        }
-
-        public override CoreActivity Create() => new ScopedActivity(new TaskName(Name), type, services, shims);
+        public override T Create() => create();
     }
 
     /// <summary>Resolves the activity class in a scope that lives exactly as long as the execution.</summary>
