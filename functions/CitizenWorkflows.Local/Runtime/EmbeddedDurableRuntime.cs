@@ -93,7 +93,7 @@ public sealed class EmbeddedDurableRuntime : IAsyncDisposable
 
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = Converter }, loggerFactory);
         var creators = new WorkflowTaskCreators(services, shims);
-        var started = new TaskHubWorker(service, loggerFactory)
+        var started = new TaskHubWorker(new OutageTolerantOrchestrationService(service), loggerFactory)
         {
             // The shims turn failure details into the SDK's TaskFailedException; without them an activity's error is lost.
             ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails,
