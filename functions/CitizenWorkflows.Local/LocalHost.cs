@@ -6,13 +6,12 @@ using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.History;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Worker;
 
 namespace CitizenWorkflows.Local;
 
 /// <summary>
-/// Composes the embedded runtime (Azurite-backed task hub + gRPC sidecar), the worker and client running the
-/// Workflow project's orchestrations, the HTTP API and the partner simulators into one process.
+/// Composes the embedded runtime (DurableTask.Core's worker over the Azurite-backed task hub) running the Workflow
+/// project's orchestrations, the client the endpoints use, the HTTP API and the partner simulators into one process.
 /// </summary>
 public sealed class LocalHost : IAsyncDisposable
 {
@@ -31,8 +30,8 @@ public sealed class LocalHost : IAsyncDisposable
 
     public WebApplication App { get; }
 
-    /// <summary>The orchestration service behind the runtime, with its work-item counts.</summary>
-    public CountingOrchestrationService Orchestrations => runtime.Service;
+    /// <summary>Orchestration episodes and activity executions the runtime's dispatchers ran.</summary>
+    public WorkItemCounts WorkItems => runtime.WorkItems;
 
     public static async Task<LocalHost> StartAsync(string[] args, CancellationToken cancellationToken = default)
     {
@@ -56,33 +55,18 @@ public sealed class LocalHost : IAsyncDisposable
             ?? throw new InvalidOperationException("The Local host needs Storage:ConnectionString (UseDevelopmentStorage=true for Azurite).");
         TaskHubOptions hub = config.GetSection(TaskHubOptions.SectionName).Get<TaskHubOptions>() ?? new TaskHubOptions();
 
-        // The runtime starts before the app is built (the worker needs its channel), so it logs through its own factory.
+        // The task hub is created before the app is built (the client needs it), so the provider logs through its own factory.
         ILoggerFactory runtimeLoggers = LoggerFactory.Create(logging =>
             logging.AddConfiguration(config.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
-        EmbeddedDurableRuntime runtime = hub.Backend == TaskHubBackend.InMemory
-            ? await EmbeddedDurableRuntime.StartInMemoryAsync(runtimeLoggers, cancellationToken)
-            : await EmbeddedDurableRuntime.StartAsync(EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers), runtimeLoggers, cancellationToken);
+        EmbeddedDurableRuntime runtime = await EmbeddedDurableRuntime.CreateAsync(EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers));
+        // First hosted service: it dispatches before the pollers and simulators start and stops after they stop.
+        builder.Services.AddHostedService(services => new EmbeddedDurableRuntimeService(runtime, services, services.GetRequiredService<ILoggerFactory>()));
 
         builder.Services.AddCitizenWorkflows(config);
         builder.Services.AddOpenCvPortraitQuality(config);
         builder.Services.AddLocalPollers(config);
-        // The sidecar serves no stored history: read it from the orchestration service itself.
         builder.Services.AddSingleton<IOrchestrationHistory>(new OrchestrationServiceHistory(runtime.Client));
-        builder.Services.AddDurableTaskWorker(worker =>
-        {
-            worker.UseGrpc(runtime.Channel);
-            worker.AddTasks(WorkflowCatalog.Register);
-            worker.Configure(o =>
-            {
-                o.Concurrency.MaximumConcurrentOrchestrationWorkItems = hub.MaxConcurrentOrchestrations;
-                o.Concurrency.MaximumConcurrentActivityWorkItems = hub.MaxConcurrentActivities;
-            });
-        });
-        builder.Services.AddDurableTaskClient(client =>
-        {
-            client.UseGrpc(runtime.Channel);
-            client.RegisterDirectly();
-        });
+        builder.Services.AddSingleton<DurableTaskClient>(new OrchestrationServiceClient(runtime.Client));
 
         builder.Services.Configure<SimulatorOptions>(config.GetSection(SimulatorOptions.SectionName));
         if (config.GetSection(SimulatorOptions.SectionName).Get<SimulatorOptions>()?.Enabled ?? true)

@@ -138,10 +138,10 @@ var target = new LoadRun.Target(
     host.BaseAddress,
     host.App.Services,
     loadKiosks,
-    host.Orchestrations,
+    host.WorkItems,
     load.OfficerApproves ? SyntheticKiosks.OfficerApproval(host.BaseAddress, keys) : null,
     host.App.Configuration["Storage:ConnectionString"],
-    host.App.Configuration.GetSection(TaskHubOptions.SectionName).Get<TaskHubOptions>() is { Backend: TaskHubBackend.AzureStorage } hub ? hub.Name + "Instances" : null);
+    host.App.Configuration.GetSection(TaskHubOptions.SectionName).Get<TaskHubOptions>() is { } hub ? hub.Name + "Instances" : null);
 LoadReport report = await new LoadRun(load, Console.Out).RunAsync(target, PrintedCommand.Of(args), stopping);
 return report.Delivered == report.Submitted ? 0 : 1;
 

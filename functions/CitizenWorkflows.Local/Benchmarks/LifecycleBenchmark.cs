@@ -5,11 +5,11 @@ using CitizenWorkflows.Local.Load;
 namespace CitizenWorkflows.Local.Benchmarks;
 
 /// <summary>
-/// <c>bench-lifecycle --count N [--backends azurite,in-memory] [--settings tuned,default] [load options]</c>: the same
+/// <c>bench-lifecycle --count N [--sessions on,off] [--settings tuned,default] [load options]</c>: the same
 /// load workload on each configuration, one after another, each in its own <c>load</c> child process on a fresh task
 /// hub (a given <c>--seed S</c> becomes S, S+1, … so each enrols new people); prints every child's command and summary,
 /// then a table of full lifecycles per second as ratios to the first.
-/// The in-memory backend keeps orchestration state in memory (activities still use Azurite): it is the upper bound.
+/// <c>--sessions off</c> runs the tuned settings without extended sessions (the provider's defaults have none).
 /// </summary>
 public static class LifecycleBenchmark
 {
@@ -17,26 +17,30 @@ public static class LifecycleBenchmark
     {
         ArgumentNullException.ThrowIfNull(output);
         string[] rest = args;
-        string[] backends = (CommandOption.Text(ref rest, "--backends") ?? "azurite,in-memory").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        string[] sessions = (CommandOption.Text(ref rest, "--sessions") ?? "on,off").Split(',', StringSplitOptions.RemoveEmptyEntries);
         string[] settings = (CommandOption.Text(ref rest, "--settings") ?? "tuned,default").Split(',', StringSplitOptions.RemoveEmptyEntries);
         double count = CommandOption.Number(ref rest, "--count") ?? 200;
         // Every configuration enrols new people: on the same storage, a later one given the same seed would submit the
         // applicants an earlier one enrolled, and the duplicate search would hold them all in ManualReview.
         double? seed = CommandOption.Number(ref rest, "--seed");
         var configurations = new List<(string Name, string[] Args)>();
-        foreach (string backend in backends)
+        foreach (string setting in settings)
         {
-            switch (backend)
+            if (!setting.Equals("tuned", StringComparison.OrdinalIgnoreCase))
             {
-                case "azurite":
-                    configurations.AddRange(settings.Select(s => ($"azurite/{s}", new[] { "--TaskHub:Backend=AzureStorage", $"--TaskHub:Settings={Capitalised(s)}" })));
-                    break;
-                case "in-memory":
-                    configurations.Add(("in-memory", ["--TaskHub:Backend=InMemory"]));
-                    break;
-                default:
-                    output.WriteLine($"unknown backend '{backend}' (azurite, in-memory)");
+                configurations.Add(($"azurite/{setting}", [$"--TaskHub:Settings={Capitalised(setting)}"]));
+                continue;
+            }
+
+            foreach (string session in sessions)
+            {
+                if (session is not ("on" or "off"))
+                {
+                    output.WriteLine($"unknown --sessions value '{session}' (on, off)");
                     return 2;
+                }
+
+                configurations.Add(($"azurite/tuned/sessions-{session}", ["--TaskHub:Settings=Tuned", $"--TaskHub:ExtendedSessions={session == "on"}"]));
             }
         }
 

@@ -17,12 +17,12 @@ namespace CitizenWorkflows.Local.Load;
 /// </summary>
 public sealed class LoadRun(LoadOptions options, TextWriter output)
 {
-    /// <summary>Where the run reaches the system; <see cref="Orchestrations"/> is null when the runtime is another process.</summary>
+    /// <summary>Where the run reaches the system; <see cref="WorkItems"/> is null when the runtime is another process.</summary>
     public sealed record Target(
         Uri BaseAddress,
         IServiceProvider Services,
         IReadOnlyList<LocalKiosk.Credentials> Kiosks,
-        CountingOrchestrationService? Orchestrations,
+        WorkItemCounts? WorkItems,
         Func<string, CancellationToken, Task<bool>>? Approve,
         string? StorageConnectionString,
         string? TaskHubInstancesTable = null);
@@ -63,7 +63,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
 
         var tracker = Tracker = new ApplicationTracker(tables, target.Approve, target.TaskHubInstancesTable);
         await using ProcessMeter meter = ProcessMeter.Start(target.StorageConnectionString);
-        (long o0, long a0) = (target.Orchestrations?.OrchestrationWorkItems ?? 0, target.Orchestrations?.ActivityWorkItems ?? 0);
+        (long o0, long a0) = (target.WorkItems?.OrchestrationWorkItems ?? 0, target.WorkItems?.ActivityWorkItems ?? 0);
         using var submitter = new KioskSubmitter(target.BaseAddress, target.Kiosks) { RetryFor = SubmitRetryFor };
         var clock = Stopwatch.StartNew();
         int answered = 0;
@@ -122,7 +122,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         await LetWorkflowsEndAsync(tracker, cancellationToken);
         Submissions = submitting.IsCompletedSuccessfully ? await submitting : [];
         (double selfCpu, double azuriteCpu, _) = meter.Cpu();
-        (long o1, long a1) = (target.Orchestrations?.OrchestrationWorkItems ?? 0, target.Orchestrations?.ActivityWorkItems ?? 0);
+        (long o1, long a1) = (target.WorkItems?.OrchestrationWorkItems ?? 0, target.WorkItems?.ActivityWorkItems ?? 0);
 
         List<ApplicationView> sample = await SampleTimelinesAsync(target.Services.GetRequiredService<ApplicationProjection>(), cancellationToken);
         double[] intake = [.. Submissions.Where(s => s.Accepted).Select(s => s.LatencyMs).Order()];
@@ -140,9 +140,9 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             WallSeconds = wall.TotalSeconds,
             CompletedPerSecond = delivered / wall.TotalSeconds,
             SubmissionsPerSecond = Submissions.Count(s => s.Accepted) / (submitSeconds == 0 ? wall.TotalSeconds : submitSeconds),
-            OrchestrationWorkItems = target.Orchestrations is null ? null : o1 - o0,
-            ActivityWorkItems = target.Orchestrations is null ? null : a1 - a0,
-            WorkItemsPerSecond = target.Orchestrations is null ? null : workItems / wall.TotalSeconds,
+            OrchestrationWorkItems = target.WorkItems is null ? null : o1 - o0,
+            ActivityWorkItems = target.WorkItems is null ? null : a1 - a0,
+            WorkItemsPerSecond = target.WorkItems is null ? null : workItems / wall.TotalSeconds,
             IntakeP50Ms = LoadReport.Percentile(intake, 0.50),
             IntakeP95Ms = LoadReport.Percentile(intake, 0.95),
             IntakeP99Ms = LoadReport.Percentile(intake, 0.99),

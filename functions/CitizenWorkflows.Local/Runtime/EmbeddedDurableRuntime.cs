@@ -1,39 +1,35 @@
-using System.Net;
+using CitizenWorkflows.Workflow.Lifecycle;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.DurableTask.Testing.Sidecar;
-using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Shims;
 
 namespace CitizenWorkflows.Local.Runtime;
 
 /// <summary>
-/// The durable runtime on one machine: <see cref="AzureStorageOrchestrationService"/> (the storage provider Durable
-/// Functions uses in Azure) behind the in-process gRPC sidecar, on a loopback port that only this process uses.
+/// The durable runtime on one machine, on the path Durable Functions takes in Azure: DurableTask.Core's dispatcher
+/// (<see cref="TaskHubWorker"/>) over <see cref="AzureStorageOrchestrationService"/>, in this process, running the
+/// Workflow's orchestrators and activities through the SDK's shims.
 /// </summary>
 public sealed class EmbeddedDurableRuntime : IAsyncDisposable
 {
-    readonly WebApplication sidecar;
+    readonly AzureStorageOrchestrationService service;
+    TaskHubWorker? worker;
 
-    EmbeddedDurableRuntime(WebApplication sidecar, CountingOrchestrationService service, IOrchestrationServiceClient client, GrpcChannel channel)
-    {
-        this.sidecar = sidecar;
-        Service = service;
-        Client = client;
-        Channel = channel;
-    }
+    EmbeddedDurableRuntime(AzureStorageOrchestrationService service) => this.service = service;
 
-    /// <summary>The orchestration service the sidecar dispatches from, with its work-item counts.</summary>
-    public CountingOrchestrationService Service { get; }
+    /// <summary>
+    /// How inputs, outputs and events are written: the SDK's System.Text.Json converter, the one the shims read with,
+    /// so the client writes it too (TaskHubClient's own converter writes Newtonsoft JSON with <c>$type</c>).
+    /// </summary>
+    public static DataConverter Converter => Microsoft.DurableTask.Converters.JsonDataConverter.Default;
 
-    /// <summary>The orchestration service's own client: stored history, which the sidecar does not serve.</summary>
-    public IOrchestrationServiceClient Client { get; }
+    /// <summary>The orchestration service's own client: start, events, state, queries, purge, stored history.</summary>
+    public IOrchestrationServiceClient Client => service;
 
-    /// <summary>The channel the worker and client use to reach the sidecar.</summary>
-    public GrpcChannel Channel { get; }
+    /// <summary>Orchestration episodes and activity executions the dispatchers ran.</summary>
+    public WorkItemCounts WorkItems { get; } = new();
 
     public static AzureStorageOrchestrationServiceSettings Settings(TaskHubOptions hub, string storageConnectionString, ILoggerFactory loggerFactory)
     {
@@ -62,54 +58,71 @@ public sealed class EmbeddedDurableRuntime : IAsyncDisposable
             WorkItemQueueVisibilityTimeout = hub.VisibilityTimeout,
             MaxConcurrentTaskOrchestrationWorkItems = hub.MaxConcurrentOrchestrations,
             MaxConcurrentTaskActivityWorkItems = hub.MaxConcurrentActivities,
+            ExtendedSessionsEnabled = hub.ExtendedSessions,
+            ExtendedSessionIdleTimeout = hub.ExtendedSessionIdleTimeout,
             LoggerFactory = loggerFactory,
         };
     }
 
-    public static Task<EmbeddedDurableRuntime> StartAsync(
-        AzureStorageOrchestrationServiceSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <summary>Creates the task hub's queues, tables and containers if missing; dispatches nothing yet.</summary>
+    public static async Task<EmbeddedDurableRuntime> CreateAsync(AzureStorageOrchestrationServiceSettings settings)
     {
         var service = new AzureStorageOrchestrationService(settings);
-        return StartAsync(service, service, loggerFactory, cancellationToken);
+        await service.CreateIfNotExistsAsync();
+        return new EmbeddedDurableRuntime(service);
     }
 
-    /// <summary>The in-memory orchestration service (state dies with the process): the upper bound in benchmarks.</summary>
-    public static Task<EmbeddedDurableRuntime> StartInMemoryAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts dispatching every orchestrator and activity in <see cref="WorkflowCatalog"/>, constructed from
+    /// <paramref name="services"/> per execution.
+    /// </summary>
+    public Task StartAsync(IServiceProvider services, ILoggerFactory loggerFactory) =>
+        StartAsync(services, loggerFactory, WorkflowCatalog.Orchestrators, WorkflowCatalog.Activities);
+
+    /// <summary>Starts dispatching the given orchestrators and activities, by the names they run under.</summary>
+    public async Task StartAsync(
+        IServiceProvider services, ILoggerFactory loggerFactory, IReadOnlyDictionary<string, Type> orchestrators, IReadOnlyDictionary<string, Type> activities)
     {
-        var service = new InMemoryOrchestrationService(loggerFactory);
-        return StartAsync(service, service, loggerFactory, cancellationToken);
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(orchestrators);
+        ArgumentNullException.ThrowIfNull(activities);
+        if (worker is not null)
+        {
+            throw new InvalidOperationException("The runtime's worker has started already.");
+        }
+
+        var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = Converter }, loggerFactory);
+        var creators = new WorkflowTaskCreators(services, shims);
+        var started = new TaskHubWorker(new OutageTolerantOrchestrationService(service), loggerFactory)
+        {
+            // The shims turn failure details into the SDK's TaskFailedException; without them an activity's error is lost.
+            ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails,
+        };
+        started.AddTaskOrchestrations([.. orchestrators.Select(o => creators.Orchestration(o.Key, o.Value))]);
+        started.AddTaskActivities([.. activities.Select(a => creators.Activity(a.Key, a.Value))]);
+        WorkItems.CountOn(started);
+        await started.StartAsync();
+        worker = started;
     }
 
-    static async Task<EmbeddedDurableRuntime> StartAsync(
-        IOrchestrationService orchestrations, IOrchestrationServiceClient clients, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <summary>Stops dispatching: work in flight ends, the partition leases are released for other workers.</summary>
+    public async Task StopAsync()
     {
-        await orchestrations.CreateIfNotExistsAsync();
-        var service = new CountingOrchestrationService(orchestrations);
-
-        // An empty builder: the sidecar must not pick up the API's configuration (URLs, logging); it listens on its own loopback port.
-        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.Services.AddRouting();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
-        builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 16 * 1024 * 1024);
-        builder.Services.AddSingleton<IOrchestrationService>(service);
-        builder.Services.AddSingleton(clients);
-        builder.Services.AddSingleton<TaskHubGrpcServer>();
-        WebApplication sidecar = builder.Build();
-        sidecar.MapGrpcService<TaskHubGrpcServer>();
-        await sidecar.StartAsync(cancellationToken);
-
-        string address = sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 16 * 1024 * 1024 });
-        return new EmbeddedDurableRuntime(sidecar, service, clients, channel);
+        TaskHubWorker? running = Interlocked.Exchange(ref worker, null);
+        if (running is not null)
+        {
+            await running.StopAsync(isForced: false);
+            running.Dispose();
+        }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await sidecar.StopAsync();
-        await sidecar.DisposeAsync();
-        Channel.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync();
+}
+
+/// <summary>Runs the <see cref="EmbeddedDurableRuntime"/>'s worker with the host: started before the API listens, stopped after it.</summary>
+sealed class EmbeddedDurableRuntimeService(EmbeddedDurableRuntime runtime, IServiceProvider services, ILoggerFactory loggerFactory) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => runtime.StartAsync(services, loggerFactory);
+
+    public Task StopAsync(CancellationToken cancellationToken) => runtime.StopAsync();
 }

@@ -20,7 +20,7 @@ public sealed class TaskHubOptions
     /// <summary>Timers fire late when the queue back-off grows beyond this.</summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Above the longest activity: the sidecar does not renew message locks.</summary>
+    /// <summary>How long a received message stays invisible; the dispatcher renews an activity's lock before it lapses.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
@@ -34,23 +34,19 @@ public sealed class TaskHubOptions
     public int MaxConcurrentActivities { get; set; } = 100;
 
     /// <summary>
-    /// <see cref="TaskHubBackend.AzureStorage"/> (the default, what Azure runs) or <see cref="TaskHubBackend.InMemory"/>:
-    /// the in-memory orchestration service, durable state lost with the process; for benchmarks' upper bound only.
+    /// Keeps an instance's history and replay state in memory between episodes, so an episode that follows soon needs no
+    /// History-table read and no replay (Durable Functions' <c>extendedSessionsEnabled</c>).
     /// </summary>
-    public TaskHubBackend Backend { get; set; } = TaskHubBackend.AzureStorage;
+    public bool ExtendedSessions { get; set; } = true;
+
+    /// <summary>How long an idle session is kept in memory waiting for the instance's next message.</summary>
+    public TimeSpan ExtendedSessionIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// <see cref="TaskHubSettings.Tuned"/>: the values above. <see cref="TaskHubSettings.Default"/>: DurableTask.AzureStorage's
     /// own defaults (only the connection, hub name and worker id set), to measure what the tuning is worth.
     /// </summary>
     public TaskHubSettings Settings { get; set; } = TaskHubSettings.Tuned;
-}
-
-/// <summary>Where orchestration state lives.</summary>
-public enum TaskHubBackend
-{
-    AzureStorage,
-    InMemory,
 }
 
 /// <summary>Which Azure Storage provider settings the runtime uses.</summary>
