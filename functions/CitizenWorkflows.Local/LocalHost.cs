@@ -5,6 +5,9 @@ using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.History;
+using CitizenWorkflows.Workflow.Http;
+using CitizenWorkflows.Workflow.Security;
+using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask.Client;
 
 namespace CitizenWorkflows.Local;
@@ -58,11 +61,12 @@ public sealed class LocalHost : IAsyncDisposable
         // The task hub is created before the app is built (the client needs it), so the provider logs through its own factory.
         ILoggerFactory runtimeLoggers = LoggerFactory.Create(logging =>
             logging.AddConfiguration(config.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
-        EmbeddedDurableRuntime runtime = await EmbeddedDurableRuntime.CreateAsync(EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers));
+        var storageRequests = new StorageRequestCounter();
+        EmbeddedDurableRuntime runtime = await EmbeddedDurableRuntime.CreateAsync(EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers, storageRequests));
         // First hosted service: it dispatches before the pollers and simulators start and stops after they stop.
         builder.Services.AddHostedService(services => new EmbeddedDurableRuntimeService(runtime, services, services.GetRequiredService<ILoggerFactory>()));
 
-        builder.Services.AddCitizenWorkflows(config);
+        builder.Services.AddCitizenWorkflows(config, storageRequests);
         builder.Services.AddOpenCvPortraitQuality(config);
         builder.Services.AddLocalPollers(config);
         builder.Services.AddSingleton<IOrchestrationHistory>(new OrchestrationServiceHistory(runtime.Client));
@@ -82,6 +86,7 @@ public sealed class LocalHost : IAsyncDisposable
         // not fail every application's biometric check later.
         _ = app.Services.GetRequiredService<IPortraitQuality>();
         // Authenticate, then limit per caller, then authorise (the area check reads storage): ApiGate does the same in the Functions app.
+        app.Use(CountStorageUnderApiArea);
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -92,6 +97,16 @@ public sealed class LocalHost : IAsyncDisposable
         string urls = string.Join(", ", app.Urls);
         LocalHostLog.Started(log, urls, hub.Name, hub.PartitionCount, keysFile ?? "configuration");
         return new LocalHost(app, runtime, runtimeLoggers);
+    }
+
+    /// <summary>Storage requests an HTTP call causes (its authorisation included) count under the route's API area.</summary>
+    static async Task CountStorageUnderApiArea(HttpContext context, RequestDelegate next)
+    {
+        string? route = context.GetEndpoint()?.Metadata.GetMetadata<RouteRule>()?.Route;
+        using (StorageCaller.Enter(route is null ? StorageCaller.Other : ApiRoutes.TagOf(route)))
+        {
+            await next(context);
+        }
     }
 
     /// <summary>The first HTTP address the API listens on, with a wildcard host made concrete.</summary>

@@ -30,11 +30,17 @@ public static class WorkflowServices
 {
     /// <summary>
     /// Storage comes from <c>Storage:ConnectionString</c> (Azurite, local runs) or <c>Storage:AccountName</c>
-    /// (Azure, with the managed identity; no keys).
+    /// (Azure, with the managed identity; no keys). Every storage client counts its requests in
+    /// <paramref name="storageRequests"/> (a new counter when null; a host passes its own to count its runtime's too).
     /// </summary>
-    public static IServiceCollection AddCitizenWorkflows(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddCitizenWorkflows(this IServiceCollection services, IConfiguration configuration, StorageRequestCounter? storageRequests = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        StorageRequestCounter requests = storageRequests ?? new StorageRequestCounter();
+        services.AddSingleton(requests);
+        BlobClientOptions BlobOptions() => requests.Count(new BlobClientOptions(), StorageService.Blob);
+        TableClientOptions TableOptions() => requests.Count(new TableClientOptions(), StorageService.Table);
+        QueueClientOptions QueueOptions() => requests.Count(new QueueClientOptions(), StorageService.Queue);
         services.AddOptions<WorkflowPolicy>().Bind(configuration.GetSection(WorkflowPolicy.SectionName));
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
@@ -46,9 +52,9 @@ public static class WorkflowServices
         string? accountName = storage["AccountName"];
         if (!string.IsNullOrEmpty(connectionString))
         {
-            services.AddSingleton(new BlobServiceClient(connectionString));
-            services.AddSingleton(new TableServiceClient(connectionString));
-            services.AddSingleton(new QueueServiceClient(connectionString));
+            services.AddSingleton(new BlobServiceClient(connectionString, BlobOptions()));
+            services.AddSingleton(new TableServiceClient(connectionString, TableOptions()));
+            services.AddSingleton(new QueueServiceClient(connectionString, QueueOptions()));
         }
         else if (!string.IsNullOrEmpty(accountName))
         {
@@ -57,9 +63,9 @@ public static class WorkflowServices
             TokenCredential credential = string.Equals(storage["Credential"], "managedidentity", StringComparison.OrdinalIgnoreCase)
                 ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
                 : new DefaultAzureCredential();
-            services.AddSingleton(new BlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net"), credential));
-            services.AddSingleton(new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential));
-            services.AddSingleton(new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential));
+            services.AddSingleton(new BlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net"), credential, BlobOptions()));
+            services.AddSingleton(new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential, TableOptions()));
+            services.AddSingleton(new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential, QueueOptions()));
         }
         else
         {

@@ -1,4 +1,8 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Storage;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Microsoft.DurableTask;
@@ -31,14 +35,23 @@ public sealed class EmbeddedDurableRuntime : IAsyncDisposable
     /// <summary>Orchestration episodes and activity executions the dispatchers ran.</summary>
     public WorkItemCounts WorkItems { get; } = new();
 
-    public static AzureStorageOrchestrationServiceSettings Settings(TaskHubOptions hub, string storageConnectionString, ILoggerFactory loggerFactory)
+    /// <summary>The provider's settings; its own storage clients count their requests in <paramref name="requests"/> as the runtime's.</summary>
+    public static AzureStorageOrchestrationServiceSettings Settings(
+        TaskHubOptions hub, string storageConnectionString, ILoggerFactory loggerFactory, StorageRequestCounter? requests = null)
     {
         ArgumentNullException.ThrowIfNull(hub);
+        StorageAccountClientProvider clients = requests is null
+            ? new StorageAccountClientProvider(storageConnectionString)
+            : new StorageAccountClientProvider(
+                StorageServiceClientProvider.ForBlob(storageConnectionString, requests.Count(new BlobClientOptions(), StorageService.Blob, StorageCaller.Runtime)),
+                StorageServiceClientProvider.ForQueue(storageConnectionString, requests.Count(
+                    new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }, StorageService.Queue, StorageCaller.Runtime)),
+                StorageServiceClientProvider.ForTable(storageConnectionString, requests.Count(new TableClientOptions(), StorageService.Table, StorageCaller.Runtime)));
         if (hub.Settings == TaskHubSettings.Default)
         {
             return new AzureStorageOrchestrationServiceSettings
             {
-                StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
+                StorageAccountClientProvider = clients,
                 TaskHubName = hub.Name,
                 WorkerId = hub.WorkerId,
                 LoggerFactory = loggerFactory,
@@ -47,7 +60,7 @@ public sealed class EmbeddedDurableRuntime : IAsyncDisposable
 
         return new AzureStorageOrchestrationServiceSettings
         {
-            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
+            StorageAccountClientProvider = clients,
             TaskHubName = hub.Name,
             PartitionCount = hub.PartitionCount,
             WorkerId = hub.WorkerId,
@@ -101,6 +114,14 @@ public sealed class EmbeddedDurableRuntime : IAsyncDisposable
         started.AddTaskOrchestrations([.. orchestrators.Select(o => creators.Orchestration(o.Key, o.Value))]);
         started.AddTaskActivities([.. activities.Select(a => creators.Activity(a.Key, a.Value))]);
         WorkItems.CountOn(started);
+        // What an activity does in storage is the activities' cost, not the runtime's: its clients count it so.
+        started.AddActivityDispatcherMiddleware(async (_, next) =>
+        {
+            using (StorageCaller.Enter(StorageCaller.Activities))
+            {
+                await next();
+            }
+        });
         await started.StartAsync();
         worker = started;
     }

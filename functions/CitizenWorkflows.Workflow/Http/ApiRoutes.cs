@@ -61,6 +61,12 @@ public static class ApiRoutes
         new(GetDashboardFile, "GET", DashboardFile, ApiTags.Operations),
     ];
 
+    static readonly Dictionary<string, string> tags = All.ToDictionary(r => r.Name, r => r.Tag, StringComparer.Ordinal);
+
+    /// <summary>The API area (tag) of the route named <paramref name="name"/>.</summary>
+    public static string TagOf(string name) =>
+        tags.TryGetValue(name, out string? tag) ? tag : throw new ArgumentException($"No route is named '{name}'.", nameof(name));
+
     public static string StatusUrl(string applicationId) => $"/{Prefix}/v1/applications/{applicationId}";
 }
 
