@@ -59,7 +59,7 @@ public sealed class FaultVerdict
         foreach (string kiosk in kioskIds)
         {
             await foreach (TableEntity _ in tables.GetTableClient(StorageNames.ApplicationsTable).QueryAsync<TableEntity>(
-                TableClient.CreateQueryFilter($"RowKey eq 'application' and KioskId eq {kiosk}"), select: ["PartitionKey"], cancellationToken: cancellationToken))
+                TableClient.CreateQueryFilter($"KioskId eq {kiosk}"), select: ["PartitionKey"], cancellationToken: cancellationToken))
             {
                 rows++;
             }

@@ -46,7 +46,7 @@ public sealed class ApplicationTracker(
     {
         DateTimeOffset started = DateTimeOffset.UtcNow;
         // A margin for rows written while the previous query ran; rows seen twice are simply seen again.
-        string filter = TableClient.CreateQueryFilter($"RowKey eq 'application' and Timestamp ge {since.AddSeconds(-5)}");
+        string filter = TableClient.CreateQueryFilter($"Timestamp ge {since.AddSeconds(-5)}");
         await foreach (TableEntity row in Applications.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "Stage", "WaitingFor"], cancellationToken: cancellationToken))
         {
             if (!stages.ContainsKey(row.PartitionKey))

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Storage;
 
 namespace CitizenWorkflows.Workflow.Notifications;
 
 /// <summary>
-/// Notifications waiting to be sent, in table <c>notificationoutbox</c> (PartitionKey = application id, RowKey = kind).
+/// Notifications waiting to be sent, in table <c>notificationoutbox</c> (PartitionKey = application id, RowKey = application id + kind).
 /// The workflow adds them through an activity (insert-if-absent, so replays and retries add each once); the
 /// <see cref="NotificationDispatcher"/> sends what is pending and marks it sent.
 /// </summary>
@@ -23,7 +24,7 @@ public sealed class NotificationOutbox(TableServiceClient tables)
         try
         {
             await Outbox.AddEntityAsync(
-                new TableEntity(notification.ApplicationId, notification.Kind.ToString())
+                new TableEntity(notification.ApplicationId, ApplicationRowKey.Of(notification.ApplicationId, notification.Kind.ToString()))
                 {
                     ["Notification"] = JsonSerializer.Serialize(notification, JsonSerializerOptions.Web),
                     ["Pending"] = true,
@@ -60,7 +61,7 @@ public sealed class NotificationOutbox(TableServiceClient tables)
         try
         {
             await Outbox.UpdateEntityAsync(
-                new TableEntity(notification.ApplicationId, notification.Kind.ToString()) { ["Pending"] = false, ["SentAt"] = sentAt },
+                new TableEntity(notification.ApplicationId, ApplicationRowKey.Of(notification.ApplicationId, notification.Kind.ToString())) { ["Pending"] = false, ["SentAt"] = sentAt },
                 etag, TableUpdateMode.Merge, cancellationToken);
             return true;
         }

@@ -1,11 +1,12 @@
 using Azure;
 using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Storage;
 
 namespace CitizenWorkflows.Workflow.Notifications;
 
 /// <summary>
 /// The local notifier: records what would be sent in table <c>sentnotifications</c> (PartitionKey = application id,
-/// RowKey = kind), once per <see cref="CitizenNotification.Key"/> however often it is called, as an SMS gateway honouring
+/// RowKey = application id + kind), once per <see cref="CitizenNotification.Key"/> however often it is called, as an SMS gateway honouring
 /// an idempotency key would. Repeated calls are counted, so a test can see the outbox retried.
 /// </summary>
 public sealed class RecordingNotifier(TableServiceClient tables) : INotifier
@@ -21,14 +22,14 @@ public sealed class RecordingNotifier(TableServiceClient tables) : INotifier
         try
         {
             await Sent.AddEntityAsync(
-                new TableEntity(notification.ApplicationId, notification.Kind.ToString()) { ["Text"] = notification.Text, ["Calls"] = 1 },
+                new TableEntity(notification.ApplicationId, ApplicationRowKey.Of(notification.ApplicationId, notification.Kind.ToString())) { ["Text"] = notification.Text, ["Calls"] = 1 },
                 cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
             // Already sent: the citizen is not told twice. Count the repeat call.
             NullableResponse<TableEntity> existing = await Sent.GetEntityIfExistsAsync<TableEntity>(
-                notification.ApplicationId, notification.Kind.ToString(), cancellationToken: cancellationToken);
+                notification.ApplicationId, ApplicationRowKey.Of(notification.ApplicationId, notification.Kind.ToString()), cancellationToken: cancellationToken);
             if (existing.HasValue)
             {
                 TableEntity row = existing.Value!;

@@ -156,7 +156,7 @@ public sealed class PersonalNumberRegistry(TableServiceClient tables, Population
     async Task<bool> HasEndedAsync(string applicationId, CancellationToken cancellationToken)
     {
         NullableResponse<TableEntity> row = await tables.GetTableClient(StorageNames.ApplicationsTable).GetEntityIfExistsAsync<TableEntity>(
-            applicationId, ApplicationProjection.ApplicationRowKey, select: ["Stage"], cancellationToken: cancellationToken);
+            applicationId, ApplicationRowKey.Of(applicationId), select: ["Stage"], cancellationToken: cancellationToken);
         return !row.HasValue || (Enum.TryParse(row.Value!.GetString("Stage"), out ApplicationStage stage) && stage.IsFinal());
     }
 

@@ -12,11 +12,6 @@ namespace CitizenWorkflows.Workflow.Storage;
 /// </summary>
 public sealed class ApplicationProjection(TableServiceClient tables)
 {
-    const string RowKey = "application";
-
-    /// <summary>The row key of an application's row (partition = application id); timeline rows live in another table.</summary>
-    public const string ApplicationRowKey = RowKey;
-
     TableClient Applications => tables.GetTableClient(StorageNames.ApplicationsTable);
 
     TableClient Timeline => tables.GetTableClient(StorageNames.TimelineTable);
@@ -46,7 +41,7 @@ public sealed class ApplicationProjection(TableServiceClient tables)
                 chunk.Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, TimelineEntity(t))), cancellationToken);
         }
 
-        var row = new TableEntity(id, RowKey)
+        var row = new TableEntity(id, ApplicationRowKey.Of(id))
         {
             ["Stage"] = transition.Stage.ToString(),
             ["Type"] = transition.Header.Type.ToString(),
@@ -68,7 +63,7 @@ public sealed class ApplicationProjection(TableServiceClient tables)
             try
             {
                 NullableResponse<TableEntity> existing = await Applications.GetEntityIfExistsAsync<TableEntity>(
-                    id, RowKey, ["Sequence"], cancellationToken);
+                    id, ApplicationRowKey.Of(id), ["Sequence"], cancellationToken);
                 if (!existing.HasValue)
                 {
                     await Applications.AddEntityAsync(row, cancellationToken);
@@ -107,7 +102,7 @@ public sealed class ApplicationProjection(TableServiceClient tables)
         for (int attempt = 0; ; attempt++)
         {
             NullableResponse<TableEntity> existing = await Applications.GetEntityIfExistsAsync<TableEntity>(
-                applicationId, RowKey, ["Stage", "SuspendedFrom"], cancellationToken);
+                applicationId, ApplicationRowKey.Of(applicationId), ["Stage", "SuspendedFrom"], cancellationToken);
             if (!existing.HasValue)
             {
                 return;
@@ -120,7 +115,7 @@ public sealed class ApplicationProjection(TableServiceClient tables)
                 return;
             }
 
-            var change = new TableEntity(applicationId, RowKey)
+            var change = new TableEntity(applicationId, ApplicationRowKey.Of(applicationId))
             {
                 ["Stage"] = suspended ? nameof(ApplicationStage.Suspended) : existing.Value.GetString("SuspendedFrom") ?? nameof(ApplicationStage.Received),
                 ["SuspendedFrom"] = suspended ? stage : "",
@@ -140,7 +135,7 @@ public sealed class ApplicationProjection(TableServiceClient tables)
     public async Task<ApplicationView?> GetAsync(string applicationId, CancellationToken cancellationToken)
     {
         Task<NullableResponse<TableEntity>> rowTask = Applications.GetEntityIfExistsAsync<TableEntity>(
-            applicationId, RowKey, cancellationToken: cancellationToken);
+            applicationId, ApplicationRowKey.Of(applicationId), cancellationToken: cancellationToken);
         var timeline = new List<TimelineEntry>();
         await foreach (TableEntity e in Timeline.QueryAsync<TableEntity>(
             x => x.PartitionKey == applicationId, cancellationToken: cancellationToken))
@@ -180,7 +175,7 @@ public sealed class ApplicationProjection(TableServiceClient tables)
     public async Task<ApplicationArea?> GetAreaAsync(string applicationId, CancellationToken cancellationToken)
     {
         NullableResponse<TableEntity> row = await Applications.GetEntityIfExistsAsync<TableEntity>(
-            applicationId, RowKey, AreaColumns, cancellationToken);
+            applicationId, ApplicationRowKey.Of(applicationId), AreaColumns, cancellationToken);
         return row.HasValue
             ? new ApplicationArea(
                 applicationId, row.Value!.GetString("Province") ?? "", row.Value.GetString("District"), row.Value.GetString("Commune"),

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace CitizenWorkflows.Workflow.Storage;
 
-/// <summary>Creates the workflow's containers, tables and queues at start-up (idempotent).</summary>
+/// <summary>Creates the workflow's containers, tables and queues at start-up (idempotent), then moves rows of an older key layout.</summary>
 public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClient tables, QueueServiceClient queues) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -32,6 +32,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
             blobs.GetBlobContainerClient(ReconciliationLock.Container).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             blobs.GetBlobContainerClient(ReconciliationReports.Container).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             .. FeatureTables.Select(table => tables.GetTableClient(table).CreateIfNotExistsAsync(cancellationToken))]);
+        await new ApplicationRowKeyMigration(tables).RunAsync(cancellationToken);
     }
 
     /// <summary>The tables of the feature folders' stores (each store names its own).</summary>

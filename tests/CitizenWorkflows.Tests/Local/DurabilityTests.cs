@@ -107,7 +107,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
             }
         }
 
-        Assert.Equal(expected.Order(StringComparer.Ordinal), sent.Select(n => $"{n.PartitionKey}:{n.RowKey}").Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), sent.Select(n => n.RowKey).Order(StringComparer.Ordinal));
         List<TableEntity> outbox = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(NotificationOutbox.TableName).QueryAsync<TableEntity>());
         Assert.Equal(expected.Length, outbox.Count);
         Assert.All(outbox, row => Assert.False(row.GetBoolean("Pending")));

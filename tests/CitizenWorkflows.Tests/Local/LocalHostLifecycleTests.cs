@@ -148,7 +148,7 @@ public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixt
         }
 
         // The projection row the status endpoint reads.
-        TableEntity row = (await azurite.Tables.GetTableClient(StorageNames.ApplicationsTable).GetEntityAsync<TableEntity>(id, "application")).Value;
+        TableEntity row = (await azurite.Tables.GetTableClient(StorageNames.ApplicationsTable).GetEntityAsync<TableEntity>(id, ApplicationRowKey.Of(id))).Value;
         Assert.Equal("Delivered", row.GetString("Stage"));
         Assert.Equal("079", row.GetString("Province"));
         Assert.Equal(LocalHostProcess.KioskId, row.GetString("KioskId"));

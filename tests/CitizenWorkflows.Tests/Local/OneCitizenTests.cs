@@ -194,14 +194,14 @@ public sealed class OneCitizenTests(AzuriteFixture azurite) : IClassFixture<Azur
         PersonalNumber number = PersonalNumber.Parse(Samples.NextApplicant().PersonalNumber!);
         TableClient applications = azurite.Tables.GetTableClient(StorageNames.ApplicationsTable);
         string first = "registry-first-" + number.Value, second = "registry-second-" + number.Value;
-        await applications.UpsertEntityAsync(new TableEntity(first, ApplicationProjection.ApplicationRowKey) { ["Stage"] = nameof(ApplicationStage.Printing) });
+        await applications.UpsertEntityAsync(new TableEntity(first, ApplicationRowKey.Of(first)) { ["Stage"] = nameof(ApplicationStage.Printing) });
 
         Assert.Null(await registry.StartProductionAsync(number, first, CancellationToken.None));
         Assert.Null(await registry.StartProductionAsync(number, first, CancellationToken.None));
         Assert.Equal(first, await registry.StartProductionAsync(number, second, CancellationToken.None));
 
         // The first card delivered: the next one may be made.
-        await applications.UpsertEntityAsync(new TableEntity(first, ApplicationProjection.ApplicationRowKey) { ["Stage"] = nameof(ApplicationStage.Delivered) });
+        await applications.UpsertEntityAsync(new TableEntity(first, ApplicationRowKey.Of(first)) { ["Stage"] = nameof(ApplicationStage.Delivered) });
         Assert.Null(await registry.StartProductionAsync(number, second, CancellationToken.None));
         Assert.False(await registry.EndProductionAsync(number, first, CancellationToken.None));
         Assert.True(await registry.EndProductionAsync(number, second, CancellationToken.None));

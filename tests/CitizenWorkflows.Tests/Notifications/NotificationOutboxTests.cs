@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Storage;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Notifications;
@@ -57,11 +58,11 @@ public sealed class NotificationOutboxTests(AzuriteFixture azurite) : IClassFixt
         Assert.True(await dispatcher.DispatchPendingAsync(default) >= 1);
         Assert.DoesNotContain(await outbox.PendingAsync(1000, default), p => p.Notification.ApplicationId == id);
         TableEntity sent = Assert.Single(await AsyncItems.AllAsync(azurite.Tables.GetTableClient(RecordingNotifier.TableName).QueryAsync<TableEntity>($"PartitionKey eq '{id}'")));
-        Assert.Equal((nameof(NotificationKind.Delivered), 2), (sent.RowKey, sent.GetInt32("Calls")));
+        Assert.Equal(($"{id}:{nameof(NotificationKind.Delivered)}", 2), (sent.RowKey, sent.GetInt32("Calls")));
 
         // Nothing pending for it any more: a further pass does not call the notifier.
         await dispatcher.DispatchPendingAsync(default);
-        Assert.Equal(2, (await azurite.Tables.GetTableClient(RecordingNotifier.TableName).GetEntityAsync<TableEntity>(id, nameof(NotificationKind.Delivered))).Value.GetInt32("Calls"));
+        Assert.Equal(2, (await azurite.Tables.GetTableClient(RecordingNotifier.TableName).GetEntityAsync<TableEntity>(id, ApplicationRowKey.Of(id, nameof(NotificationKind.Delivered)))).Value.GetInt32("Calls"));
     }
 
     /// <summary>Sends, then fails as a process killed right after the provider accepted the message would.</summary>

@@ -17,7 +17,7 @@ public class ApplicationFilterTests
         ApplicationFilter filter = Parse("stage=awaitingapproval&province=079&kiosk=KIOSK-HCM-001&type=Renewal&createdFrom=2026-11-01&createdTo=2026-11-26T09:00:00%2B07:00&overdue=true");
 
         Assert.Equal(
-            "RowKey eq 'application' and Stage eq 'AwaitingApproval' and Province eq '079' and KioskId eq 'KIOSK-HCM-001' and Type eq 'Renewal'"
+            "Stage eq 'AwaitingApproval' and Province eq '079' and KioskId eq 'KIOSK-HCM-001' and Type eq 'Renewal'"
             + " and CreatedAt ge datetime'2026-11-01T00:00:00Z' and CreatedAt lt datetime'2026-11-26T02:00:00Z'"
             + " and (DueAt lt datetime'2026-11-26T08:00:00Z' and " + string.Join(" and ", FinalStages.Select(s => $"Stage ne '{s}'")) + ")",
             filter.ToTableFilter(Now));
@@ -27,9 +27,9 @@ public class ApplicationFilterTests
     public void Not_overdue_means_due_later_or_finished()
     {
         Assert.Equal(
-            "RowKey eq 'application' and (DueAt ge datetime'2026-11-26T08:00:00Z' or " + string.Join(" or ", FinalStages.Select(s => $"Stage eq '{s}'")) + ")",
+            "(DueAt ge datetime'2026-11-26T08:00:00Z' or " + string.Join(" or ", FinalStages.Select(s => $"Stage eq '{s}'")) + ")",
             Parse("overdue=false").ToTableFilter(Now));
-        Assert.Equal("RowKey eq 'application'", Parse("").ToTableFilter(Now));
+        Assert.Null(Parse("").ToTableFilter(Now));
     }
 
     [Fact]

@@ -60,18 +60,18 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
         Assert.Empty(await ListIdsAsync("overdue=true"));
         Assert.Equal(Ids(Apps), await ListIdsAsync("overdue=false"));
         TableClient applications = fixture.Azurite.Tables.GetTableClient(StorageNames.ApplicationsTable);
-        TableEntity row = (await applications.GetEntityAsync<TableEntity>(Apps[1].Id, ApplicationProjection.ApplicationRowKey)).Value;
+        TableEntity row = (await applications.GetEntityAsync<TableEntity>(Apps[1].Id, ApplicationRowKey.Of(Apps[1].Id))).Value;
         DateTimeOffset due = row.GetDateTimeOffset("DueAt")!.Value;
         try
         {
-            await applications.UpdateEntityAsync(new TableEntity(Apps[1].Id, ApplicationProjection.ApplicationRowKey) { ["DueAt"] = DateTimeOffset.UtcNow.AddDays(-1) }, row.ETag, TableUpdateMode.Merge);
+            await applications.UpdateEntityAsync(new TableEntity(Apps[1].Id, ApplicationRowKey.Of(Apps[1].Id)) { ["DueAt"] = DateTimeOffset.UtcNow.AddDays(-1) }, row.ETag, TableUpdateMode.Merge);
             Assert.Equal([Apps[1].Id], await ListIdsAsync("overdue=true"));
             Assert.Equal(Ids(Apps.Where(a => a != Apps[1])), await ListIdsAsync("overdue=false"));
             Assert.True((await ListAsync("overdue=true")).Items.Single().Overdue);
         }
         finally
         {
-            await applications.UpdateEntityAsync(new TableEntity(Apps[1].Id, ApplicationProjection.ApplicationRowKey) { ["DueAt"] = due }, Azure.ETag.All, TableUpdateMode.Merge);
+            await applications.UpdateEntityAsync(new TableEntity(Apps[1].Id, ApplicationRowKey.Of(Apps[1].Id)) { ["DueAt"] = due }, Azure.ETag.All, TableUpdateMode.Merge);
         }
     }
 

@@ -64,14 +64,14 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
         var sequences = new Dictionary<string, int?>();
         foreach (string id in new[] { deleted, altered, stale })
         {
-            sequences[id] = (await Applications.GetEntityAsync<TableEntity>(id, "application")).Value.GetInt32("Sequence");
+            sequences[id] = (await Applications.GetEntityAsync<TableEntity>(id, ApplicationRowKey.Of(id))).Value.GetInt32("Sequence");
         }
 
-        await Applications.DeleteEntityAsync(deleted, "application");
+        await Applications.DeleteEntityAsync(deleted, ApplicationRowKey.Of(deleted));
         await Applications.UpdateEntityAsync(
-            new TableEntity(altered, "application") { ["Stage"] = nameof(ApplicationStage.Delivered), ["Province"] = "001" }, ETag.All, TableUpdateMode.Merge);
+            new TableEntity(altered, ApplicationRowKey.Of(altered)) { ["Stage"] = nameof(ApplicationStage.Delivered), ["Province"] = "001" }, ETag.All, TableUpdateMode.Merge);
         await Applications.UpdateEntityAsync(
-            new TableEntity(stale, "application") { ["Stage"] = nameof(ApplicationStage.Received), ["Sequence"] = 1 }, ETag.All, TableUpdateMode.Merge);
+            new TableEntity(stale, ApplicationRowKey.Of(stale)) { ["Stage"] = nameof(ApplicationStage.Received), ["Sequence"] = 1 }, ETag.All, TableUpdateMode.Merge);
 
         (ReconciliationSummary summary, ReconciliationReport report) = await RunAsync();
 
@@ -84,7 +84,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
 
         foreach (string id in new[] { deleted, altered, stale })
         {
-            TableEntity row = (await Applications.GetEntityAsync<TableEntity>(id, "application")).Value;
+            TableEntity row = (await Applications.GetEntityAsync<TableEntity>(id, ApplicationRowKey.Of(id))).Value;
             Assert.Equal(nameof(ApplicationStage.AwaitingApproval), row.GetString("Stage"));
             Assert.Equal(sequences[id], row.GetInt32("Sequence"));
             Assert.Equal("079", row.GetString("Province"));
@@ -106,7 +106,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
     {
         string ghost = Guid.CreateVersion7().ToString("N");
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        await Applications.AddEntityAsync(new TableEntity(ghost, "application")
+        await Applications.AddEntityAsync(new TableEntity(ghost, ApplicationRowKey.Of(ghost))
         {
             ["Stage"] = nameof(ApplicationStage.Printing), ["Type"] = "New", ["Province"] = "079", ["KioskId"] = LocalHostProcess.KioskId,
             ["CreatedAt"] = now, ["UpdatedAt"] = now, ["DueAt"] = now.AddDays(7), ["WaitingFor"] = "", ["Sequence"] = 9,
@@ -114,7 +114,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
 
         (_, ReconciliationReport report) = await RunAsync();
         Assert.Equal(("orphaned-row", "flagged-orphaned", "done; escalated"), Single(report, ghost));
-        TableEntity row = (await Applications.GetEntityAsync<TableEntity>(ghost, "application")).Value;
+        TableEntity row = (await Applications.GetEntityAsync<TableEntity>(ghost, ApplicationRowKey.Of(ghost))).Value;
         Assert.True(row.GetBoolean(ReconciliationColumns.Orphaned));
         Assert.Equal(nameof(ApplicationStage.Printing), row.GetString("Stage"));
         Assert.Equal("orphaned-row", row.GetString(ReconciliationColumns.Escalation));
@@ -151,9 +151,9 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Contains($"waiting for {E.CardPrinted} or {E.CardPrintFailed}", escalated.Detail, StringComparison.Ordinal);
         TableEntity escalation = Assert.Single(await AsyncItems.AllAsync(
             azurite.Tables.GetTableClient(Escalations.TableName).QueryAsync<TableEntity>($"PartitionKey eq '{id}'")));
-        Assert.StartsWith("stuck-Printing-", escalation.RowKey, StringComparison.Ordinal);
+        Assert.StartsWith($"{id}:stuck-Printing-", escalation.RowKey, StringComparison.Ordinal);
         Assert.Equal(second.RunId, escalation.GetString("RunId"));
-        Assert.Equal("stuck", (await Applications.GetEntityAsync<TableEntity>(id, "application")).Value.GetString(ReconciliationColumns.Escalation));
+        Assert.Equal("stuck", (await Applications.GetEntityAsync<TableEntity>(id, ApplicationRowKey.Of(id))).Value.GetString(ReconciliationColumns.Escalation));
 
         // Third run: found again, raised once.
         (_, ReconciliationReport third) = await RunAsync();
@@ -202,7 +202,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
     public async Task A_run_while_another_holds_the_lock_answers_already_running_and_does_nothing()
     {
         string id = await host.SubmitAwaitingApprovalAsync(kiosk);
-        await Applications.DeleteEntityAsync(id, "application");
+        await Applications.DeleteEntityAsync(id, ApplicationRowKey.Of(id));
 
         BlobClient lockBlob = azurite.Blobs.GetBlobContainerClient(ReconciliationLock.Container).GetBlobClient(ReconciliationLock.BlobName);
         await lockBlob.GetParentBlobContainerClient().CreateIfNotExistsAsync();
@@ -217,7 +217,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
         {
             using HttpResponseMessage refused = await officer.PostAsync(Runs, null);
             await Api.AssertProblemAsync(refused, HttpStatusCode.Conflict, "reconciliation-running");
-            Assert.False((await Applications.GetEntityIfExistsAsync<TableEntity>(id, "application")).HasValue);
+            Assert.False((await Applications.GetEntityIfExistsAsync<TableEntity>(id, ApplicationRowKey.Of(id))).HasValue);
         }
         finally
         {
@@ -245,14 +245,14 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
 
         Assert.NotEmpty(reports);
         Assert.Single(reports.SelectMany(r => r.Items), i => i.ApplicationId == id && i.Action == "rebuilt-row");
-        Assert.True((await Applications.GetEntityIfExistsAsync<TableEntity>(id, "application")).HasValue);
+        Assert.True((await Applications.GetEntityIfExistsAsync<TableEntity>(id, ApplicationRowKey.Of(id))).HasValue);
     }
 
     [Fact]
     public async Task The_report_is_stored_as_json_and_csv_listing_what_was_found_and_done()
     {
         string id = await host.SubmitAwaitingApprovalAsync(kiosk);
-        await Applications.DeleteEntityAsync(id, "application");
+        await Applications.DeleteEntityAsync(id, ApplicationRowKey.Of(id));
 
         (ReconciliationSummary summary, ReconciliationReport report) = await RunAsync();
 

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Storage;
 using CitizenWorkflows.Workflow.Notifications;
 
 namespace CitizenWorkflows.Tests.Support;
@@ -18,7 +19,7 @@ public static class CitizenNotices
             rows = await AsyncItems.AllAsync(sent.QueryAsync<TableEntity>($"PartitionKey eq '{id}'"));
         }
 
-        Assert.Equal(kinds.Select(k => k.ToString()).Order(StringComparer.Ordinal), rows.Select(r => r.RowKey).Order(StringComparer.Ordinal));
-        return rows.Single(r => r.RowKey == kinds[^1].ToString());
+        Assert.Equal(kinds.Select(k => k.ToString()).Order(StringComparer.Ordinal), rows.Select(r => ApplicationRowKey.PartOf(r.RowKey)).Order(StringComparer.Ordinal));
+        return rows.Single(r => ApplicationRowKey.PartOf(r.RowKey) == kinds[^1].ToString());
     }
 }

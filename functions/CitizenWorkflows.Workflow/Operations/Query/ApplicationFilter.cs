@@ -124,12 +124,12 @@ public sealed record ApplicationFilter(
     }
 
     /// <summary>
-    /// The OData filter over the projection's application rows. <paramref name="now"/> decides what is overdue (due
+    /// The OData filter over the projection's application rows (null: every row). <paramref name="now"/> decides what is overdue (due
     /// date passed and not finished), the same rule as the status endpoint's <c>overdue</c>.
     /// </summary>
-    public string ToTableFilter(DateTimeOffset now)
+    public string? ToTableFilter(DateTimeOffset now)
     {
-        var clauses = new List<string> { TableClient.CreateQueryFilter($"RowKey eq {ApplicationProjection.ApplicationRowKey}") };
+        var clauses = new List<string>();
         if (Stage is { } stage)
         {
             clauses.Add(TableClient.CreateQueryFilter($"Stage eq {stage.ToString()}"));
@@ -174,7 +174,7 @@ public sealed record ApplicationFilter(
                 : $"({TableClient.CreateQueryFilter($"DueAt ge {now}")} or {final})");
         }
 
-        return string.Join(" and ", clauses);
+        return clauses.Count == 0 ? null : string.Join(" and ", clauses);
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public sealed class ApplicationSearch(TableServiceClient tables, TimeProvider cl
     {
         ArgumentNullException.ThrowIfNull(filter);
         DateTimeOffset now = clock.GetUtcNow();
-        string odata = filter.ToTableFilter(now);
+        string? odata = filter.ToTableFilter(now);
         var items = new List<ApplicationSummary>(pageSize);
         string? token = continuation?.StorageToken;
         // Each request asks only for what is still missing, so the storage's token after it is exactly where this page ends.
@@ -80,7 +80,7 @@ public sealed class ApplicationSearch(TableServiceClient tables, TimeProvider cl
     public async Task<ApplicationSummary?> GetAsync(string applicationId, CancellationToken cancellationToken)
     {
         NullableResponse<TableEntity> row = await Applications.GetEntityIfExistsAsync<TableEntity>(
-            applicationId, ApplicationProjection.ApplicationRowKey, ListColumns, cancellationToken);
+            applicationId, ApplicationRowKey.Of(applicationId), ListColumns, cancellationToken);
         return row.HasValue ? Summary(row.Value!, clock.GetUtcNow()) : null;
     }
 

@@ -29,7 +29,7 @@ public sealed class Escalations(TableServiceClient tables)
         try
         {
             await Table.AddEntityAsync(
-                new TableEntity(escalation.ApplicationId, escalation.Key)
+                new TableEntity(escalation.ApplicationId, ApplicationRowKey.Of(escalation.ApplicationId, escalation.Key))
                 {
                     ["Kind"] = escalation.Kind,
                     ["Stage"] = escalation.Stage,
@@ -49,7 +49,7 @@ public sealed class Escalations(TableServiceClient tables)
         {
             // Merge: the journal's next transition replaces the row and with it the flag, which is right once it moves on.
             await Applications.UpdateEntityAsync(
-                new TableEntity(escalation.ApplicationId, "application")
+                new TableEntity(escalation.ApplicationId, ApplicationRowKey.Of(escalation.ApplicationId))
                 {
                     [ReconciliationColumns.Escalation] = held.Kind,
                     [ReconciliationColumns.EscalatedAt] = held.RaisedAt,
@@ -68,7 +68,7 @@ public sealed class Escalations(TableServiceClient tables)
 
     public async Task<Escalation?> GetAsync(string applicationId, string key, CancellationToken cancellationToken)
     {
-        NullableResponse<TableEntity> row = await Table.GetEntityIfExistsAsync<TableEntity>(applicationId, key, cancellationToken: cancellationToken);
+        NullableResponse<TableEntity> row = await Table.GetEntityIfExistsAsync<TableEntity>(applicationId, ApplicationRowKey.Of(applicationId, key), cancellationToken: cancellationToken);
         return row.HasValue ? From(row.Value!) : null;
     }
 
@@ -85,6 +85,6 @@ public sealed class Escalations(TableServiceClient tables)
     }
 
     static Escalation From(TableEntity row) => new(
-        row.PartitionKey, row.RowKey, row.GetString("Kind") ?? "", row.GetString("Stage"), row.GetString("Detail") ?? "",
+        row.PartitionKey, ApplicationRowKey.PartOf(row.RowKey), row.GetString("Kind") ?? "", row.GetString("Stage"), row.GetString("Detail") ?? "",
         row.GetString("RunId") ?? "", row.GetDateTimeOffset("RaisedAt") ?? row.Timestamp ?? DateTimeOffset.MinValue);
 }

@@ -112,7 +112,7 @@ public sealed class Housekeeping(
             {
                 // Only what the projection already shows finished: a row that lags is repaired from the instance, and a
                 // workflow that ended in Failed may be re-driven from its input, so both keep their runtime state.
-                NullableResponse<TableEntity> row = await applications.GetEntityIfExistsAsync<TableEntity>(id, ApplicationProjection.ApplicationRowKey, ["Stage"], ct);
+                NullableResponse<TableEntity> row = await applications.GetEntityIfExistsAsync<TableEntity>(id, ApplicationRowKey.Of(id), ["Stage"], ct);
                 if (row.HasValue
                     && Enum.TryParse(row.Value!.GetString("Stage"), out ApplicationStage stage)
                     && stage.IsFinal()

@@ -33,7 +33,6 @@ public sealed partial class Reconciler(
     TimeProvider clock,
     ILogger<Reconciler> log)
 {
-    const string RowKey = "application";
 
     static readonly OrchestrationRuntimeStatus[] Active =
         [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended];
@@ -117,8 +116,8 @@ public sealed partial class Reconciler(
         }
 
         // Rows that say the application is still under way, whatever their workflow says: finds orphans and rows left behind.
-        string unfinished = $"RowKey eq '{RowKey}'" + string.Concat(
-            Enum.GetValues<ApplicationStage>().Where(s => s.IsFinal()).Select(s => TableClient.CreateQueryFilter($" and Stage ne {s.ToString()}")));
+        string unfinished = string.Join(" and ",
+            Enum.GetValues<ApplicationStage>().Where(s => s.IsFinal()).Select(s => TableClient.CreateQueryFilter($"Stage ne {s.ToString()}")));
         await foreach (TableEntity row in Applications.QueryAsync<TableEntity>(unfinished, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
             if (candidates.TryGetValue(row.PartitionKey, out Candidate? known))
@@ -186,7 +185,7 @@ public sealed partial class Reconciler(
                 try
                 {
                     // Only the row as read goes: one the journal wrote since is newer than this check and stays.
-                    await Applications.DeleteEntityAsync(id, RowKey, row.ETag, cancellationToken);
+                    await Applications.DeleteEntityAsync(id, ApplicationRowKey.Of(id), row.ETag, cancellationToken);
                 }
                 catch (RequestFailedException e) when (e.Status is 404 or 412)
                 {
@@ -210,7 +209,7 @@ public sealed partial class Reconciler(
             try
             {
                 await Applications.UpdateEntityAsync(
-                    new TableEntity(id, RowKey) { [ReconciliationColumns.Orphaned] = true, [ReconciliationColumns.OrphanedAt] = clock.GetUtcNow() },
+                    new TableEntity(id, ApplicationRowKey.Of(id)) { [ReconciliationColumns.Orphaned] = true, [ReconciliationColumns.OrphanedAt] = clock.GetUtcNow() },
                     row.ETag, TableUpdateMode.Merge, cancellationToken);
             }
             catch (RequestFailedException e) when (e.Status is 404 or 412)
@@ -278,7 +277,7 @@ public sealed partial class Reconciler(
 
     async Task<ProjectedApplication?> ReadRowAsync(string id, CancellationToken cancellationToken)
     {
-        NullableResponse<TableEntity> row = await Applications.GetEntityIfExistsAsync<TableEntity>(id, RowKey, cancellationToken: cancellationToken);
+        NullableResponse<TableEntity> row = await Applications.GetEntityIfExistsAsync<TableEntity>(id, ApplicationRowKey.Of(id), cancellationToken: cancellationToken);
         return row.HasValue ? ProjectedApplication.From(row.Value!) : null;
     }
 

@@ -1,11 +1,12 @@
 using Azure;
 using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Storage;
 
 namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 
 /// <summary>
 /// How often reconciliation re-drove each application per stage (or cause), in table <c>redriveattempts</c>
-/// (PK = application id, RK = the stage): the bound that turns a repeated re-drive into an escalation.
+/// (PK = application id, RK = application id + the stage): the bound that turns a repeated re-drive into an escalation.
 /// </summary>
 public sealed class RedriveAttempts(TableServiceClient tables, TimeProvider clock)
 {
@@ -18,14 +19,14 @@ public sealed class RedriveAttempts(TableServiceClient tables, TimeProvider cloc
     {
         for (int race = 0; race < 5; race++)
         {
-            NullableResponse<TableEntity> row = await Attempts.GetEntityIfExistsAsync<TableEntity>(applicationId, key, cancellationToken: cancellationToken);
+            NullableResponse<TableEntity> row = await Attempts.GetEntityIfExistsAsync<TableEntity>(applicationId, ApplicationRowKey.Of(applicationId, key), cancellationToken: cancellationToken);
             int used = row.HasValue ? row.Value!.GetInt32("Attempts") ?? 0 : 0;
             if (used >= max)
             {
                 return false;
             }
 
-            var next = new TableEntity(applicationId, key) { ["Attempts"] = used + 1, ["LastAt"] = clock.GetUtcNow() };
+            var next = new TableEntity(applicationId, ApplicationRowKey.Of(applicationId, key)) { ["Attempts"] = used + 1, ["LastAt"] = clock.GetUtcNow() };
             try
             {
                 if (row.HasValue)
