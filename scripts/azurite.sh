@@ -4,14 +4,21 @@
 # run on a 2-core machine (docs/benchmarks.md); three processes let the emulator use both cores.
 # Sets AZURITE_PIDS (array) and exports AZURITE_PID (the ids, comma-separated: the load tools meter them).
 # stop_azurite stops them with SIGINT and waits: azurite-table saves its data only on SIGINT (SIGTERM ends it at once).
+# CW_AZURITE=stock starts the unpatched build of the same version (scripts/stock-azurite.sh) instead, for comparisons;
+# AZURITE_BASE_PORT=P puts blob, queue and table on P, P+1, P+2 (a second emulator beside the default one).
 AZURITE_PIDS=()
 start_azurite() {
-  local dir=$1 service
+  local dir=$1 service bin=node_modules/.bin base=${AZURITE_BASE_PORT:-10000} port
+  if [ "${CW_AZURITE:-patched}" = stock ]; then
+    bin="$(dirname "$(scripts/stock-azurite.sh)")/../../../.bin"
+  fi
   mkdir -p "$dir"
   AZURITE_PIDS=()
+  port=$base
   for service in blob queue table; do
-    node_modules/.bin/azurite-"$service" --silent --location "$dir" --skipApiVersionCheck --loose \
-      --"$service"Host 127.0.0.1 > "$dir/azurite-$service.log" 2>&1 &
+    "$bin"/azurite-"$service" --silent --location "$dir" --skipApiVersionCheck --loose \
+      --"$service"Host 127.0.0.1 --"$service"Port "$port" > "$dir/azurite-$service.log" 2>&1 &
+    port=$((port + 1))
     AZURITE_PIDS+=("$!")
   done
   AZURITE_PID=$(IFS=,; echo "${AZURITE_PIDS[*]}")

@@ -58,7 +58,31 @@ public sealed record LoadReport
 
     public required double AzuriteCpuSeconds { get; init; }
 
+    /// <summary>Azurite's CPU seconds per service process (blob, queue, table), when it runs as three.</summary>
+    public IReadOnlyDictionary<string, double> AzuriteCpuSecondsByService { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Lifecycles finished per second in the first and in the last quarter of the run (a flat run keeps them close).</summary>
+    public (double First, double Last)? QuarterRates { get; init; }
+
     public required IReadOnlyDictionary<string, int> Outcomes { get; init; }
+
+    /// <summary>
+    /// Finishes per second over the first quarter of finishes (from the run's start) and over the last quarter (from
+    /// the finish that began it); null under 8 finishes.
+    /// </summary>
+    public static (double First, double Last)? RatesByQuarter(DateTimeOffset startedAt, IEnumerable<DateTimeOffset> finishedAt)
+    {
+        DateTimeOffset[] at = [.. finishedAt.Order()];
+        if (at.Length < 8)
+        {
+            return null;
+        }
+
+        int quarter = at.Length / 4;
+        double first = quarter / Math.Max((at[quarter - 1] - startedAt).TotalSeconds, 0.001);
+        double last = quarter / Math.Max((at[^1] - at[^(quarter + 1)]).TotalSeconds, 0.001);
+        return (first, last);
+    }
 
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
@@ -112,6 +136,21 @@ public sealed record LoadReport
         output.WriteLine($"memory at 25/50/75/100% of deliveries (.NET RSS / heap / Azurite RSS, MB): {string.Join("  ", MemoryAtQuarters)}");
         double total = DotnetCpuSeconds + AzuriteCpuSeconds;
         output.WriteLine(string.Create(c, $"CPU: .NET {DotnetCpuSeconds:F1} s ({(total > 0 ? 100 * DotnetCpuSeconds / total : 0):F0}%), Azurite {AzuriteCpuSeconds:F1} s ({(total > 0 ? 100 * AzuriteCpuSeconds / total : 0):F0}%); {total / WallSeconds:F2} cores busy on average"));
+        if (Finished > 0)
+        {
+            string byService = AzuriteCpuSecondsByService.Count > 1
+                ? " (" + string.Join(", ", AzuriteCpuSecondsByService.OrderBy(s => s.Key, StringComparer.Ordinal)
+                    .Select(s => string.Format(c, "{0} {1:F0}", s.Key, 1000 * s.Value / Finished))) + ")"
+                : "";
+            output.WriteLine(string.Format(c, "CPU ms per finished lifecycle: host {0:F0}; Azurite {1:F0}{2}",
+                1000 * DotnetCpuSeconds / Finished, 1000 * AzuriteCpuSeconds / Finished, byService));
+        }
+
+        if (QuarterRates is var (first, last))
+        {
+            output.WriteLine(string.Format(c, "lifecycles/s in the first quarter of finishes {0:F2}, in the last quarter {1:F2} (last/first {2:F2})", first, last, last / first));
+        }
+
         if (Stages.Count > 0)
         {
             output.WriteLine("time in stage (from the projection timelines; entering the stage to the next transition):");

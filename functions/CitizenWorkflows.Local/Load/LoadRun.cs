@@ -66,6 +66,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         (long o0, long a0) = (target.WorkItems?.OrchestrationWorkItems ?? 0, target.WorkItems?.ActivityWorkItems ?? 0);
         using var submitter = new KioskSubmitter(target.BaseAddress, target.Kiosks) { RetryFor = SubmitRetryFor };
         var clock = Stopwatch.StartNew();
+        DateTimeOffset startedAt = DateTimeOffset.UtcNow;
         int answered = 0;
         void Answered(Submission s)
         {
@@ -122,6 +123,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         await LetWorkflowsEndAsync(tracker, cancellationToken);
         Submissions = submitting.IsCompletedSuccessfully ? await submitting : [];
         (double selfCpu, double azuriteCpu, _) = meter.Cpu();
+        IReadOnlyDictionary<string, double> azuriteCpuByService = meter.AzuriteCpuByService();
         (long o1, long a1) = (target.WorkItems?.OrchestrationWorkItems ?? 0, target.WorkItems?.ActivityWorkItems ?? 0);
 
         List<ApplicationView> sample = await SampleTimelinesAsync(target.Services.GetRequiredService<ApplicationProjection>(), cancellationToken);
@@ -156,6 +158,8 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             MemoryAtQuarters = quarters,
             DotnetCpuSeconds = selfCpu,
             AzuriteCpuSeconds = azuriteCpu,
+            AzuriteCpuSecondsByService = azuriteCpuByService,
+            QuarterRates = LoadReport.RatesByQuarter(startedAt, tracker.FinishedAt.Values),
             Outcomes = LoadReport.CountOutcomes(Submissions, tracker.Stages),
         };
         report.Print(output);

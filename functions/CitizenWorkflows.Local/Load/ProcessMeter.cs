@@ -108,6 +108,44 @@ public sealed partial class ProcessMeter : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU seconds used since the start by each Azurite service process (blob, queue, table; "azurite" for one process serving all).</summary>
+    public IReadOnlyDictionary<string, double> AzuriteCpuByService()
+    {
+        Sample();
+        lock (stop)
+        {
+            return azuriteTicks
+                .GroupBy(t => ServiceOf(t.Key), StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Sum(t => t.Value.Last - t.Value.First) / TicksPerSecond, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Which Azurite service a process runs, from its command line (azurite-blob, azurite-queue, azurite-table).</summary>
+    string ServiceOf(int pid)
+    {
+        if (!serviceNames.TryGetValue(pid, out string? name))
+        {
+            string commandLine;
+            try
+            {
+                commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
+            }
+            catch (IOException)
+            {
+                commandLine = "";
+            }
+
+            name = AzuriteServices.FirstOrDefault(s => commandLine.Contains("azurite-" + s, StringComparison.Ordinal)) ?? "azurite";
+            serviceNames[pid] = name;
+        }
+
+        return name;
+    }
+
+    readonly Dictionary<int, string> serviceNames = [];
+
+    static readonly string[] AzuriteServices = ["blob", "queue", "table"];
+
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();

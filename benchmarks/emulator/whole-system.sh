@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The same load run on stock and on patched Azurite, back to back, fresh data each (issue: embedded storage).
+#   bash benchmarks/emulator/whole-system.sh [COUNT ...]      (default: 400 1000)
+# Each run: three Azurite processes on ports 10100-10102 (so a default emulator on 10000-10002 is left alone), the
+# Local host on 127.0.0.1:7171, `load --count N --rate 20 --kiosks 4 --seed 7`. Prints each run's report (lifecycles/s,
+# CPU ms per lifecycle of the host and of each Azurite process, first/last quarter rates); logs in .bench/emulator/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+counts=("$@"); [ ${#counts[@]} -gt 0 ] || counts=(400 1000)
+bash scripts/ensure-node-tools.sh >/dev/null
+dotnet build functions/CitizenWorkflows.Local -c Release --nologo -v quiet >/dev/null
+source scripts/azurite.sh
+export AZURITE_BASE_PORT=${AZURITE_BASE_PORT:-10100}
+b=$AZURITE_BASE_PORT
+key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$b/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$((b+1))/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((b+2))/devstoreaccount1;"
+export ASPNETCORE_URLS=http://127.0.0.1:${HOST_PORT:-7171}
+out=.bench/emulator; mkdir -p "$out"
+trap 'stop_azurite' EXIT
+for n in "${counts[@]}"; do
+  for emulator in stock patched; do
+    dir=$(mktemp -d "$out/data-$emulator-$n.XXXX")
+    CW_AZURITE=$emulator start_azurite "$dir"
+    for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$((b+2))") 2>/dev/null && break; sleep 0.2; done
+    echo "=== $emulator Azurite, $n applications ($(date -u +%H:%M:%S))"
+    dotnet functions/CitizenWorkflows.Local/bin/Release/net10.0/CitizenWorkflows.Local.dll \
+      load --count "$n" --rate 20 --kiosks 4 --seed 7 > "$out/$emulator-$n.log" 2>&1 || true
+    sed -n '/^\$ load/,$p' "$out/$emulator-$n.log" | grep -E "^\\\$|submitted|lifecycles|CPU|intake" || tail -5 "$out/$emulator-$n.log"
+    stop_azurite
+    rm -rf "$dir"
+  done
+done
