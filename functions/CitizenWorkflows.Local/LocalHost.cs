@@ -2,6 +2,7 @@ using CitizenWorkflows.Biometrics.Portrait;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Local.Simulators;
 using CitizenWorkflows.Workflow;
+using CitizenWorkflows.Workflow.Telemetry;
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.History;
@@ -68,6 +69,7 @@ public sealed class LocalHost : IAsyncDisposable
 
         builder.Services.AddCitizenWorkflows(config, storageRequests);
         builder.Services.AddOpenCvPortraitQuality(config);
+        builder.Services.AddWorkflowTelemetry(config, "citizenworkflows-local");
         builder.Services.AddLocalPollers(config);
         builder.Services.AddSingleton<IOrchestrationHistory>(new OrchestrationServiceHistory(runtime.Client));
         builder.Services.AddSingleton<DurableTaskClient>(new OrchestrationServiceClient(runtime.Client));

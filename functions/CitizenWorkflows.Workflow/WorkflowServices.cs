@@ -72,6 +72,8 @@ public static class WorkflowServices
             throw new InvalidOperationException("Configure Storage:ConnectionString or Storage:AccountName.");
         }
 
+        services.AddMetrics();
+        services.TryAddSingleton<Telemetry.WorkflowMetrics>();
         services.AddHostedService<StorageInitializer>();
         services.AddKioskIntake();
         services.AddPopulationRegistry();

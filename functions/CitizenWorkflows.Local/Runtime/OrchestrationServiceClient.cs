@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using DurableTask.Core.History;
 using DurableTask.Core.Query;
+using DurableTask.Core.Tracing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Core = DurableTask.Core;
@@ -36,6 +38,9 @@ public sealed class OrchestrationServiceClient(IOrchestrationServiceClient clien
                 OrchestrationInstance = instance,
                 ScheduledStartTime = options?.StartAt?.UtcDateTime,
                 Tags = options?.Tags?.ToDictionary(t => t.Key, t => t.Value),
+                // The caller's span (a kiosk's POST) becomes the parent of every episode and activity of the workflow:
+                // DurableTask.Core opens them under the trace context stored with the start.
+                ParentTraceContext = Activity.Current is { Id: { } parent } caller ? new DistributedTraceContext(parent, caller.TraceStateString) : null,
             },
         };
 
