@@ -6,6 +6,7 @@ using CitizenWorkflows.Workflow.Telemetry;
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.History;
+using CitizenWorkflows.Workflow.Health;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
@@ -66,6 +67,7 @@ public sealed class LocalHost : IAsyncDisposable
         EmbeddedDurableRuntime runtime = await EmbeddedDurableRuntime.CreateAsync(EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers, storageRequests));
         // First hosted service: it dispatches before the pollers and simulators start and stops after they stop.
         builder.Services.AddHostedService(services => new EmbeddedDurableRuntimeService(runtime, services, services.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHealthChecks().AddCheck("durable-runtime", new EmbeddedDurableRuntimeHealthCheck(runtime), tags: [HealthServices.Ready]);
 
         builder.Services.AddCitizenWorkflows(config, storageRequests);
         builder.Services.AddOpenCvPortraitQuality(config);

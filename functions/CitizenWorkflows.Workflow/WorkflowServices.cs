@@ -75,6 +75,7 @@ public static class WorkflowServices
         services.AddMetrics();
         services.TryAddSingleton<Telemetry.WorkflowMetrics>();
         services.AddHostedService<StorageInitializer>();
+        Health.HealthServices.AddWorkflowHealth(services);
         services.AddKioskIntake();
         services.AddPopulationRegistry();
         services.AddDuplicateDetection(configuration);
