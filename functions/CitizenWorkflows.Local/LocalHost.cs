@@ -49,7 +49,7 @@ public sealed class LocalHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1);
 
         string? keysFile = LocalApiKeys.AddIfMissing(config, config["Local:ApiKeysFile"] ?? LocalApiKeys.DefaultPath);
-        LocalCardSigningKey.AddIfMissing(config, config["Local:CardSigningKeyFile"] ?? LocalCardSigningKey.DefaultPath);
+        LocalCardSigningKeyFile.UseUnlessKeyConfigured(config);
 
         string storage = config["Storage:ConnectionString"]
             ?? throw new InvalidOperationException("The Local host needs Storage:ConnectionString (UseDevelopmentStorage=true for Azurite).");

@@ -93,8 +93,8 @@ public static class WorkflowServices
         services.AddSingleton<ResubmitPartsEndpoint>();
         services.AddSingleton<Operations.Query.ApplicationSearch>();
         services.AddSingleton<Operations.Query.ApplicationQueryEndpoints>();
-        // From CardSigning:PrivateKeyPem: Key Vault in Azure, a generated local file for the Local host.
         services.AddReconciliation(configuration);
+        // From CardSigning:PrivateKeyPem (Key Vault in Azure) or, on a development machine, CardSigning:DevelopmentKeyFile.
         services.TryAddSingleton(_ => new CardSigner(CardSigningKey.FromConfiguration(configuration)));
 
         // Activities are resolved per call by both hosts.
