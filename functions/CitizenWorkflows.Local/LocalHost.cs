@@ -4,7 +4,6 @@ using CitizenWorkflows.Local.Simulators;
 using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Lifecycle;
-using CitizenWorkflows.Workflow.Operations.History;
 using Microsoft.DurableTask.Client;
 
 namespace CitizenWorkflows.Local;
@@ -65,7 +64,6 @@ public sealed class LocalHost : IAsyncDisposable
         builder.Services.AddCitizenWorkflows(config);
         builder.Services.AddOpenCvPortraitQuality(config);
         builder.Services.AddLocalPollers(config);
-        builder.Services.AddSingleton<IOrchestrationHistory>(new OrchestrationServiceHistory(runtime.Client));
         builder.Services.AddSingleton<DurableTaskClient>(new OrchestrationServiceClient(runtime.Client));
 
         builder.Services.Configure<SimulatorOptions>(config.GetSection(SimulatorOptions.SectionName));
