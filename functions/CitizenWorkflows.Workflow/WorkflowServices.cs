@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -19,6 +18,7 @@ using CitizenWorkflows.Workflow.Lifecycle.Batches;
 using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,27 +44,32 @@ public static class WorkflowServices
         IConfigurationSection storage = configuration.GetSection("Storage");
         string? connectionString = storage["ConnectionString"];
         string? accountName = storage["AccountName"];
-        if (!string.IsNullOrEmpty(connectionString))
-        {
-            services.AddSingleton(new BlobServiceClient(connectionString));
-            services.AddSingleton(new TableServiceClient(connectionString));
-            services.AddSingleton(new QueueServiceClient(connectionString));
-        }
-        else if (!string.IsNullOrEmpty(accountName))
-        {
-            // In Azure the managed identity is the only credential (Storage:Credential=managedidentity, as the host's
-            // AzureWebJobsStorage__credential): DefaultAzureCredential would probe its whole chain at every cold start.
-            TokenCredential credential = string.Equals(storage["Credential"], "managedidentity", StringComparison.OrdinalIgnoreCase)
-                ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
-                : new DefaultAzureCredential();
-            services.AddSingleton(new BlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net"), credential));
-            services.AddSingleton(new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential));
-            services.AddSingleton(new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential));
-        }
-        else
+        if (string.IsNullOrEmpty(connectionString) && string.IsNullOrEmpty(accountName))
         {
             throw new InvalidOperationException("Configure Storage:ConnectionString or Storage:AccountName.");
         }
+
+        // The Azure SDK's own registration: one Blob, Table and Queue service client each, resolved as before; options
+        // shared by all three (retries, pipeline policies) go in ConfigureDefaults.
+        services.AddAzureClients(clients =>
+        {
+            if (!string.IsNullOrEmpty(connectionString))
+            {
+                clients.AddBlobServiceClient(connectionString);
+                clients.AddTableServiceClient(connectionString);
+                clients.AddQueueServiceClient(connectionString);
+                return;
+            }
+
+            clients.AddBlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net"));
+            clients.AddTableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"));
+            clients.AddQueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"));
+            // In Azure the managed identity is the only credential (Storage:Credential=managedidentity, as the host's
+            // AzureWebJobsStorage__credential): DefaultAzureCredential would probe its whole chain at every cold start.
+            clients.UseCredential(string.Equals(storage["Credential"], "managedidentity", StringComparison.OrdinalIgnoreCase)
+                ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
+                : new DefaultAzureCredential());
+        });
 
         services.AddHostedService<StorageInitializer>();
         services.AddKioskIntake();
