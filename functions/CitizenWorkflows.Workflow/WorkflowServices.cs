@@ -22,6 +22,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace CitizenWorkflows.Workflow;
 
@@ -70,6 +71,9 @@ public static class WorkflowServices
                 ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
                 : new DefaultAzureCredential());
         });
+        // AddAzureClients forwards the SDK's event source to ILogger, where every storage request would be an Information
+        // line; its warnings and errors are what an operator needs (configuration can still lower this).
+        services.AddLogging(logging => logging.AddFilter("Azure", LogLevel.Warning));
 
         services.AddHostedService<StorageInitializer>();
         services.AddKioskIntake();

@@ -5,6 +5,7 @@ using CitizenWorkflows.Workflow;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CitizenWorkflows.Tests.Storage;
 
@@ -41,6 +42,19 @@ public sealed class StorageClientRegistrationTests
     }
 
     [Fact]
+    public void The_SDKs_request_log_stays_out_of_the_log_and_its_warnings_in()
+    {
+        // A provider that takes every level, so only the app's filter rules decide.
+        using ServiceProvider services = Compose(new() { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true" }, logging => logging.AddConsole());
+        ILoggerFactory loggers = services.GetRequiredService<ILoggerFactory>();
+
+        // Every request would otherwise be logged at Information once AddAzureClients forwards the SDK's event source.
+        Assert.False(loggers.CreateLogger("Azure.Core").IsEnabled(LogLevel.Information));
+        Assert.True(loggers.CreateLogger("Azure.Core").IsEnabled(LogLevel.Warning));
+        Assert.True(loggers.CreateLogger("CitizenWorkflows.Workflow.Intake.IntakeService").IsEnabled(LogLevel.Information));
+    }
+
+    [Fact]
     public void Without_storage_settings_start_up_says_what_to_configure()
     {
         InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => Compose([]));
@@ -48,10 +62,10 @@ public sealed class StorageClientRegistrationTests
         Assert.Contains("Storage:ConnectionString or Storage:AccountName", e.Message, StringComparison.Ordinal);
     }
 
-    static ServiceProvider Compose(Dictionary<string, string?> settings)
+    static ServiceProvider Compose(Dictionary<string, string?> settings, Action<ILoggingBuilder>? logging = null)
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging();
+        var services = new ServiceCollection().AddLogging(logging ?? (_ => { }));
         services.AddCitizenWorkflows(configuration);
         return services.BuildServiceProvider();
     }
