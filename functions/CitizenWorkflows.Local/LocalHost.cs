@@ -5,7 +5,6 @@ using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Telemetry;
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Lifecycle;
-using CitizenWorkflows.Workflow.Operations.History;
 using CitizenWorkflows.Workflow.Health;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Security;
@@ -54,7 +53,7 @@ public sealed class LocalHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1);
 
         string? keysFile = LocalApiKeys.AddIfMissing(config, config["Local:ApiKeysFile"] ?? LocalApiKeys.DefaultPath);
-        LocalCardSigningKey.AddIfMissing(config, config["Local:CardSigningKeyFile"] ?? LocalCardSigningKey.DefaultPath);
+        LocalCardSigningKeyFile.UseUnlessKeyConfigured(config);
 
         string storage = config["Storage:ConnectionString"]
             ?? throw new InvalidOperationException("The Local host needs Storage:ConnectionString (UseDevelopmentStorage=true for Azurite).");
@@ -73,7 +72,6 @@ public sealed class LocalHost : IAsyncDisposable
         builder.Services.AddOpenCvPortraitQuality(config);
         builder.Services.AddWorkflowTelemetry(config, "citizenworkflows-local");
         builder.Services.AddLocalPollers(config);
-        builder.Services.AddSingleton<IOrchestrationHistory>(new OrchestrationServiceHistory(runtime.Client));
         builder.Services.AddSingleton<DurableTaskClient>(new OrchestrationServiceClient(runtime.Client));
 
         builder.Services.Configure<SimulatorOptions>(config.GetSection(SimulatorOptions.SectionName));

@@ -84,6 +84,19 @@ public sealed class OrchestrationServiceClient(IOrchestrationServiceClient clien
         return states is { Count: > 0 } && states[0] is { } state ? ToMetadata(state, getInputsAndOutputs) : null;
     }
 
+    /// <summary>
+    /// The latest execution's history from the service (what Durable Functions' host streams to its client in Azure). The
+    /// service answers with the events as JSON without their types, so each is read back as the class its
+    /// <see cref="HistoryEvent.EventType"/> names.
+    /// </summary>
+    public override async Task<IList<HistoryEvent>> GetOrchestrationHistoryAsync(string instanceId, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        cancellation.ThrowIfCancellationRequested();
+        string json = await client.GetOrchestrationHistoryAsync(instanceId, executionId: null);
+        return [.. Newtonsoft.Json.Linq.JArray.Parse(json).Cast<Newtonsoft.Json.Linq.JObject>().Select(ToHistoryEvent)];
+    }
+
     public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(SdkQuery? filter = null)
     {
         IOrchestrationServiceQueryClient queries = client as IOrchestrationServiceQueryClient
@@ -176,6 +189,36 @@ public sealed class OrchestrationServiceClient(IOrchestrationServiceClient clien
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
         cancellation.ThrowIfCancellationRequested();
         return client.SendTaskOrchestrationMessageAsync(new TaskMessage { OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId }, Event = message });
+    }
+
+    static HistoryEvent ToHistoryEvent(Newtonsoft.Json.Linq.JObject json)
+    {
+        EventType? type = json.Value<string>(nameof(HistoryEvent.EventType)) is { } name && Enum.TryParse(name, out EventType parsed) ? parsed : null;
+        Type eventClass = type switch
+        {
+            EventType.ExecutionStarted => typeof(ExecutionStartedEvent),
+            EventType.ExecutionCompleted => typeof(ExecutionCompletedEvent),
+            EventType.ExecutionTerminated => typeof(ExecutionTerminatedEvent),
+            EventType.ExecutionSuspended => typeof(ExecutionSuspendedEvent),
+            EventType.ExecutionResumed => typeof(ExecutionResumedEvent),
+            EventType.ContinueAsNew => typeof(ContinueAsNewEvent),
+            EventType.OrchestratorStarted => typeof(OrchestratorStartedEvent),
+            EventType.OrchestratorCompleted => typeof(OrchestratorCompletedEvent),
+            EventType.TaskScheduled => typeof(TaskScheduledEvent),
+            EventType.TaskCompleted => typeof(TaskCompletedEvent),
+            EventType.TaskFailed => typeof(TaskFailedEvent),
+            EventType.SubOrchestrationInstanceCreated => typeof(SubOrchestrationInstanceCreatedEvent),
+            EventType.SubOrchestrationInstanceCompleted => typeof(SubOrchestrationInstanceCompletedEvent),
+            EventType.SubOrchestrationInstanceFailed => typeof(SubOrchestrationInstanceFailedEvent),
+            EventType.TimerCreated => typeof(TimerCreatedEvent),
+            EventType.TimerFired => typeof(TimerFiredEvent),
+            EventType.EventSent => typeof(EventSentEvent),
+            EventType.EventRaised => typeof(EventRaisedEvent),
+            EventType.HistoryState => typeof(HistoryStateEvent),
+            EventType.ExecutionRewound => typeof(ExecutionRewoundEvent),
+            _ => typeof(GenericEvent),
+        };
+        return (HistoryEvent)json.ToObject(eventClass)!;
     }
 
     static OrchestrationMetadata ToMetadata(OrchestrationState state, bool withInputsAndOutputs) =>

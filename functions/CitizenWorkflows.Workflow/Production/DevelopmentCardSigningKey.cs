@@ -1,29 +1,15 @@
-using CitizenWorkflows.Workflow.Production;
+using System.Security.Cryptography;
 
-namespace CitizenWorkflows.Local.Runtime;
+namespace CitizenWorkflows.Workflow.Production;
 
 /// <summary>
-/// When no card-signing key is configured, the Local host makes one on first run and keeps it in
-/// <c>.local/card-signing-key.pem</c> (ignored by git, readable by the owner only), so signatures made in one run
-/// still verify in the next and no private key ever sits in the repository.
+/// A card-signing key for development machines (<c>CardSigning:DevelopmentKeyFile</c>): made on first use and kept in
+/// that file (owner-only; the Local host's default is <c>.local/card-signing-key.pem</c>, ignored by git), so signatures
+/// made in one run still verify in the next and no private key ever sits in the repository. Refused in Azure, where the
+/// key is a Key Vault reference (<see cref="CardSigningKey.FromConfiguration"/>).
 /// </summary>
-public static class LocalCardSigningKey
+public static class DevelopmentCardSigningKey
 {
-    public static string DefaultPath => Path.Combine(Directory.GetCurrentDirectory(), ".local", "card-signing-key.pem");
-
-    /// <summary>Adds the local key to configuration unless <c>CardSigning:PrivateKeyPem</c> already has one.</summary>
-    public static string? AddIfMissing(ConfigurationManager configuration, string path)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        if (!string.IsNullOrWhiteSpace(configuration[CardSigningKey.ConfigurationKey]))
-        {
-            return null;
-        }
-
-        configuration.AddInMemoryCollection(new Dictionary<string, string?> { [CardSigningKey.ConfigurationKey] = LoadOrCreate(path) });
-        return path;
-    }
-
     /// <summary>The PEM in <paramref name="path"/>, generating and storing a new P-256 key when the file does not exist.</summary>
     public static string LoadOrCreate(string path)
     {
@@ -61,14 +47,14 @@ public static class LocalCardSigningKey
         return pem;
     }
 
-    // A damaged key file should stop the host at start-up, not at the first card it signs.
+    // A damaged key file must stop the host with a way out, not sign with a fresh key that old cards do not verify against.
     static string Checked(string pem, string path)
     {
         try
         {
             using CardSigningKey _ = CardSigningKey.FromPem(pem);
         }
-        catch (System.Security.Cryptography.CryptographicException e)
+        catch (CryptographicException e)
         {
             throw new InvalidOperationException($"{path} does not hold a P-256 card-signing key; delete it to generate a new one.", e);
         }
