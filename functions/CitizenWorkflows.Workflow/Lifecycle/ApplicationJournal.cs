@@ -1,4 +1,5 @@
 using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Lifecycle.Deadlines;
 using CitizenWorkflows.Workflow.Notifications;
 using Microsoft.DurableTask;
 
@@ -14,6 +15,8 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 /// what it waits for) or ends, and then go in one activity: every activity costs an orchestration episode, which reloads the whole history from storage. In
 /// between, the projection lags the custom status by the activities that ran (seconds); call <see cref="FlushAsync"/>
 /// before anything else that must find the projection current.
+/// A transition with a wait deadline opens a wait: its deadline goes into the <see cref="DeadlineIndex"/> with the same
+/// write (a later transition with the same deadline stays in that wait), and leaves it with the next write after the wait ends.
 /// </remarks>
 /// <param name="sequenceFrom">The last sequence an earlier run of this application recorded (a re-drive continues after it).</param>
 public sealed class ApplicationJournal(TaskOrchestrationContext context, ApplicationHeader header, int sequenceFrom = 0)
@@ -23,8 +26,14 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
     readonly HashSet<NotificationKind> notified = [];
     readonly List<ApplicationTransition> unwritten = [];
     readonly List<CitizenNotification> unsent = [];
+    readonly List<WaitDeadline> endedWaits = [];
+    WaitDeadline? openWait;
+    WaitDeadline? unwrittenWait;
 
     public ApplicationStage Stage { get; private set; } = ApplicationStage.Received;
+
+    /// <summary>The deadline of the wait the last transition opened (or stayed in); what the workflow then waits on.</summary>
+    public WaitDeadline OpenWait => openWait ?? throw new InvalidOperationException("No transition with a wait deadline was recorded.");
 
     public async Task RecordAsync(
         ApplicationStage stage,
@@ -40,6 +49,15 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
             header, sequence, stage, context.CurrentUtcDateTime, cause, detail, waitingFor, waitDeadline);
         context.SetCustomStatus(new ApplicationStatus(stage, waitingFor, waitDeadline, sequence, transition.At, cause, detail));
         unwritten.Add(transition);
+        if (waitDeadline != openWait?.DueAt)
+        {
+            if (openWait is not null && openWait != unwrittenWait)
+            {
+                endedWaits.Add(openWait);
+            }
+
+            openWait = unwrittenWait = waitDeadline is { } due ? new WaitDeadline(header.ApplicationId, sequence, due) : null;
+        }
 
         // The citizen hears of approval, rejection, a printed card and the handover once each (a reprint or a second
         // entry of the same stage adds nothing; the outbox also refuses a second copy).
@@ -64,9 +82,12 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
             return;
         }
 
-        var entries = new JournalEntries([.. unwritten], [.. unsent]);
+        var entries = new JournalEntries(
+            [.. unwritten], [.. unsent], endedWaits.Count == 0 && unwrittenWait is null ? null : new DeadlineChanges([.. endedWaits], unwrittenWait));
         unwritten.Clear();
         unsent.Clear();
+        endedWaits.Clear();
+        unwrittenWait = null;
         await context.CallActivityAsync<int>(nameof(RecordTransitions), entries, ActivityRetry.Storage);
     }
 

@@ -55,7 +55,7 @@ public sealed record PartnerHandoff(
                     nameof(DispatchWorkOrder), new WorkOrder(header.ApplicationId, Kind, attempt, header.Province, destination), ActivityRetry.Storage);
             }
 
-            EventOrDeadline<PartnerCallback> answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, due);
+            EventOrDeadline<PartnerCallback> answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, journal.OpenWait);
             while (!answer.DeadlinePassed
                 && (answer.Payload?.Attempt is int answered && answered != attempt || progress.Any(p => p.Event == answer.EventName)))
             {
@@ -72,7 +72,7 @@ public sealed record PartnerHandoff(
                     await journal.RecordAsync(step.Stage, Cause(answer.Payload), DescribeSuccess(answer.Payload), waitingFor, dueAt);
                 }
 
-                answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, due);
+                answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, journal.OpenWait);
             }
 
             if (answer.EventName == SuccessEvent)
