@@ -84,6 +84,7 @@ public static class WorkflowServices
         services.AddSingleton<ApplicationProjection>();
         services.AddSingleton<Lifecycle.Deadlines.DeadlineIndex>();
         services.AddSingleton<Lifecycle.Deadlines.DeadlineSweep>();
+        services.AddSingleton<JournalWriter>();
         services.AddSingleton<PersonalNumberRegistry>();
         services.AddSingleton<WorkOrderQueues>();
         services.AddApiSecurity(configuration);

@@ -30,6 +30,9 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
     WaitDeadline? openWait;
     WaitDeadline? unwrittenWait;
 
+    /// <summary>Entries handed to an activity by <see cref="TakeUnwritten"/>: written again if that activity fails the workflow.</summary>
+    JournalEntries? riding;
+
     public ApplicationStage Stage { get; private set; } = ApplicationStage.Received;
 
     /// <summary>The deadline of the wait the last transition opened (or stayed in); what the workflow then waits on.</summary>
@@ -40,8 +43,11 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
         string cause,
         string? detail = null,
         IReadOnlyList<string>? waitingFor = null,
-        DateTimeOffset? waitDeadline = null)
+        DateTimeOffset? waitDeadline = null,
+        bool writtenByNextActivity = false)
     {
+        // The workflow got past the activity that carried the last entries: they are written.
+        riding = null;
         sequence++;
         Stage = stage;
         waitingFor ??= [];
@@ -68,7 +74,8 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
         }
 
         // The first transition too: a new application is listed for operators at once, not at its first wait.
-        if (sequence == sequenceFrom + 1 || waitingFor.Count > 0 || stage.IsFinal())
+        // Unless the activity that follows at once carries them (writtenByNextActivity: the caller passes TakeUnwritten()).
+        if (!writtenByNextActivity && (sequence == sequenceFrom + 1 || waitingFor.Count > 0 || stage.IsFinal()))
         {
             await FlushAsync();
         }
@@ -77,9 +84,32 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
     /// <summary>Writes the gathered transitions and notices (nothing when there are none).</summary>
     public async Task FlushAsync()
     {
-        if (unwritten.Count == 0)
+        if (riding is { } unconfirmed)
+        {
+            // The activity that carried them failed the workflow: write them with the rest (writes are idempotent by sequence).
+            unwritten.InsertRange(0, unconfirmed.Transitions);
+            unsent.InsertRange(0, unconfirmed.Notifications);
+            riding = null;
+        }
+
+        if (TakeUnwritten() is not { } entries)
         {
             return;
+        }
+
+        riding = null;
+        await context.CallActivityAsync<int>(nameof(RecordTransitions), entries, ActivityRetry.Storage);
+    }
+
+    /// <summary>
+    /// The gathered entries, for the activity the workflow calls next to write first (<see cref="JournalWriter"/>); null
+    /// when there are none. The journal forgets them once the workflow records again (the activity then succeeded).
+    /// </summary>
+    public JournalEntries? TakeUnwritten()
+    {
+        if (unwritten.Count == 0)
+        {
+            return null;
         }
 
         var entries = new JournalEntries(
@@ -88,7 +118,8 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
         unsent.Clear();
         endedWaits.Clear();
         unwrittenWait = null;
-        await context.CallActivityAsync<int>(nameof(RecordTransitions), entries, ActivityRetry.Storage);
+        riding = entries;
+        return entries;
     }
 
     /// <summary>Records a final stage and returns the workflow's result.</summary>

@@ -121,9 +121,11 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
         await journal.RecordAsync(
             ApplicationStage.Received,
             input.Resume is null ? $"kiosk {header.KioskId}" : "re-drive",
-            input.Resume is null ? $"{header.Type} application" : $"re-drive {input.Resume.Redrive}: restarted from the beginning");
+            input.Resume is null ? $"{header.Type} application" : $"re-drive {input.Resume.Redrive}: restarted from the beginning",
+            writtenByNextActivity: true);
 
-        DocumentCheck documents = await context.CallActivityAsync<DocumentCheck>(nameof(VerifyDocuments), input.Documents, ActivityRetry.Storage);
+        DocumentCheck documents = await context.CallActivityAsync<DocumentCheck>(
+            nameof(VerifyDocuments), new DocumentsToVerify(input.Documents, journal.TakeUnwritten()), ActivityRetry.Storage);
         if (!documents.Intact)
         {
             return await journal.FinishAsync(ApplicationStage.Failed, "workflow", $"documents: {documents.Detail}");

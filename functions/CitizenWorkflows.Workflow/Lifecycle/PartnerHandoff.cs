@@ -48,11 +48,15 @@ public sealed record PartnerHandoff(
                     ? $"{Kind} {attempt} of {lastAttempt}: carried on from the shipment by the {Partner}"
                     : $"{Kind} order {attempt} of {lastAttempt} sent to {Partner}",
                 waitingFor,
-                dueAt);
+                dueAt,
+                writtenByNextActivity: !carriedOn);
             if (!carriedOn)
             {
+                // One activity records the wait (and indexes its deadline), then sends the order.
                 await context.CallActivityAsync<string>(
-                    nameof(DispatchWorkOrder), new WorkOrder(header.ApplicationId, Kind, attempt, header.Province, destination), ActivityRetry.Storage);
+                    nameof(DispatchWorkOrder),
+                    new WorkOrderDispatch(new WorkOrder(header.ApplicationId, Kind, attempt, header.Province, destination), journal.TakeUnwritten()),
+                    ActivityRetry.Storage);
             }
 
             EventOrDeadline<PartnerCallback> answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, journal.OpenWait);
