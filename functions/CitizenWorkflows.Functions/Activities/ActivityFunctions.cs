@@ -67,8 +67,8 @@ public static class ActivityFunctions
 
     [Function(nameof(RecordHandover))]
     public static Task<int> RunRecordHandover(
-        [ActivityTrigger] CardHandover input, string instanceId, FunctionContext executionContext) =>
-        RunAsync<RecordHandover, CardHandover, int>(executionContext, nameof(RecordHandover), instanceId, input);
+        [ActivityTrigger] HandoverRecording input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<RecordHandover, HandoverRecording, int>(executionContext, nameof(RecordHandover), instanceId, input);
 
     [Function(nameof(ReleaseCitizenClaim))]
     public static Task<bool> RunReleaseCitizenClaim(

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Lifecycle;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -70,10 +71,19 @@ public sealed class CardRegister(TableServiceClient tables)
 }
 
 /// <summary>Records a handed-over card in the card register, cancelling the holder's earlier cards.</summary>
-public sealed class RecordHandover(CardRegister register) : TaskActivity<CardHandover, int>
+/// <summary>Writes the journal's final entries (Delivered), then records the handover in the card register.</summary>
+public sealed class RecordHandover(CardRegister register, JournalWriter journal) : TaskActivity<HandoverRecording, int>
 {
-    public override Task<int> RunAsync(TaskActivityContext context, CardHandover input) => register.RecordAsync(input, CancellationToken.None);
+    public override async Task<int> RunAsync(TaskActivityContext context, HandoverRecording input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await journal.WriteAsync(input.Journal, CancellationToken.None);
+        return await register.RecordAsync(input.Handover, CancellationToken.None);
+    }
 }
+
+/// <summary>A handover to record and the journal entries (the delivery) to write first.</summary>
+public sealed record HandoverRecording(CardHandover Handover, JournalEntries? Journal);
 
 public static class CardRegisterServices
 {

@@ -104,10 +104,13 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
         PartnerCallback? handedOver = delivered.Success;
 
         // The new card is the holder's valid one: a renewal or reissue cancels the old card in the register.
+        // The activity writes the delivery's journal entries first (the handoff left them for it).
         int cancelled = await context.CallActivityAsync<int>(
             nameof(RecordHandover),
-            new CardHandover(header.ApplicationId, card.PersonalNumber, issueDate, card.ExpiryDate,
-                new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), handedOver?.Recipient, handedOver?.ReportedBy),
+            new HandoverRecording(
+                new CardHandover(header.ApplicationId, card.PersonalNumber, issueDate, card.ExpiryDate,
+                    new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), handedOver?.Recipient, handedOver?.ReportedBy),
+                journal.TakeUnwritten()),
             ActivityRetry.Storage);
         LogDelivered(log, header.ApplicationId, cancelled);
         return new CardApplicationResult(ApplicationStage.Delivered, null, card.PersonalNumber);

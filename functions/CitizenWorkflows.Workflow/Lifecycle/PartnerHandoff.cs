@@ -81,7 +81,8 @@ public sealed record PartnerHandoff(
 
             if (answer.EventName == SuccessEvent)
             {
-                await journal.RecordAsync(DoneStage, Cause(answer.Payload), DescribeSuccess(answer.Payload));
+                // A final stage (Delivered) rides on the handover's activity, which the workflow calls next.
+                await journal.RecordAsync(DoneStage, Cause(answer.Payload), DescribeSuccess(answer.Payload), writtenByNextActivity: DoneStage.IsFinal());
                 return new HandoffOutcome(answer.Payload, null);
             }
 
