@@ -127,7 +127,9 @@ public sealed record LoadReport
         PrintStorageRequests(output);
         if (ControlQueueMessages is int left)
         {
-            output.WriteLine(string.Create(c, $"control-queue messages left at the end: {left} ({ControlQueueVisibleMessages} visible; the rest are timers or events hidden until later)"));
+            output.WriteLine(left == 0
+                ? "control-queue messages left at the end: 0"
+                : string.Create(c, $"control-queue messages left at the end: {left} ({ControlQueueVisibleMessages} visible; the rest are timers or events hidden until later)"));
         }
 
         output.WriteLine(string.Create(c, $"memory: .NET peak RSS {PeakDotnetRssBytes / 1048576.0:F0} MB (managed heap peak {PeakManagedHeapBytes / 1048576.0:F0} MB); Azurite peak RSS {(PeakAzuriteRssBytes > 0 ? $"{PeakAzuriteRssBytes / 1048576.0:F0} MB" : "n/a (not found)")}"));
