@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Lifecycle;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,19 +72,24 @@ public sealed class CardRegister(TableServiceClient tables)
 }
 
 /// <summary>Records a handed-over card in the card register, cancelling the holder's earlier cards.</summary>
-/// <summary>Writes the journal's final entries (Delivered), then records the handover in the card register.</summary>
-public sealed class RecordHandover(CardRegister register, JournalWriter journal) : TaskActivity<HandoverRecording, int>
+/// <summary>
+/// The delivered application's last step, in one activity: writes the journal's final entries (Delivered), records the
+/// handover in the card register, then releases the citizen's claim (the citizen may apply again).
+/// </summary>
+public sealed class RecordHandover(CardRegister register, JournalWriter journal, CitizenClaims claims) : TaskActivity<HandoverRecording, int>
 {
     public override async Task<int> RunAsync(TaskActivityContext context, HandoverRecording input)
     {
         ArgumentNullException.ThrowIfNull(input);
         await journal.WriteAsync(input.Journal, CancellationToken.None);
-        return await register.RecordAsync(input.Handover, CancellationToken.None);
+        int cancelled = await register.RecordAsync(input.Handover, CancellationToken.None);
+        await claims.ReleaseApplicationAsync(input.Claim, CancellationToken.None);
+        return cancelled;
     }
 }
 
-/// <summary>A handover to record and the journal entries (the delivery) to write first.</summary>
-public sealed record HandoverRecording(CardHandover Handover, JournalEntries? Journal);
+/// <summary>A handover to record, the journal entries (the delivery) to write first and the claim to release after.</summary>
+public sealed record HandoverRecording(CardHandover Handover, JournalEntries? Journal, ClaimRelease Claim);
 
 public static class CardRegisterServices
 {

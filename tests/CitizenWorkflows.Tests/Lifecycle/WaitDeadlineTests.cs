@@ -45,9 +45,13 @@ public class WaitDeadlineTests(InMemoryWorkflowFixture workflow) : IClassFixture
         string id = await workflow.StartAsync(new WorkflowPolicy(), applicant);
         ApplicationStatus commune = await workflow.WaitUntilWaitingForAsync(id, E.ApprovalDecision);
 
-        // A late sweep's deadline for a wait the workflow has left, then the current wait's own: one escalation, not two.
+        // A late sweep's deadline for a wait the workflow has left, and the current wait's own (in either order): one escalation.
         await workflow.Client.RaiseEventAsync(id, E.Deadline, new DeadlinePassed(commune.Sequence - 1));
         await workflow.Client.RaiseEventAsync(id, E.Deadline, new DeadlinePassed(commune.Sequence));
+        ApplicationStatus district = await StatusAfterAsync(id, commune.Sequence);
+        Assert.Equal("escalated to district police", district.Detail);
+
+        // The commune wait's deadline raised again (two sweeps) once the district waits: it is not the district's.
         await workflow.Client.RaiseEventAsync(id, E.Deadline, new DeadlinePassed(commune.Sequence));
         await workflow.Client.RaiseEventAsync(id, E.ApprovalDecision, new ApprovalDecision(ApprovalVerdict.Approve, "in order", "officer-1"));
         ApplicationView view = await ProjectedAtAsync(id, ApplicationStage.Printing);
@@ -86,6 +90,25 @@ public class WaitDeadlineTests(InMemoryWorkflowFixture workflow) : IClassFixture
         }
 
         throw new Xunit.Sdk.XunitException($"Deadline rows of {applicationId}: [{string.Join(", ", rows.Select(r => r.GetInt32("Wait")))}], expected only wait {wait}");
+    }
+
+    /// <summary>The workflow's custom status once it has recorded a transition after <paramref name="sequence"/>.</summary>
+    async Task<ApplicationStatus> StatusAfterAsync(string applicationId, int sequence)
+    {
+        for (int i = 0; i < 300; i++)
+        {
+            Microsoft.DurableTask.Client.OrchestrationMetadata? instance = await workflow.Client.GetInstanceAsync(applicationId, getInputsAndOutputs: true);
+            if (instance?.SerializedCustomStatus is { } json
+                && System.Text.Json.JsonSerializer.Deserialize<ApplicationStatus>(json, System.Text.Json.JsonSerializerOptions.Web) is { } status
+                && status.Sequence > sequence)
+            {
+                return status;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Application {applicationId} recorded nothing after transition {sequence}.");
     }
 
     /// <summary>The projection once it has reached <paramref name="stage"/> (it follows the custom status by one activity).</summary>
