@@ -1,3 +1,4 @@
+using CitizenWorkflows.Local.Lifecycle;
 using CitizenWorkflows.Local.Notifications;
 using CitizenWorkflows.Local.Operations;
 using CitizenWorkflows.Local.Packets;
@@ -20,9 +21,10 @@ public static class LocalPollers
         [PolledTriggers.DispatchNotifications] = typeof(NotificationPoller),
         [PolledTriggers.CloseCardBatches] = typeof(CardBatchPoller),
         [PolledTriggers.ReconcileApplications] = typeof(ReconciliationPoller),
+        [PolledTriggers.SweepDeadlines] = typeof(DeadlinePoller),
     };
 
-    /// <summary>Registers every poller of <see cref="All"/> with its options (sections <c>Packets</c>, <c>Notifications</c>, <c>CardBatches:Poller</c>, <c>Reconciliation:Poller</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
+    /// <summary>Registers every poller of <see cref="All"/> with its options (sections <c>Packets</c>, <c>Notifications</c>, <c>CardBatches:Poller</c>, <c>Reconciliation:Poller</c>, <c>Deadlines:Poller</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
     public static IServiceCollection AddLocalPollers(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -34,6 +36,8 @@ public static class LocalPollers
         services.AddHostedService<CardBatchPoller>();
         services.Configure<ReconciliationPollerOptions>(configuration.GetSection(ReconciliationPollerOptions.SectionName));
         services.AddHostedService<ReconciliationPoller>();
+        services.Configure<DeadlinePollerOptions>(configuration.GetSection(DeadlinePollerOptions.SectionName));
+        services.AddHostedService<DeadlinePoller>();
         return services;
     }
 }

@@ -137,7 +137,7 @@ var target = new LoadRun.Target(
     host.WorkItems,
     load.OfficerApproves ? SyntheticKiosks.OfficerApproval(host.BaseAddress, keys) : null,
     host.App.Configuration["Storage:ConnectionString"],
-    host.App.Configuration.GetSection(TaskHubOptions.SectionName).Get<TaskHubOptions>() is { } hub ? hub.Name + "Instances" : null);
+    (host.App.Configuration.GetSection(TaskHubOptions.SectionName).Get<TaskHubOptions>() ?? new TaskHubOptions()).Name);
 LoadReport report = await new LoadRun(load, Console.Out).RunAsync(target, PrintedCommand.Of(args), stopping);
 return report.Delivered == report.Submitted ? 0 : 1;
 

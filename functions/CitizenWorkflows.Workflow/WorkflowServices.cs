@@ -94,6 +94,9 @@ public static class WorkflowServices
         services.AddOfflinePackets();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<ApplicationProjection>();
+        services.AddSingleton<Lifecycle.Deadlines.DeadlineIndex>();
+        services.AddSingleton<Lifecycle.Deadlines.DeadlineSweep>();
+        services.AddSingleton<JournalWriter>();
         services.AddSingleton<PersonalNumberRegistry>();
         services.AddSingleton<WorkOrderQueues>();
         services.AddApiSecurity(configuration);

@@ -27,8 +27,8 @@ public static class ActivityFunctions
 
     [Function(nameof(VerifyDocuments))]
     public static Task<DocumentCheck> RunVerifyDocuments(
-        [ActivityTrigger] IReadOnlyList<DocumentReference> input, string instanceId, FunctionContext executionContext) =>
-        RunAsync<VerifyDocuments, IReadOnlyList<DocumentReference>, DocumentCheck>(executionContext, nameof(VerifyDocuments), instanceId, input);
+        [ActivityTrigger] DocumentsToVerify input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<VerifyDocuments, DocumentsToVerify, DocumentCheck>(executionContext, nameof(VerifyDocuments), instanceId, input);
 
     [Function(nameof(CheckPortrait))]
     public static Task<PortraitCheckResult> RunCheckPortrait(
@@ -62,13 +62,13 @@ public static class ActivityFunctions
 
     [Function(nameof(DispatchWorkOrder))]
     public static Task<string> RunDispatchWorkOrder(
-        [ActivityTrigger] WorkOrder input, string instanceId, FunctionContext executionContext) =>
-        RunAsync<DispatchWorkOrder, WorkOrder, string>(executionContext, nameof(DispatchWorkOrder), instanceId, input);
+        [ActivityTrigger] WorkOrderDispatch input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<DispatchWorkOrder, WorkOrderDispatch, string>(executionContext, nameof(DispatchWorkOrder), instanceId, input);
 
     [Function(nameof(RecordHandover))]
     public static Task<int> RunRecordHandover(
-        [ActivityTrigger] CardHandover input, string instanceId, FunctionContext executionContext) =>
-        RunAsync<RecordHandover, CardHandover, int>(executionContext, nameof(RecordHandover), instanceId, input);
+        [ActivityTrigger] HandoverRecording input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<RecordHandover, HandoverRecording, int>(executionContext, nameof(RecordHandover), instanceId, input);
 
     [Function(nameof(ReleaseCitizenClaim))]
     public static Task<bool> RunReleaseCitizenClaim(

@@ -170,7 +170,7 @@ public static class FaultCommands
         try
         {
             LoadReport report = await loadRun.RunAsync(
-                new LoadRun.Target(a.BaseAddress, driver.Services, kiosks, null, null, azurite.ConnectionString, taskHub + "Instances"),
+                new LoadRun.Target(a.BaseAddress, driver.Services, kiosks, null, null, azurite.ConnectionString, taskHub),
                 commandLine,
                 cancellationToken);
             string? poisonId = poisonIndex >= 0 ? loadRun.Submissions.FirstOrDefault(s => s.Index == poisonIndex)?.ApplicationId : null;

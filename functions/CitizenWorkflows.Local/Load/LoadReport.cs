@@ -41,6 +41,17 @@ public sealed record LoadReport
     public int? PeakEpisodesAtOnce { get; init; }
 
     public int? PeakActivitiesAtOnce { get; init; }
+    /// <summary>Storage requests the run's lifecycles caused, by service and caller; null when the host is another process.</summary>
+    public IReadOnlyList<StorageRequestCount>? StorageRequests { get; init; }
+
+    /// <summary>Requests of the load driver itself (preparing applicants, following progress): not part of a lifecycle's cost.</summary>
+    public long LoadDriverStorageRequests { get; init; }
+
+    /// <summary>Messages left in the task hub's control queues after the run (invisible ones included).</summary>
+    public int? ControlQueueMessages { get; init; }
+
+    /// <summary>Of <see cref="ControlQueueMessages"/>, those a peek saw (visible now; at most 32 per queue).</summary>
+    public int? ControlQueueVisibleMessages { get; init; }
 
     public required double IntakeP50Ms { get; init; }
 
@@ -146,6 +157,18 @@ public sealed record LoadReport
         {
             output.WriteLine("(the host runs in child processes here: the .NET figures below are this driver's, not the host's)");
         }
+        else if (Accepted > 0)
+        {
+            output.WriteLine(string.Create(c, $"work items per application: {(OrchestrationWorkItems + ActivityWorkItems) / (double)Accepted:F1} ({OrchestrationWorkItems / (double)Accepted:F1} episodes + {ActivityWorkItems / (double)Accepted:F1} activities)"));
+        }
+
+        PrintStorageRequests(output);
+        if (ControlQueueMessages is int left)
+        {
+            output.WriteLine(left == 0
+                ? "control-queue messages left at the end: 0"
+                : string.Create(c, $"control-queue messages left at the end: {left} ({ControlQueueVisibleMessages} visible; the rest are timers or events hidden until later)"));
+        }
 
         output.WriteLine(string.Create(c, $"memory: .NET peak RSS {PeakDotnetRssBytes / 1048576.0:F0} MB (managed heap peak {PeakManagedHeapBytes / 1048576.0:F0} MB); Azurite peak RSS {(PeakAzuriteRssBytes > 0 ? $"{PeakAzuriteRssBytes / 1048576.0:F0} MB" : "n/a (not found)")}"));
         output.WriteLine($"memory at 25/50/75/100% of deliveries (.NET RSS / heap / Azurite RSS, MB): {string.Join("  ", MemoryAtQuarters)}");
@@ -174,6 +197,27 @@ public sealed record LoadReport
             {
                 output.WriteLine(string.Create(c, $"  {s.Stage,-20} {s.Count,5} {s.P50Ms,10:F0} {s.P95Ms,10:F0} {s.MaxMs,10:F0}"));
             }
+        }
+    }
+
+    /// <summary>Storage requests per accepted application: a row per caller, a column per service (what Azure bills per 10,000).</summary>
+    void PrintStorageRequests(TextWriter output)
+    {
+        if (StorageRequests is not { } cells || Accepted == 0)
+        {
+            return;
+        }
+
+        IFormatProvider c = CultureInfo.InvariantCulture;
+        double PerApplication(long requests) => requests / (double)Accepted;
+        StorageService[] services = Enum.GetValues<StorageService>();
+        var all = new StorageRequestCounts(cells);
+        output.WriteLine(string.Create(c, $"storage requests per application: {PerApplication(all.Total):F1} ({string.Join(" + ", services.Select(s => $"{s.ToString().ToLowerInvariant()} {PerApplication(all.For(s)):F1}"))}); the driver's own reads not included ({LoadDriverStorageRequests} in all)"));
+        output.WriteLine($"  {"caller",-20}{string.Concat(services.Select(s => $"{s.ToString().ToLowerInvariant(),9}"))}{"total",9}");
+        foreach (IGrouping<string, StorageRequestCount> caller in cells.GroupBy(x => x.Caller).OrderByDescending(g => g.Sum(x => x.Requests)))
+        {
+            string columns = string.Concat(services.Select(s => string.Create(c, $"{PerApplication(caller.Where(x => x.Service == s).Sum(x => x.Requests)),9:F1}")));
+            output.WriteLine(string.Create(c, $"  {caller.Key,-20}{columns}{PerApplication(caller.Sum(x => x.Requests)),9:F1}"));
         }
     }
 

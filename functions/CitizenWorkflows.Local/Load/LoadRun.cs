@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Biometrics;
@@ -17,7 +18,10 @@ namespace CitizenWorkflows.Local.Load;
 /// </summary>
 public sealed class LoadRun(LoadOptions options, TextWriter output)
 {
-    /// <summary>Where the run reaches the system; <see cref="WorkItems"/> is null when the runtime is another process.</summary>
+    /// <summary>
+    /// Where the run reaches the system; <see cref="WorkItems"/> is null when the runtime is another process (then
+    /// the storage requests the services' counter sees are the driver's own, and are not reported as the lifecycle's).
+    /// </summary>
     public sealed record Target(
         Uri BaseAddress,
         IServiceProvider Services,
@@ -25,7 +29,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         WorkItemCounts? WorkItems,
         Func<string, CancellationToken, Task<bool>>? Approve,
         string? StorageConnectionString,
-        string? TaskHubInstancesTable = null);
+        string? TaskHub = null);
 
     /// <summary>Submitted uploads by index (the fault runs re-verify stored documents against them).</summary>
     public IReadOnlyList<ApplicationUpload> Uploads { get; private set; } = [];
@@ -46,6 +50,8 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
     public async Task<LoadReport> RunAsync(Target target, string commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        // The driver's own reads (preparing, following progress, sampling) count apart from what the lifecycles cost.
+        using StorageCaller.Scope driverScope = StorageCaller.Enter(StorageCaller.LoadDriver);
         output.WriteLine($"$ {commandLine}");
         output.WriteLine(options.Describe());
         var prepare = Stopwatch.StartNew();
@@ -61,8 +67,10 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             await OnPrepared(Uploads, cancellationToken);
         }
 
-        var tracker = Tracker = new ApplicationTracker(tables, target.Approve, target.TaskHubInstancesTable);
+        var tracker = Tracker = new ApplicationTracker(tables, target.Approve, target.TaskHub is { } hub ? hub + "Instances" : null);
         await using ProcessMeter meter = ProcessMeter.Start(target.StorageConnectionString);
+        StorageRequestCounter storageRequests = target.Services.GetRequiredService<StorageRequestCounter>();
+        StorageRequestCounts requests0 = storageRequests.Snapshot();
         (long o0, long a0) = (target.WorkItems?.OrchestrationWorkItems ?? 0, target.WorkItems?.ActivityWorkItems ?? 0);
         (TimeSpan ob0, TimeSpan ab0) = (target.WorkItems?.Orchestrations.BusyTime ?? default, target.WorkItems?.Activities.BusyTime ?? default);
         using var submitter = new KioskSubmitter(target.BaseAddress, target.Kiosks) { RetryFor = SubmitRetryFor };
@@ -122,6 +130,10 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         tracker.DrawProgress(output, Volatile.Read(ref answered), options.Count, wall, force: true);
         output.WriteLine();
         await LetWorkflowsEndAsync(tracker, cancellationToken);
+        StorageRequestCounts requests = storageRequests.Snapshot().Since(requests0);
+        ControlQueueCount? controlQueues = target.TaskHub is { } taskHub
+            ? await ControlQueueCount.ReadAsync(target.Services.GetRequiredService<QueueServiceClient>(), taskHub, cancellationToken)
+            : null;
         Submissions = submitting.IsCompletedSuccessfully ? await submitting : [];
         (double selfCpu, double azuriteCpu, _) = meter.Cpu();
         IReadOnlyDictionary<string, double> azuriteCpuByService = meter.AzuriteCpuByService();
@@ -151,6 +163,10 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             ActivityMeanMs = target.WorkItems is null || a1 == a0 ? null : (ab1 - ab0).TotalMilliseconds / (a1 - a0),
             PeakEpisodesAtOnce = target.WorkItems?.Orchestrations.PeakInFlight,
             PeakActivitiesAtOnce = target.WorkItems?.Activities.PeakInFlight,
+            StorageRequests = target.WorkItems is null ? null : [.. requests.Cells.Where(c => c.Caller != StorageCaller.LoadDriver)],
+            LoadDriverStorageRequests = requests.For(StorageCaller.LoadDriver),
+            ControlQueueMessages = controlQueues?.Messages,
+            ControlQueueVisibleMessages = controlQueues?.Visible,
             IntakeP50Ms = LoadReport.Percentile(intake, 0.50),
             IntakeP95Ms = LoadReport.Percentile(intake, 0.95),
             IntakeP99Ms = LoadReport.Percentile(intake, 0.99),

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
+using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +34,7 @@ public sealed partial class PacketPoller(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using StorageCaller.Scope sweeps = StorageCaller.Enter(StorageCaller.Sweeps);
         if (!options.CurrentValue.Enabled)
         {
             LogDisabled(log);

@@ -1,3 +1,5 @@
+using CitizenWorkflows.Workflow.Storage;
+
 namespace CitizenWorkflows.Local.Runtime;
 
 /// <summary>
@@ -13,6 +15,7 @@ public abstract partial class PeriodicPoller(ILogger logger) : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using StorageCaller.Scope sweeps = StorageCaller.Enter(StorageCaller.Sweeps);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -57,6 +57,8 @@ public abstract partial class PartnerSimulator(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The partner's own queue calls; its callbacks count under the API area they call.
+        using StorageCaller.Scope partner = StorageCaller.Enter(StorageCaller.Simulators);
         string apiKey = ApiCredential.WidestOf(security.Value.ApiKeys, Role)?.Key
             ?? throw new InvalidOperationException($"The {Role} simulator needs an API key with role '{Role}'.");
         using var http = new HttpClient { BaseAddress = await OwnAddressAsync(stoppingToken) };

@@ -73,7 +73,7 @@ public static class ApprovalStage
         while (missing.Count > 0)
         {
             await journal.RecordAsync(ApplicationStage.AwaitingInformation, cause, detail, waitingFor, due);
-            EventOrDeadline<ProvidedInformation> answer = await context.WaitForFirstEventAsync<ProvidedInformation>(waitingFor, due.UtcDateTime);
+            EventOrDeadline<ProvidedInformation> answer = await context.WaitForFirstEventAsync<ProvidedInformation>(waitingFor, journal.OpenWait);
             if (answer.Payload is not { } provided)
             {
                 return $"the kiosk did not send {string.Join(", ", missing)} before the deadline";

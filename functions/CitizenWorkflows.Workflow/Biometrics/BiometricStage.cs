@@ -97,7 +97,7 @@ public static class BiometricStage
                 $"search {attempt} of {policy.MaxBiometricSearchAttempts} sent to the external matcher", waitingFor, new DateTimeOffset(due, TimeSpan.Zero));
             await context.CallActivityAsync<string>(nameof(RequestBiometricSearch), new BiometricSearchOrder(applicationId, attempt, prints), ActivityRetry.Storage);
 
-            EventOrDeadline<BiometricResult> answer = await context.WaitForFirstEventAsync<BiometricResult>(waitingFor, due);
+            EventOrDeadline<BiometricResult> answer = await context.WaitForFirstEventAsync<BiometricResult>(waitingFor, journal.OpenWait);
             if (answer.Payload is { } result)
             {
                 await journal.RecordAsync(ApplicationStage.BiometricCheck, result.ReportedBy ?? "external matcher",

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Lifecycle;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -70,10 +72,24 @@ public sealed class CardRegister(TableServiceClient tables)
 }
 
 /// <summary>Records a handed-over card in the card register, cancelling the holder's earlier cards.</summary>
-public sealed class RecordHandover(CardRegister register) : TaskActivity<CardHandover, int>
+/// <summary>
+/// The delivered application's last step, in one activity: writes the journal's final entries (Delivered), records the
+/// handover in the card register, then releases the citizen's claim (the citizen may apply again).
+/// </summary>
+public sealed class RecordHandover(CardRegister register, JournalWriter journal, CitizenClaims claims) : TaskActivity<HandoverRecording, int>
 {
-    public override Task<int> RunAsync(TaskActivityContext context, CardHandover input) => register.RecordAsync(input, CancellationToken.None);
+    public override async Task<int> RunAsync(TaskActivityContext context, HandoverRecording input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await journal.WriteAsync(input.Journal, CancellationToken.None);
+        int cancelled = await register.RecordAsync(input.Handover, CancellationToken.None);
+        await claims.ReleaseApplicationAsync(input.Claim, CancellationToken.None);
+        return cancelled;
+    }
 }
+
+/// <summary>A handover to record, the journal entries (the delivery) to write first and the claim to release after.</summary>
+public sealed record HandoverRecording(CardHandover Handover, JournalEntries? Journal, ClaimRelease Claim);
 
 public static class CardRegisterServices
 {

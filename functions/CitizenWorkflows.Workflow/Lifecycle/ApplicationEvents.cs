@@ -20,4 +20,10 @@ public static class ApplicationEvents
 
     /// <summary>A kiosk sent the parts an officer asked for (POST …/parts).</summary>
     public const string InformationProvided = "information-provided";
+
+    /// <summary>
+    /// A wait's deadline passed: raised by the deadline sweep (<c>Deadlines/DeadlineSweep</c>), never over HTTP (no
+    /// callback route names it).
+    /// </summary>
+    public const string Deadline = "deadline";
 }

@@ -1,4 +1,5 @@
 using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Lifecycle.Deadlines;
 using CitizenWorkflows.Workflow.Notifications;
 using Microsoft.DurableTask;
 
@@ -14,6 +15,8 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 /// what it waits for) or ends, and then go in one activity: every activity costs an orchestration episode, which reloads the whole history from storage. In
 /// between, the projection lags the custom status by the activities that ran (seconds); call <see cref="FlushAsync"/>
 /// before anything else that must find the projection current.
+/// A transition with a wait deadline opens a wait: its deadline goes into the <see cref="DeadlineIndex"/> with the same
+/// write (a later transition with the same deadline stays in that wait), and leaves it with the next write after the wait ends.
 /// </remarks>
 /// <param name="sequenceFrom">The last sequence an earlier run of this application recorded (a re-drive continues after it).</param>
 public sealed class ApplicationJournal(TaskOrchestrationContext context, ApplicationHeader header, int sequenceFrom = 0)
@@ -23,16 +26,28 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
     readonly HashSet<NotificationKind> notified = [];
     readonly List<ApplicationTransition> unwritten = [];
     readonly List<CitizenNotification> unsent = [];
+    readonly List<WaitDeadline> endedWaits = [];
+    WaitDeadline? openWait;
+    WaitDeadline? unwrittenWait;
+
+    /// <summary>Entries handed to an activity by <see cref="TakeUnwritten"/>: written again if that activity fails the workflow.</summary>
+    JournalEntries? riding;
 
     public ApplicationStage Stage { get; private set; } = ApplicationStage.Received;
+
+    /// <summary>The deadline of the wait the last transition opened (or stayed in); what the workflow then waits on.</summary>
+    public WaitDeadline OpenWait => openWait ?? throw new InvalidOperationException("No transition with a wait deadline was recorded.");
 
     public async Task RecordAsync(
         ApplicationStage stage,
         string cause,
         string? detail = null,
         IReadOnlyList<string>? waitingFor = null,
-        DateTimeOffset? waitDeadline = null)
+        DateTimeOffset? waitDeadline = null,
+        bool writtenByNextActivity = false)
     {
+        // The workflow got past the activity that carried the last entries: they are written.
+        riding = null;
         sequence++;
         Stage = stage;
         waitingFor ??= [];
@@ -40,6 +55,15 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
             header, sequence, stage, context.CurrentUtcDateTime, cause, detail, waitingFor, waitDeadline);
         context.SetCustomStatus(new ApplicationStatus(stage, waitingFor, waitDeadline, sequence, transition.At, cause, detail));
         unwritten.Add(transition);
+        if (waitDeadline != openWait?.DueAt)
+        {
+            if (openWait is not null && openWait != unwrittenWait)
+            {
+                endedWaits.Add(openWait);
+            }
+
+            openWait = unwrittenWait = waitDeadline is { } due ? new WaitDeadline(header.ApplicationId, sequence, due) : null;
+        }
 
         // The citizen hears of approval, rejection, a printed card and the handover once each (a reprint or a second
         // entry of the same stage adds nothing; the outbox also refuses a second copy).
@@ -50,7 +74,8 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
         }
 
         // The first transition too: a new application is listed for operators at once, not at its first wait.
-        if (sequence == sequenceFrom + 1 || waitingFor.Count > 0 || stage.IsFinal())
+        // Unless the activity that follows at once carries them (writtenByNextActivity: the caller passes TakeUnwritten()).
+        if (!writtenByNextActivity && (sequence == sequenceFrom + 1 || waitingFor.Count > 0 || stage.IsFinal()))
         {
             await FlushAsync();
         }
@@ -59,15 +84,42 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
     /// <summary>Writes the gathered transitions and notices (nothing when there are none).</summary>
     public async Task FlushAsync()
     {
-        if (unwritten.Count == 0)
+        if (riding is { } unconfirmed)
+        {
+            // The activity that carried them failed the workflow: write them with the rest (writes are idempotent by sequence).
+            unwritten.InsertRange(0, unconfirmed.Transitions);
+            unsent.InsertRange(0, unconfirmed.Notifications);
+            riding = null;
+        }
+
+        if (TakeUnwritten() is not { } entries)
         {
             return;
         }
 
-        var entries = new JournalEntries([.. unwritten], [.. unsent]);
+        riding = null;
+        await context.CallActivityAsync<int>(nameof(RecordTransitions), entries, ActivityRetry.Storage);
+    }
+
+    /// <summary>
+    /// The gathered entries, for the activity the workflow calls next to write first (<see cref="JournalWriter"/>); null
+    /// when there are none. The journal forgets them once the workflow records again (the activity then succeeded).
+    /// </summary>
+    public JournalEntries? TakeUnwritten()
+    {
+        if (unwritten.Count == 0)
+        {
+            return null;
+        }
+
+        var entries = new JournalEntries(
+            [.. unwritten], [.. unsent], endedWaits.Count == 0 && unwrittenWait is null ? null : new DeadlineChanges([.. endedWaits], unwrittenWait));
         unwritten.Clear();
         unsent.Clear();
-        await context.CallActivityAsync<int>(nameof(RecordTransitions), entries, ActivityRetry.Storage);
+        endedWaits.Clear();
+        unwrittenWait = null;
+        riding = entries;
+        return entries;
     }
 
     /// <summary>Records a final stage and returns the workflow's result.</summary>

@@ -32,9 +32,13 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
             CardApplicationResult result = await RunStagesAsync(context, journal, input);
 
             // The application has ended: the citizen may apply again (a workflow that fails by a fault keeps its claim
-            // while reconciliation re-drives it).
-            await context.CallActivityAsync<bool>(
-                nameof(ReleaseCitizenClaim), new ClaimRelease(header.ApplicationId, input.Applicant, result.PersonalNumber), ActivityRetry.Storage);
+            // while reconciliation re-drives it). A delivered card's handover released it already.
+            if (result.Stage != ApplicationStage.Delivered)
+            {
+                await context.CallActivityAsync<bool>(
+                    nameof(ReleaseCitizenClaim), new ClaimRelease(header.ApplicationId, input.Applicant, result.PersonalNumber), ActivityRetry.Storage);
+            }
+
             return result;
         }
         catch (TaskFailedException)
@@ -104,10 +108,14 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
         PartnerCallback? handedOver = delivered.Success;
 
         // The new card is the holder's valid one: a renewal or reissue cancels the old card in the register.
+        // The activity writes the delivery's journal entries first (the handoff left them for it) and releases the claim last.
         int cancelled = await context.CallActivityAsync<int>(
             nameof(RecordHandover),
-            new CardHandover(header.ApplicationId, card.PersonalNumber, issueDate, card.ExpiryDate,
-                new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), handedOver?.Recipient, handedOver?.ReportedBy),
+            new HandoverRecording(
+                new CardHandover(header.ApplicationId, card.PersonalNumber, issueDate, card.ExpiryDate,
+                    new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), handedOver?.Recipient, handedOver?.ReportedBy),
+                journal.TakeUnwritten(),
+                new ClaimRelease(header.ApplicationId, input.Applicant, card.PersonalNumber)),
             ActivityRetry.Storage);
         LogDelivered(log, header.ApplicationId, cancelled);
         return new CardApplicationResult(ApplicationStage.Delivered, null, card.PersonalNumber);
@@ -121,9 +129,11 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
         await journal.RecordAsync(
             ApplicationStage.Received,
             input.Resume is null ? $"kiosk {header.KioskId}" : "re-drive",
-            input.Resume is null ? $"{header.Type} application" : $"re-drive {input.Resume.Redrive}: restarted from the beginning");
+            input.Resume is null ? $"{header.Type} application" : $"re-drive {input.Resume.Redrive}: restarted from the beginning",
+            writtenByNextActivity: true);
 
-        DocumentCheck documents = await context.CallActivityAsync<DocumentCheck>(nameof(VerifyDocuments), input.Documents, ActivityRetry.Storage);
+        DocumentCheck documents = await context.CallActivityAsync<DocumentCheck>(
+            nameof(VerifyDocuments), new DocumentsToVerify(input.Documents, journal.TakeUnwritten()), ActivityRetry.Storage);
         if (!documents.Intact)
         {
             return await journal.FinishAsync(ApplicationStage.Failed, "workflow", $"documents: {documents.Detail}");

@@ -11,13 +11,20 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 /// Hands a work order to its partner: a print attempt joins its print centre's backlog for the next batch, a ship
 /// attempt its destination's backlog for the next shipment; re-delivery and return orders go to the courier's queue,
 /// collections to the stations'. A retried dispatch may deliver a queued order twice; partners answer by callback, and
-/// a second answer to a workflow that no longer waits for it is refused (409), so a duplicate is harmless.
+/// a second answer to a workflow that no longer waits for it is refused (409), so a duplicate is harmless. The journal's
+/// entries that open the wait are written first, so a fast partner's answer finds the wait recorded.
 /// </summary>
 public sealed class DispatchWorkOrder(
-    WorkOrderQueues queues, PrintBacklog printBacklog, ShipmentBacklog shipmentBacklog, IOptionsMonitor<PrintBatchOptions> batches, TimeProvider clock)
-    : TaskActivity<WorkOrder, string>
+    WorkOrderQueues queues, PrintBacklog printBacklog, ShipmentBacklog shipmentBacklog, IOptionsMonitor<PrintBatchOptions> batches, TimeProvider clock,
+    JournalWriter journal)
+    : TaskActivity<WorkOrderDispatch, string>
 {
-    public override Task<string> RunAsync(TaskActivityContext context, WorkOrder input) => SendAsync(input, CancellationToken.None);
+    public override async Task<string> RunAsync(TaskActivityContext context, WorkOrderDispatch input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await journal.WriteAsync(input.Journal, CancellationToken.None);
+        return await SendAsync(input.Order, CancellationToken.None);
+    }
 
     /// <summary>Sends the order and names where it went; reconciliation calls this too to re-send a lost order.</summary>
     public async Task<string> SendAsync(WorkOrder input, CancellationToken cancellationToken)
@@ -40,3 +47,6 @@ public sealed class DispatchWorkOrder(
         return WorkOrderQueues.QueueFor(input.Kind);
     }
 }
+
+/// <summary>A work order to send and the journal entries (the wait it opens) to write before it goes.</summary>
+public sealed record WorkOrderDispatch(WorkOrder Order, JournalEntries? Journal);

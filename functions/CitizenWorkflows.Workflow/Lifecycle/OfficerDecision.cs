@@ -38,7 +38,7 @@ public static class OfficerDecision
                 waitingFor,
                 new DateTimeOffset(due, TimeSpan.Zero));
 
-            EventOrDeadline<T> answer = await context.WaitForFirstEventAsync<T>(waitingFor, due);
+            EventOrDeadline<T> answer = await context.WaitForFirstEventAsync<T>(waitingFor, journal.OpenWait);
             if (answer.Payload is { } decision)
             {
                 return decision;

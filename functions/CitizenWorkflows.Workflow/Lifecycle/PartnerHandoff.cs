@@ -48,14 +48,18 @@ public sealed record PartnerHandoff(
                     ? $"{Kind} {attempt} of {lastAttempt}: carried on from the shipment by the {Partner}"
                     : $"{Kind} order {attempt} of {lastAttempt} sent to {Partner}",
                 waitingFor,
-                dueAt);
+                dueAt,
+                writtenByNextActivity: !carriedOn);
             if (!carriedOn)
             {
+                // One activity records the wait (and indexes its deadline), then sends the order.
                 await context.CallActivityAsync<string>(
-                    nameof(DispatchWorkOrder), new WorkOrder(header.ApplicationId, Kind, attempt, header.Province, destination), ActivityRetry.Storage);
+                    nameof(DispatchWorkOrder),
+                    new WorkOrderDispatch(new WorkOrder(header.ApplicationId, Kind, attempt, header.Province, destination), journal.TakeUnwritten()),
+                    ActivityRetry.Storage);
             }
 
-            EventOrDeadline<PartnerCallback> answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, due);
+            EventOrDeadline<PartnerCallback> answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, journal.OpenWait);
             while (!answer.DeadlinePassed
                 && (answer.Payload?.Attempt is int answered && answered != attempt || progress.Any(p => p.Event == answer.EventName)))
             {
@@ -72,12 +76,13 @@ public sealed record PartnerHandoff(
                     await journal.RecordAsync(step.Stage, Cause(answer.Payload), DescribeSuccess(answer.Payload), waitingFor, dueAt);
                 }
 
-                answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, due);
+                answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, journal.OpenWait);
             }
 
             if (answer.EventName == SuccessEvent)
             {
-                await journal.RecordAsync(DoneStage, Cause(answer.Payload), DescribeSuccess(answer.Payload));
+                // A final stage (Delivered) rides on the handover's activity, which the workflow calls next.
+                await journal.RecordAsync(DoneStage, Cause(answer.Payload), DescribeSuccess(answer.Payload), writtenByNextActivity: DoneStage.IsFinal());
                 return new HandoffOutcome(answer.Payload, null);
             }
 

@@ -34,12 +34,18 @@ public static class PolledTriggers
 
     public const string ReconcileApplicationsSchedule = "%Reconciliation:Schedule%";
 
+    /// <summary>Every 10 seconds → <see cref="Deadlines.DeadlineSweep.RunAsync"/>: the wait deadlines that have come.</summary>
+    public const string SweepDeadlines = nameof(SweepDeadlines);
+
+    public const string SweepDeadlinesSchedule = "*/10 * * * * *";
+
     public static readonly IReadOnlyList<PolledTrigger> All =
     [
         new(ProcessOfflinePacket, BlobTrigger, OfflinePacketStorage.TriggerPath),
         new(DispatchNotifications, TimerTrigger, DispatchNotificationsSchedule),
         new(CloseCardBatches, TimerTrigger, CloseCardBatchesSchedule),
         new(ReconcileApplications, TimerTrigger, ReconcileApplicationsSchedule),
+        new(SweepDeadlines, TimerTrigger, SweepDeadlinesSchedule),
     ];
 }
 

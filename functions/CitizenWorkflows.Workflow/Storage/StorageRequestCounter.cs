@@ -84,6 +84,9 @@ public static class StorageCaller
     public const string Operations = "operations";
     public const string Sweeps = "sweeps";
     public const string Simulators = "simulators";
+
+    /// <summary>A load run's driver (preparing applicants, following progress): counted apart from what lifecycles cost.</summary>
+    public const string LoadDriver = "load driver";
     public const string Other = "other";
 
     static readonly AsyncLocal<string?> current = new();

@@ -3,6 +3,7 @@ using CitizenWorkflows.Biometrics.Portrait;
 using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Lifecycle.Deadlines;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask;
@@ -15,11 +16,14 @@ namespace CitizenWorkflows.Tests.Support;
 
 /// <summary>
 /// The real orchestrations and activities on the in-memory orchestration service (fast, timers in real time), with the
-/// activities' storage on a private Azurite.
+/// activities' storage on a private Azurite. Deadlines are swept every 200 ms, as the Local host's poller and the
+/// Functions app's timer do.
 /// </summary>
 public sealed class InMemoryWorkflowFixture : IAsyncLifetime
 {
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> lastAnsweredSequence = new();
+    readonly TaskCompletionSource stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    Task sweeping = Task.CompletedTask;
 
     public AzuriteFixture Azurite { get; } = new();
 
@@ -41,10 +45,31 @@ public sealed class InMemoryWorkflowFixture : IAsyncLifetime
             })
             .Build();
         Host = await DurableTestHosts.StartAsync(WorkflowCatalog.Register, services => services.AddLogging().AddCitizenWorkflows(configuration).AddOpenCvPortraitQuality(configuration));
+        sweeping = SweepDeadlinesAsync();
+    }
+
+    async Task SweepDeadlinesAsync()
+    {
+        DeadlineSweep sweep = Service<DeadlineSweep>();
+        while (!stopping.Task.IsCompleted)
+        {
+            try
+            {
+                await sweep.RunAsync(Client, CancellationToken.None);
+            }
+            catch (Azure.RequestFailedException)
+            {
+                // A pass that failed is retried by the next, as the host's poller does.
+            }
+
+            await Task.WhenAny(Task.Delay(200), stopping.Task);
+        }
     }
 
     public async Task DisposeAsync()
     {
+        stopping.TrySetResult();
+        await sweeping;
         await Host.DisposeAsync();
         await Azurite.DisposeAsync();
     }
