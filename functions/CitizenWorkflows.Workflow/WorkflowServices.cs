@@ -98,6 +98,8 @@ public static class WorkflowServices
         services.AddSingleton<Operations.Actions.GetApplicationAuditEndpoint>();
         services.AddSingleton<ResubmitPartsEndpoint>();
         services.AddSingleton<Operations.Query.ApplicationSearch>();
+        services.AddSingleton<Operations.Query.ApplicationCounters>();
+        services.AddSingleton<Operations.Query.CounterRecount>();
         services.AddSingleton<Operations.Query.ApplicationQueryEndpoints>();
         // From CardSigning:PrivateKeyPem: Key Vault in Azure, a generated local file for the Local host.
         services.AddReconciliation(configuration);

@@ -3,15 +3,21 @@ using Azure;
 using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Operations.Query;
 
 namespace CitizenWorkflows.Workflow.Storage;
 
 /// <summary>
 /// The Table projection of applications (one row each) and their timelines, for queries and the status endpoint.
-/// Durable state is the truth; everything here is rebuilt from <see cref="ApplicationTransition"/>s.
+/// Durable state is the truth; everything here is rebuilt from <see cref="ApplicationTransition"/>s. Every row change
+/// is carried into the counters (<see cref="ApplicationCounters"/>) and the list index (<see cref="ApplicationIndex"/>)
+/// by the writer whose conditional write made it, so a repeat or an older transition changes neither.
 /// </summary>
 public sealed class ApplicationProjection(TableServiceClient tables)
 {
+    readonly ApplicationCounters counters = new(tables);
+    readonly ApplicationIndex index = new(tables);
+
     const string RowKey = "application";
 
     /// <summary>The row key of an application's row (partition = application id); timeline rows live in another table.</summary>
@@ -63,28 +69,90 @@ public sealed class ApplicationProjection(TableServiceClient tables)
         };
 
         // Optimistic concurrency: two writers of one application race only on retries; the higher sequence wins.
+        TableEntity? replaced;
+        ETag written;
         for (int attempt = 0; ; attempt++)
         {
             try
             {
                 NullableResponse<TableEntity> existing = await Applications.GetEntityIfExistsAsync<TableEntity>(
-                    id, RowKey, ["Sequence"], cancellationToken);
+                    id, RowKey, cancellationToken: cancellationToken);
                 if (!existing.HasValue)
                 {
-                    await Applications.AddEntityAsync(row, cancellationToken);
+                    written = (await Applications.AddEntityAsync(row, cancellationToken)).Headers.ETag ?? default;
+                    replaced = null;
                 }
                 else if ((existing.Value!.GetInt32("Sequence") ?? 0) < transition.Sequence)
                 {
-                    await Applications.UpdateEntityAsync(row, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                    written = (await Applications.UpdateEntityAsync(row, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken)).Headers.ETag ?? default;
+                    replaced = existing.Value;
+                }
+                else
+                {
+                    return; // a repeat or an older transition: nothing changed, nothing to count
                 }
 
-                return;
+                break;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 5)
             {
                 // Someone wrote in between: read again and decide again.
             }
         }
+
+        await CarryAsync(id, replaced, row, written, cancellationToken);
+    }
+
+    /// <summary>
+    /// Carries one row change (by the writer that made it, <paramref name="written"/> the row's new ETag) into the
+    /// counters and the list index. Counters take the change as a delta, so concurrent changes of one application add
+    /// up whatever their order. Index rows are copies: a slower writer could put back an older copy after a newer
+    /// writer's, so each writer reads the row again after its index writes and, if it changed meanwhile, moves the
+    /// index on to what it reads, until the row stands still. The last writer to finish has then written the truth.
+    /// </summary>
+    async Task CarryAsync(string id, TableEntity? before, TableEntity? after, ETag written, CancellationToken cancellationToken)
+    {
+        ProjectedRow? from = before is null ? null : ProjectedRow.From(before);
+        ProjectedRow? to = after is null ? null : ProjectedRow.From(after);
+        await counters.CountAsync(from, to, cancellationToken);
+        for (int round = 0; round < 20; round++)
+        {
+            await index.MoveAsync(from, to, cancellationToken);
+            NullableResponse<TableEntity> now = await Applications.GetEntityIfExistsAsync<TableEntity>(id, RowKey, cancellationToken: cancellationToken);
+            if (now.HasValue ? now.Value!.ETag == written : after is null)
+            {
+                return;
+            }
+
+            (from, to, after) = (to, now.HasValue ? ProjectedRow.From(now.Value!) : null, now.HasValue ? now.Value : null);
+            written = now.HasValue ? now.Value!.ETag : default;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the row as it was read (<paramref name="etag"/>) and takes it out of the counters and the index; false
+    /// when it changed or went since (then nothing was done).
+    /// </summary>
+    public async Task<bool> DeleteAsync(string applicationId, ETag etag, CancellationToken cancellationToken)
+    {
+        NullableResponse<TableEntity> existing = await Applications.GetEntityIfExistsAsync<TableEntity>(
+            applicationId, RowKey, cancellationToken: cancellationToken);
+        if (!existing.HasValue || existing.Value!.ETag != etag)
+        {
+            return false;
+        }
+
+        try
+        {
+            await Applications.DeleteEntityAsync(applicationId, RowKey, etag, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return false;
+        }
+
+        await CarryAsync(applicationId, existing.Value, null, default, cancellationToken);
+        return true;
     }
 
     static TableEntity TimelineEntity(ApplicationTransition transition) =>
@@ -107,7 +175,7 @@ public sealed class ApplicationProjection(TableServiceClient tables)
         for (int attempt = 0; ; attempt++)
         {
             NullableResponse<TableEntity> existing = await Applications.GetEntityIfExistsAsync<TableEntity>(
-                applicationId, RowKey, ["Stage", "SuspendedFrom"], cancellationToken);
+                applicationId, RowKey, cancellationToken: cancellationToken);
             if (!existing.HasValue)
             {
                 return;
@@ -127,7 +195,14 @@ public sealed class ApplicationProjection(TableServiceClient tables)
             };
             try
             {
-                await Applications.UpdateEntityAsync(change, existing.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                Response merged = await Applications.UpdateEntityAsync(change, existing.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                var after = new TableEntity(existing.Value);
+                foreach ((string column, object value) in change)
+                {
+                    after[column] = value;
+                }
+
+                await CarryAsync(applicationId, existing.Value, after, merged.Headers.ETag ?? default, cancellationToken);
                 return;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)

@@ -181,17 +181,10 @@ public sealed partial class Reconciler(
         {
             ApplicationTransition truth = workflow!.LastTransition!;
             string action = row is null ? ReconciliationActions.Rebuilt : ReconciliationActions.Repaired;
-            if (row is not null)
+            // Only the row as read goes (with its counts and index rows): one the journal wrote since is newer than this check and stays.
+            if (row is not null && !await projection.DeleteAsync(id, row.ETag, cancellationToken))
             {
-                try
-                {
-                    // Only the row as read goes: one the journal wrote since is newer than this check and stays.
-                    await Applications.DeleteEntityAsync(id, RowKey, row.ETag, cancellationToken);
-                }
-                catch (RequestFailedException e) when (e.Status is 404 or 412)
-                {
-                    return (action, "skipped: the row changed during the check; the next run looks again");
-                }
+                return (action, "skipped: the row changed during the check; the next run looks again");
             }
 
             // The journal's own write path: the same row and timeline entry the workflow recorded, never an older one.
