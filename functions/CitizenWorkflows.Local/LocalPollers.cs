@@ -34,6 +34,10 @@ public static class LocalPollers
         services.AddHostedService<CardBatchPoller>();
         services.Configure<ReconciliationPollerOptions>(configuration.GetSection(ReconciliationPollerOptions.SectionName));
         services.AddHostedService<ReconciliationPoller>();
+        // Operators' runs start at once here (replacing the Functions app's "at the next tick").
+        services.AddSingleton<ReconciliationRequestRunner>();
+        services.AddSingleton<Workflow.Operations.Reconciliation.IReconciliationRunSignal>(sp => sp.GetRequiredService<ReconciliationRequestRunner>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReconciliationRequestRunner>());
         return services;
     }
 }
