@@ -52,21 +52,7 @@ public sealed class ApplicationProjection(TableServiceClient tables)
                 chunk.Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, TimelineEntity(t))), cancellationToken);
         }
 
-        var row = new TableEntity(id, RowKey)
-        {
-            ["Stage"] = transition.Stage.ToString(),
-            ["Type"] = transition.Header.Type.ToString(),
-            ["Province"] = transition.Header.Province,
-            ["KioskId"] = transition.Header.KioskId,
-            ["CreatedAt"] = transition.Header.ReceivedAt,
-            ["UpdatedAt"] = transition.At,
-            ["DueAt"] = transition.Header.DueAt,
-            ["WaitingFor"] = string.Join(',', transition.WaitingFor),
-            ["WaitDeadline"] = transition.WaitDeadline,
-            ["Sequence"] = transition.Sequence,
-            ["Commune"] = transition.Header.Commune,
-            ["District"] = transition.Header.District,
-        };
+        TableEntity row = RowOf(transition);
 
         // Optimistic concurrency: two writers of one application race only on retries; the higher sequence wins.
         TableEntity? replaced;
@@ -153,6 +139,66 @@ public sealed class ApplicationProjection(TableServiceClient tables)
 
         await CarryAsync(applicationId, existing.Value, null, default, cancellationToken);
         return true;
+    }
+
+    static TableEntity RowOf(ApplicationTransition transition) =>
+        new(transition.Header.ApplicationId, RowKey)
+        {
+            ["Stage"] = transition.Stage.ToString(),
+            ["Type"] = transition.Header.Type.ToString(),
+            ["Province"] = transition.Header.Province,
+            ["KioskId"] = transition.Header.KioskId,
+            ["CreatedAt"] = transition.Header.ReceivedAt,
+            ["UpdatedAt"] = transition.At,
+            ["DueAt"] = transition.Header.DueAt,
+            ["WaitingFor"] = string.Join(',', transition.WaitingFor),
+            ["WaitDeadline"] = transition.WaitDeadline,
+            ["Sequence"] = transition.Sequence,
+            ["Commune"] = transition.Header.Commune,
+            ["District"] = transition.Header.District,
+        };
+
+    /// <summary>
+    /// Writes many applications' transitions at once (the seeding tool's path; a bulk migration's): per application its
+    /// timeline transaction and its row, inserted; then the counters of all of them summed per counter row and their
+    /// index rows in one table transaction per 100 of a partition. An application whose row exists already goes
+    /// through <see cref="ApplyAsync(IReadOnlyList{ApplicationTransition}, CancellationToken)"/> instead, so the result
+    /// is the same as applying each alone.
+    /// </summary>
+    public async Task ImportAsync(IReadOnlyList<IReadOnlyList<ApplicationTransition>> applications, int parallelism, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(applications);
+        var added = new System.Collections.Concurrent.ConcurrentBag<ProjectedRow>();
+        await Parallel.ForEachAsync(
+            applications.Where(a => a.Count > 0),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken },
+            async (transitions, ct) =>
+            {
+                foreach (ApplicationTransition[] chunk in transitions.Chunk(100))
+                {
+                    await Timeline.SubmitTransactionAsync(
+                        chunk.Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, TimelineEntity(t))), ct);
+                }
+
+                TableEntity row = RowOf(transitions.MaxBy(t => t.Sequence)!);
+                try
+                {
+                    await Applications.AddEntityAsync(row, ct);
+                }
+                catch (RequestFailedException e) when (e.Status == 409)
+                {
+                    await ApplyAsync(transitions, ct);
+                    return;
+                }
+
+                if (ProjectedRow.From(row) is { } projected)
+                {
+                    added.Add(projected);
+                }
+            });
+
+        await counters.CountAddedAsync([.. added], parallelism, cancellationToken);
+        await index.AddAsync([.. added], parallelism, cancellationToken);
     }
 
     static TableEntity TimelineEntity(ApplicationTransition transition) =>

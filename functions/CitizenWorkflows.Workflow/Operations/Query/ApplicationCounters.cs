@@ -52,6 +52,22 @@ public sealed class ApplicationCounters(TableServiceClient tables)
         }
     }
 
+    /// <summary>Counts applications that did not exist before (a bulk import): their increments summed per counter row, one write each.</summary>
+    public async Task CountAddedAsync(IReadOnlyList<ProjectedRow> added, int parallelism, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(added);
+        var changes = new Dictionary<(string Partition, string Row), Dictionary<string, long>>();
+        foreach (ProjectedRow row in added)
+        {
+            Add(changes, row, +1);
+        }
+
+        await Parallel.ForEachAsync(
+            changes,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken },
+            async (change, ct) => await IncrementAsync(change.Key.Partition, change.Key.Row, change.Value, ct));
+    }
+
     static void Add(Dictionary<(string, string), Dictionary<string, long>> changes, ProjectedRow? row, int sign)
     {
         if (row is null)

@@ -52,6 +52,21 @@ public sealed class ApplicationIndex(TableServiceClient tables)
         }
     }
 
+    /// <summary>Writes the index rows of applications not indexed before (a bulk import): one table transaction per 100 rows of a partition.</summary>
+    public async Task AddAsync(IReadOnlyList<ProjectedRow> rows, int parallelism, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        IEnumerable<TableTransactionAction[]> batches = rows
+            .SelectMany(row => Cells(row).Select(cell => Copy(row, cell.Partition, cell.Row)))
+            .GroupBy(e => e.PartitionKey, StringComparer.Ordinal)
+            .SelectMany(partition => partition.Chunk(100))
+            .Select(chunk => chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)).ToArray());
+        await Parallel.ForEachAsync(
+            batches,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken },
+            async (batch, ct) => await Index.SubmitTransactionAsync(batch, ct));
+    }
+
     /// <summary>The index rows of one application.</summary>
     internal static IEnumerable<(string Partition, string Row)> Cells(ProjectedRow row)
     {
