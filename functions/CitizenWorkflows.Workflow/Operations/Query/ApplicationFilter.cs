@@ -148,12 +148,12 @@ public sealed record ApplicationFilter(
 
         if (CreatedFrom is not null)
         {
-            yield return new FieldError("createdFrom", Rule, Why + " Daily intake counts: GET /api/v1/application-counts/daily.");
+            yield return new FieldError("createdFrom", Rule, Why);
         }
 
         if (CreatedTo is not null)
         {
-            yield return new FieldError("createdTo", Rule, Why + " Daily intake counts: GET /api/v1/application-counts/daily.");
+            yield return new FieldError("createdTo", Rule, Why);
         }
 
         if (Overdue is not null)
