@@ -50,7 +50,7 @@ public static class LocalApi
                     endpoint.HandleAsync(request, client, id, ct))
             .WithName(ApiRoutes.ResubmitParts).WithRouteRule(ApiRoutes.ResubmitParts);
         api.MapPost(ApiRoutes.ReconciliationRuns,
-                (HttpRequest request, DurableTaskClient client, ReconciliationEndpoint endpoint, CancellationToken ct) => endpoint.StartAsync(request, client, ct))
+                (HttpRequest request, ReconciliationEndpoint endpoint, CancellationToken ct) => endpoint.StartAsync(request, ct))
             .WithName(ApiRoutes.StartReconciliation).WithRouteRule(ApiRoutes.StartReconciliation);
         api.MapGet(ApiRoutes.ReconciliationRun,
                 (HttpRequest request, string runId, ReconciliationEndpoint endpoint, CancellationToken ct) => endpoint.GetAsync(request, runId, ct))

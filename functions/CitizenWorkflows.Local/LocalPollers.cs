@@ -38,6 +38,10 @@ public static class LocalPollers
         services.AddHostedService<ReconciliationPoller>();
         services.Configure<DeadlinePollerOptions>(configuration.GetSection(DeadlinePollerOptions.SectionName));
         services.AddHostedService<DeadlinePoller>();
+        // Operators' runs start at once here (replacing the Functions app's "at the next tick").
+        services.AddSingleton<ReconciliationRequestRunner>();
+        services.AddSingleton<Workflow.Operations.Reconciliation.IReconciliationRunSignal>(sp => sp.GetRequiredService<ReconciliationRequestRunner>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReconciliationRequestRunner>());
         return services;
     }
 }

@@ -113,6 +113,8 @@ public static class WorkflowServices
         services.AddSingleton<Operations.Actions.GetApplicationAuditEndpoint>();
         services.AddSingleton<ResubmitPartsEndpoint>();
         services.AddSingleton<Operations.Query.ApplicationSearch>();
+        services.AddSingleton<Operations.Query.ApplicationCounters>();
+        services.AddSingleton<Operations.Query.CounterRecount>();
         services.AddSingleton<Operations.Query.ApplicationQueryEndpoints>();
         services.AddReconciliation(configuration);
         // From CardSigning:PrivateKeyPem (Key Vault in Azure) or, on a development machine, CardSigning:DevelopmentKeyFile.

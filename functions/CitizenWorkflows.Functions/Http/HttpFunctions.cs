@@ -104,9 +104,8 @@ public sealed class HttpFunctions(
     [Function(ApiRoutes.StartReconciliation)]
     public Task<IResult> StartReconciliation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ReconciliationRuns)] HttpRequest req,
-        [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
-        reconciliation.StartAsync(req, client, cancellationToken);
+        reconciliation.StartAsync(req, cancellationToken);
 
     [Function(ApiRoutes.GetReconciliationRun)]
     public Task<IResult> GetReconciliationRun(

@@ -5,14 +5,20 @@ using Microsoft.DurableTask.Client;
 
 namespace CitizenWorkflows.Functions.Operations;
 
-/// <summary>Reconciles applications on the schedule in app setting <c>Reconciliation__Schedule</c> (the Local host polls instead).</summary>
+/// <summary>
+/// Reconciles applications on the schedule in app setting <c>Reconciliation__Schedule</c> (the Local host polls instead):
+/// first the runs operators asked for since the last tick, then the scheduled run.
+/// </summary>
 public sealed class ReconciliationFunctions(Reconciler reconciler)
 {
     [Function(PolledTriggers.ReconcileApplications)]
-    public Task ReconcileApplications(
+    public async Task ReconcileApplications(
         [TimerTrigger(PolledTriggers.ReconcileApplicationsSchedule)] TimerInfo timer,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) =>
+        CancellationToken cancellationToken)
+    {
+        await reconciler.RunRequestedAsync(client, cancellationToken);
         // A run that finds the lock taken logs "already running" and does nothing: the holder does the same work.
-        reconciler.TryRunAsync(client, "timer", cancellationToken);
+        await reconciler.TryRunAsync(client, "timer", cancellationToken);
+    }
 }

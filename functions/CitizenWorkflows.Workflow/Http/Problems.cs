@@ -27,6 +27,26 @@ public static class Problems
     static ProblemDetails Details(int status, string slug, string title, string detail) =>
         new() { Status = status, Type = TypePrefix + slug, Title = title, Detail = detail };
 
+    /// <summary>
+    /// 400 naming each query parameter the route does not take (a misspelt filter must not widen a search silently),
+    /// listed under <c>errors</c> like a validation problem, with the parameters the route does take.
+    /// </summary>
+    public static IResult UnknownParameters(IEnumerable<string> names, IEnumerable<string> known)
+    {
+        string[] unknown = [.. names];
+        string accepted = string.Join(", ", known);
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = TypePrefix + "unknown-parameter",
+            Title = "Unknown query parameter",
+            Detail = $"This route does not take {string.Join(", ", unknown.Select(n => $"'{n}'"))}; it takes {accepted}.",
+        };
+        problem.Extensions["errors"] = unknown.ToDictionary(
+            n => n, n => new[] { new { rule = "parameter.known", message = $"'{n}' is not a parameter of this route; it takes {accepted}." } }, StringComparer.Ordinal);
+        return Results.Problem(problem);
+    }
+
     /// <summary>422 with every broken rule at once, grouped by field (JSON path of the request body).</summary>
     public static IResult Validation(IEnumerable<FieldError> errors)
     {

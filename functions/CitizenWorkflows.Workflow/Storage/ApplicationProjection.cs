@@ -3,15 +3,21 @@ using Azure;
 using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Operations.Query;
 
 namespace CitizenWorkflows.Workflow.Storage;
 
 /// <summary>
 /// The Table projection of applications (one row each) and their timelines, for queries and the status endpoint.
-/// Durable state is the truth; everything here is rebuilt from <see cref="ApplicationTransition"/>s.
+/// Durable state is the truth; everything here is rebuilt from <see cref="ApplicationTransition"/>s. Every row change
+/// is carried into the counters (<see cref="ApplicationCounters"/>) and the list index (<see cref="ApplicationIndex"/>)
+/// by the writer whose conditional write made it, so a repeat or an older transition changes neither.
 /// </summary>
 public sealed class ApplicationProjection(TableServiceClient tables)
 {
+    readonly ApplicationCounters counters = new(tables);
+    readonly ApplicationIndex index = new(tables);
+
     TableClient Applications => tables.GetTableClient(StorageNames.ApplicationsTable);
 
     TableClient Timeline => tables.GetTableClient(StorageNames.TimelineTable);
@@ -41,7 +47,97 @@ public sealed class ApplicationProjection(TableServiceClient tables)
                 chunk.Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, TimelineEntity(t))), cancellationToken);
         }
 
-        var row = new TableEntity(id, ApplicationRowKey.Of(id))
+        TableEntity row = RowOf(transition);
+
+        // Optimistic concurrency: two writers of one application race only on retries; the higher sequence wins.
+        TableEntity? replaced;
+        ETag written;
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                NullableResponse<TableEntity> existing = await Applications.GetEntityIfExistsAsync<TableEntity>(
+                    id, ApplicationRowKey.Of(id), cancellationToken: cancellationToken);
+                if (!existing.HasValue)
+                {
+                    written = (await Applications.AddEntityAsync(row, cancellationToken)).Headers.ETag ?? default;
+                    replaced = null;
+                }
+                else if ((existing.Value!.GetInt32("Sequence") ?? 0) < transition.Sequence)
+                {
+                    written = (await Applications.UpdateEntityAsync(row, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken)).Headers.ETag ?? default;
+                    replaced = existing.Value;
+                }
+                else
+                {
+                    return; // a repeat or an older transition: nothing changed, nothing to count
+                }
+
+                break;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 5)
+            {
+                // Someone wrote in between: read again and decide again.
+            }
+        }
+
+        await CarryAsync(id, replaced, row, written, cancellationToken);
+    }
+
+    /// <summary>
+    /// Carries one row change (by the writer that made it, <paramref name="written"/> the row's new ETag) into the
+    /// counters and the list index. Counters take the change as a delta, so concurrent changes of one application add
+    /// up whatever their order. Index rows are copies: a slower writer could put back an older copy after a newer
+    /// writer's, so each writer reads the row again after its index writes and, if it changed meanwhile, moves the
+    /// index on to what it reads, until the row stands still. The last writer to finish has then written the truth.
+    /// </summary>
+    async Task CarryAsync(string id, TableEntity? before, TableEntity? after, ETag written, CancellationToken cancellationToken)
+    {
+        ProjectedRow? from = before is null ? null : ProjectedRow.From(before);
+        ProjectedRow? to = after is null ? null : ProjectedRow.From(after);
+        await counters.CountAsync(from, to, cancellationToken);
+        for (int round = 0; round < 20; round++)
+        {
+            await index.MoveAsync(from, to, cancellationToken);
+            NullableResponse<TableEntity> now = await Applications.GetEntityIfExistsAsync<TableEntity>(id, ApplicationRowKey.Of(id), cancellationToken: cancellationToken);
+            if (now.HasValue ? now.Value!.ETag == written : after is null)
+            {
+                return;
+            }
+
+            (from, to, after) = (to, now.HasValue ? ProjectedRow.From(now.Value!) : null, now.HasValue ? now.Value : null);
+            written = now.HasValue ? now.Value!.ETag : default;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the row as it was read (<paramref name="etag"/>) and takes it out of the counters and the index; false
+    /// when it changed or went since (then nothing was done).
+    /// </summary>
+    public async Task<bool> DeleteAsync(string applicationId, ETag etag, CancellationToken cancellationToken)
+    {
+        NullableResponse<TableEntity> existing = await Applications.GetEntityIfExistsAsync<TableEntity>(
+            applicationId, ApplicationRowKey.Of(applicationId), cancellationToken: cancellationToken);
+        if (!existing.HasValue || existing.Value!.ETag != etag)
+        {
+            return false;
+        }
+
+        try
+        {
+            await Applications.DeleteEntityAsync(applicationId, ApplicationRowKey.Of(applicationId), etag, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return false;
+        }
+
+        await CarryAsync(applicationId, existing.Value, null, default, cancellationToken);
+        return true;
+    }
+
+    static TableEntity RowOf(ApplicationTransition transition) =>
+        new(transition.Header.ApplicationId, ApplicationRowKey.Of(transition.Header.ApplicationId))
         {
             ["Stage"] = transition.Stage.ToString(),
             ["Type"] = transition.Header.Type.ToString(),
@@ -57,29 +153,47 @@ public sealed class ApplicationProjection(TableServiceClient tables)
             ["District"] = transition.Header.District,
         };
 
-        // Optimistic concurrency: two writers of one application race only on retries; the higher sequence wins.
-        for (int attempt = 0; ; attempt++)
-        {
-            try
+    /// <summary>
+    /// Writes many applications' transitions at once (the seeding tool's path; a bulk migration's): per application its
+    /// timeline transaction and its row, inserted; then the counters of all of them summed per counter row and their
+    /// index rows in one table transaction per 100 of a partition. An application whose row exists already goes
+    /// through <see cref="ApplyAsync(IReadOnlyList{ApplicationTransition}, CancellationToken)"/> instead, so the result
+    /// is the same as applying each alone.
+    /// </summary>
+    public async Task ImportAsync(IReadOnlyList<IReadOnlyList<ApplicationTransition>> applications, int parallelism, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(applications);
+        var added = new System.Collections.Concurrent.ConcurrentBag<ProjectedRow>();
+        await Parallel.ForEachAsync(
+            applications.Where(a => a.Count > 0),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken },
+            async (transitions, ct) =>
             {
-                NullableResponse<TableEntity> existing = await Applications.GetEntityIfExistsAsync<TableEntity>(
-                    id, ApplicationRowKey.Of(id), ["Sequence"], cancellationToken);
-                if (!existing.HasValue)
+                foreach (ApplicationTransition[] chunk in transitions.Chunk(100))
                 {
-                    await Applications.AddEntityAsync(row, cancellationToken);
-                }
-                else if ((existing.Value!.GetInt32("Sequence") ?? 0) < transition.Sequence)
-                {
-                    await Applications.UpdateEntityAsync(row, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                    await Timeline.SubmitTransactionAsync(
+                        chunk.Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, TimelineEntity(t))), ct);
                 }
 
-                return;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 5)
-            {
-                // Someone wrote in between: read again and decide again.
-            }
-        }
+                TableEntity row = RowOf(transitions.MaxBy(t => t.Sequence)!);
+                try
+                {
+                    await Applications.AddEntityAsync(row, ct);
+                }
+                catch (RequestFailedException e) when (e.Status == 409)
+                {
+                    await ApplyAsync(transitions, ct);
+                    return;
+                }
+
+                if (ProjectedRow.From(row) is { } projected)
+                {
+                    added.Add(projected);
+                }
+            });
+
+        await counters.CountAddedAsync([.. added], parallelism, cancellationToken);
+        await index.AddAsync([.. added], parallelism, cancellationToken);
     }
 
     static TableEntity TimelineEntity(ApplicationTransition transition) =>
@@ -102,7 +216,7 @@ public sealed class ApplicationProjection(TableServiceClient tables)
         for (int attempt = 0; ; attempt++)
         {
             NullableResponse<TableEntity> existing = await Applications.GetEntityIfExistsAsync<TableEntity>(
-                applicationId, ApplicationRowKey.Of(applicationId), ["Stage", "SuspendedFrom"], cancellationToken);
+                applicationId, ApplicationRowKey.Of(applicationId), cancellationToken: cancellationToken);
             if (!existing.HasValue)
             {
                 return;
@@ -122,7 +236,14 @@ public sealed class ApplicationProjection(TableServiceClient tables)
             };
             try
             {
-                await Applications.UpdateEntityAsync(change, existing.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                Response merged = await Applications.UpdateEntityAsync(change, existing.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                var after = new TableEntity(existing.Value);
+                foreach ((string column, object value) in change)
+                {
+                    after[column] = value;
+                }
+
+                await CarryAsync(applicationId, existing.Value, after, merged.Headers.ETag ?? default, cancellationToken);
                 return;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)

@@ -22,13 +22,36 @@ public static class Api
     /// <summary>The reconciliation endpoint's runs (POST starts one, GET {runId} reads its report).</summary>
     public static readonly Uri ReconciliationRuns = new("/api/v1/reconciliation/runs", UriKind.Relative);
 
-    /// <summary>Runs reconciliation now as <paramref name="officer"/> and returns its summary.</summary>
+    /// <summary>
+    /// Asks for a reconciliation run as <paramref name="officer"/> (202 at once, with the run's URL), waits for it in the
+    /// background to finish and returns its summary.
+    /// </summary>
     public static async Task<ReconciliationSummary> ReconcileAsync(HttpClient officer)
     {
         using HttpResponseMessage response = await officer.PostAsync(ReconciliationRuns, null);
         string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
-        return JsonSerializer.Deserialize<ReconciliationSummary>(body, JsonSerializerOptions.Web)!;
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {body}");
+        JsonElement run = await WaitForRunAsync(officer, response.Headers.Location!);
+        Assert.True(run.GetProperty("status").GetString() == RunStates.Finished, run.ToString());
+        return ReconciliationSummary.Of(run.Deserialize<ReconciliationReport>(JsonSerializerOptions.Web)!);
+    }
+
+    /// <summary>Polls a run's URL until it has finished (its report) or was not run (its status).</summary>
+    public static async Task<JsonElement> WaitForRunAsync(HttpClient officer, Uri run)
+    {
+        for (DateTime until = DateTime.UtcNow.AddMinutes(3); ; await Task.Delay(200))
+        {
+            using HttpResponseMessage response = await officer.GetAsync(run);
+            string body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{run}: {(int)response.StatusCode} {body}");
+            JsonElement status = JsonSerializer.Deserialize<JsonElement>(body);
+            if (status.GetProperty("status").GetString() is RunStates.Finished or RunStates.NotRun)
+            {
+                return status;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"{run} still {status.GetProperty("status").GetString()}");
+        }
     }
 
     public static Task<HttpResponseMessage> RaiseAsync(HttpClient client, string id, string eventName, object? body) =>

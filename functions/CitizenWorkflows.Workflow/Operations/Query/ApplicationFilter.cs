@@ -11,8 +11,8 @@ namespace CitizenWorkflows.Workflow.Operations.Query;
 
 /// <summary>
 /// What an operator searches for: every criterion optional, all of them combined (AND). Read from the query string
-/// (<c>stage, province, kiosk, type, createdFrom, createdTo, overdue</c>) and turned into a Table OData filter, so
-/// the storage service does the filtering.
+/// (<c>stage, province, kiosk, type, createdFrom, createdTo, overdue</c>) and turned into a key range over the list
+/// index plus an OData filter (<see cref="Plan"/>), so a page reads in proportion to the page, not to the table.
 /// </summary>
 public sealed record ApplicationFilter(
     ApplicationStage? Stage,
@@ -123,58 +123,167 @@ public sealed record ApplicationFilter(
         return DefaultPageSize;
     }
 
-    /// <summary>
-    /// The OData filter over the projection's application rows (null: every row). <paramref name="now"/> decides what is overdue (due
-    /// date passed and not finished), the same rule as the status endpoint's <c>overdue</c>.
-    /// </summary>
-    public string? ToTableFilter(DateTimeOffset now)
+    /// <summary>The query parameters of the list; any other is refused (400) rather than ignored.</summary>
+    public static readonly string[] ListParameters = ["stage", "province", "kiosk", "type", "createdFrom", "createdTo", "overdue", "pageSize", "continuation"];
+
+    /// <summary>The query parameters of the counts (the filters the counters are kept by; the others are refused by name).</summary>
+    public static readonly string[] CountParameters = ["stage", "province", "kiosk", "type", "createdFrom", "createdTo", "overdue"];
+
+    /// <summary>The parameters <paramref name="query"/> has that are not in <paramref name="known"/> (names compared as given).</summary>
+    public static IReadOnlyList<string> Unknown(IQueryCollection query, IReadOnlyCollection<string> known)
     {
-        var clauses = new List<string>();
+        ArgumentNullException.ThrowIfNull(query);
+        return [.. query.Keys.Where(k => !known.Contains(k, StringComparer.Ordinal)).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The filters the counters cannot answer (they are kept by area, kiosk and stage), each as an error naming it.</summary>
+    public IEnumerable<FieldError> NotCounted()
+    {
+        const string Rule = "filter.not-counted";
+        const string Why = "Counts are kept by area, kiosk and stage; list the applications with this filter instead.";
+        if (Type is not null)
+        {
+            yield return new FieldError("type", Rule, Why);
+        }
+
+        if (CreatedFrom is not null)
+        {
+            yield return new FieldError("createdFrom", Rule, Why);
+        }
+
+        if (CreatedTo is not null)
+        {
+            yield return new FieldError("createdTo", Rule, Why);
+        }
+
+        if (Overdue is not null)
+        {
+            yield return new FieldError("overdue", Rule, Why);
+        }
+    }
+
+    /// <summary>True when the criteria and the caller's area contradict each other (another province): nothing matches.</summary>
+    public bool MatchesNothing => Province is not null && Scope?.Province is { } bound && bound != Province;
+
+    /// <summary>
+    /// Where a page of this search is read and with which OData filter: a key range over the list index
+    /// (<see cref="ApplicationIndex"/>) for a kiosk, overdue, a stage or a province, else the projection table (whose
+    /// keys are version-7 ids, so a created range is a key range too). The criteria are ANDed on top: they are exact,
+    /// the key range only bounds what is read. <paramref name="now"/> decides what is overdue (due date passed and not
+    /// finished), the same rule as the status endpoint's <c>overdue</c>.
+    /// </summary>
+    public (string Table, string Filter) Plan(DateTimeOffset now)
+    {
+        string? province = Province ?? Scope?.Province;
+        string p = IndexKeys.Part(province);
+        string nowKey = IndexKeys.Instant(now);
+        var keys = new List<string>();
+        if (KioskId is { } kiosk)
+        {
+            keys.Add(TableClient.CreateQueryFilter($"PartitionKey eq {"k-" + IndexKeys.Part(kiosk)}"));
+            if (CreatedFrom is { } from)
+            {
+                keys.Add(TableClient.CreateQueryFilter($"RowKey ge {IndexKeys.Instant(from)}"));
+            }
+
+            if (CreatedTo is { } to)
+            {
+                keys.Add(TableClient.CreateQueryFilter($"RowKey lt {IndexKeys.Instant(to)}"));
+            }
+        }
+        else if (Overdue is true)
+        {
+            keys.Add(province is null
+                ? TableClient.CreateQueryFilter($"PartitionKey ge {"o-"} and PartitionKey lt {"o."}")
+                : TableClient.CreateQueryFilter($"PartitionKey eq {"o-" + p}"));
+            keys.Add(TableClient.CreateQueryFilter($"RowKey lt {nowKey}"));
+        }
+        else if (Stage is { } stage)
+        {
+            string prefix = $"s-{stage}-";
+            keys.Add(province is null
+                ? TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {$"s-{stage}."}")
+                : TableClient.CreateQueryFilter($"PartitionKey eq {prefix + p}"));
+            if (Overdue is false && !stage.IsFinal())
+            {
+                keys.Add(TableClient.CreateQueryFilter($"RowKey ge {nowKey}"));
+            }
+        }
+        else if (province is not null)
+        {
+            keys.Add(TableClient.CreateQueryFilter($"PartitionKey eq {"p-" + p}"));
+        }
+        else
+        {
+            // Version-7 ids begin with the creation time in milliseconds: a created range bounds the keys (a minute of slack).
+            if (CreatedFrom is { } from)
+            {
+                keys.Add(TableClient.CreateQueryFilter($"PartitionKey ge {IdPrefix(from.AddMinutes(-1))}"));
+            }
+
+            if (CreatedTo is { } to)
+            {
+                keys.Add(TableClient.CreateQueryFilter($"PartitionKey lt {IdPrefix(to.AddMinutes(1))}"));
+            }
+
+            return (StorageNames.ApplicationsTable, string.Join(" and ", [.. keys, .. Criteria(now)]));
+        }
+
+        return (ApplicationIndex.TableName, string.Join(" and ", [.. keys, .. Criteria(now)]));
+    }
+
+    static string IdPrefix(DateTimeOffset at) =>
+        Math.Max(0, at.ToUnixTimeMilliseconds()).ToString("x12", CultureInfo.InvariantCulture);
+
+    /// <summary>The criteria as OData clauses over the columns both the projection rows and the index rows carry.</summary>
+    IEnumerable<string> Criteria(DateTimeOffset now)
+    {
         if (Stage is { } stage)
         {
-            clauses.Add(TableClient.CreateQueryFilter($"Stage eq {stage.ToString()}"));
+            yield return TableClient.CreateQueryFilter($"Stage eq {stage.ToString()}");
         }
 
         if (Province is { } province)
         {
-            clauses.Add(TableClient.CreateQueryFilter($"Province eq {province}"));
+            yield return TableClient.CreateQueryFilter($"Province eq {province}");
         }
 
         if (Scope is { } scope)
         {
-            clauses.AddRange(scope.Clauses());
+            foreach (string clause in scope.Clauses())
+            {
+                yield return clause;
+            }
         }
 
         if (KioskId is { } kiosk)
         {
-            clauses.Add(TableClient.CreateQueryFilter($"KioskId eq {kiosk}"));
+            yield return TableClient.CreateQueryFilter($"KioskId eq {kiosk}");
         }
 
         if (Type is { } type)
         {
-            clauses.Add(TableClient.CreateQueryFilter($"Type eq {type.ToString()}"));
+            yield return TableClient.CreateQueryFilter($"Type eq {type.ToString()}");
         }
 
         if (CreatedFrom is { } from)
         {
-            clauses.Add(TableClient.CreateQueryFilter($"CreatedAt ge {from}"));
+            yield return TableClient.CreateQueryFilter($"CreatedAt ge {from}");
         }
 
         if (CreatedTo is { } to)
         {
-            clauses.Add(TableClient.CreateQueryFilter($"CreatedAt lt {to}"));
+            yield return TableClient.CreateQueryFilter($"CreatedAt lt {to}");
         }
 
         if (Overdue is { } overdue)
         {
             string notFinal = string.Join(" and ", FinalStages.Select(s => TableClient.CreateQueryFilter($"Stage ne {s.ToString()}")));
             string final = string.Join(" or ", FinalStages.Select(s => TableClient.CreateQueryFilter($"Stage eq {s.ToString()}")));
-            clauses.Add(overdue
+            yield return overdue
                 ? $"({TableClient.CreateQueryFilter($"DueAt lt {now}")} and {notFinal})"
-                : $"({TableClient.CreateQueryFilter($"DueAt ge {now}")} or {final})");
+                : $"({TableClient.CreateQueryFilter($"DueAt ge {now}")} or {final})";
         }
-
-        return clauses.Count == 0 ? null : string.Join(" and ", clauses);
     }
 
     /// <summary>

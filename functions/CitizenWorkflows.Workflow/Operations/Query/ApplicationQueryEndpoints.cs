@@ -30,6 +30,11 @@ public sealed partial class ApplicationQueryEndpoints(
     public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (ApplicationFilter.Unknown(request.Query, ApplicationFilter.ListParameters) is { Count: > 0 } unknown)
+        {
+            return Problems.UnknownParameters(unknown, ApplicationFilter.ListParameters);
+        }
+
         var errors = new List<FieldError>();
         // Reads are area-scoped: an area-bound officer's search covers their area only (README, Security and data).
         ApplicationFilter filter = ApplicationFilter.Parse(request.Query, errors) with { Scope = OfficerScope.Of(CallerClaims.Of(request)) };
@@ -60,9 +65,19 @@ public sealed partial class ApplicationQueryEndpoints(
     public async Task<IResult> CountAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (ApplicationFilter.Unknown(request.Query, ApplicationFilter.CountParameters) is { Count: > 0 } unknown)
+        {
+            return Problems.UnknownParameters(unknown, ApplicationFilter.CountParameters);
+        }
+
         var errors = new List<FieldError>();
         // Reads are area-scoped: an area-bound officer's search covers their area only (README, Security and data).
         ApplicationFilter filter = ApplicationFilter.Parse(request.Query, errors) with { Scope = OfficerScope.Of(CallerClaims.Of(request)) };
+        if (errors.Count == 0)
+        {
+            errors.AddRange(filter.NotCounted());
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);

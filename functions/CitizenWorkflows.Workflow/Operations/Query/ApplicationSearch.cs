@@ -1,26 +1,29 @@
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace CitizenWorkflows.Workflow.Operations.Query;
 
 /// <summary>
-/// Searches and counts the Table projection of applications. The partition key is the application id, so a search is
-/// a filtered scan of the table: the filter runs in the storage service, only matching rows travel, and the order is
-/// the ids' (version-7 GUIDs: oldest first).
+/// Searches and counts applications. A list page is a key range over the list index (<see cref="ApplicationIndex"/>)
+/// or the projection, so it reads in proportion to the page; counts are read from the maintained counters
+/// (<see cref="ApplicationCounters"/>), a few rows whatever the number of applications. A row that does not read
+/// (an unknown stage or type, a missing column) is listed as unreadable with its id, never fails the page.
 /// </summary>
-public sealed class ApplicationSearch(TableServiceClient tables, TimeProvider clock)
+public sealed partial class ApplicationSearch(TableServiceClient tables, TimeProvider clock, ILogger<ApplicationSearch> log)
 {
     /// <summary>A page never takes more than this many storage requests (the service may answer with empty pages).</summary>
     const int MaxRequestsPerPage = 20;
 
     static readonly string[] ListColumns =
-        ["PartitionKey", "Stage", "Type", "Province", "KioskId", "CreatedAt", "UpdatedAt", "DueAt", "WaitingFor", "WaitDeadline"];
+        ["PartitionKey", ApplicationIndex.ApplicationIdColumn, "Stage", "Type", "Province", "KioskId", "CreatedAt", "UpdatedAt", "DueAt", "WaitingFor", "WaitDeadline"];
 
-    static readonly string[] CountColumns = ["Stage", "Province"];
+    readonly ApplicationCounters counters = new(tables);
 
     TableClient Applications => tables.GetTableClient(StorageNames.ApplicationsTable);
 
@@ -31,19 +34,39 @@ public sealed class ApplicationSearch(TableServiceClient tables, TimeProvider cl
     public async Task<ApplicationPage> ListAsync(ApplicationFilter filter, int pageSize, ContinuationToken? continuation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        DateTimeOffset now = clock.GetUtcNow();
-        string? odata = filter.ToTableFilter(now);
         var items = new List<ApplicationSummary>(pageSize);
+        var unreadable = new List<UnreadableApplication>();
+        if (filter.MatchesNothing)
+        {
+            return new ApplicationPage(items, null, unreadable);
+        }
+
+        DateTimeOffset now = clock.GetUtcNow();
+        (string table, string odata) = filter.Plan(now);
+        TableClient source = tables.GetTableClient(table);
         string? token = continuation?.StorageToken;
         // Each request asks only for what is still missing, so the storage's token after it is exactly where this page ends.
-        for (int request = 0; request < MaxRequestsPerPage && items.Count < pageSize; request++)
+        for (int request = 0; request < MaxRequestsPerPage && items.Count + unreadable.Count < pageSize; request++)
         {
-            int missing = pageSize - items.Count;
-            await foreach (Page<TableEntity> page in Applications
-                .QueryAsync<TableEntity>(odata, maxPerPage: missing, select: ListColumns, cancellationToken: cancellationToken)
+            int missing = pageSize - items.Count - unreadable.Count;
+            await foreach (Page<TableEntity> page in source
+                .QueryAsync<TableEntity>(odata.Length == 0 ? null : odata, maxPerPage: missing, select: ListColumns, cancellationToken: cancellationToken)
                 .AsPages(token, missing))
             {
-                items.AddRange(page.Values.Select(row => Summary(row, now)));
+                foreach (TableEntity row in page.Values)
+                {
+                    if (TrySummary(row, now, out ApplicationSummary? summary, out string? problem))
+                    {
+                        items.Add(summary);
+                    }
+                    else
+                    {
+                        string id = IdOf(row);
+                        LogUnreadable(log, id, problem);
+                        unreadable.Add(new UnreadableApplication(id, problem));
+                    }
+                }
+
                 token = page.ContinuationToken;
                 break;
             }
@@ -54,57 +77,84 @@ public sealed class ApplicationSearch(TableServiceClient tables, TimeProvider cl
             }
         }
 
-        return new ApplicationPage(items, token is null ? null : new ContinuationToken(filter.Fingerprint(), token).Encode());
+        return new ApplicationPage(items, token is null ? null : new ContinuationToken(filter.Fingerprint(), token).Encode(), unreadable);
     }
 
-    /// <summary>How many applications match, by stage and by province: a scan that reads two columns of each matching row.</summary>
-    public async Task<ApplicationCounts> CountAsync(ApplicationFilter filter, CancellationToken cancellationToken)
+    /// <summary>How many applications match, by stage and by province, from the counters (a few rows, not a scan).</summary>
+    public Task<ApplicationCounts> CountAsync(ApplicationFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        // Every stage, in lifecycle order, zeros included: the dashboard lists them all.
-        Dictionary<string, int> byStage = Enum.GetNames<ApplicationStage>().ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
-        var byProvince = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        int total = 0;
-        await foreach (TableEntity row in Applications.QueryAsync<TableEntity>(
-            filter.ToTableFilter(clock.GetUtcNow()), maxPerPage: 1000, select: CountColumns, cancellationToken: cancellationToken))
-        {
-            total++;
-            Increment(byStage, row.GetString("Stage") ?? "");
-            Increment(byProvince, row.GetString("Province") ?? "");
-        }
-
-        return new ApplicationCounts(total, byStage, byProvince);
+        return counters.ReadAsync(CountScope.Of(filter), filter.Stage, cancellationToken);
     }
 
-    /// <summary>One application's row as a list item; null when the projection has no row for it.</summary>
+    /// <summary>One application's row as a list item; null when the projection has no row for it or it does not read.</summary>
     public async Task<ApplicationSummary?> GetAsync(string applicationId, CancellationToken cancellationToken)
     {
         NullableResponse<TableEntity> row = await Applications.GetEntityIfExistsAsync<TableEntity>(
             applicationId, ApplicationRowKey.Of(applicationId), ListColumns, cancellationToken);
-        return row.HasValue ? Summary(row.Value!, clock.GetUtcNow()) : null;
+        return row.HasValue && TrySummary(row.Value!, clock.GetUtcNow(), out ApplicationSummary? summary, out _) ? summary : null;
     }
 
-    static void Increment(IDictionary<string, int> counts, string key) =>
-        counts[key] = counts.TryGetValue(key, out int n) ? n + 1 : 1;
+    static string IdOf(TableEntity row) => row.GetString(ApplicationIndex.ApplicationIdColumn) ?? row.PartitionKey;
 
-    internal static ApplicationSummary Summary(TableEntity row, DateTimeOffset now)
+    /// <summary>A projection or index row as a list item, or why it does not read.</summary>
+    internal static bool TrySummary(TableEntity row, DateTimeOffset now, [NotNullWhen(true)] out ApplicationSummary? summary, [NotNullWhen(false)] out string? problem)
     {
-        ApplicationStage stage = Enum.Parse<ApplicationStage>(row.GetString("Stage"));
-        DateTimeOffset due = row.GetDateTimeOffset("DueAt")!.Value;
-        string? waitingFor = row.GetString("WaitingFor");
-        return new ApplicationSummary(
-            row.PartitionKey,
-            stage,
-            Enum.Parse<ApplicationType>(row.GetString("Type")),
-            row.GetString("Province"),
-            row.GetString("KioskId"),
-            row.GetDateTimeOffset("CreatedAt")!.Value,
-            row.GetDateTimeOffset("UpdatedAt")!.Value,
-            due,
-            Overdue: !stage.IsFinal() && now > due,
-            string.IsNullOrEmpty(waitingFor) ? [] : waitingFor.Split(',', StringSplitOptions.RemoveEmptyEntries),
-            row.GetDateTimeOffset("WaitDeadline"));
+        summary = null;
+        try
+        {
+            if (!TryName(row.GetString("Stage"), out ApplicationStage stage))
+            {
+                problem = $"unknown stage '{row.GetString("Stage")}'";
+                return false;
+            }
+
+            if (!TryName(row.GetString("Type"), out ApplicationType type))
+            {
+                problem = $"unknown type '{row.GetString("Type")}'";
+                return false;
+            }
+
+            if (row.GetDateTimeOffset("DueAt") is not { } due || row.GetDateTimeOffset("CreatedAt") is not { } created)
+            {
+                problem = "no due or creation time";
+                return false;
+            }
+
+            string? waitingFor = row.GetString("WaitingFor");
+            summary = new ApplicationSummary(
+                IdOf(row),
+                stage,
+                type,
+                row.GetString("Province") ?? "",
+                row.GetString("KioskId") ?? "",
+                created,
+                row.GetDateTimeOffset("UpdatedAt") ?? created,
+                due,
+                Overdue: !stage.IsFinal() && now > due,
+                string.IsNullOrEmpty(waitingFor) ? [] : waitingFor.Split(',', StringSplitOptions.RemoveEmptyEntries),
+                row.GetDateTimeOffset("WaitDeadline"));
+            problem = null;
+            return true;
+        }
+        catch (InvalidOperationException e)
+        {
+            // A column holding another type than the projection writes.
+            problem = e.Message;
+            return false;
+        }
     }
+
+    /// <summary>Names only (an enum's number is not a name the projection writes).</summary>
+    static bool TryName<TEnum>(string? text, out TEnum value)
+        where TEnum : struct, Enum
+    {
+        value = default;
+        return text is not null && Enum.GetNames<TEnum>().Contains(text, StringComparer.Ordinal) && Enum.TryParse(text, out value);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Application {ApplicationId} is listed as unreadable: {Problem}")]
+    static partial void LogUnreadable(ILogger logger, string applicationId, string problem);
 }
 
 /// <summary>An application as the list shows it (the projection's row).</summary>
@@ -121,8 +171,11 @@ public sealed record ApplicationSummary(
     IReadOnlyList<string> WaitingFor,
     DateTimeOffset? WaitDeadline);
 
-/// <summary>One page of the list and the opaque token for the next (null after the last page).</summary>
-public sealed record ApplicationPage(IReadOnlyList<ApplicationSummary> Items, string? Continuation);
+/// <summary>One page of the list, the rows on it that did not read, and the opaque token for the next (null after the last page).</summary>
+public sealed record ApplicationPage(IReadOnlyList<ApplicationSummary> Items, string? Continuation, IReadOnlyList<UnreadableApplication> Unreadable);
+
+/// <summary>An application whose stored row did not read: its id and what was wrong, so an operator can open or repair it.</summary>
+public sealed record UnreadableApplication(string ApplicationId, string Problem);
 
 /// <summary>Counts of matching applications.</summary>
 public sealed record ApplicationCounts(int Total, IReadOnlyDictionary<string, int> ByStage, IReadOnlyDictionary<string, int> ByProvince);

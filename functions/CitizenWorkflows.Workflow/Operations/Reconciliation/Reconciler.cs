@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Actions;
+using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -13,9 +14,10 @@ using Microsoft.Extensions.Options;
 namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 
 /// <summary>
-/// One reconciliation run, started by the timer, the Local host's poller or an operator: under the run lock, it
-/// compares every application in reach (running workflows, workflows ended within the lookback, projection rows not in
-/// a final stage) with its orchestration, repairs projection drift from the journal's last transition, re-drives failed
+/// One reconciliation run, started by the timer, the Local host's poller or an operator's request: under the run lock,
+/// it compares the applications in reach (workflows started within <c>RecentWorkflows</c>, and the next
+/// <c>MaxInFlightPerRun</c> applications in flight from the persisted <see cref="InFlightCursor"/>, so every application
+/// in flight is checked once per pass of ⌈N / cap⌉ runs) with its orchestration, repairs projection drift from the journal's last transition, re-drives failed
 /// workflows (<see cref="ApplicationRedrive"/>) and lost print orders (<see cref="LostWorkOrders"/>), escalates what it cannot put right, sweeps stale ledger entries and stores the report. Every action
 /// is idempotent, so a run may start at any moment and repeat any other.
 /// </summary>
@@ -29,6 +31,9 @@ public sealed partial class Reconciler(
     Housekeeping housekeeping,
     ReconciliationLock runLock,
     ReconciliationReports reports,
+    ReconciliationRuns runs,
+    InFlightCursor cursor,
+    ApplicationCounters counters,
     IOptionsMonitor<ReconciliationOptions> options,
     TimeProvider clock,
     ILogger<Reconciler> log)
@@ -43,7 +48,34 @@ public sealed partial class Reconciler(
     TableClient Applications => tables.GetTableClient(StorageNames.ApplicationsTable);
 
     /// <summary>Runs once unless another run holds the lock; null then ("already running"), and nothing was done.</summary>
-    public async Task<ReconciliationReport?> TryRunAsync(DurableTaskClient client, string trigger, CancellationToken cancellationToken)
+    public Task<ReconciliationReport?> TryRunAsync(DurableTaskClient client, string trigger, CancellationToken cancellationToken) =>
+        TryRunAsync(client, trigger, requested: null, cancellationToken);
+
+    /// <summary>
+    /// Runs every run operators asked for and no host has taken yet, oldest first (the Local host calls it when asked,
+    /// the Functions app at each reconciliation tick). A request taken while another run holds the lock is marked not-run.
+    /// </summary>
+    public async Task RunRequestedAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        foreach (string runId in await runs.QueuedAsync(cancellationToken))
+        {
+            if (!await runs.TakeAsync(runId, cancellationToken) || await runs.ReadAsync(runId, cancellationToken) is not { } status)
+            {
+                continue; // another host took it
+            }
+
+            if (await TryRunAsync(client, status.Trigger, status, cancellationToken) is null)
+            {
+                await runs.WriteAsync(status with
+                {
+                    Status = RunStates.NotRun, FinishedAt = clock.GetUtcNow(),
+                    Detail = "another reconciliation run held the lock when this one was taken; it does the same work",
+                }, cancellationToken);
+            }
+        }
+    }
+
+    async Task<ReconciliationReport?> TryRunAsync(DurableTaskClient client, string trigger, ReconciliationRunStatus? requested, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ReconciliationOptions o = options.CurrentValue;
@@ -56,11 +88,15 @@ public sealed partial class Reconciler(
 
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
         DateTimeOffset startedAt = clock.GetUtcNow();
-        string runId = ReconciliationReports.NewRunId(startedAt);
+        string runId = requested?.RunId ?? ReconciliationReports.NewRunId(startedAt);
         LogStarted(log, runId, trigger);
 
-        (Dictionary<string, Candidate> candidates, bool truncated) = await DiscoverAsync(client, startedAt, o, run.Token);
+        (Dictionary<string, Candidate> candidates, bool truncated, ReconciliationCoverage coverage) = await DiscoverAsync(client, startedAt, o, run.Token);
+        var status = new ReconciliationRunStatus(runId, RunStates.Running, trigger, requested?.RequestedAt ?? startedAt, startedAt, null, 0, coverage, null);
+        await runs.WriteAsync(status, run.Token);
         var items = new ConcurrentBag<ReconciliationItem>();
+        int done = 0;
+        using var progress = new SemaphoreSlim(1, 1);
         await Parallel.ForEachAsync(
             candidates,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, o.Parallelism), CancellationToken = run.Token },
@@ -70,32 +106,51 @@ public sealed partial class Reconciler(
                 {
                     items.Add(item);
                 }
+
+                // Progress for GET …/runs/{runId}: every 1,000 checks (by count, not time, so a run's cost does not depend on speed).
+                int n = Interlocked.Increment(ref done);
+                if (n % 1000 == 0 && await progress.WaitAsync(0, ct))
+                {
+                    try
+                    {
+                        await runs.WriteAsync(status with { Checked = n }, ct);
+                    }
+                    finally
+                    {
+                        progress.Release();
+                    }
+                }
             });
 
         HousekeepingResult swept = await housekeeping.SweepAsync(client, run.Token);
         ReconciliationItem[] ordered = [.. items.OrderBy(i => i.ApplicationId, StringComparer.Ordinal).ThenBy(i => i.Finding, StringComparer.Ordinal)];
         var report = new ReconciliationReport(
             runId, trigger, startedAt, clock.GetUtcNow(), candidates.Count, truncated,
-            Count(ordered.Select(i => i.Finding)), Count(ordered.Select(i => i.Action)), swept, ordered);
+            Count(ordered.Select(i => i.Finding)), Count(ordered.Select(i => i.Action)), swept, ordered, coverage);
         await reports.WriteAsync(report, run.Token);
-        LogFinished(log, runId, candidates.Count, ordered.Length, swept.IdempotencyKeysDeleted + swept.NoncesDeleted + swept.ReceiptsDeleted, swept.WorkflowsPurged);
+        // The lock goes before the status says finished: a caller who sees "finished" may ask for the next run at once.
+        await held.DisposeAsync();
+        await runs.WriteAsync(status with { Status = RunStates.Finished, FinishedAt = report.FinishedAt, Checked = candidates.Count }, cancellationToken);
+        LogFinished(log, runId, candidates.Count, ordered.Length, swept.IdempotencyKeysDeleted + swept.NoncesDeleted + swept.ReceiptsDeleted, swept.WorkflowsPurged, coverage.Text);
         return report;
     }
 
     /// <summary>A listed orchestration (or null: look it up) and the projection row read by the scan (or null: read it).</summary>
     sealed record Candidate(OrchestrationMetadata? Listed, TableEntity? ScannedRow);
 
-    async Task<(Dictionary<string, Candidate>, bool Truncated)> DiscoverAsync(
+    async Task<(Dictionary<string, Candidate>, bool Truncated, ReconciliationCoverage)> DiscoverAsync(
         DurableTaskClient client, DateTimeOffset now, ReconciliationOptions o, CancellationToken cancellationToken)
     {
         var candidates = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         int max = Math.Max(1, o.MaxApplicationsPerRun);
         bool truncated = false;
 
+        // Workflows started lately, whatever their status: finds a row never written or lost at the start (such an
+        // application is not in the in-flight index). Proportional to the intake rate, not to every application ever made.
         OrchestrationQuery[] queries =
         [
-            new() { Statuses = Active, FetchInputsAndOutputs = true, PageSize = 100 },
-            new() { Statuses = Ended, CreatedFrom = now - o.Lookback, FetchInputsAndOutputs = true, PageSize = 100 },
+            new() { Statuses = Active, CreatedFrom = now - o.RecentWorkflows, FetchInputsAndOutputs = true, PageSize = 100 },
+            new() { Statuses = Ended, CreatedFrom = now - o.RecentWorkflows, FetchInputsAndOutputs = true, PageSize = 100 },
         ];
         foreach (OrchestrationQuery query in queries)
         {
@@ -108,34 +163,28 @@ public sealed partial class Reconciler(
 
                 if (candidates.Count == max)
                 {
-                    return (candidates, true);
+                    truncated = true;
+                    break;
                 }
 
                 candidates[instance.InstanceId] = new Candidate(instance, null);
             }
         }
 
-        // Rows that say the application is still under way, whatever their workflow says: finds orphans and rows left behind.
-        string unfinished = string.Join(" and ",
-            Enum.GetValues<ApplicationStage>().Where(s => s.IsFinal()).Select(s => TableClient.CreateQueryFilter($"Stage ne {s.ToString()}")));
-        await foreach (TableEntity row in Applications.QueryAsync<TableEntity>(unfinished, maxPerPage: 1000, cancellationToken: cancellationToken))
+        // The next stretch of every application in flight (the projection says so, whatever its workflow says): finds
+        // orphans, rows left behind, workflows that ended or broke without the row knowing, stuck work.
+        int cap = Math.Max(1, o.MaxInFlightPerRun);
+        CursorPage page = await cursor.NextAsync(cap, cancellationToken);
+        foreach (string id in page.ApplicationIds)
         {
-            if (candidates.TryGetValue(row.PartitionKey, out Candidate? known))
-            {
-                candidates[row.PartitionKey] = known with { ScannedRow = row };
-            }
-            else if (candidates.Count == max)
-            {
-                truncated = true;
-                break;
-            }
-            else
-            {
-                candidates[row.PartitionKey] = new Candidate(null, row);
-            }
+            candidates.TryAdd(id, new Candidate(null, null));
         }
 
-        return (candidates, truncated);
+        ApplicationCounts counts = await counters.ReadAsync(new CountScope(null, null, null, null), null, cancellationToken);
+        long inFlight = Enum.GetValues<ApplicationStage>().Where(s => !s.IsFinal()).Sum(s => (long)counts.ByStage[s.ToString()]);
+        var coverage = new ReconciliationCoverage(
+            page.ApplicationIds.Count, inFlight, cap, page.Pass, page.CheckedInPass, page.PassCompleted, Math.Max(1, (inFlight + cap - 1) / cap));
+        return (candidates, truncated || !page.PassCompleted, coverage);
     }
 
     async Task<IReadOnlyList<ReconciliationItem>> CheckAsync(
@@ -180,17 +229,10 @@ public sealed partial class Reconciler(
         {
             ApplicationTransition truth = workflow!.LastTransition!;
             string action = row is null ? ReconciliationActions.Rebuilt : ReconciliationActions.Repaired;
-            if (row is not null)
+            // Only the row as read goes (with its counts and index rows): one the journal wrote since is newer than this check and stays.
+            if (row is not null && !await projection.DeleteAsync(id, row.ETag, cancellationToken))
             {
-                try
-                {
-                    // Only the row as read goes: one the journal wrote since is newer than this check and stays.
-                    await Applications.DeleteEntityAsync(id, ApplicationRowKey.Of(id), row.ETag, cancellationToken);
-                }
-                catch (RequestFailedException e) when (e.Status is 404 or 412)
-                {
-                    return (action, "skipped: the row changed during the check; the next run looks again");
-                }
+                return (action, "skipped: the row changed during the check; the next run looks again");
             }
 
             // The journal's own write path: the same row and timeline entry the workflow recorded, never an older one.
@@ -316,8 +358,8 @@ public sealed partial class Reconciler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation {RunId} started by {Trigger}")]
     static partial void LogStarted(ILogger logger, string runId, string trigger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation {RunId} checked {Checked} applications: {Items} findings, {Deleted} stale ledger entries deleted, {Purged} finished workflows purged")]
-    static partial void LogFinished(ILogger logger, string runId, int @checked, int items, int deleted, int purged);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation {RunId} checked {Checked} applications ({Coverage}): {Items} findings, {Deleted} stale ledger entries deleted, {Purged} finished workflows purged")]
+    static partial void LogFinished(ILogger logger, string runId, int @checked, int items, int deleted, int purged, string coverage);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation repaired the projection of application {ApplicationId} ({Finding}) to {Stage} sequence {Sequence}")]
     static partial void LogRepaired(ILogger logger, string applicationId, string finding, ApplicationStage stage, int sequence);

@@ -16,6 +16,19 @@ public sealed class ReconciliationLock(BlobServiceClient blobs)
 
     BlobClient Blob => blobs.GetBlobContainerClient(Container).GetBlobClient(BlobName);
 
+    /// <summary>True while a run holds the lease (one read of the lock blob's properties; false when it never existed).</summary>
+    public async Task<bool> IsHeldAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.LeaseState == LeaseState.Leased;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Takes the lease; null when another run holds it.</summary>
     public async Task<Held?> TryAcquireAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -49,6 +62,7 @@ public sealed class ReconciliationLock(BlobServiceClient blobs)
         readonly CancellationTokenSource stop = new();
         readonly CancellationTokenSource lost = new();
         readonly Task renewing;
+        bool released;
 
         internal Held(BlobLeaseClient lease, TimeSpan duration)
         {
@@ -78,8 +92,15 @@ public sealed class ReconciliationLock(BlobServiceClient blobs)
             }
         }
 
+        /// <summary>Stops renewing and releases the lease; safe to call again.</summary>
         public async ValueTask DisposeAsync()
         {
+            if (released)
+            {
+                return;
+            }
+
+            released = true;
             await stop.CancelAsync();
             await renewing;
             try

@@ -13,6 +13,8 @@ namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 /// <param name="Truncated">True when more applications were waiting than one run may check; the next run goes on.</param>
 /// <param name="Found">Finding kind → how many.</param>
 /// <param name="Done">Action → how many.</param>
+/// <param name="Coverage">How far the walk over applications in flight got (null in reports written before it existed).</param>
+/// <param name="Status">Always <c>finished</c>: a stored report is a finished run (a run under way answers its status instead).</param>
 public sealed record ReconciliationReport(
     string RunId,
     string Trigger,
@@ -23,7 +25,9 @@ public sealed record ReconciliationReport(
     IReadOnlyDictionary<string, int> Found,
     IReadOnlyDictionary<string, int> Done,
     HousekeepingResult Housekeeping,
-    IReadOnlyList<ReconciliationItem> Items);
+    IReadOnlyList<ReconciliationItem> Items,
+    ReconciliationCoverage? Coverage = null,
+    string Status = RunStates.Finished);
 
 /// <summary>One finding about one application and what the run did about it.</summary>
 /// <param name="Action">One of <see cref="ReconciliationActions"/>.</param>
@@ -61,13 +65,14 @@ public sealed record ReconciliationSummary(
     HousekeepingResult Housekeeping,
     int Items,
     string JsonReport,
-    string CsvReport)
+    string CsvReport,
+    ReconciliationCoverage? Coverage = null)
 {
     public static ReconciliationSummary Of(ReconciliationReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         return new(report.RunId, report.Trigger, report.StartedAt, report.FinishedAt, report.Checked, report.Truncated, report.Found, report.Done,
-            report.Housekeeping, report.Items.Count, $"{ReconciliationReports.Container}/{report.RunId}.json", $"{ReconciliationReports.Container}/{report.RunId}.csv");
+            report.Housekeeping, report.Items.Count, $"{ReconciliationReports.Container}/{report.RunId}.json", $"{ReconciliationReports.Container}/{report.RunId}.csv", report.Coverage);
     }
 }
 

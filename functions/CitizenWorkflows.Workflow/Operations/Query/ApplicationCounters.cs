@@ -1,0 +1,318 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Storage;
+
+namespace CitizenWorkflows.Workflow.Operations.Query;
+
+/// <summary>
+/// Counters of applications maintained with each projection change, so a count is a few rows whatever the number of
+/// applications. Table <c>applicationcounts</c>:
+/// <list type="bullet">
+/// <item>per area and stage: partitions <c>p-{province}</c>, <c>d-{province}-{district}</c>, <c>c-{province}-{district}-{commune}</c>
+/// (row key = shard) and <c>k-{kiosk}</c> (row key = <c>{province}|{district}|{commune}|{shard}</c>), one column per stage;</item>
+/// <item>per day (Vietnam time) and province: partition <c>day-{yyyy-MM-dd}</c>, row key <c>{province}|{shard}</c>, columns
+/// <c>Received</c> (applications taken that day) and one per final stage (applications that ended that day so).</item>
+/// </list>
+/// A change is counted only by the writer whose conditional write of the projection row succeeded, so a repeated or
+/// out-of-order transition (which changes no row) changes no counter. Concurrent writers meet on a counter row with
+/// ETag retries; each application's changes go to one of <see cref="Shards"/> rows of the scope, so the writers of one
+/// busy province spread over several rows (summed on read).
+/// </summary>
+public sealed class ApplicationCounters(TableServiceClient tables)
+{
+    public const string TableName = "applicationcounts";
+
+    /// <summary>Rows per scope: see docs/benchmarks.md (counter contention) for the measured rate one row takes.</summary>
+    public const int Shards = 4;
+
+    /// <summary>The day counter of applications taken on a day.</summary>
+    public const string Received = "Received";
+
+    const int MaxAttempts = 100;
+
+    TableClient Counters => tables.GetTableClient(TableName);
+
+    /// <summary>
+    /// Counts one projection row change: <paramref name="before"/> (null: the row did not exist) became
+    /// <paramref name="after"/> (null: the row was deleted). Call it once per successful row write.
+    /// </summary>
+    public async Task CountAsync(ProjectedRow? before, ProjectedRow? after, CancellationToken cancellationToken)
+    {
+        var changes = new Dictionary<(string Partition, string Row), Dictionary<string, long>>();
+        Add(changes, before, -1);
+        Add(changes, after, +1);
+        foreach (((string partition, string row), Dictionary<string, long> columns) in changes)
+        {
+            if (columns.Values.Any(v => v != 0))
+            {
+                await IncrementAsync(partition, row, columns, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Counts applications that did not exist before (a bulk import): their increments summed per counter row, one write each.</summary>
+    public async Task CountAddedAsync(IReadOnlyList<ProjectedRow> added, int parallelism, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(added);
+        var changes = new Dictionary<(string Partition, string Row), Dictionary<string, long>>();
+        foreach (ProjectedRow row in added)
+        {
+            Add(changes, row, +1);
+        }
+
+        await Parallel.ForEachAsync(
+            changes,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken },
+            async (change, ct) => await IncrementAsync(change.Key.Partition, change.Key.Row, change.Value, ct));
+    }
+
+    static void Add(Dictionary<(string, string), Dictionary<string, long>> changes, ProjectedRow? row, int sign)
+    {
+        if (row is null)
+        {
+            return;
+        }
+
+        foreach ((string partition, string rowKey, string column) in Cells(row))
+        {
+            Bump(changes, partition, rowKey, column, sign);
+        }
+    }
+
+    /// <summary>Every counter one application adds 1 to: its stage in its area and kiosk rows, its intake day and (once ended) its end day.</summary>
+    internal static IEnumerable<(string Partition, string Row, string Column)> Cells(ProjectedRow row)
+    {
+        if (row.KnownStage is not { } stage)
+        {
+            yield break; // an unreadable row is not counted (the recount does the same)
+        }
+
+        foreach ((string partition, string rowKey) in StageCells(row))
+        {
+            yield return (partition, rowKey, stage.ToString());
+        }
+
+        string shard = Shard(row.ApplicationId);
+        yield return (DayPartition(row.CreatedAt), $"{IndexKeys.Part(row.Province)}|{shard}", Received);
+        if (stage.IsFinal())
+        {
+            yield return (DayPartition(row.UpdatedAt), $"{IndexKeys.Part(row.Province)}|{shard}", stage.ToString());
+        }
+    }
+
+    static void Bump(Dictionary<(string, string), Dictionary<string, long>> changes, string partition, string row, string column, int sign)
+    {
+        if (!changes.TryGetValue((partition, row), out Dictionary<string, long>? columns))
+        {
+            changes[(partition, row)] = columns = new Dictionary<string, long>(StringComparer.Ordinal);
+        }
+
+        columns[column] = columns.GetValueOrDefault(column) + sign;
+    }
+
+    /// <summary>The area and kiosk counter rows one application counts in.</summary>
+    internal static IEnumerable<(string Partition, string Row)> StageCells(ProjectedRow row)
+    {
+        string shard = Shard(row.ApplicationId);
+        string province = IndexKeys.Part(row.Province);
+        yield return ($"p-{province}", shard);
+        if (row.District is { Length: > 0 } district)
+        {
+            yield return ($"d-{province}-{IndexKeys.Part(district)}", shard);
+            if (row.Commune is { Length: > 0 } commune)
+            {
+                yield return ($"c-{province}-{IndexKeys.Part(district)}-{IndexKeys.Part(commune)}", shard);
+            }
+        }
+
+        yield return ($"k-{IndexKeys.Part(row.KioskId)}", $"{province}|{IndexKeys.Part(row.District)}|{IndexKeys.Part(row.Commune)}|{shard}");
+    }
+
+    internal static string Shard(string applicationId)
+    {
+        uint hash = 2166136261;
+        foreach (char c in applicationId)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        return (hash % Shards).ToString("D2", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The counting day of an instant: the programme's day, in Vietnam time.</summary>
+    public static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(WorkingDayCalendar.VietnamOffset).DateTime);
+
+    static string DayPartition(DateTimeOffset at) => "day-" + Day(at).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    async Task IncrementAsync(string partition, string row, Dictionary<string, long> columns, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                NullableResponse<TableEntity> existing = await Counters.GetEntityIfExistsAsync<TableEntity>(
+                    partition, row, [.. columns.Keys], cancellationToken);
+                var entity = new TableEntity(partition, row);
+                foreach ((string column, long delta) in columns)
+                {
+                    entity[column] = (existing.HasValue ? existing.Value!.GetInt64(column) ?? 0 : 0) + delta;
+                }
+
+                if (existing.HasValue)
+                {
+                    await Counters.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Merge, cancellationToken);
+                }
+                else
+                {
+                    await Counters.AddEntityAsync(entity, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // Another writer counted in between: read again. A short random pause keeps the racers apart.
+                await Task.Delay(Random.Shared.Next(0, Math.Min(50, attempt * 5)), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies a correction found by a recount (e.g. +3 Printing in <c>p-079</c>): added to the scope's first shard.
+    /// </summary>
+    internal Task CorrectAsync(string partition, string row, string column, long delta, CancellationToken cancellationToken) =>
+        IncrementAsync(partition, row, new Dictionary<string, long>(StringComparer.Ordinal) { [column] = delta }, cancellationToken);
+
+    /// <summary>
+    /// Counts by stage and by province for an area (and optionally one kiosk): one partition query, or for the whole
+    /// country one range query over the province partitions (63 × <see cref="Shards"/> rows).
+    /// </summary>
+    public async Task<ApplicationCounts> ReadAsync(CountScope scope, ApplicationStage? stage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        Dictionary<string, int> byStage = Enum.GetNames<ApplicationStage>().ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
+        var byProvince = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        if (scope.Empty)
+        {
+            return new ApplicationCounts(0, byStage, byProvince);
+        }
+
+        string[] columns = stage is { } only ? [only.ToString()] : Enum.GetNames<ApplicationStage>();
+        await foreach (TableEntity row in Counters.QueryAsync<TableEntity>(scope.Filter(), maxPerPage: 1000, select: ["PartitionKey", "RowKey", .. columns], cancellationToken: cancellationToken))
+        {
+            if (!scope.Matches(row))
+            {
+                continue;
+            }
+
+            string province = scope.ProvinceOf(row);
+            foreach (string column in columns)
+            {
+                int n = (int)(row.GetInt64(column) ?? 0);
+                if (n != 0)
+                {
+                    byStage[column] += n;
+                    byProvince[province] = byProvince.GetValueOrDefault(province) + n;
+                }
+            }
+        }
+
+        foreach (string province in byProvince.Where(p => p.Value == 0).Select(p => p.Key).ToList())
+        {
+            byProvince.Remove(province);
+        }
+
+        return new ApplicationCounts(byStage.Values.Sum(), byStage, byProvince);
+    }
+
+    /// <summary>Applications taken and ended per day and province from <paramref name="from"/> to <paramref name="to"/> (inclusive): one range query.</summary>
+    public async Task<IReadOnlyList<DailyCount>> ReadDaysAsync(DateOnly from, DateOnly to, string? province, CancellationToken cancellationToken)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey ge {DayPartitionOf(from)} and PartitionKey le {DayPartitionOf(to)}");
+        var days = new SortedDictionary<(string Day, string Province), Dictionary<string, long>>();
+        await foreach (TableEntity row in Counters.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            string rowProvince = row.RowKey.Split('|')[0];
+            if (province is not null && rowProvince != province)
+            {
+                continue;
+            }
+
+            var key = (row.PartitionKey["day-".Length..], rowProvince);
+            if (!days.TryGetValue(key, out Dictionary<string, long>? sums))
+            {
+                days[key] = sums = new Dictionary<string, long>(StringComparer.Ordinal);
+            }
+
+            foreach (string column in DayColumns)
+            {
+                sums[column] = sums.GetValueOrDefault(column) + (row.GetInt64(column) ?? 0);
+            }
+        }
+
+        return [.. days.Select(d => new DailyCount(DateOnly.ParseExact(d.Key.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), d.Key.Province, d.Value))];
+    }
+
+    static string DayPartitionOf(DateOnly day) => "day-" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The columns of a day counter row.</summary>
+    public static readonly string[] DayColumns = [Received, .. Enum.GetValues<ApplicationStage>().Where(s => s.IsFinal()).Select(s => s.ToString())];
+}
+
+/// <summary>Applications of one province taken (<c>Received</c>) and ended (per final stage) on one day.</summary>
+public sealed record DailyCount(DateOnly Day, string Province, IReadOnlyDictionary<string, long> Counts);
+
+/// <summary>Which counter rows answer a count: an area (or the whole country), optionally one kiosk.</summary>
+public sealed record CountScope(string? Province, string? District, string? Commune, string? KioskId, bool Empty = false)
+{
+    /// <summary>The scope of a filter and the caller's area; empty when they contradict each other (another province).</summary>
+    public static CountScope Of(ApplicationFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        string? province = filter.Province;
+        bool empty = false;
+        if (filter.Scope?.Province is { } bound)
+        {
+            empty = province is not null && province != bound;
+            province = bound;
+        }
+
+        return new(province, filter.Scope?.District, filter.Scope?.Commune, filter.KioskId, empty);
+    }
+
+    internal string Filter()
+    {
+        string p = IndexKeys.Part(Province);
+        if (KioskId is { } kiosk)
+        {
+            return TableClient.CreateQueryFilter($"PartitionKey eq {"k-" + IndexKeys.Part(kiosk)}");
+        }
+
+        string partition = Commune is { } commune && District is { } district ? $"c-{p}-{IndexKeys.Part(district)}-{IndexKeys.Part(commune)}"
+            : District is { } onlyDistrict ? $"d-{p}-{IndexKeys.Part(onlyDistrict)}"
+            : Province is not null ? $"p-{p}"
+            : "";
+        return partition.Length > 0
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
+            : TableClient.CreateQueryFilter($"PartitionKey ge {"p-"} and PartitionKey lt {"p."}");
+    }
+
+    /// <summary>A kiosk's rows are per area: keep those inside the scope's area.</summary>
+    internal bool Matches(TableEntity row)
+    {
+        if (KioskId is null)
+        {
+            return true;
+        }
+
+        string[] area = row.RowKey.Split('|');
+        return (Province is null || area[0] == IndexKeys.Part(Province))
+            && (District is null || area[1] == IndexKeys.Part(District))
+            && (Commune is null || area[2] == IndexKeys.Part(Commune));
+    }
+
+    internal string ProvinceOf(TableEntity row) =>
+        KioskId is not null ? row.RowKey.Split('|')[0] : row.PartitionKey.Split('-')[1];
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using CitizenWorkflows.Local;
+using CitizenWorkflows.Workflow.Operations.Reconciliation;
+using CitizenWorkflows.Workflow.Security;
+using CitizenWorkflows.Workflow.Storage;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CitizenWorkflows.Seeding;
+
+/// <summary>
+/// The operators' reads and the scheduled sweeps measured against a Local host in this process: storage requests
+/// (the host's <see cref="StorageRequestCounter"/>, caller <c>operations</c>: what the call itself asked of storage;
+/// the orchestration service's own reads of instance status are counted under <c>runtime</c> with its background
+/// polling, so they are left out) and wall time, per call.
+/// </summary>
+public sealed class ReadCosts(LocalHost host) : IAsyncDisposable
+{
+    /// <summary>Per-run cap of reconciliation's walk over applications in flight while measuring.</summary>
+    public const int ReconciliationCap = 20;
+
+    static readonly string OperatorKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    readonly HttpClient api = new() { BaseAddress = host.BaseAddress, DefaultRequestHeaders = { { SecurityOptions.ApiKeyHeader, OperatorKey } } };
+
+    public IServiceProvider Services => host.App.Services;
+
+    /// <summary>Starts a Local host on <paramref name="connectionString"/> with simulators and pollers off and one operator key.</summary>
+    public static async Task<ReadCosts> StartAsync(string connectionString, string taskHub, int port, CancellationToken cancellationToken)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["urls"] = $"http://127.0.0.1:{port}",
+            ["Storage:ConnectionString"] = connectionString,
+            ["TaskHub:Name"] = taskHub,
+            ["Simulators:Enabled"] = "false",
+            ["Reconciliation:Poller:Enabled"] = "false",
+            ["Reconciliation:MaxInFlightPerRun"] = ReconciliationCap.ToString(CultureInfo.InvariantCulture),
+            ["Packets:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Local:ApiKeysFile"] = Path.Combine(Path.GetTempPath(), "cw-seeding-" + Guid.NewGuid().ToString("N"), "keys.json"),
+            ["Security:ApiKeys:0:Key"] = OperatorKey,
+            ["Security:ApiKeys:0:Role"] = Roles.Operator,
+            ["Security:ApiKeys:0:Principal"] = "seeding-tool",
+        };
+        LocalHost host = await LocalHost.StartAsync([.. settings.Select(s => $"--{s.Key}={s.Value}")], cancellationToken);
+        return new ReadCosts(host);
+    }
+
+    /// <summary>Each call once: counts, a filtered list page, an overdue list page, a reconciliation run, a housekeeping pass.</summary>
+    public async Task<IReadOnlyList<CallCost>> MeasureAsync(CancellationToken cancellationToken)
+    {
+        var costs = new List<CallCost>
+        {
+            await HttpAsync("counts", "/api/v1/application-counts", cancellationToken),
+            await HttpAsync("filtered list page (stage + province, 10)", "/api/v1/applications?stage=Delivered&province=079&pageSize=10", cancellationToken),
+            await HttpAsync("overdue list page (20)", "/api/v1/applications?overdue=true&pageSize=20", cancellationToken),
+        };
+        DurableTaskClient client = Services.GetRequiredService<DurableTaskClient>();
+        Reconciler reconciler = Services.GetRequiredService<Reconciler>();
+        Housekeeping housekeeping = Services.GetRequiredService<Housekeeping>();
+        costs.Add(await DirectAsync($"reconciliation run (cap {ReconciliationCap}, housekeeping included)", async () =>
+            _ = await reconciler.TryRunAsync(client, "seeding-tool", cancellationToken) ?? throw new InvalidOperationException("Another reconciliation run holds the lock.")));
+        costs.Add(await DirectAsync("housekeeping pass", async () => _ = await housekeeping.SweepAsync(client, cancellationToken)));
+        return costs;
+    }
+
+    async Task<CallCost> HttpAsync(string name, string path, CancellationToken cancellationToken) =>
+        await DirectAsync(name, async () =>
+        {
+            using HttpResponseMessage response = await api.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+            string body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {body}");
+            }
+        });
+
+    async Task<CallCost> DirectAsync(string name, Func<Task> call)
+    {
+        StorageRequestCounter counter = Services.GetRequiredService<StorageRequestCounter>();
+        StorageRequestCounts before = counter.Snapshot();
+        var watch = Stopwatch.StartNew();
+        using (StorageCaller.Enter(StorageCaller.Operations))
+        {
+            await call();
+        }
+
+        watch.Stop();
+        return new CallCost(name, counter.Snapshot().Since(before).For(StorageCaller.Operations), watch.Elapsed);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        api.Dispose();
+        await host.DisposeAsync();
+    }
+}
+
+/// <summary>What one call cost: storage requests it made and how long it took.</summary>
+public sealed record CallCost(string Call, long Requests, TimeSpan Elapsed);
