@@ -25,40 +25,12 @@ public static class LocalCardSigningKey
     }
 
     /// <summary>The PEM in <paramref name="path"/>, generating and storing a new P-256 key when the file does not exist.</summary>
-    public static string LoadOrCreate(string path)
+    public static string LoadOrCreate(string path) => Checked(OwnerOnlyFile.ReadOrCreate(path, Generate), path);
+
+    static string Generate()
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (File.Exists(path))
-        {
-            return Checked(File.ReadAllText(path), path);
-        }
-
-        string pem;
-        using (CardSigningKey key = CardSigningKey.Generate())
-        {
-            pem = key.ExportPrivateKeyPem();
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Created owner-only, not tightened afterwards, so the private key is never readable by others even briefly.
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using var writer = new StreamWriter(path, options);
-            writer.Write(pem);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another host on this machine created it first; everyone must sign with that one key.
-            return Checked(File.ReadAllText(path), path);
-        }
-
-        return pem;
+        using CardSigningKey key = CardSigningKey.Generate();
+        return key.ExportPrivateKeyPem();
     }
 
     // A damaged key file should stop the host at start-up, not at the first card it signs.

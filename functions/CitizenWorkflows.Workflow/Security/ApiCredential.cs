@@ -42,4 +42,6 @@ public sealed record ApiCredential
 }
 
 /// <summary>The authenticated caller of one request; an officer's area is its province, district and commune (null: any).</summary>
-public sealed record Caller(string Principal, string Role, string? Province, string? District = null, string? Commune = null);
+/// <param name="Principal">Who, stably: a kiosk id, a key's principal, a token's subject.</param>
+/// <param name="Name">How a person or system is called (a token's <c>name</c> or client id), for the audit; null for keys.</param>
+public sealed record Caller(string Principal, string Role, string? Province, string? District = null, string? Commune = null, string? Name = null);
