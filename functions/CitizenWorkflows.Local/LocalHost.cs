@@ -79,6 +79,8 @@ public sealed class LocalHost : IAsyncDisposable
         builder.Services.Configure<SimulatorOptions>(config.GetSection(SimulatorOptions.SectionName));
         if (config.GetSection(SimulatorOptions.SectionName).Get<SimulatorOptions>()?.Enabled ?? true)
         {
+            _ = identities ?? throw new InvalidOperationException(
+                "The simulators sign in at the Local host's OpenID provider: set Local:IdentityProvider:Enabled=true, or Simulators:Enabled=false.");
             builder.Services.AddHostedService<PrintCentreSimulator>();
             builder.Services.AddHostedService<ShipmentSimulator>();
             builder.Services.AddHostedService<CourierSimulator>();

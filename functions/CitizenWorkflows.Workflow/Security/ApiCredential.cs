@@ -30,15 +30,6 @@ public sealed record ApiCredential
 
     /// <summary>For officers of a commune: its code (they act only on applications taken in that commune).</summary>
     public string? Commune { get; init; }
-
-    /// <summary>
-    /// The key of <paramref name="role"/> that reaches the most applications: one without an area if there is one (an
-    /// area-bound officer's key reaches only that area). Simulators and load runs act on applications everywhere.
-    /// </summary>
-    public static ApiCredential? WidestOf(IEnumerable<ApiCredential> keys, string role) =>
-        keys.Where(k => k.Role == role)
-            .OrderBy(k => string.IsNullOrWhiteSpace(k.Province) && string.IsNullOrWhiteSpace(k.District) && string.IsNullOrWhiteSpace(k.Commune) ? 0 : 1)
-            .FirstOrDefault();
 }
 
 /// <summary>The authenticated caller of one request; an officer's area is its province, district and commune (null: any).</summary>

@@ -62,7 +62,7 @@ public sealed class AuthorizationProblems(OperationsAudit audit) : IAuthorizatio
                 await audit.AppendAsync(
                     outside.Application.ApplicationId,
                     new AuditRecord(caller.Principal, caller.Role, context.GetRouteValue("action") as string ?? context.Request.Path, Reason: null,
-                        outside.Application.Stage, StageAfter: null, $"{StatusCodes.Status403Forbidden} area-not-allowed", OperationsAudit.Refused),
+                        outside.Application.Stage, StageAfter: null, $"{StatusCodes.Status403Forbidden} area-not-allowed", OperationsAudit.Refused, caller.Name),
                     context.RequestAborted);
             }
 

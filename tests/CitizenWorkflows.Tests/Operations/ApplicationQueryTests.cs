@@ -186,8 +186,9 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
         var audit = new OperationsAudit(fixture.Azurite.Tables, TimeProvider.System);
         AuditRecord entry = (await audit.ListAsync(app.Id, CancellationToken.None)).Single(e => e.AuditId == auditId).Record;
         Assert.Equal(
-            (LocalHostProcess.Keys[Roles.Operator].Principal, Roles.Operator, "document-download", $"portrait sha256:{sha256}", OperationsAudit.Accepted),
-            (entry.Actor, entry.Role, entry.Action, entry.Detail, entry.Outcome));
+            (LocalHostProcess.Keys[Roles.Operator].Principal, LocalHostProcess.NameOf(LocalHostProcess.Keys[Roles.Operator].Principal), Roles.Operator,
+                "document-download", $"portrait sha256:{sha256}", OperationsAudit.Accepted),
+            (entry.Actor, entry.ActorName, entry.Role, entry.Action, entry.Detail, entry.Outcome));
 
         using HttpResponseMessage missing = await officer.GetAsync(new Uri($"/api/v1/applications/{app.Id}/documents/document-9", UriKind.Relative));
         await Api.AssertProblemAsync(missing, HttpStatusCode.NotFound, "not-found");

@@ -131,9 +131,11 @@ public sealed class BearerTokenTests(AzuriteFixture azurite) : IClassFixture<Azu
         using HttpClient supervisor = host.Client(Roles.Supervisor);
         JsonElement audit = await supervisor.GetFromJsonAsync<JsonElement>(new Uri($"{status}/audit", UriKind.Relative));
         JsonElement refusal = Assert.Single(audit.GetProperty("items").EnumerateArray());
+        string officer = LocalHostProcess.Officers[LocalHostProcess.OtherCommuneOfficer].Principal;
         Assert.Equal(
-            ("refused", "403 area-not-allowed", LocalHostProcess.Officers[LocalHostProcess.OtherCommuneOfficer].Principal),
-            (refusal.GetProperty("outcome").GetString(), refusal.GetProperty("detail").GetString(), refusal.GetProperty("actor").GetString()));
+            ("refused", "403 area-not-allowed", officer, LocalHostProcess.NameOf(officer)),
+            (refusal.GetProperty("outcome").GetString(), refusal.GetProperty("detail").GetString(), refusal.GetProperty("actor").GetString(),
+             refusal.GetProperty("actorName").GetString()));
     }
 
     [Fact]
