@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using CitizenWorkflows.Local.Runtime;
+using CitizenWorkflows.Workflow.Http;
+using CitizenWorkflows.Workflow.Operations.Dashboard;
 using CitizenWorkflows.Workflow.Security;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -15,7 +17,8 @@ namespace CitizenWorkflows.Local.Identity;
 /// <summary>
 /// A real OpenID provider inside the Local host (OpenIddict's server): discovery at
 /// <c>/.well-known/openid-configuration</c>, the signing keys at <c>/.well-known/jwks</c>, and <c>/connect/token</c> for
-/// partners' client credentials and officers' passwords. Its accounts are <see cref="LocalIdentities"/>; its RSA keys are
+/// partners' client credentials and officers' passwords, <c>/connect/authorize</c> (a sign-in page) for the dashboard's
+/// authorization code with PKCE. Its accounts are <see cref="LocalIdentities"/>; its RSA keys are
 /// made on first run under <c>.local/</c>. Its tokens are JWTs signed with RS256 for the audience
 /// <see cref="Audience"/>, carrying <c>roles</c> and the area claims as Entra ID's would, and the host's API validates
 /// them through the same JwtBearer scheme (Workflow/Security/OpenIdConnectBearer) as the Functions app in Azure.
@@ -27,6 +30,11 @@ public static class LocalIdentityProvider
     public const string Audience = "citizenworkflows-api";
 
     public const string TokenPath = "connect/token";
+
+    public const string AuthorizePath = "connect/authorize";
+
+    /// <summary>The operators' dashboard: a public client (no secret) using the authorization code with PKCE.</summary>
+    public const string DashboardClientId = "dashboard";
 
     public static string DefaultDirectory => Path.Combine(Directory.GetCurrentDirectory(), ".local");
 
@@ -51,6 +59,8 @@ public static class LocalIdentityProvider
         {
             configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
+                [$"{DashboardSignInOptions.SectionName}:ClientId"] = DashboardClientId,
+                [$"{DashboardSignInOptions.SectionName}:Scope"] = Scopes.OpenId,
                 [$"{OpenIdConnectOptions.SectionName}:Authority"] = issuer.AbsoluteUri,
                 [$"{OpenIdConnectOptions.SectionName}:Audience"] = Audience,
                 // Plain HTTP on the loopback address only: the provider is this process.
@@ -63,8 +73,11 @@ public static class LocalIdentityProvider
         {
             server.SetIssuer(issuer)
                 .SetTokenEndpointUris(TokenPath)
+                .SetAuthorizationEndpointUris(AuthorizePath)
                 .AllowClientCredentialsFlow()
                 .AllowPasswordFlow()
+                .AllowAuthorizationCodeFlow()
+                .RequireProofKeyForCodeExchange()
                 .AcceptAnonymousClients()
                 .EnableDegradedMode()
                 .AddSigningKey(signing)
@@ -74,8 +87,20 @@ public static class LocalIdentityProvider
                 .SetAccessTokenLifetime(TimeSpan.FromHours(1));
             server.AddEventHandler<OpenIddictServerEvents.ValidateTokenRequestContext>(handler =>
                 handler.UseInlineHandler(context => AuthenticateClient(context, identities)));
+            // Only the dashboard, and only back to the dashboard: the code goes nowhere else.
+            string dashboard = new Uri(issuer, ApiRoutes.Prefix + "/" + ApiRoutes.Dashboard).AbsoluteUri;
+            server.AddEventHandler<OpenIddictServerEvents.ValidateAuthorizationRequestContext>(handler => handler.UseInlineHandler(context =>
+            {
+                if (context.ClientId != DashboardClientId || context.RedirectUri != dashboard)
+                {
+                    context.Reject(Errors.InvalidClient, $"Only the client '{DashboardClientId}' signs in here, returning to {dashboard}.");
+                }
+
+                return ValueTask.CompletedTask;
+            }));
             server.UseAspNetCore()
                 .EnableTokenEndpointPassthrough()
+                .EnableAuthorizationEndpointPassthrough()
                 .DisableTransportSecurityRequirement();
         });
         return identities;
@@ -85,13 +110,17 @@ public static class LocalIdentityProvider
     public static void MapLocalIdentityProvider(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPost("/" + TokenPath, (HttpContext http, LocalIdentities identities) =>
+        app.MapPost("/" + TokenPath, async (HttpContext http, LocalIdentities identities) =>
         {
-            OpenIddictRequest request = http.GetOpenIddictServerRequest()
-                ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+            OpenIddictRequest request = RequestOf(http);
             LocalAccount? account = request.IsClientCredentialsGrantType()
                 ? identities.Accounts.FirstOrDefault(a => a.Kind == LocalAccount.ClientKind && a.Id == request.ClientId)
-                : request.IsPasswordGrantType() ? identities.Authenticate(LocalAccount.UserKind, request.Username, request.Password) : null;
+                : request.IsPasswordGrantType() ? identities.Authenticate(LocalAccount.UserKind, request.Username, request.Password)
+                // OpenIddict has checked the code, its client, redirect and PKCE verifier; the account is read again for its current role.
+                : request.IsAuthorizationCodeGrantType()
+                    && (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal?.GetClaim(Claims.Subject) is { } subject
+                    ? identities.Accounts.FirstOrDefault(a => a.Kind == LocalAccount.UserKind && a.Id == subject)
+                : null;
             if (account is null)
             {
                 return Results.Forbid(
@@ -105,7 +134,31 @@ public static class LocalIdentityProvider
 
             return Results.SignIn(PrincipalOf(account, request.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         });
+
+        // The sign-in page of the authorization code flow: the form posts the request's parameters back with the
+        // officer's user name and password; once they match, OpenIddict redirects to the dashboard with the code.
+        app.MapMethods("/" + AuthorizePath, [HttpMethods.Get, HttpMethods.Post], (HttpContext http, LocalIdentities identities) =>
+        {
+            OpenIddictRequest request = RequestOf(http);
+            string? error = null;
+            if (HttpMethods.IsPost(http.Request.Method) && request.Username is not null)
+            {
+                if (identities.Authenticate(LocalAccount.UserKind, request.Username, request.Password) is { } account)
+                {
+                    return Results.SignIn(PrincipalOf(account, request.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+                }
+
+                error = "The user name or password is not valid.";
+            }
+
+            http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; form-action 'self'; frame-ancestors 'none'";
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Content(LocalSignInPage.Render(request, error), "text/html; charset=utf-8");
+        });
     }
+
+    static OpenIddictRequest RequestOf(HttpContext http) =>
+        http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
 
     /// <summary>The token's claims: subject, name, the one role, the area; all bound for the access token.</summary>
     static ClaimsPrincipal PrincipalOf(LocalAccount account, IEnumerable<string> scopes)

@@ -50,6 +50,9 @@ public static class SecurityServices
         services.AddSingleton<IAuthorizationHandler, CallbackEventRoleHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationProblems>();
         services.AddSingleton<ApiGate>();
+        services.AddOptions<Operations.Dashboard.DashboardSignInOptions>()
+            .Bind(configuration.GetSection(Operations.Dashboard.DashboardSignInOptions.SectionName))
+            .PostConfigure(signIn => signIn.Authority ??= configuration[$"{OpenIdConnectOptions.SectionName}:Authority"]);
 
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.SectionName));
         services.AddRateLimiter(_ => { });

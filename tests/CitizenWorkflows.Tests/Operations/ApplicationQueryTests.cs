@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -250,7 +251,7 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task The_dashboard_shell_is_served_without_a_key_under_a_strict_content_policy()
+    public async Task The_dashboard_shell_and_its_sign_in_settings_are_served_without_a_token_under_a_strict_content_policy()
     {
         using HttpClient anonymous = Host.Client(null);
         using HttpResponseMessage page = await anonymous.GetAsync(new Uri("/api/dashboard", UriKind.Relative));
@@ -260,8 +261,14 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
         Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
         Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
         string html = await page.Content.ReadAsStringAsync();
-        Assert.Contains("<label for=\"api-key\">", html, StringComparison.Ordinal);
+        Assert.Contains("<button type=\"button\" id=\"sign-in\">", html, StringComparison.Ordinal);
         Assert.DoesNotContain(Apps[0].Id, html, StringComparison.Ordinal); // the shell carries no data
+
+        // Where to sign in: the host's own provider and the dashboard's public client; nothing secret.
+        using HttpResponseMessage signIn = await anonymous.GetAsync(new Uri("/api/dashboard/sign-in.json", UriKind.Relative));
+        JsonElement settings = await signIn.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((Host.BaseAddress.AbsoluteUri, "dashboard", "openid"),
+            (settings.GetProperty("authority").GetString(), settings.GetProperty("clientId").GetString(), settings.GetProperty("scope").GetString()));
 
         using HttpResponseMessage script = await anonymous.GetAsync(new Uri("/api/dashboard/dashboard.js", UriKind.Relative));
         Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);

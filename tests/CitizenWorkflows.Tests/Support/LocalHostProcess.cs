@@ -104,6 +104,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
     /// <summary>The display name the provider puts in <paramref name="principal"/>'s tokens.</summary>
     public static string NameOf(string principal) => Names[principal];
 
+    /// <summary>The password (or client secret) of <paramref name="principal"/> at the host's provider, for a browser sign-in.</summary>
+    public static string SecretOf(string principal) => Secrets[principal];
+
     /// <summary>The kiosk the tests submit as (Hồ Chí Minh, like the sample applicant); its API key reads status.</summary>
     public const string KioskId = "KIOSK-HCM-001";
 
