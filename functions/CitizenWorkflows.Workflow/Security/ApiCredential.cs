@@ -2,7 +2,9 @@ namespace CitizenWorkflows.Workflow.Security;
 
 /// <summary>
 /// Configuration section <c>Security</c>: the API keys and the role each one carries. Keys come from the
-/// environment, user secrets or Key Vault, never from files in the repository.
+/// environment, user secrets or Key Vault, never from files in the repository. People (officers, supervisors) have no
+/// keys: they sign in with OpenID Connect (<see cref="OpenIdConnectOptions"/>); so do partners, unless
+/// <see cref="PartnerApiKeys"/> keeps their keys during a migration. Kiosks, unattended devices, keep theirs.
 /// </summary>
 public sealed class SecurityOptions
 {
@@ -11,10 +13,12 @@ public sealed class SecurityOptions
     public const string ApiKeyHeader = "X-Api-Key";
 
     public IList<ApiCredential> ApiKeys { get; } = [];
+
+    /// <summary>Accept API keys of partner systems (print centre, courier, matcher) besides their tokens; off by default.</summary>
+    public bool PartnerApiKeys { get; set; }
 }
 
-/// <summary>One API key: who holds it (a kiosk id, an officer id, a partner name) and in which role.</summary>
-/// <param name="Province">For kiosks and officers, the province they work in.</param>
+/// <summary>One API key: who holds it (a kiosk id, or a partner name while <see cref="SecurityOptions.PartnerApiKeys"/> is on) and in which role.</summary>
 public sealed record ApiCredential
 {
     public string Key { get; init; } = "";

@@ -18,6 +18,7 @@ namespace CitizenWorkflows.Tests.Support;
 /// </summary>
 public sealed class LocalHostProcess : IAsyncDisposable
 {
+    /// <summary>Who plays each role; <c>Key</c> is the API key of the kiosk only (the others sign in for tokens).</summary>
     public static readonly IReadOnlyDictionary<string, (string Key, string Principal, string? Province)> Keys =
         new Dictionary<string, (string, string, string?)>
         {
@@ -165,38 +166,12 @@ public sealed class LocalHostProcess : IAsyncDisposable
             [CardSigningKey.ConfigurationKey] = CardSigningKeyPem,
             ["Local:IdentityDirectory"] = IdentityDirectory,
         };
-        int i = 0;
-        foreach ((string role, (string key, string principal, string? province)) in Keys)
-        {
-            config[$"Security:ApiKeys:{i}:Key"] = key;
-            config[$"Security:ApiKeys:{i}:Role"] = role;
-            config[$"Security:ApiKeys:{i}:Principal"] = principal;
-            if (province is not null)
-            {
-                config[$"Security:ApiKeys:{i}:Province"] = province;
-            }
-
-            i++;
-        }
-
-        foreach ((string key, string principal, string province, string? district, string? commune) in Officers.Values)
-        {
-            config[$"Security:ApiKeys:{i}:Key"] = key;
-            config[$"Security:ApiKeys:{i}:Role"] = Roles.Operator;
-            config[$"Security:ApiKeys:{i}:Principal"] = principal;
-            config[$"Security:ApiKeys:{i}:Province"] = province;
-            if (district is not null)
-            {
-                config[$"Security:ApiKeys:{i}:District"] = district;
-            }
-
-            if (commune is not null)
-            {
-                config[$"Security:ApiKeys:{i}:Commune"] = commune;
-            }
-
-            i++;
-        }
+        // Only the kiosk holds an API key (its status reads); everyone else signs in at the host's provider.
+        (string kioskKey, string kioskId, string? kioskProvince) = Keys[Roles.Kiosk];
+        config["Security:ApiKeys:0:Key"] = kioskKey;
+        config["Security:ApiKeys:0:Role"] = Roles.Kiosk;
+        config["Security:ApiKeys:0:Principal"] = kioskId;
+        config["Security:ApiKeys:0:Province"] = kioskProvince!;
 
         foreach ((string key, string value) in settings ?? new Dictionary<string, string>())
         {
@@ -318,14 +293,6 @@ public sealed class LocalHostProcess : IAsyncDisposable
     {
         var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens[Officers[officer].Principal]);
-        return client;
-    }
-
-    /// <summary>A client with the API key of <paramref name="role"/> (kept for the kiosk; for the others only while a test shows keys still work).</summary>
-    public HttpClient ApiKeyClient(string role)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Add(SecurityOptions.ApiKeyHeader, Keys[role].Key);
         return client;
     }
 
