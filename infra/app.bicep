@@ -42,7 +42,27 @@ type apiKeySecretRef = {
 
   @description('For kiosks: the province code they work in.')
   province: string?
+
+  @description('For officers of a district: its code.')
+  district: string?
+
+  @description('For officers of a commune: its code.')
+  commune: string?
 }
+
+@description('Public holidays (yyyy-MM-dd) skipped by the working-day service level and approval deadlines (Calendar:Holidays).')
+param publicHolidays string[] = [
+  '2026-01-01'
+  '2026-02-16'
+  '2026-02-17'
+  '2026-02-18'
+  '2026-02-19'
+  '2026-02-20'
+  '2026-04-27'
+  '2026-04-30'
+  '2026-05-01'
+  '2026-09-02'
+]
 
 @description('Microsoft Entra tenant id whose tokens the API accepts (issuer https://login.microsoftonline.com/<tenant>/v2.0). Empty: the current tenant.')
 param oidcTenantId string = tenant().tenantId
@@ -157,6 +177,8 @@ var appSettings = {
   // The app's own storage clients use the managed identity alone, as the host does (no credential chain probed at start).
   Storage__credential: 'managedidentity'
   Workflow__AutoApprove: 'false'
+  // Each officer level's approval deadline in working days (Vietnam time, skipping the holidays below), as the Local host.
+  Workflow__ApprovalWorkingDays: '2'
   // The card-signing key (P-256 PKCS#8 PEM) from the secret 'card-signing-key', created before the first card is personalised.
   CardSigning__PrivateKeyPem: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=card-signing-key)'
   // The reconciliation timer's NCRONTAB (%Reconciliation:Schedule% in the trigger): every 15 minutes.
@@ -179,14 +201,18 @@ var apiKeySettings = reduce(
       'Security__ApiKeys__${i}__Role': apiKeySecrets[i].role
       'Security__ApiKeys__${i}__Principal': apiKeySecrets[i].principal
       'Security__ApiKeys__${i}__Province': apiKeySecrets[i].?province ?? ''
+      'Security__ApiKeys__${i}__District': apiKeySecrets[i].?district ?? ''
+      'Security__ApiKeys__${i}__Commune': apiKeySecrets[i].?commune ?? ''
     })
 )
+
+var holidaySettings = reduce(range(0, length(publicHolidays)), {}, (acc, i) => union(acc, { 'Calendar__Holidays__${i}': publicHolidays[i] }))
 
 module functionAppSettings 'modules/appSettings.bicep' = {
   name: 'functionAppSettings'
   params: {
     functionAppName: functionApp.outputs.name
-    appSettings: union(hostStorageSettings, appSettings, apiKeySettings)
+    appSettings: union(hostStorageSettings, appSettings, apiKeySettings, holidaySettings)
   }
   dependsOn: [
     roleAssignments

@@ -1,4 +1,5 @@
 using CitizenWorkflows.Workflow.Biometrics;
+using CitizenWorkflows.Workflow.Health;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +19,8 @@ public static class PortraitQualityServices
         services.AddOptions<PortraitQualityOptions>().Bind(configuration.GetSection(SectionName));
         // Built on first use: loading the models and the native runtime costs a few hundred milliseconds.
         services.TryAddSingleton<IPortraitQuality>(sp => new OpenCvPortraitQuality(sp.GetRequiredService<IOptions<PortraitQualityOptions>>().Value));
+        // Ready only once the models load: a missing model file or native library fails every biometric check otherwise.
+        services.AddHealthChecks().AddCheck<PortraitModelsHealthCheck>("portrait-models", tags: [HealthServices.Ready]);
         return services;
     }
 }

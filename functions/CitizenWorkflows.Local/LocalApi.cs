@@ -1,3 +1,4 @@
+using CitizenWorkflows.Workflow.Health;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
@@ -70,6 +71,10 @@ public static class LocalApi
             .WithName(ApiRoutes.GetDashboard).WithRouteRule(ApiRoutes.GetDashboard);
         api.MapGet(ApiRoutes.DashboardFile, (HttpRequest request, string asset) => DashboardEndpoint.Handle(request, asset))
             .WithName(ApiRoutes.GetDashboardFile).WithRouteRule(ApiRoutes.GetDashboardFile);
+        api.MapGet(ApiRoutes.Liveness, HealthEndpoint.Live)
+            .WithName(ApiRoutes.GetLiveness).WithRouteRule(ApiRoutes.GetLiveness);
+        api.MapGet(ApiRoutes.Readiness, (HealthEndpoint health, CancellationToken ct) => health.ReadyAsync(ct))
+            .WithName(ApiRoutes.GetReadiness).WithRouteRule(ApiRoutes.GetReadiness);
     }
 
     /// <summary>Everything the Local host serves: the API and, outside it, the dashboard's short address.</summary>

@@ -3,9 +3,10 @@ using CitizenWorkflows.Local.Identity;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Local.Simulators;
 using CitizenWorkflows.Workflow;
+using CitizenWorkflows.Workflow.Telemetry;
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Lifecycle;
-using CitizenWorkflows.Workflow.Operations.History;
+using CitizenWorkflows.Workflow.Health;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
@@ -53,7 +54,7 @@ public sealed class LocalHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1);
 
         string? keysFile = LocalApiKeys.AddIfMissing(config, config["Local:ApiKeysFile"] ?? LocalApiKeys.DefaultPath);
-        LocalCardSigningKey.AddIfMissing(config, config["Local:CardSigningKeyFile"] ?? LocalCardSigningKey.DefaultPath);
+        LocalCardSigningKeyFile.UseUnlessKeyConfigured(config);
         // The OpenID provider is this host, so its issuer is the host's own first address.
         Uri issuer = LoopbackAddress.From((string.IsNullOrEmpty(config["urls"]) ? DefaultUrl : config["urls"]!).Split(';')[0]);
         LocalIdentities? identities = builder.Services.AddLocalIdentityProvider(config, issuer);
@@ -69,11 +70,12 @@ public sealed class LocalHost : IAsyncDisposable
         EmbeddedDurableRuntime runtime = await EmbeddedDurableRuntime.CreateAsync(EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers, storageRequests));
         // First hosted service: it dispatches before the pollers and simulators start and stops after they stop.
         builder.Services.AddHostedService(services => new EmbeddedDurableRuntimeService(runtime, services, services.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHealthChecks().AddCheck("durable-runtime", new EmbeddedDurableRuntimeHealthCheck(runtime), tags: [HealthServices.Ready]);
 
         builder.Services.AddCitizenWorkflows(config, storageRequests);
         builder.Services.AddOpenCvPortraitQuality(config);
+        builder.Services.AddWorkflowTelemetry(config, "citizenworkflows-local");
         builder.Services.AddLocalPollers(config);
-        builder.Services.AddSingleton<IOrchestrationHistory>(new OrchestrationServiceHistory(runtime.Client));
         builder.Services.AddSingleton<DurableTaskClient>(new OrchestrationServiceClient(runtime.Client));
 
         builder.Services.Configure<SimulatorOptions>(config.GetSection(SimulatorOptions.SectionName));

@@ -43,12 +43,8 @@ if (command is "registry" or "kiosk" or "card")
         ContentRootPath = AppContext.BaseDirectory,
     });
     tool.Logging.SetMinimumLevel(LogLevel.Warning);
-    string cardKeyFile = tool.Configuration["Local:CardSigningKeyFile"] ?? LocalCardSigningKey.DefaultPath;
-    if (File.Exists(cardKeyFile))
-    {
-        // Only a key the host made: verifying against a freshly generated one would prove nothing.
-        LocalCardSigningKey.AddIfMissing(tool.Configuration, cardKeyFile);
-    }
+    // Only a key the host made: verifying against a freshly generated one would prove nothing.
+    LocalCardSigningKeyFile.UseUnlessKeyConfigured(tool.Configuration, onlyIfItExists: true);
 
     tool.Services.AddCitizenWorkflows(tool.Configuration);
     using IHost storage = tool.Build();

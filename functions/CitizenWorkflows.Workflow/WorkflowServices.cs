@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -19,9 +18,11 @@ using CitizenWorkflows.Workflow.Lifecycle.Batches;
 using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace CitizenWorkflows.Workflow;
 
@@ -38,9 +39,9 @@ public static class WorkflowServices
         ArgumentNullException.ThrowIfNull(configuration);
         StorageRequestCounter requests = storageRequests ?? new StorageRequestCounter();
         services.AddSingleton(requests);
-        BlobClientOptions BlobOptions() => requests.Count(new BlobClientOptions(), StorageService.Blob);
-        TableClientOptions TableOptions() => requests.Count(new TableClientOptions(), StorageService.Table);
-        QueueClientOptions QueueOptions() => requests.Count(new QueueClientOptions(), StorageService.Queue);
+        void CountBlob(BlobClientOptions o) => requests.Count(o, StorageService.Blob);
+        void CountTable(TableClientOptions o) => requests.Count(o, StorageService.Table);
+        void CountQueue(QueueClientOptions o) => requests.Count(o, StorageService.Queue);
         services.AddOptions<WorkflowPolicy>().Bind(configuration.GetSection(WorkflowPolicy.SectionName));
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
@@ -50,29 +51,40 @@ public static class WorkflowServices
         IConfigurationSection storage = configuration.GetSection("Storage");
         string? connectionString = storage["ConnectionString"];
         string? accountName = storage["AccountName"];
-        if (!string.IsNullOrEmpty(connectionString))
-        {
-            services.AddSingleton(new BlobServiceClient(connectionString, BlobOptions()));
-            services.AddSingleton(new TableServiceClient(connectionString, TableOptions()));
-            services.AddSingleton(new QueueServiceClient(connectionString, QueueOptions()));
-        }
-        else if (!string.IsNullOrEmpty(accountName))
-        {
-            // In Azure the managed identity is the only credential (Storage:Credential=managedidentity, as the host's
-            // AzureWebJobsStorage__credential): DefaultAzureCredential would probe its whole chain at every cold start.
-            TokenCredential credential = string.Equals(storage["Credential"], "managedidentity", StringComparison.OrdinalIgnoreCase)
-                ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
-                : new DefaultAzureCredential();
-            services.AddSingleton(new BlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net"), credential, BlobOptions()));
-            services.AddSingleton(new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential, TableOptions()));
-            services.AddSingleton(new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential, QueueOptions()));
-        }
-        else
+        if (string.IsNullOrEmpty(connectionString) && string.IsNullOrEmpty(accountName))
         {
             throw new InvalidOperationException("Configure Storage:ConnectionString or Storage:AccountName.");
         }
 
+        services.AddMetrics();
+        services.TryAddSingleton<Telemetry.WorkflowMetrics>();
+        // The Azure SDK's own registration: one Blob, Table and Queue service client each, resolved as before; options
+        // shared by all three (retries, pipeline policies) go in ConfigureDefaults.
+        services.AddAzureClients(clients =>
+        {
+            if (!string.IsNullOrEmpty(connectionString))
+            {
+                clients.AddBlobServiceClient(connectionString).ConfigureOptions(CountBlob);
+                clients.AddTableServiceClient(connectionString).ConfigureOptions(CountTable);
+                clients.AddQueueServiceClient(connectionString).ConfigureOptions(CountQueue);
+                return;
+            }
+
+            clients.AddBlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net")).ConfigureOptions(CountBlob);
+            clients.AddTableServiceClient(new Uri($"https://{accountName}.table.core.windows.net")).ConfigureOptions(CountTable);
+            clients.AddQueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net")).ConfigureOptions(CountQueue);
+            // In Azure the managed identity is the only credential (Storage:Credential=managedidentity, as the host's
+            // AzureWebJobsStorage__credential): DefaultAzureCredential would probe its whole chain at every cold start.
+            clients.UseCredential(string.Equals(storage["Credential"], "managedidentity", StringComparison.OrdinalIgnoreCase)
+                ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
+                : new DefaultAzureCredential());
+        });
+        // AddAzureClients forwards the SDK's event source to ILogger, where every storage request would be an Information
+        // line; its warnings and errors are what an operator needs (configuration can still lower this).
+        services.AddLogging(logging => logging.AddFilter("Azure", LogLevel.Warning));
+
         services.AddHostedService<StorageInitializer>();
+        Health.HealthServices.AddWorkflowHealth(services);
         services.AddKioskIntake();
         services.AddPopulationRegistry();
         services.AddDuplicateDetection(configuration);
@@ -99,8 +111,8 @@ public static class WorkflowServices
         services.AddSingleton<ResubmitPartsEndpoint>();
         services.AddSingleton<Operations.Query.ApplicationSearch>();
         services.AddSingleton<Operations.Query.ApplicationQueryEndpoints>();
-        // From CardSigning:PrivateKeyPem: Key Vault in Azure, a generated local file for the Local host.
         services.AddReconciliation(configuration);
+        // From CardSigning:PrivateKeyPem (Key Vault in Azure) or, on a development machine, CardSigning:DevelopmentKeyFile.
         services.TryAddSingleton(_ => new CardSigner(CardSigningKey.FromConfiguration(configuration)));
 
         // Activities are resolved per call by both hosts.

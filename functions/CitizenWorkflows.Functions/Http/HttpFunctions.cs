@@ -1,3 +1,4 @@
+using CitizenWorkflows.Workflow.Health;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
@@ -27,7 +28,8 @@ public sealed class HttpFunctions(
     GetApplicationAuditEndpoint applicationAudit,
     ResubmitPartsEndpoint resubmitParts,
     ReconciliationEndpoint reconciliation,
-    ApplicationQueryEndpoints applicationQueries)
+    ApplicationQueryEndpoints applicationQueries,
+    HealthEndpoint health)
 {
     [Function(ApiRoutes.SubmitApplication)]
     public Task<IResult> SubmitApplication(
@@ -57,6 +59,17 @@ public sealed class HttpFunctions(
     public static IResult GetOpenApiDocument(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.OpenApiDocument)] HttpRequest req) =>
         OpenApiEndpoint.Handle(req);
+
+    [Function(ApiRoutes.GetLiveness)]
+    public static IResult GetLiveness(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Liveness)] HttpRequest req) =>
+        HealthEndpoint.Live();
+
+    [Function(ApiRoutes.GetReadiness)]
+    public Task<IResult> GetReadiness(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Readiness)] HttpRequest req,
+        CancellationToken cancellationToken) =>
+        health.ReadyAsync(cancellationToken);
 
     [Function(ApiRoutes.VerifyCard)]
     public Task<IResult> VerifyCard(

@@ -82,7 +82,7 @@ public static class FaultCommands
         HostApplicationBuilder tool = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         tool.Logging.SetMinimumLevel(LogLevel.Warning);
         tool.Configuration.AddInMemoryCollection(settings.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)));
-        LocalCardSigningKey.AddIfMissing(tool.Configuration, tool.Configuration["Local:CardSigningKeyFile"] ?? LocalCardSigningKey.DefaultPath);
+        LocalCardSigningKeyFile.UseUnlessKeyConfigured(tool.Configuration);
         tool.Services.AddCitizenWorkflows(tool.Configuration);
         tool.Services.AddOpenCvPortraitQuality(tool.Configuration);
         using IHost driver = tool.Build();

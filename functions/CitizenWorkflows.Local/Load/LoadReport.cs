@@ -32,6 +32,16 @@ public sealed record LoadReport
 
     public double? WorkItemsPerSecond { get; init; }
 
+    /// <summary>Mean time of an orchestration episode inside the dispatcher's pipeline (the orchestrator's run).</summary>
+    public double? EpisodeMeanMs { get; init; }
+
+    /// <summary>Mean time of an activity execution inside the dispatcher's pipeline (the activity's own work, storage calls included).</summary>
+    public double? ActivityMeanMs { get; init; }
+
+    public int? PeakEpisodesAtOnce { get; init; }
+
+    public int? PeakActivitiesAtOnce { get; init; }
+
     public required double IntakeP50Ms { get; init; }
 
     public required double IntakeP95Ms { get; init; }
@@ -127,6 +137,11 @@ public sealed record LoadReport
         output.WriteLine(WorkItemsPerSecond is double w
             ? string.Create(c, $"orchestration work items: {OrchestrationWorkItems} orchestration episodes + {ActivityWorkItems} activities = {w:F1}/s")
             : "orchestration work items: not counted (the runtime is in another process)");
+        if (EpisodeMeanMs is double episodeMs && ActivityMeanMs is double activityMs && OrchestrationWorkItems + ActivityWorkItems is long items and > 0)
+        {
+            output.WriteLine(string.Create(c, $"dispatchers: episode mean {episodeMs:F1} ms (peak {PeakEpisodesAtOnce} at once), activity mean {activityMs:F1} ms (peak {PeakActivitiesAtOnce} at once); .NET CPU {1000 * DotnetCpuSeconds / items:F1} ms per work item"));
+        }
+
         if (WorkItemsPerSecond is null)
         {
             output.WriteLine("(the host runs in child processes here: the .NET figures below are this driver's, not the host's)");

@@ -64,6 +64,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         var tracker = Tracker = new ApplicationTracker(tables, target.Approve, target.TaskHubInstancesTable);
         await using ProcessMeter meter = ProcessMeter.Start(target.StorageConnectionString);
         (long o0, long a0) = (target.WorkItems?.OrchestrationWorkItems ?? 0, target.WorkItems?.ActivityWorkItems ?? 0);
+        (TimeSpan ob0, TimeSpan ab0) = (target.WorkItems?.Orchestrations.BusyTime ?? default, target.WorkItems?.Activities.BusyTime ?? default);
         using var submitter = new KioskSubmitter(target.BaseAddress, target.Kiosks) { RetryFor = SubmitRetryFor };
         var clock = Stopwatch.StartNew();
         DateTimeOffset startedAt = DateTimeOffset.UtcNow;
@@ -125,6 +126,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         (double selfCpu, double azuriteCpu, _) = meter.Cpu();
         IReadOnlyDictionary<string, double> azuriteCpuByService = meter.AzuriteCpuByService();
         (long o1, long a1) = (target.WorkItems?.OrchestrationWorkItems ?? 0, target.WorkItems?.ActivityWorkItems ?? 0);
+        (TimeSpan ob1, TimeSpan ab1) = (target.WorkItems?.Orchestrations.BusyTime ?? default, target.WorkItems?.Activities.BusyTime ?? default);
 
         List<ApplicationView> sample = await SampleTimelinesAsync(target.Services.GetRequiredService<ApplicationProjection>(), cancellationToken);
         double[] intake = [.. Submissions.Where(s => s.Accepted).Select(s => s.LatencyMs).Order()];
@@ -145,6 +147,10 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             OrchestrationWorkItems = target.WorkItems is null ? null : o1 - o0,
             ActivityWorkItems = target.WorkItems is null ? null : a1 - a0,
             WorkItemsPerSecond = target.WorkItems is null ? null : workItems / wall.TotalSeconds,
+            EpisodeMeanMs = target.WorkItems is null || o1 == o0 ? null : (ob1 - ob0).TotalMilliseconds / (o1 - o0),
+            ActivityMeanMs = target.WorkItems is null || a1 == a0 ? null : (ab1 - ab0).TotalMilliseconds / (a1 - a0),
+            PeakEpisodesAtOnce = target.WorkItems?.Orchestrations.PeakInFlight,
+            PeakActivitiesAtOnce = target.WorkItems?.Activities.PeakInFlight,
             IntakeP50Ms = LoadReport.Percentile(intake, 0.50),
             IntakeP95Ms = LoadReport.Percentile(intake, 0.95),
             IntakeP99Ms = LoadReport.Percentile(intake, 0.99),

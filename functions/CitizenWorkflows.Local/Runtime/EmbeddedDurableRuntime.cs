@@ -92,6 +92,9 @@ public sealed class EmbeddedDurableRuntime : IAsyncDisposable
     public Task StartAsync(IServiceProvider services, ILoggerFactory loggerFactory) =>
         StartAsync(services, loggerFactory, WorkflowCatalog.Orchestrators, WorkflowCatalog.Activities);
 
+    /// <summary>True between a successful start and the stop.</summary>
+    public bool Dispatching => Volatile.Read(ref worker) is not null;
+
     /// <summary>Starts dispatching the given orchestrators and activities, by the names they run under.</summary>
     public async Task StartAsync(
         IServiceProvider services, ILoggerFactory loggerFactory, IReadOnlyDictionary<string, Type> orchestrators, IReadOnlyDictionary<string, Type> activities)
@@ -141,6 +144,16 @@ public sealed class EmbeddedDurableRuntime : IAsyncDisposable
 }
 
 /// <summary>Runs the <see cref="EmbeddedDurableRuntime"/>'s worker with the host: started before the API listens, stopped after it.</summary>
+/// <summary>Ready once the runtime's worker dispatches (started, not yet stopped).</summary>
+sealed class EmbeddedDurableRuntimeHealthCheck(EmbeddedDurableRuntime runtime) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(runtime.Dispatching
+            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy("The durable runtime dispatches.")
+            : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("The durable runtime is not dispatching."));
+}
+
 sealed class EmbeddedDurableRuntimeService(EmbeddedDurableRuntime runtime, IServiceProvider services, ILoggerFactory loggerFactory) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => runtime.StartAsync(services, loggerFactory);

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using DurableTask.Core.History;
 using DurableTask.Core.Query;
+using DurableTask.Core.Tracing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Core = DurableTask.Core;
@@ -36,6 +38,9 @@ public sealed class OrchestrationServiceClient(IOrchestrationServiceClient clien
                 OrchestrationInstance = instance,
                 ScheduledStartTime = options?.StartAt?.UtcDateTime,
                 Tags = options?.Tags?.ToDictionary(t => t.Key, t => t.Value),
+                // The caller's span (a kiosk's POST) becomes the parent of every episode and activity of the workflow:
+                // DurableTask.Core opens them under the trace context stored with the start.
+                ParentTraceContext = Activity.Current is { Id: { } parent } caller ? new DistributedTraceContext(parent, caller.TraceStateString) : null,
             },
         };
 
@@ -77,6 +82,19 @@ public sealed class OrchestrationServiceClient(IOrchestrationServiceClient clien
             ? await azure.GetOrchestrationStateAsync(instanceId, allExecutions: false, fetchInput: getInputsAndOutputs)
             : await client.GetOrchestrationStateAsync(instanceId, allExecutions: false);
         return states is { Count: > 0 } && states[0] is { } state ? ToMetadata(state, getInputsAndOutputs) : null;
+    }
+
+    /// <summary>
+    /// The latest execution's history from the service (what Durable Functions' host streams to its client in Azure). The
+    /// service answers with the events as JSON without their types, so each is read back as the class its
+    /// <see cref="HistoryEvent.EventType"/> names.
+    /// </summary>
+    public override async Task<IList<HistoryEvent>> GetOrchestrationHistoryAsync(string instanceId, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        cancellation.ThrowIfCancellationRequested();
+        string json = await client.GetOrchestrationHistoryAsync(instanceId, executionId: null);
+        return [.. Newtonsoft.Json.Linq.JArray.Parse(json).Cast<Newtonsoft.Json.Linq.JObject>().Select(ToHistoryEvent)];
     }
 
     public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(SdkQuery? filter = null)
@@ -171,6 +189,36 @@ public sealed class OrchestrationServiceClient(IOrchestrationServiceClient clien
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
         cancellation.ThrowIfCancellationRequested();
         return client.SendTaskOrchestrationMessageAsync(new TaskMessage { OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId }, Event = message });
+    }
+
+    static HistoryEvent ToHistoryEvent(Newtonsoft.Json.Linq.JObject json)
+    {
+        EventType? type = json.Value<string>(nameof(HistoryEvent.EventType)) is { } name && Enum.TryParse(name, out EventType parsed) ? parsed : null;
+        Type eventClass = type switch
+        {
+            EventType.ExecutionStarted => typeof(ExecutionStartedEvent),
+            EventType.ExecutionCompleted => typeof(ExecutionCompletedEvent),
+            EventType.ExecutionTerminated => typeof(ExecutionTerminatedEvent),
+            EventType.ExecutionSuspended => typeof(ExecutionSuspendedEvent),
+            EventType.ExecutionResumed => typeof(ExecutionResumedEvent),
+            EventType.ContinueAsNew => typeof(ContinueAsNewEvent),
+            EventType.OrchestratorStarted => typeof(OrchestratorStartedEvent),
+            EventType.OrchestratorCompleted => typeof(OrchestratorCompletedEvent),
+            EventType.TaskScheduled => typeof(TaskScheduledEvent),
+            EventType.TaskCompleted => typeof(TaskCompletedEvent),
+            EventType.TaskFailed => typeof(TaskFailedEvent),
+            EventType.SubOrchestrationInstanceCreated => typeof(SubOrchestrationInstanceCreatedEvent),
+            EventType.SubOrchestrationInstanceCompleted => typeof(SubOrchestrationInstanceCompletedEvent),
+            EventType.SubOrchestrationInstanceFailed => typeof(SubOrchestrationInstanceFailedEvent),
+            EventType.TimerCreated => typeof(TimerCreatedEvent),
+            EventType.TimerFired => typeof(TimerFiredEvent),
+            EventType.EventSent => typeof(EventSentEvent),
+            EventType.EventRaised => typeof(EventRaisedEvent),
+            EventType.HistoryState => typeof(HistoryStateEvent),
+            EventType.ExecutionRewound => typeof(ExecutionRewoundEvent),
+            _ => typeof(GenericEvent),
+        };
+        return (HistoryEvent)json.ToObject(eventClass)!;
     }
 
     static OrchestrationMetadata ToMetadata(OrchestrationState state, bool withInputsAndOutputs) =>

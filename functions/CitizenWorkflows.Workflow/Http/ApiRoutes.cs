@@ -23,6 +23,8 @@ public static class ApiRoutes
     /// <summary>The operators' page and its script and style (under the prefix: the Functions app serves nothing outside it).</summary>
     public const string Dashboard = "dashboard";
     public const string DashboardFile = "dashboard/{asset}";
+    public const string Liveness = "v1/health/live";
+    public const string Readiness = "v1/health/ready";
 
     public const string SubmitApplication = nameof(SubmitApplication);
     public const string GetApplication = nameof(GetApplication);
@@ -40,6 +42,8 @@ public static class ApiRoutes
     public const string GetApplicationDocument = nameof(GetApplicationDocument);
     public const string GetDashboard = nameof(GetDashboard);
     public const string GetDashboardFile = nameof(GetDashboardFile);
+    public const string GetLiveness = nameof(GetLiveness);
+    public const string GetReadiness = nameof(GetReadiness);
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
@@ -59,6 +63,8 @@ public static class ApiRoutes
         new(GetApplicationDocument, "GET", ApplicationDocument, ApiTags.Operations),
         new(GetDashboard, "GET", Dashboard, ApiTags.Operations),
         new(GetDashboardFile, "GET", DashboardFile, ApiTags.Operations),
+        new(GetLiveness, "GET", Liveness, ApiTags.Health),
+        new(GetReadiness, "GET", Readiness, ApiTags.Health),
     ];
 
     static readonly Dictionary<string, string> tags = All.ToDictionary(r => r.Name, r => r.Tag, StringComparer.Ordinal);
@@ -87,6 +93,9 @@ public static class ApiTags
 
     /// <summary>Verification of a card's signed chip data.</summary>
     public const string Cards = "cards";
+
+    /// <summary>Liveness and readiness for platform probes.</summary>
+    public const string Health = "health";
 
     /// <summary>The OpenAPI document itself.</summary>
     public const string Contract = "contract";

@@ -1,6 +1,8 @@
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Kiosks;
+using System.Diagnostics;
 using CitizenWorkflows.Workflow.Security;
+using CitizenWorkflows.Workflow.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -16,12 +18,31 @@ public sealed partial class SubmitApplicationEndpoint(
     KioskRequestAuthenticator authenticator,
     IntakeService intake,
     TimeProvider clock,
+    WorkflowMetrics metrics,
     ILogger<SubmitApplicationEndpoint> log)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const int MaxIdempotencyKeyLength = 128;
 
     public async Task<IResult> HandleAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        long started = Stopwatch.GetTimestamp();
+        var seen = new SubmissionSeen();
+        IResult answer = await AnswerAsync(request, client, seen, cancellationToken);
+        string outcome = answer is IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted } ? seen.Replayed ? "replayed" : "accepted" : "refused";
+        metrics.Submission(outcome, seen.Province, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return answer;
+    }
+
+    /// <summary>What the metrics may know of a submission: its province code once validated, and whether it was a retry.</summary>
+    sealed class SubmissionSeen
+    {
+        public string? Province { get; set; }
+
+        public bool Replayed { get; set; }
+    }
+
+    async Task<IResult> AnswerAsync(HttpRequest request, DurableTaskClient client, SubmissionSeen seen, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         (byte[]? body, IResult? tooLarge) = await RequestBody.ReadBytesAsync(request, SubmissionParts.MaxRequestBytes, cancellationToken);
@@ -64,18 +85,28 @@ public sealed partial class SubmitApplicationEndpoint(
             return Problems.Validation(errors);
         }
 
+        seen.Province = valid.ResidenceProvinceCode;
         if (!KioskArea.Allows(signed.Kiosk, valid.ResidenceProvinceCode))
         {
             return KioskArea.Refused(signed.Kiosk, valid.ResidenceProvinceCode);
         }
 
-        IntakeResult result = await intake.AcceptAsync(new IntakeRequest(kiosk, key, IntakeService.DigestOf(parts), valid), client, cancellationToken);
-        if (result.Problem is not null)
+        IntakeResult result;
+        using (Activity? span = WorkflowTelemetry.Source.StartActivity("intake accept"))
         {
-            return result.Problem;
+            span?.SetTag("kiosk.id", kiosk.Principal);
+            result = await intake.AcceptAsync(new IntakeRequest(kiosk, key, IntakeService.DigestOf(parts), valid), client, cancellationToken);
+            span?.SetTag("application.id", result.Accepted?.ApplicationId);
+            span?.SetTag("intake.replayed", result.Replayed);
+            if (result.Problem is not null)
+            {
+                span?.SetStatus(ActivityStatusCode.Error, "refused");
+                return result.Problem;
+            }
         }
 
         SubmissionAccepted accepted = result.Accepted!;
+        seen.Replayed = result.Replayed;
         LogAccepted(log, accepted.ApplicationId, kiosk.Principal, result.Replayed);
         return Results.Accepted(accepted.StatusUrl, accepted);
     }

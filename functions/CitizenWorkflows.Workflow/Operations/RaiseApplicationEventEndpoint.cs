@@ -4,6 +4,7 @@ using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Actions;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
+using CitizenWorkflows.Workflow.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -16,11 +17,22 @@ namespace CitizenWorkflows.Workflow.Operations;
 /// which event, on which application, is the route's rule (<see cref="RouteRules"/>, per <see cref="CallbackEvent"/>).
 /// </summary>
 public sealed partial class RaiseApplicationEventEndpoint(
-    ApplicationProjection projection, ILogger<RaiseApplicationEventEndpoint> log)
+    ApplicationProjection projection, WorkflowMetrics metrics, ILogger<RaiseApplicationEventEndpoint> log)
 {
     const long MaxBodyBytes = 16 * 1024;
 
     public async Task<IResult> HandleAsync(
+        HttpRequest request, DurableTaskClient client, string id, string eventName, CancellationToken cancellationToken)
+    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        IResult answer = await AnswerAsync(request, client, id, eventName, cancellationToken);
+        string outcome = answer is IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted } ? "raised" : "refused";
+        metrics.Callback(CallbackEvent.All.ContainsKey(eventName) ? eventName : "unknown", outcome,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return answer;
+    }
+
+    async Task<IResult> AnswerAsync(
         HttpRequest request, DurableTaskClient client, string id, string eventName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);

@@ -5,12 +5,19 @@ namespace CitizenWorkflows.Workflow.Production;
 
 /// <summary>
 /// The private key that signs chip data: ECDSA on NIST P-256. In Azure its PKCS#8 PEM comes from Key Vault through
-/// configuration <c>CardSigning:PrivateKeyPem</c>; the Local host generates one on first run.
+/// configuration <c>CardSigning:PrivateKeyPem</c>; on a development machine from <c>CardSigning:DevelopmentKeyFile</c>
+/// (<see cref="DevelopmentCardSigningKey"/>).
 /// </summary>
 public sealed class CardSigningKey : IDisposable
 {
     /// <summary>Where configuration holds the key's PEM.</summary>
     public const string ConfigurationKey = "CardSigning:PrivateKeyPem";
+
+    /// <summary>Where configuration names a development key file, used only when <see cref="ConfigurationKey"/> is empty.</summary>
+    public const string DevelopmentKeyFileKey = "CardSigning:DevelopmentKeyFile";
+
+    /// <summary>Set by App Service and Azure Functions on every instance in Azure, never by Core Tools or the Local host.</summary>
+    public const string AzureInstanceKey = "WEBSITE_INSTANCE_ID";
 
     readonly ECDsa key;
 
@@ -62,14 +69,32 @@ public sealed class CardSigningKey : IDisposable
         }
     }
 
-    /// <summary>The key named by <c>CardSigning:PrivateKeyPem</c>; throws when configuration has none.</summary>
+    /// <summary>
+    /// The key in <c>CardSigning:PrivateKeyPem</c>, else, off Azure, the one in <c>CardSigning:DevelopmentKeyFile</c>
+    /// (made on first use); throws when neither applies.
+    /// </summary>
     public static CardSigningKey FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         string? pem = configuration[ConfigurationKey];
-        return string.IsNullOrWhiteSpace(pem)
-            ? throw new InvalidOperationException($"No card-signing key is configured ({ConfigurationKey}).")
-            : FromPem(pem);
+        if (!string.IsNullOrWhiteSpace(pem))
+        {
+            return FromPem(pem);
+        }
+
+        string? developmentFile = configuration[DevelopmentKeyFileKey];
+        if (string.IsNullOrWhiteSpace(developmentFile))
+        {
+            throw new InvalidOperationException(
+                $"No card-signing key is configured ({ConfigurationKey}; on a development machine {DevelopmentKeyFileKey} names a file made on first use).");
+        }
+
+        // A key generated on one instance's disk would differ per instance and vanish with it: cards signed by it
+        // could not be verified. In Azure the key is the Key Vault secret.
+        return string.IsNullOrEmpty(configuration[AzureInstanceKey])
+            ? FromPem(DevelopmentCardSigningKey.LoadOrCreate(developmentFile))
+            : throw new InvalidOperationException(
+                $"{DevelopmentKeyFileKey} is for development machines; in Azure set {ConfigurationKey} (a Key Vault reference to the secret card-signing-key).");
     }
 
     /// <summary>The private key as PKCS#8 PEM, for storing it where the host will load it from.</summary>

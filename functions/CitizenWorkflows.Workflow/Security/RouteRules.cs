@@ -82,6 +82,9 @@ public static class RouteRules
         // The page and its assets carry no data; every figure on it comes from the API with the operator's key.
         new(ApiRoutes.GetDashboard, RouteAccess.Anonymous, [], AreaRule.None),
         new(ApiRoutes.GetDashboardFile, RouteAccess.Anonymous, [], AreaRule.None),
+        // Platform probes (App Service health check, container orchestrators) call without credentials.
+        new(ApiRoutes.GetLiveness, RouteAccess.Anonymous, [], AreaRule.None),
+        new(ApiRoutes.GetReadiness, RouteAccess.Anonymous, [], AreaRule.None),
     }.ToDictionary(r => r.Route, StringComparer.Ordinal);
 
     /// <summary>The rule of <paramref name="route"/>; a route without one is a programming error, refused rather than served.</summary>

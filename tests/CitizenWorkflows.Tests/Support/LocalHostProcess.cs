@@ -135,24 +135,10 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the host; <paramref name="settings"/> are configuration keys (":" separated) that override the defaults.</summary>
-    public static async Task<LocalHostProcess> StartAsync(AzuriteFixture azurite, string taskHub, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
+    /// <summary>The Local host's settings for a test: storage, task hub, the test keys and officers, simulators off.</summary>
+    public static Dictionary<string, string> Configuration(AzuriteFixture azurite, string taskHub, int httpPort, IReadOnlyDictionary<string, string>? settings = null)
     {
-        if (!File.Exists(RepoPaths.LocalHostDll))
-        {
-            throw new InvalidOperationException($"The Local host is not built at {RepoPaths.LocalHostDll}.");
-        }
-
-        int httpPort = port ?? FreePorts.Take(1)[0];
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(RepoPaths.LocalHostDll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(RepoPaths.LocalHostDll);
-        start.ArgumentList.Add("serve");
+        ArgumentNullException.ThrowIfNull(azurite);
         var config = new Dictionary<string, string>
         {
             ["urls"] = $"http://127.0.0.1:{httpPort}",
@@ -177,6 +163,29 @@ public sealed class LocalHostProcess : IAsyncDisposable
         {
             config[key] = value;
         }
+
+        return config;
+    }
+
+    /// <summary>Starts the host; <paramref name="settings"/> are configuration keys (":" separated) that override the defaults.</summary>
+    public static async Task<LocalHostProcess> StartAsync(AzuriteFixture azurite, string taskHub, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
+    {
+        if (!File.Exists(RepoPaths.LocalHostDll))
+        {
+            throw new InvalidOperationException($"The Local host is not built at {RepoPaths.LocalHostDll}.");
+        }
+
+        int httpPort = port ?? FreePorts.Take(1)[0];
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(RepoPaths.LocalHostDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(RepoPaths.LocalHostDll);
+        start.ArgumentList.Add("serve");
+        Dictionary<string, string> config = Configuration(azurite, taskHub, httpPort, settings);
 
         foreach ((string key, string value) in config)
         {
@@ -222,9 +231,12 @@ public sealed class LocalHostProcess : IAsyncDisposable
     }
 
     /// <summary>Asks the host's token endpoint for an access token of <paramref name="principal"/>.</summary>
-    public async Task<string> TokenAsync(string principal, bool partner)
+    public Task<string> TokenAsync(string principal, bool partner) => TokenAsync(BaseAddress, principal, partner);
+
+    /// <summary>Asks the token endpoint of the host at <paramref name="baseAddress"/> (in process or not) for an access token.</summary>
+    public static async Task<string> TokenAsync(Uri baseAddress, string principal, bool partner)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         using var form = new FormUrlEncodedContent(partner
             ? [new("grant_type", "client_credentials"), new("client_id", principal), new("client_secret", Secrets[principal])]
             : new KeyValuePair<string, string>[] { new("grant_type", "password"), new("username", principal), new("password", Secrets[principal]) });

@@ -19,7 +19,6 @@ namespace CitizenWorkflows.Workflow.Operations.Query;
 public sealed partial class ApplicationQueryEndpoints(
     ApplicationSearch search,
     ApplicationProjection projection,
-    IOrchestrationHistory history,
     DocumentStore documents,
     OperationsAudit audit,
     TimeProvider clock,
@@ -83,7 +82,7 @@ public sealed partial class ApplicationQueryEndpoints(
         // Independent reads, in parallel: the projection, the runtime's status, the stored history, the documents.
         Task<ApplicationView?> viewTask = projection.GetAsync(id, cancellationToken);
         Task<OrchestrationMetadata?> instanceTask = client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken);
-        Task<HistoryReading> historyTask = ReadHistoryAsync(id, cancellationToken);
+        Task<HistoryReading> historyTask = ReadHistoryAsync(client, id, cancellationToken);
         Task<IReadOnlyList<StoredDocument>> documentsTask = documents.ListAsync(id, cancellationToken);
         ApplicationView? view = await viewTask;
         OrchestrationMetadata? instance = await instanceTask;
@@ -162,11 +161,11 @@ public sealed partial class ApplicationQueryEndpoints(
         return Results.File(bytes, reference.ContentType, fileDownloadName: name);
     }
 
-    async Task<HistoryReading> ReadHistoryAsync(string id, CancellationToken cancellationToken)
+    async Task<HistoryReading> ReadHistoryAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
         try
         {
-            return await history.ReadAsync(id, cancellationToken);
+            return await OrchestrationHistory.ReadAsync(client, id, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,6 +1,8 @@
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Operations.History;
+using OrchestrationStatus = DurableTask.Core.OrchestrationStatus;
+using DurableTask.Core.History;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,10 +39,22 @@ public sealed class OrchestrationServiceClientTests(OrchestrationServiceClientTe
         Assert.True(runtime.Runtime.WorkItems.ActivityWorkItems >= 1 && activitiesBefore >= 1, "the activity ran and was counted");
         Assert.True(runtime.Runtime.WorkItems.OrchestrationWorkItems >= 2, "at least the start and the event episodes were counted");
 
-        HistoryReading history = await new OrchestrationServiceHistory(runtime.Runtime.Client).ReadAsync(id, CancellationToken.None);
-        Assert.Contains(history.Events!, e => e.EventType == "TaskScheduled" && e.Name == nameof(Greet));
-        Assert.Contains(history.Events!, e => e.EventType == "EventRaised" && e.Name == "Decision");
-        Assert.Contains(history.Events!, e => e.EventType == "ExecutionCompleted");
+        // The history through the client's own API, as the operators' detail reads it on both hosts.
+        IList<HistoryEvent> events = await Client.GetOrchestrationHistoryAsync(id);
+        Assert.Equal(nameof(AwaitDecision), Assert.Single(events.OfType<ExecutionStartedEvent>()).Name);
+        TaskScheduledEvent scheduled = Assert.Single(events.OfType<TaskScheduledEvent>());
+        Assert.Equal(nameof(Greet), scheduled.Name);
+        Assert.Equal(scheduled.EventId, Assert.Single(events.OfType<TaskCompletedEvent>()).TaskScheduledId);
+        Assert.Equal("Decision", Assert.Single(events.OfType<EventRaisedEvent>()).Name);
+        Assert.Equal(OrchestrationStatus.Completed, Assert.Single(events.OfType<ExecutionCompletedEvent>()).OrchestrationStatus);
+
+        HistoryReading history = await OrchestrationHistory.ReadAsync(Client, id, CancellationToken.None);
+        Assert.Null(history.Unavailable);
+        Assert.Equal(events.Count, history.Events!.Count);
+        Assert.Contains(history.Events, e => e.EventType == "TaskScheduled" && e.Name == nameof(Greet) && e.EventId == scheduled.EventId);
+        Assert.Contains(history.Events, e => e.EventType == "EventRaised" && e.Name == "Decision");
+        Assert.Contains(history.Events, e => e.EventType == "ExecutionCompleted");
+        Assert.All(history.Events, e => Assert.InRange(e.Timestamp, waiting.CreatedAt.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1)));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace CitizenWorkflows.Local.Runtime;
+namespace CitizenWorkflows.Workflow.Security;
 
 /// <summary>A secret kept in a file under <c>.local/</c>, created readable by its owner only.</summary>
 public static class OwnerOnlyFile

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CitizenWorkflows.KioskClient;
+using CitizenWorkflows.Local;
+using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow.Http;
+using CitizenWorkflows.Workflow.Kiosks;
+using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Security;
+using CitizenWorkflows.Workflow.Telemetry;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+
+namespace CitizenWorkflows.Tests.Telemetry;
+
+/// <summary>
+/// One trace per application: the kiosk's POST, intake's acceptance, every orchestration episode and activity of the
+/// workflow and an officer's decision, exported through OpenTelemetry's in-memory exporter from a Local host running
+/// in this process on Azurite.
+/// </summary>
+public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    [Fact]
+    public async Task A_kiosk_submission_and_its_workflow_are_one_trace()
+    {
+        var exported = new List<Activity>();
+        using TracerProvider tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource([.. WorkflowTelemetry.TraceSources])
+            .AddAspNetCoreInstrumentation()
+            .AddInMemoryExporter(exported)
+            .Build();
+        int port = FreePorts.Take(1)[0];
+        Kiosk kiosk = await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079");
+        string[] args = [.. LocalHostProcess.Configuration(azurite, "TraceHub", port).Select(kv => $"--{kv.Key}={kv.Value}")];
+        await using LocalHost host = await LocalHost.StartAsync(args);
+
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        using var signed = new HttpClient(new KioskSigningHandler(kiosk.Id, kiosk.Secret) { InnerHandler = new HttpClientHandler() }) { BaseAddress = baseAddress };
+        using var officer = new HttpClient { BaseAddress = baseAddress };
+        // The kiosk reads its own application's status with its API key (people have none any more).
+        officer.DefaultRequestHeaders.Add(SecurityOptions.ApiKeyHeader, LocalHostProcess.Keys[Roles.Kiosk].Key);
+
+        string id = (await Api.SubmitAsync(signed, Samples.NewApplicant(Samples.NextApplicant().FullName, "1990-03-04", null))).ApplicationId;
+        await WaitUntilAsync(officer, id, s => s.WaitingFor.Contains(E.ApprovalDecision));
+        tracing.ForceFlush();
+
+        Activity post = Assert.Single(exported, a => a.Kind == ActivityKind.Server && a.DisplayName == $"POST /{ApiRoutes.Prefix}/{ApiRoutes.Applications}");
+        Activity[] trace = [.. exported.Where(a => a.TraceId == post.TraceId)];
+        Activity accept = Assert.Single(trace, a => a.Source.Name == WorkflowTelemetry.Name && a.DisplayName == "intake accept");
+        Assert.Equal(id, accept.GetTagItem("application.id"));
+        // DurableTask.Core ran the workflow's activities under the POST: one trace from the kiosk to the approval wait.
+        // (The orchestration's own span is exported when the workflow ends; this one waits for an officer.)
+        Activity[] durable = [.. exported.Where(a => a.Source.Name == WorkflowTelemetry.DurableTaskSource
+            && a.GetTagItem("durabletask.task.instance_id") as string == id)];
+        Assert.Contains(durable, a => a.DisplayName == "activity:VerifyDocuments");
+        Assert.Contains(durable, a => a.DisplayName == "activity:CheckPortrait");
+        Assert.All(durable, a => Assert.Equal(post.TraceId, a.TraceId));
+        // No personal data in any span: the applicant's name never appears in a tag.
+        Assert.DoesNotContain(exported.SelectMany(a => a.TagObjects), t => t.Value is string v && v.Contains("Nguyễn", StringComparison.Ordinal));
+    }
+
+    static async Task WaitUntilAsync(HttpClient officer, string id, Func<ApplicationStatusResponse, bool> done)
+    {
+        for (DateTime until = DateTime.UtcNow.AddSeconds(90); ; await Task.Delay(200))
+        {
+            ApplicationStatusResponse status = (await officer.GetFromJsonAsync<ApplicationStatusResponse>(new Uri($"/api/v1/applications/{id}", UriKind.Relative), JsonSerializerOptions.Web))!;
+            if (done(status))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"Application {id} stayed at {status.Stage}");
+        }
+    }
+}
