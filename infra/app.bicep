@@ -26,21 +26,21 @@ param namePrefix string = 'citizenwf'
 @maxLength(45)
 param taskHubName string = 'CitizenWorkflows'
 
-@description('Optional API keys per role. Each entry names a secret that already exists in the Key Vault; the app receives it as a Key Vault reference (Security__ApiKeys__<i>__Key) plus its role, principal and province (Security__ApiKeys__<i>__Role/Principal/Province). Leave empty on the first deployment, create the secrets, then redeploy.')
+@description('Optional kiosk API keys (status reads; people sign in with Entra ID, partners use client credentials). Each entry names a secret that already exists in the Key Vault; the app receives it as a Key Vault reference (Security__ApiKeys__<i>__Key) plus its role, principal and province. Leave empty on the first deployment, create the secrets, then redeploy.')
 param apiKeySecrets apiKeySecretRef[] = []
 
-@description('A role API key kept in Key Vault.')
+@description('A kiosk API key kept in Key Vault (a partner key only with partnerApiKeys during a migration).')
 type apiKeySecretRef = {
   @description('Name of the Key Vault secret holding the key value.')
   secretName: string
 
-  @description('Role granted to callers presenting this key (Workflow/Security/Roles.cs).')
-  role: ('kiosk' | 'operator' | 'supervisor' | 'print-centre' | 'courier' | 'biometric-matcher')
+  @description('Role granted to callers presenting this key: kiosk; a partner role only while partnerApiKeys is true.')
+  role: ('kiosk' | 'print-centre' | 'courier' | 'biometric-matcher')
 
-  @description('Who holds the key (a kiosk id, an officer id, a partner name); recorded as the cause of what they do.')
+  @description('Who holds the key (a kiosk id, a partner name); recorded as the cause of what they do.')
   principal: string
 
-  @description('For kiosks and officers: the province code they work in.')
+  @description('For kiosks: the province code they work in.')
   province: string?
 
   @description('For officers of a district: its code.')
@@ -63,6 +63,18 @@ param publicHolidays string[] = [
   '2026-05-01'
   '2026-09-02'
 ]
+
+@description('Microsoft Entra tenant id whose tokens the API accepts (issuer https://login.microsoftonline.com/<tenant>/v2.0). Empty: the current tenant.')
+param oidcTenantId string = tenant().tenantId
+
+@description('The API app registration\'s Application ID URI or client id: the audience every access token must carry (README, Microsoft Entra ID set-up).')
+param oidcAudience string = 'api://citizenworkflows'
+
+@description('Client id of the dashboard\'s single-page-application registration (authorization code + PKCE). Empty: the dashboard cannot sign in.')
+param dashboardClientId string = ''
+
+@description('Accept partner API keys besides client credentials while partners migrate (Security__PartnerApiKeys). Off by default.')
+param partnerApiKeys bool = false
 
 var token = toLower(uniqueString(resourceGroup().id, namePrefix))
 var compactPrefix = take(replace(toLower(namePrefix), '-', ''), 9)
@@ -171,6 +183,12 @@ var appSettings = {
   CardSigning__PrivateKeyPem: '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=card-signing-key)'
   // The reconciliation timer's NCRONTAB (%Reconciliation:Schedule% in the trigger): every 15 minutes.
   Reconciliation__Schedule: '0 */15 * * * *'
+  // Operators and partners: Entra ID access tokens, validated by the app itself against the tenant's metadata.
+  Security__OpenIdConnect__Authority: '${environment().authentication.loginEndpoint}${oidcTenantId}/v2.0'
+  Security__OpenIdConnect__Audience: oidcAudience
+  Security__PartnerApiKeys: string(partnerApiKeys)
+  Dashboard__SignIn__ClientId: dashboardClientId
+  Dashboard__SignIn__Scope: 'openid ${oidcAudience}/Operations'
 }
 
 // Key Vault references resolved by the platform with the app's identity.

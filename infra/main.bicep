@@ -31,8 +31,17 @@ param taskHubName string = 'CitizenWorkflows'
 @description('Object id of whoever deploys (azd sets AZURE_PRINCIPAL_ID); may write the card-signing key. Empty: none.')
 param deployerPrincipalId string = ''
 
-@description('Optional API keys per role, each a secret already in the Key Vault (see app.bicep).')
+@description('Optional kiosk API keys, each a secret already in the Key Vault (see app.bicep).')
 param apiKeySecrets array = []
+
+@description('Entra tenant whose tokens the API accepts (see app.bicep). Empty: the current tenant.')
+param oidcTenantId string = ''
+
+@description('The API\'s audience in Entra access tokens (see app.bicep).')
+param oidcAudience string = 'api://citizenworkflows'
+
+@description('Client id of the dashboard\'s single-page-application registration.')
+param dashboardClientId string = ''
 
 var tags = { 'azd-env-name': environmentName }
 
@@ -52,6 +61,9 @@ module app 'app.bicep' = {
     taskHubName: taskHubName
     deployerPrincipalId: deployerPrincipalId
     apiKeySecrets: apiKeySecrets
+    oidcTenantId: empty(oidcTenantId) ? tenant().tenantId : oidcTenantId
+    oidcAudience: oidcAudience
+    dashboardClientId: dashboardClientId
   }
 }
 

@@ -8,7 +8,9 @@
 # with `az keyvault secret show`, so the caller needs Key Vault Secrets User or Officer on the vault):
 #   KIOSK_ID                       a registered kiosk (see infra/README.md, "Smoke test")
 #   KIOSK_SECRET | KIOSK_SECRET_NAME         its base64 secret, or the name of the secret holding it
-#   STATUS_API_KEY | STATUS_API_KEY_SECRET_NAME  an operator or supervisor API key, to read the status
+#   STATUS_BEARER_TOKEN            an operator's or supervisor's access token, to read the status (people have no
+#                                  API keys; e.g. az account get-access-token --resource api://citizenworkflows)
+#   STATUS_API_KEY | STATUS_API_KEY_SECRET_NAME  instead of the token: the kiosk's own API key
 #   KIOSK_PROVINCE (default 001)   the kiosk's province: a fixed kiosk takes residents of its province only
 #   SMOKE_TIMEOUT (default 300)    seconds to wait for the workflow
 # Needs bash, curl, openssl and python3 (to read the JSON answers). Exit 0: accepted and progressing; 1 otherwise.
@@ -28,8 +30,13 @@ secret_from_vault() {
 kiosk_id=${KIOSK_ID:?set KIOSK_ID to a registered kiosk}
 kiosk_secret=${KIOSK_SECRET:-}
 [ -n "$kiosk_secret" ] || kiosk_secret=$(secret_from_vault "${KIOSK_SECRET_NAME:?set KIOSK_SECRET or KIOSK_SECRET_NAME}")
-status_key=${STATUS_API_KEY:-}
-[ -n "$status_key" ] || status_key=$(secret_from_vault "${STATUS_API_KEY_SECRET_NAME:?set STATUS_API_KEY or STATUS_API_KEY_SECRET_NAME}")
+if [ -n "${STATUS_BEARER_TOKEN:-}" ]; then
+  status_auth="Authorization: Bearer $STATUS_BEARER_TOKEN"
+else
+  status_key=${STATUS_API_KEY:-}
+  [ -n "$status_key" ] || status_key=$(secret_from_vault "${STATUS_API_KEY_SECRET_NAME:?set STATUS_BEARER_TOKEN, STATUS_API_KEY or STATUS_API_KEY_SECRET_NAME}")
+  status_auth="X-Api-Key: $status_key"
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -81,7 +88,7 @@ echo "accepted: application $id (stage $(json "$work/accepted.json" stage)), fol
 deadline=$((SECONDS + timeout))
 stage=""
 while [ "$SECONDS" -lt "$deadline" ]; do
-  code=$(curl -sS -o "$work/status.json" -w '%{http_code}' "$base/api/v1/applications/$id" -H "X-Api-Key: $status_key")
+  code=$(curl -sS -o "$work/status.json" -w '%{http_code}' "$base/api/v1/applications/$id" -H "$status_auth")
   if [ "$code" = 200 ]; then
     now_stage=$(json "$work/status.json" stage)
     waiting=$(json "$work/status.json" waitingFor)

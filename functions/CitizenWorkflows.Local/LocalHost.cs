@@ -1,4 +1,5 @@
 using CitizenWorkflows.Biometrics.Portrait;
+using CitizenWorkflows.Local.Identity;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Local.Simulators;
 using CitizenWorkflows.Workflow;
@@ -54,6 +55,9 @@ public sealed class LocalHost : IAsyncDisposable
 
         string? keysFile = LocalApiKeys.AddIfMissing(config, config["Local:ApiKeysFile"] ?? LocalApiKeys.DefaultPath);
         LocalCardSigningKeyFile.UseUnlessKeyConfigured(config);
+        // The OpenID provider is this host, so its issuer is the host's own first address.
+        Uri issuer = LoopbackAddress.From((string.IsNullOrEmpty(config["urls"]) ? DefaultUrl : config["urls"]!).Split(';')[0]);
+        LocalIdentities? identities = builder.Services.AddLocalIdentityProvider(config, issuer);
 
         string storage = config["Storage:ConnectionString"]
             ?? throw new InvalidOperationException("The Local host needs Storage:ConnectionString (UseDevelopmentStorage=true for Azurite).");
@@ -77,6 +81,8 @@ public sealed class LocalHost : IAsyncDisposable
         builder.Services.Configure<SimulatorOptions>(config.GetSection(SimulatorOptions.SectionName));
         if (config.GetSection(SimulatorOptions.SectionName).Get<SimulatorOptions>()?.Enabled ?? true)
         {
+            _ = identities ?? throw new InvalidOperationException(
+                "The simulators sign in at the Local host's OpenID provider: set Local:IdentityProvider:Enabled=true, or Simulators:Enabled=false.");
             builder.Services.AddHostedService<PrintCentreSimulator>();
             builder.Services.AddHostedService<ShipmentSimulator>();
             builder.Services.AddHostedService<CourierSimulator>();
@@ -93,11 +99,16 @@ public sealed class LocalHost : IAsyncDisposable
         app.UseRateLimiter();
         app.UseAuthorization();
         LocalApi.MapAll(app);
+        if (identities is not null)
+        {
+            app.MapLocalIdentityProvider();
+        }
+
         await app.StartAsync(cancellationToken);
 
         ILogger log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<LocalHost>();
         string urls = string.Join(", ", app.Urls);
-        LocalHostLog.Started(log, urls, hub.Name, hub.PartitionCount, keysFile ?? "configuration");
+        LocalHostLog.Started(log, urls, hub.Name, hub.PartitionCount, keysFile ?? "configuration", identities?.Path ?? "none (Local:IdentityProvider:Enabled=false)");
         return new LocalHost(app, runtime, runtimeLoggers);
     }
 
@@ -125,6 +136,6 @@ public sealed class LocalHost : IAsyncDisposable
 
 static partial class LocalHostLog
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "CitizenWorkflows Local host listening on {Urls}; task hub {TaskHub} with {Partitions} partitions; API keys from {KeySource}")]
-    public static partial void Started(ILogger logger, string urls, string taskHub, int partitions, string keySource);
+    [LoggerMessage(Level = LogLevel.Information, Message = "CitizenWorkflows Local host listening on {Urls}; task hub {TaskHub} with {Partitions} partitions; API keys from {KeySource}; OpenID provider accounts in {Accounts}")]
+    public static partial void Started(ILogger logger, string urls, string taskHub, int partitions, string keySource, string accounts);
 }

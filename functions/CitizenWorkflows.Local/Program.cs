@@ -4,6 +4,7 @@ using CitizenWorkflows.Local;
 using CitizenWorkflows.Local.Benchmarks;
 using CitizenWorkflows.Local.Biometrics;
 using CitizenWorkflows.Local.Demo;
+using CitizenWorkflows.Local.Identity;
 using CitizenWorkflows.Local.Kiosks;
 using CitizenWorkflows.Local.Load;
 using CitizenWorkflows.Local.Production;
@@ -129,13 +130,12 @@ if (command == "bench-intake")
 IReadOnlyList<LocalKiosk.Credentials> loadKiosks = command == "demo"
     ? [await LocalKiosk.EnsureAsync(kiosks, LocalKiosk.DefaultPath, stopping)]
     : await SyntheticKiosks.RegisterAsync(kiosks, load.Kiosks, stopping);
-var keys = host.App.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.ApiKeys.ToList();
 var target = new LoadRun.Target(
     host.BaseAddress,
     host.App.Services,
     loadKiosks,
     host.WorkItems,
-    load.OfficerApproves ? SyntheticKiosks.OfficerApproval(host.BaseAddress, keys) : null,
+    load.OfficerApproves ? SyntheticKiosks.OfficerApproval(host.BaseAddress, host.App.Services.GetRequiredService<LocalIdentities>()) : null,
     host.App.Configuration["Storage:ConnectionString"],
     (host.App.Configuration.GetSection(TaskHubOptions.SectionName).Get<TaskHubOptions>() ?? new TaskHubOptions()).Name);
 LoadReport report = await new LoadRun(load, Console.Out).RunAsync(target, PrintedCommand.Of(args), stopping);

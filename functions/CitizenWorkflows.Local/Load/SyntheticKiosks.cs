@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using CitizenWorkflows.Local.Identity;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Kiosks;
@@ -28,13 +29,13 @@ public static class SyntheticKiosks
         return kiosks;
     }
 
-    /// <summary>Approves an application as an officer over HTTP (the operator API key); true once the decision is taken.</summary>
-    public static Func<string, CancellationToken, Task<bool>> OfficerApproval(Uri baseAddress, IEnumerable<ApiCredential> keys)
+    /// <summary>Approves an application as an officer over HTTP (the national officer's token); true once the decision is taken.</summary>
+    public static Func<string, CancellationToken, Task<bool>> OfficerApproval(Uri baseAddress, LocalIdentities identities)
     {
-        ApiCredential key = ApiCredential.WidestOf(keys, Roles.Operator)
-            ?? throw new InvalidOperationException($"Approving as an officer needs an API key with role '{Roles.Operator}'.");
-        var officer = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        officer.DefaultRequestHeaders.Add(SecurityOptions.ApiKeyHeader, key.Key);
+        ArgumentNullException.ThrowIfNull(identities);
+        LocalAccount account = identities.WidestOf(Roles.Operator)
+            ?? throw new InvalidOperationException($"Approving as an officer needs an account with role '{Roles.Operator}' in {identities.Path}.");
+        var officer = new HttpClient(new LocalAccessTokenHandler(baseAddress, account)) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         return async (id, cancellationToken) =>
         {
             using HttpResponseMessage response = await officer.PostAsJsonAsync(

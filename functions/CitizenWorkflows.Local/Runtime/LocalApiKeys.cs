@@ -5,21 +5,16 @@ using CitizenWorkflows.Workflow.Security;
 namespace CitizenWorkflows.Local.Runtime;
 
 /// <summary>
-/// When no API keys are configured, the Local host makes one per role on first run and keeps them in
-/// <c>.local/api-keys.json</c> (ignored by git), so a fresh checkout runs without any secret in the repository.
+/// When no API keys are configured, the Local host makes the kiosk's key (its status reads) on first run and keeps it
+/// in <c>.local/api-keys.json</c> (ignored by git), so a fresh checkout runs without any secret in the repository.
+/// People and partners sign in at the local OpenID provider instead (Identity/); their keys, left in the file by an
+/// older version, are not loaded.
 /// </summary>
 public static class LocalApiKeys
 {
     public static readonly (string Role, string Principal, string? Province)[] Defaults =
     [
         (Roles.Kiosk, "kiosk-hn-001", "001"),
-        (Roles.Operator, "officer-hn-001", "001"),
-        // A national officer (no area): the demo, the load runs and the station simulator act on every province's applications.
-        (Roles.Operator, "officer-national", null),
-        (Roles.Supervisor, "supervisor-national", null),
-        (Roles.PrintCentre, "print-centre-1", null),
-        (Roles.Courier, "courier-1", null),
-        (Roles.BiometricMatcher, "abis-1", null),
     ];
 
     static readonly JsonSerializerOptions Indented = new(JsonSerializerOptions.Web) { WriteIndented = true };
@@ -58,6 +53,7 @@ public static class LocalApiKeys
         }
 
         var settings = new Dictionary<string, string?>();
+        keys = [.. keys.Where(k => k.Role == Roles.Kiosk)];
         for (int i = 0; i < keys.Count; i++)
         {
             string prefix = $"{SecurityOptions.SectionName}:ApiKeys:{i}:";

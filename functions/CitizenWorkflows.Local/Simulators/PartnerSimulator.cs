@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using CitizenWorkflows.Local.Identity;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Delivery.Shipments;
@@ -19,12 +20,12 @@ namespace CitizenWorkflows.Local.Simulators;
 
 /// <summary>
 /// A partner that takes work orders from its queue and, after a delay, answers through the same HTTP callbacks a
-/// real print centre or courier uses, authenticated with its own API key.
+/// real print centre or courier uses, signed in at the local OpenID provider as its own client (an officer for the station).
 /// </summary>
 public abstract partial class PartnerSimulator(
     WorkOrderQueues queues,
     IServer server,
-    IOptions<SecurityOptions> security,
+    LocalIdentities identities,
     ILogger logger) : BackgroundService
 {
     /// <summary>After this many refusals (409: the workflow does not wait for it) an order is dropped as stale.</summary>
@@ -59,10 +60,10 @@ public abstract partial class PartnerSimulator(
     {
         // The partner's own queue calls; its callbacks count under the API area they call.
         using StorageCaller.Scope partner = StorageCaller.Enter(StorageCaller.Simulators);
-        string apiKey = ApiCredential.WidestOf(security.Value.ApiKeys, Role)?.Key
-            ?? throw new InvalidOperationException($"The {Role} simulator needs an API key with role '{Role}'.");
-        using var http = new HttpClient { BaseAddress = await OwnAddressAsync(stoppingToken) };
-        http.DefaultRequestHeaders.Add(SecurityOptions.ApiKeyHeader, apiKey);
+        LocalAccount account = identities.WidestOf(Role)
+            ?? throw new InvalidOperationException($"The {Role} simulator needs an account with role '{Role}' in {identities.Path}.");
+        Uri own = await OwnAddressAsync(stoppingToken);
+        using var http = new HttpClient(new LocalAccessTokenHandler(own, account)) { BaseAddress = own };
         using var slots = new SemaphoreSlim(Options.Concurrency);
         var queue = queues.Queue(QueueName);
         TimeSpan invisibleFor = Options.Delay + MessageHold;
@@ -263,8 +264,8 @@ public abstract partial class PartnerSimulator(
 
 /// <summary>The print centre: takes each print batch, prints its cards and reports card-printed (or card-print-failed) per card.</summary>
 public sealed class PrintCentreSimulator(
-    WorkOrderQueues queues, IServer server, IOptions<SecurityOptions> security, IOptions<SimulatorOptions> options, ILogger<PrintCentreSimulator> logger)
-    : PartnerSimulator(queues, server, security, logger)
+    WorkOrderQueues queues, IServer server, LocalIdentities identities, IOptions<SimulatorOptions> options, ILogger<PrintCentreSimulator> logger)
+    : PartnerSimulator(queues, server, identities, logger)
 {
     protected override string QueueName => StorageNames.PrintOrdersQueue;
 
@@ -292,8 +293,8 @@ public sealed class PrintCentreSimulator(
 /// hands it over at the address (or reports the delivery failed).
 /// </summary>
 public sealed class ShipmentSimulator(
-    WorkOrderQueues queues, IServer server, IOptions<SecurityOptions> security, IOptions<SimulatorOptions> options, ILogger<ShipmentSimulator> logger)
-    : PartnerSimulator(queues, server, security, logger)
+    WorkOrderQueues queues, IServer server, LocalIdentities identities, IOptions<SimulatorOptions> options, ILogger<ShipmentSimulator> logger)
+    : PartnerSimulator(queues, server, identities, logger)
 {
     protected override string QueueName => StorageNames.ShipmentOrdersQueue;
 
@@ -319,8 +320,8 @@ public sealed class ShipmentSimulator(
 
 /// <summary>The courier's single orders: re-delivery after a failed delivery, and returning a card to the station.</summary>
 public sealed class CourierSimulator(
-    WorkOrderQueues queues, IServer server, IOptions<SecurityOptions> security, IOptions<SimulatorOptions> options, ILogger<CourierSimulator> logger)
-    : PartnerSimulator(queues, server, security, logger)
+    WorkOrderQueues queues, IServer server, LocalIdentities identities, IOptions<SimulatorOptions> options, ILogger<CourierSimulator> logger)
+    : PartnerSimulator(queues, server, identities, logger)
 {
     protected override string QueueName => StorageNames.CourierOrdersQueue;
 
@@ -341,8 +342,8 @@ public sealed class CourierSimulator(
 
 /// <summary>The police stations: hand each card over when its citizen comes for it, confirmed by an officer.</summary>
 public sealed class StationSimulator(
-    WorkOrderQueues queues, IServer server, IOptions<SecurityOptions> security, IOptions<SimulatorOptions> options, ILogger<StationSimulator> logger)
-    : PartnerSimulator(queues, server, security, logger)
+    WorkOrderQueues queues, IServer server, LocalIdentities identities, IOptions<SimulatorOptions> options, ILogger<StationSimulator> logger)
+    : PartnerSimulator(queues, server, identities, logger)
 {
     protected override string QueueName => StorageNames.StationOrdersQueue;
 

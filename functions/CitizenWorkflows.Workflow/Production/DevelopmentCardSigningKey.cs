@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CitizenWorkflows.Workflow.Security;
 
 namespace CitizenWorkflows.Workflow.Production;
 
@@ -11,40 +12,12 @@ namespace CitizenWorkflows.Workflow.Production;
 public static class DevelopmentCardSigningKey
 {
     /// <summary>The PEM in <paramref name="path"/>, generating and storing a new P-256 key when the file does not exist.</summary>
-    public static string LoadOrCreate(string path)
+    public static string LoadOrCreate(string path) => Checked(OwnerOnlyFile.ReadOrCreate(path, Generate), path);
+
+    static string Generate()
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (File.Exists(path))
-        {
-            return Checked(File.ReadAllText(path), path);
-        }
-
-        string pem;
-        using (CardSigningKey key = CardSigningKey.Generate())
-        {
-            pem = key.ExportPrivateKeyPem();
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Created owner-only, not tightened afterwards, so the private key is never readable by others even briefly.
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using var writer = new StreamWriter(path, options);
-            writer.Write(pem);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another host on this machine created it first; everyone must sign with that one key.
-            return Checked(File.ReadAllText(path), path);
-        }
-
-        return pem;
+        using CardSigningKey key = CardSigningKey.Generate();
+        return key.ExportPrivateKeyPem();
     }
 
     // A damaged key file must stop the host with a way out, not sign with a fresh key that old cards do not verify against.

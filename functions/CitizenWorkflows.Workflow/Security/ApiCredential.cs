@@ -2,7 +2,9 @@ namespace CitizenWorkflows.Workflow.Security;
 
 /// <summary>
 /// Configuration section <c>Security</c>: the API keys and the role each one carries. Keys come from the
-/// environment, user secrets or Key Vault, never from files in the repository.
+/// environment, user secrets or Key Vault, never from files in the repository. People (officers, supervisors) have no
+/// keys: they sign in with OpenID Connect (<see cref="OpenIdConnectOptions"/>); so do partners, unless
+/// <see cref="PartnerApiKeys"/> keeps their keys during a migration. Kiosks, unattended devices, keep theirs.
 /// </summary>
 public sealed class SecurityOptions
 {
@@ -11,10 +13,12 @@ public sealed class SecurityOptions
     public const string ApiKeyHeader = "X-Api-Key";
 
     public IList<ApiCredential> ApiKeys { get; } = [];
+
+    /// <summary>Accept API keys of partner systems (print centre, courier, matcher) besides their tokens; off by default.</summary>
+    public bool PartnerApiKeys { get; set; }
 }
 
-/// <summary>One API key: who holds it (a kiosk id, an officer id, a partner name) and in which role.</summary>
-/// <param name="Province">For kiosks and officers, the province they work in.</param>
+/// <summary>One API key: who holds it (a kiosk id, or a partner name while <see cref="SecurityOptions.PartnerApiKeys"/> is on) and in which role.</summary>
 public sealed record ApiCredential
 {
     public string Key { get; init; } = "";
@@ -30,16 +34,9 @@ public sealed record ApiCredential
 
     /// <summary>For officers of a commune: its code (they act only on applications taken in that commune).</summary>
     public string? Commune { get; init; }
-
-    /// <summary>
-    /// The key of <paramref name="role"/> that reaches the most applications: one without an area if there is one (an
-    /// area-bound officer's key reaches only that area). Simulators and load runs act on applications everywhere.
-    /// </summary>
-    public static ApiCredential? WidestOf(IEnumerable<ApiCredential> keys, string role) =>
-        keys.Where(k => k.Role == role)
-            .OrderBy(k => string.IsNullOrWhiteSpace(k.Province) && string.IsNullOrWhiteSpace(k.District) && string.IsNullOrWhiteSpace(k.Commune) ? 0 : 1)
-            .FirstOrDefault();
 }
 
 /// <summary>The authenticated caller of one request; an officer's area is its province, district and commune (null: any).</summary>
-public sealed record Caller(string Principal, string Role, string? Province, string? District = null, string? Commune = null);
+/// <param name="Principal">Who, stably: a kiosk id, a key's principal, a token's subject.</param>
+/// <param name="Name">How a person or system is called (a token's <c>name</c> or client id), for the audit; null for keys.</param>
+public sealed record Caller(string Principal, string Role, string? Province, string? District = null, string? Commune = null, string? Name = null);

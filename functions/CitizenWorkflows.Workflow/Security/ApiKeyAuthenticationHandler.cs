@@ -1,5 +1,4 @@
 using System.Text.Encodings.Web;
-using CitizenWorkflows.Workflow.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -9,7 +8,8 @@ namespace CitizenWorkflows.Workflow.Security;
 
 /// <summary>
 /// The <c>ApiKey</c> authentication scheme: the <c>X-Api-Key</c> header, looked up in <see cref="ApiKeyCredentials"/>,
-/// becomes the caller's claims (<see cref="CallerClaims"/>). Its challenge is the 401 <c>unauthenticated</c> problem.
+/// becomes the caller's claims (<see cref="CallerClaims"/>). Its challenge adds its <c>WWW-Authenticate</c>;
+/// <see cref="AuthorizationProblems"/> writes the one 401 <c>unauthenticated</c> problem for every scheme.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCredentials credentials)
@@ -32,8 +32,8 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = $"ApiKey header=\"{SecurityOptions.ApiKeyHeader}\"";
-        return Problems.Status(StatusCodes.Status401Unauthorized, "unauthenticated", "Authentication required",
-            $"Send a valid API key in the {SecurityOptions.ApiKeyHeader} header.").ExecuteAsync(Context);
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.Append("WWW-Authenticate", $"ApiKey header=\"{SecurityOptions.ApiKeyHeader}\"");
+        return Task.CompletedTask;
     }
 }

@@ -33,6 +33,19 @@ public sealed class ApiKeyCredentials
                 throw new InvalidOperationException($"Unknown role '{credential.Role}' for '{credential.Principal}'; roles are {string.Join(", ", Roles.All)}.");
             }
 
+            // A person's key is a shared secret without expiry or sign-in: refused at start-up rather than silently ignored.
+            if (credential.Role is Roles.Operator or Roles.Supervisor)
+            {
+                throw new InvalidOperationException(
+                    $"The API key of '{credential.Principal}' is a person's ({credential.Role}): people sign in with OpenID Connect now; remove the key (README, Migration from API keys).");
+            }
+
+            if (credential.Role != Roles.Kiosk && !options.Value.PartnerApiKeys)
+            {
+                throw new InvalidOperationException(
+                    $"The API key of partner '{credential.Principal}' ({credential.Role}) is refused: partners use client credentials; remove the key, or set {SecurityOptions.SectionName}:PartnerApiKeys=true while they move.");
+            }
+
             callers[Hash(credential.Key)] = new Caller(
                 credential.Principal, credential.Role, string.IsNullOrWhiteSpace(credential.Province) ? null : credential.Province,
                 string.IsNullOrWhiteSpace(credential.District) ? null : credential.District,

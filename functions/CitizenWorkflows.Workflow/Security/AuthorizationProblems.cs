@@ -37,6 +37,11 @@ public sealed class AuthorizationProblems(OperationsAudit audit) : IAuthorizatio
                 await context.ChallengeAsync(scheme);
             }
 
+            // Each scheme's challenge added its WWW-Authenticate; the body is written once, with why a token was refused.
+            string why = context.Items[OpenIdConnectBearer.FailureItem] is string failure ? $" The bearer token was refused: {failure}" : "";
+            await Problems.Status(StatusCodes.Status401Unauthorized, "unauthenticated", "Authentication required",
+                $"Send an OpenID Connect access token (Authorization: Bearer) or a device's API key ({SecurityOptions.ApiKeyHeader}).{why}")
+                .ExecuteAsync(context);
             return;
         }
 
@@ -57,7 +62,7 @@ public sealed class AuthorizationProblems(OperationsAudit audit) : IAuthorizatio
                 await audit.AppendAsync(
                     outside.Application.ApplicationId,
                     new AuditRecord(caller.Principal, caller.Role, context.GetRouteValue("action") as string ?? context.Request.Path, Reason: null,
-                        outside.Application.Stage, StageAfter: null, $"{StatusCodes.Status403Forbidden} area-not-allowed", OperationsAudit.Refused),
+                        outside.Application.Stage, StageAfter: null, $"{StatusCodes.Status403Forbidden} area-not-allowed", OperationsAudit.Refused, caller.Name),
                     context.RequestAborted);
             }
 

@@ -5,7 +5,7 @@ namespace CitizenWorkflows.Workflow.Security;
 
 /// <summary>
 /// The one mapping between a <see cref="Caller"/> and the claims every policy reads. Any authentication scheme (the
-/// API key today, OpenID Connect tokens later) produces these claims, so the policies never depend on the scheme.
+/// API key, an OpenID Connect bearer token) produces these claims, so the policies never depend on the scheme.
 /// </summary>
 public static class CallerClaims
 {
@@ -13,6 +13,9 @@ public static class CallerClaims
     public const string Principal = "cw:principal";
 
     public const string Role = ClaimTypes.Role;
+
+    /// <summary>A display name (a person's name, a partner's client id), when the scheme knows one.</summary>
+    public const string Name = "cw:name";
 
     public const string Province = "cw:province";
 
@@ -27,6 +30,7 @@ public static class CallerClaims
         AddIfSet(claims, Province, caller.Province);
         AddIfSet(claims, District, caller.District);
         AddIfSet(claims, Commune, caller.Commune);
+        AddIfSet(claims, Name, caller.Name);
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, Principal, Role));
     }
 
@@ -38,7 +42,8 @@ public static class CallerClaims
             return null;
         }
 
-        return new Caller(principal, role, user.FindFirst(Province)?.Value, user.FindFirst(District)?.Value, user.FindFirst(Commune)?.Value);
+        return new Caller(principal, role, user.FindFirst(Province)?.Value, user.FindFirst(District)?.Value, user.FindFirst(Commune)?.Value,
+            user.FindFirst(Name)?.Value);
     }
 
     /// <summary>The caller of a request that passed its route's policy (the policy guarantees one).</summary>

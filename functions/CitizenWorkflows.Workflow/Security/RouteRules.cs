@@ -56,8 +56,8 @@ public sealed record RouteRule(string Route, RouteAccess Access, IReadOnlyList<s
 /// </summary>
 public static class RouteRules
 {
-    /// <summary>The authentication schemes the policies accept; an OpenID Connect bearer scheme joins this list.</summary>
-    public static readonly IReadOnlyList<string> Schemes = [ApiKeyAuthenticationHandler.SchemeName];
+    /// <summary>The authentication schemes the policies accept: OpenID Connect bearer tokens, and API keys.</summary>
+    public static readonly IReadOnlyList<string> Schemes = [OpenIdConnectBearer.SchemeName, ApiKeyAuthenticationHandler.SchemeName];
 
     static readonly string[] Readers = [Security.Roles.Operator, Security.Roles.Supervisor];
 

@@ -9,15 +9,25 @@ using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Workflow.Security;
 
-/// <summary>Registers authentication (the API-key scheme), one authorization policy per route rule, and the per-caller rate limits.</summary>
+/// <summary>Registers authentication (API keys and OpenID Connect bearer tokens), one authorization policy per route rule, and the per-caller rate limits.</summary>
 public static class SecurityServices
 {
+    /// <summary>The default scheme: forwards to the bearer scheme for an <c>Authorization: Bearer</c> request, else to the API key.</summary>
+    public const string CallerScheme = "Caller";
+
     public static IServiceCollection AddApiSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton<ApiKeyCredentials>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        // The default scheme picks by header, so the authentication middleware (and the per-caller limiter after it) knows
+        // a token's caller as well as a key's; the policies name both schemes themselves.
+        services.AddAuthentication(CallerScheme)
+            .AddPolicyScheme(CallerScheme, "Bearer token or API key", options => options.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? OpenIdConnectBearer.SchemeName
+                    : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddOpenIdConnectBearer(configuration);
         services.AddAuthorization(options =>
         {
             foreach (RouteRule rule in RouteRules.All.Values.Where(r => r.Access == RouteAccess.Policy))
@@ -40,6 +50,9 @@ public static class SecurityServices
         services.AddSingleton<IAuthorizationHandler, CallbackEventRoleHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationProblems>();
         services.AddSingleton<ApiGate>();
+        services.AddOptions<Operations.Dashboard.DashboardSignInOptions>()
+            .Bind(configuration.GetSection(Operations.Dashboard.DashboardSignInOptions.SectionName))
+            .PostConfigure(signIn => signIn.Authority ??= configuration[$"{OpenIdConnectOptions.SectionName}:Authority"]);
 
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.SectionName));
         services.AddRateLimiter(_ => { });

@@ -10,6 +10,7 @@ using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
+using CitizenWorkflows.Workflow.Operations.Dashboard;
 using CitizenWorkflows.Workflow.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,7 @@ public sealed class LocalSettingsExampleTests : IDisposable
         [typeof(ReconciliationOptions)] = ReconciliationOptions.SectionName,
         [typeof(PrintBatchOptions)] = PrintBatchOptions.SectionName,
         [typeof(ShipmentOptions)] = ShipmentOptions.SectionName,
+        [typeof(DashboardSignInOptions)] = DashboardSignInOptions.SectionName,
     };
 
     // Read outside the options types: by the Functions host (host.json, triggers) or straight from configuration.
@@ -44,6 +46,8 @@ public sealed class LocalSettingsExampleTests : IDisposable
     [
         "AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME", "TaskHubName", "Reconciliation:Schedule", "Storage:ConnectionString",
         CardSigningKey.DevelopmentKeyFileKey,
+        // The bearer scheme reads its section when it is registered (Security/OpenIdConnectBearer.cs).
+        "Security:OpenIdConnect", "Security:OpenIdConnect:Authority", "Security:OpenIdConnect:Audience", "Security:OpenIdConnect:RequireHttpsMetadata",
     ];
 
     static string ExamplePath => Path.Combine(RepoPaths.Root, "functions", "CitizenWorkflows.Functions", "local.settings.json.example");
@@ -103,14 +107,16 @@ public sealed class LocalSettingsExampleTests : IDisposable
     }
 
     [Fact]
-    public void The_example_has_a_valid_key_for_every_role_and_no_two_alike()
+    public void The_example_has_valid_kiosk_keys_only_and_no_two_alike()
     {
         using ServiceProvider provider = Compose();
 
-        // ApiKeyCredentials refuses unknown roles, short keys and unresolved Key Vault references at start-up.
+        // ApiKeyCredentials refuses unknown roles, people's and (by default) partners' keys, short keys and unresolved
+        // Key Vault references at start-up; people and partners sign in with OpenID Connect.
         var credentials = provider.GetRequiredService<ApiKeyCredentials>();
         IList<ApiCredential> keys = provider.GetRequiredService<IOptions<SecurityOptions>>().Value.ApiKeys;
-        Assert.Equal(Roles.All.Order(), keys.Select(k => k.Role).Distinct().Order());
+        Assert.Equal([Roles.Kiosk], keys.Select(k => k.Role).Distinct());
+        Assert.False(provider.GetRequiredService<IOptions<SecurityOptions>>().Value.PartnerApiKeys);
         Assert.Equal(keys.Count, keys.Select(k => k.Key).Distinct().Count());
         foreach (ApiCredential key in keys)
         {

@@ -70,7 +70,7 @@ public sealed partial class SmokeScriptTests(AzuriteFixture azurite) : IClassFix
         start.Environment["KIOSK_ID"] = kiosk.Id;
         start.Environment["KIOSK_SECRET"] = secret;
         start.Environment["KIOSK_PROVINCE"] = "001";
-        start.Environment["STATUS_API_KEY"] = LocalHostProcess.Keys[Roles.Supervisor].Key;
+        start.Environment["STATUS_BEARER_TOKEN"] = await host.TokenAsync(LocalHostProcess.Keys[Roles.Supervisor].Principal, partner: false);
         start.Environment["SMOKE_TIMEOUT"] = "180";
 
         using Process script = Process.Start(start)!;

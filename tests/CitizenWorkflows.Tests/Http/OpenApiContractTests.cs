@@ -76,7 +76,7 @@ public sealed partial class OpenApiContractTests : IAsyncLifetime
             {
                 RouteAccess.Anonymous => [],
                 RouteAccess.KioskSignature => ["kioskSignature"],
-                _ => ["apiKey"],
+                _ => ["bearer", "apiKey"],
             };
             if (!schemes.SequenceEqual(expected))
             {

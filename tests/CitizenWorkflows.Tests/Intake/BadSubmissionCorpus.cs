@@ -60,7 +60,7 @@ public static class BadSubmissionCorpus
     {
         // Who is asking.
         yield return new("unsigned request", h => Upload(h, Samples.Upload()), HttpStatusCode.Unauthorized, "kiosk-signature-missing", Sender: Sender.Anonymous);
-        yield return new("courier's API key instead of a signature", h => WithApiKey(Upload(h, Samples.Upload()), LocalHostProcess.Keys[Roles.Courier].Key), HttpStatusCode.Unauthorized, "kiosk-signature-missing", Sender: Sender.Anonymous);
+        yield return new("the kiosk's API key instead of a signature", h => WithApiKey(Upload(h, Samples.Upload()), LocalHostProcess.Keys[Roles.Kiosk].Key), HttpStatusCode.Unauthorized, "kiosk-signature-missing", Sender: Sender.Anonymous);
         yield return new("signed with the wrong secret", h => Upload(h, Samples.Upload()), HttpStatusCode.Unauthorized, "kiosk-signature-invalid", Sender: Sender.WrongSecret);
         yield return new("signed ten minutes ago", h => Upload(h, Samples.Upload()), HttpStatusCode.Unauthorized, "kiosk-signature-expired", Sender: Sender.SlowClock);
         yield return new("disabled kiosk", h => Upload(h, Samples.Upload()), HttpStatusCode.Forbidden, "kiosk-disabled", Sender: Sender.DisabledKiosk);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -242,8 +243,9 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
         var audit = new OperationsAudit(fixture.Azurite.Tables, TimeProvider.System);
         AuditRecord entry = (await audit.ListAsync(app.Id, CancellationToken.None)).Single(e => e.AuditId == auditId).Record;
         Assert.Equal(
-            (LocalHostProcess.Keys[Roles.Operator].Principal, Roles.Operator, "document-download", $"portrait sha256:{sha256}", OperationsAudit.Accepted),
-            (entry.Actor, entry.Role, entry.Action, entry.Detail, entry.Outcome));
+            (LocalHostProcess.Keys[Roles.Operator].Principal, LocalHostProcess.NameOf(LocalHostProcess.Keys[Roles.Operator].Principal), Roles.Operator,
+                "document-download", $"portrait sha256:{sha256}", OperationsAudit.Accepted),
+            (entry.Actor, entry.ActorName, entry.Role, entry.Action, entry.Detail, entry.Outcome));
 
         using HttpResponseMessage missing = await officer.GetAsync(new Uri($"/api/v1/applications/{app.Id}/documents/document-9", UriKind.Relative));
         await Api.AssertProblemAsync(missing, HttpStatusCode.NotFound, "not-found");
@@ -305,7 +307,7 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task The_dashboard_shell_is_served_without_a_key_under_a_strict_content_policy()
+    public async Task The_dashboard_shell_and_its_sign_in_settings_are_served_without_a_token_under_a_strict_content_policy()
     {
         using HttpClient anonymous = Host.Client(null);
         using HttpResponseMessage page = await anonymous.GetAsync(new Uri("/api/dashboard", UriKind.Relative));
@@ -315,8 +317,14 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
         Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
         Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
         string html = await page.Content.ReadAsStringAsync();
-        Assert.Contains("<label for=\"api-key\">", html, StringComparison.Ordinal);
+        Assert.Contains("<button type=\"button\" id=\"sign-in\">", html, StringComparison.Ordinal);
         Assert.DoesNotContain(Apps[0].Id, html, StringComparison.Ordinal); // the shell carries no data
+
+        // Where to sign in: the host's own provider and the dashboard's public client; nothing secret.
+        using HttpResponseMessage signIn = await anonymous.GetAsync(new Uri("/api/dashboard/sign-in.json", UriKind.Relative));
+        JsonElement settings = await signIn.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((Host.BaseAddress.AbsoluteUri, "dashboard", "openid"),
+            (settings.GetProperty("authority").GetString(), settings.GetProperty("clientId").GetString(), settings.GetProperty("scope").GetString()));
 
         using HttpResponseMessage script = await anonymous.GetAsync(new Uri("/api/dashboard/dashboard.js", UriKind.Relative));
         Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);

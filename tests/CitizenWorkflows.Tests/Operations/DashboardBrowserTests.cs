@@ -13,8 +13,9 @@ public sealed class DashboardFixture() : OperationsFixture("DashboardHub");
 
 /// <summary>
 /// The dashboard in a real browser: Debian's chromium driven by Playwright, against the Local host on Azurite. An
-/// operator enters the key, filters, opens an application, approves it through the confirmation dialog and sees the
-/// stage change; the page is saved as a screenshot with the test results.
+/// operator signs in through the host's OpenID provider (authorization code + PKCE; a wrong password first), filters,
+/// opens an application, approves it through the confirmation dialog and sees the stage change, then signs out; the
+/// token lived in the tab's session storage only. The page is saved as a screenshot with the test results.
 /// </summary>
 public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardFixture>
 {
@@ -32,7 +33,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         {
             ExecutablePath = Chromium,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
         IPage page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = fixture.Host.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 1000 } });
         page.SetDefaultTimeout(Timeout);
@@ -45,16 +46,29 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
             }
         };
 
-        // The short address redirects to the page; without a key it shows no data and asks for one.
+        // The short address redirects to the page; signed out it shows no data and asks for a sign-in.
         await page.GotoAsync("/dashboard");
         Assert.EndsWith("/api/dashboard", page.Url, StringComparison.Ordinal);
-        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Enter your operator API key to begin.");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Sign in to begin.");
         Assert.Equal(0, await page.Locator("#applications tbody tr").CountAsync());
 
-        // The key, typed into its labelled field, is used for every request.
-        await page.GetByLabel("API key", new() { Exact = true }).FillAsync(LocalHostProcess.Keys[Roles.Operator].Key);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        // Sign in at the provider: a wrong password is refused there, the right one comes back to the dashboard with a code.
+        string officer = LocalHostProcess.Keys[Roles.Operator].Principal;
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/connect/authorize**");
+        await page.GetByLabel("User name").FillAsync(officer);
+        await page.GetByLabel("Password").FillAsync("not-the-password-at-all");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The user name or password is not valid.");
+        await page.GetByLabel("User name").FillAsync(officer);
+        await page.GetByLabel("Password").FillAsync(LocalHostProcess.SecretOf(officer));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/api/dashboard");
+        await Assertions.Expect(page.Locator("#signed-in-as")).ToContainTextAsync(LocalHostProcess.NameOf(officer));
         await Assertions.Expect(page.Locator("#total")).ToHaveTextAsync("5", new() { Timeout = Timeout });
+        Assert.DoesNotContain("code=", page.Url, StringComparison.Ordinal);
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => localStorage.length"));
+        Assert.True(await page.EvaluateAsync<bool>("() => (sessionStorage.getItem('citizenworkflows.accessToken') || '').split('.').length === 3"));
         await Assertions.Expect(page.Locator("#counts tbody tr", new() { HasText = "AwaitingApproval" })).ToContainTextAsync("4");
         await Assertions.Expect(page.Locator("#applications tbody tr")).ToHaveCountAsync(5);
 
@@ -89,6 +103,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"Application {chosen.Id} is now", new() { Timeout = Timeout });
         await Assertions.Expect(page.Locator("#approve")).ToBeDisabledAsync();
         await Assertions.Expect(page.Locator("#audit tbody tr", new() { HasText = "approve" })).ToContainTextAsync("accepted");
+        await Assertions.Expect(page.Locator("#audit tbody tr", new() { HasText = "approve" })).ToContainTextAsync(LocalHostProcess.NameOf(officer));
         await Assertions.Expect(page.Locator("#suspend")).ToBeEnabledAsync();
         await Assertions.Expect(page.Locator("#redrive")).ToBeDisabledAsync();
 
@@ -97,13 +112,23 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         Assert.Contains(status.Timeline, t => t.Stage == ApplicationStage.Approved && t.Detail == "documents and photo checked at the district office");
         var audit = new OperationsAudit(fixture.Azurite.Tables, TimeProvider.System);
         Assert.Contains((await audit.ListAsync(chosen.Id, CancellationToken.None)).Select(e => e.Record), r =>
-            r.Action == "approve" && r.Outcome == OperationsAudit.Accepted && r.Actor == LocalHostProcess.Keys[Roles.Operator].Principal
+            r.Action == "approve" && r.Outcome == OperationsAudit.Accepted && r.Actor == officer && r.ActorName == LocalHostProcess.NameOf(officer)
             && r.Reason == "documents and photo checked at the district office");
 
         string screenshot = Path.Combine(RepoPaths.Root, "tests", "CitizenWorkflows.Tests", "TestResults", "dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         output.WriteLine($"Dashboard screenshot: {screenshot}");
+
+        // Sign out: the token is gone from the tab, the data from the page, and a reload asks for a sign-in again.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Signed out.");
+        await Assertions.Expect(page.Locator("#total")).ToHaveTextAsync("–");
+        Assert.Equal(0, await page.Locator("#applications tbody tr").CountAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => sessionStorage.getItem('citizenworkflows.accessToken') === null"));
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Sign in to begin.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
         Assert.Empty(consoleErrors);
     }
 }

@@ -81,8 +81,8 @@ public sealed class OperatorActionsTests(AzuriteFixture azurite) : IClassFixture
         JsonElement[] audit = await AuditAsync(id);
         JsonElement approval = Assert.Single(audit, a => a.GetProperty("outcome").GetString() == "accepted");
         Assert.Equal(
-            ("officer-hcm-ben-nghe", "approve", "documents in order", "AwaitingApproval", "Approved"),
-            (approval.GetProperty("actor").GetString(), approval.GetProperty("action").GetString(), approval.GetProperty("reason").GetString(),
+            ("officer-hcm-ben-nghe", LocalHostProcess.NameOf("officer-hcm-ben-nghe"), "approve", "documents in order", "AwaitingApproval", "Approved"),
+            (approval.GetProperty("actor").GetString(), approval.GetProperty("actorName").GetString(), approval.GetProperty("action").GetString(), approval.GetProperty("reason").GetString(),
              approval.GetProperty("stageBefore").GetString(), approval.GetProperty("stageAfter").GetString()));
         Assert.Equal(accepted.GetProperty("auditId").GetString(), approval.GetProperty("auditId").GetString());
         string[] refusals = [.. audit.Where(a => a.GetProperty("outcome").GetString() == "refused").Select(a => a.GetProperty("detail").GetString() ?? "")];

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
@@ -17,6 +18,7 @@ namespace CitizenWorkflows.Tests.Support;
 /// </summary>
 public sealed class LocalHostProcess : IAsyncDisposable
 {
+    /// <summary>Who plays each role; <c>Key</c> is the API key of the kiosk only (the others sign in for tokens).</summary>
     public static readonly IReadOnlyDictionary<string, (string Key, string Principal, string? Province)> Keys =
         new Dictionary<string, (string, string, string?)>
         {
@@ -56,11 +58,62 @@ public sealed class LocalHostProcess : IAsyncDisposable
         return key.ExportPrivateKeyPem();
     }
 
+    /// <summary>
+    /// The Local host's OpenID provider accounts for the whole test run (written once, so a restarted host issues and
+    /// validates tokens with the same keys): a client per partner, a user per officer and supervisor, with the
+    /// principals of <see cref="Keys"/> and <see cref="Officers"/>, secrets made here.
+    /// </summary>
+    public static readonly string IdentityDirectory;
+
+    static readonly Dictionary<string, string> Secrets = new(StringComparer.Ordinal);
+
+    static readonly Dictionary<string, string> Names = new(StringComparer.Ordinal);
+
+#pragma warning disable CA1810 // Written once, after the accounts it names (static field order matters otherwise).
+    static LocalHostProcess() => IdentityDirectory = WriteIdentities();
+#pragma warning restore CA1810
+
+    static string WriteIdentities()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "cw-identity-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var accounts = new List<object>();
+        void Add(string kind, string id, string role, string? province, string? district, string? commune)
+        {
+            string secret = "secret-" + Guid.NewGuid().ToString("N");
+            Secrets[id] = secret;
+            Names[id] = $"Test {role} {id}";
+            accounts.Add(new { kind, id, secret, role, name = Names[id], province, district, commune });
+        }
+
+        foreach ((string role, (_, string principal, string? province)) in Keys.Where(k => k.Key != Roles.Kiosk))
+        {
+            Add(IsPartner(role) ? "client" : "user", principal, role, province, null, null);
+        }
+
+        foreach ((_, string principal, string province, string? district, string? commune) in Officers.Values)
+        {
+            Add("user", principal, Roles.Operator, province, district, commune);
+        }
+
+        File.WriteAllText(Path.Combine(directory, "identities.json"), JsonSerializer.Serialize(accounts, JsonSerializerOptions.Web));
+        return directory;
+    }
+
+    static bool IsPartner(string role) => role is Roles.PrintCentre or Roles.Courier or Roles.BiometricMatcher;
+
+    /// <summary>The display name the provider puts in <paramref name="principal"/>'s tokens.</summary>
+    public static string NameOf(string principal) => Names[principal];
+
+    /// <summary>The password (or client secret) of <paramref name="principal"/> at the host's provider, for a browser sign-in.</summary>
+    public static string SecretOf(string principal) => Secrets[principal];
+
     /// <summary>The kiosk the tests submit as (Hồ Chí Minh, like the sample applicant); its API key reads status.</summary>
     public const string KioskId = "KIOSK-HCM-001";
 
     readonly Process process;
     readonly StringBuilder output;
+    readonly Dictionary<string, string> tokens = new(StringComparer.Ordinal);
 
     LocalHostProcess(Process process, StringBuilder output, Uri baseAddress)
     {
@@ -97,39 +150,14 @@ public sealed class LocalHostProcess : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Local:ApiKeysFile"] = Path.Combine(Path.GetTempPath(), "cw-unused-" + Guid.NewGuid().ToString("N"), "keys.json"),
             [CardSigningKey.ConfigurationKey] = CardSigningKeyPem,
+            ["Local:IdentityDirectory"] = IdentityDirectory,
         };
-        int i = 0;
-        foreach ((string role, (string key, string principal, string? province)) in Keys)
-        {
-            config[$"Security:ApiKeys:{i}:Key"] = key;
-            config[$"Security:ApiKeys:{i}:Role"] = role;
-            config[$"Security:ApiKeys:{i}:Principal"] = principal;
-            if (province is not null)
-            {
-                config[$"Security:ApiKeys:{i}:Province"] = province;
-            }
-
-            i++;
-        }
-
-        foreach ((string key, string principal, string province, string? district, string? commune) in Officers.Values)
-        {
-            config[$"Security:ApiKeys:{i}:Key"] = key;
-            config[$"Security:ApiKeys:{i}:Role"] = Roles.Operator;
-            config[$"Security:ApiKeys:{i}:Principal"] = principal;
-            config[$"Security:ApiKeys:{i}:Province"] = province;
-            if (district is not null)
-            {
-                config[$"Security:ApiKeys:{i}:District"] = district;
-            }
-
-            if (commune is not null)
-            {
-                config[$"Security:ApiKeys:{i}:Commune"] = commune;
-            }
-
-            i++;
-        }
+        // Only the kiosk holds an API key (its status reads); everyone else signs in at the host's provider.
+        (string kioskKey, string kioskId, string? kioskProvince) = Keys[Roles.Kiosk];
+        config["Security:ApiKeys:0:Key"] = kioskKey;
+        config["Security:ApiKeys:0:Role"] = Roles.Kiosk;
+        config["Security:ApiKeys:0:Principal"] = kioskId;
+        config["Security:ApiKeys:0:Province"] = kioskProvince!;
 
         foreach ((string key, string value) in settings ?? new Dictionary<string, string>())
         {
@@ -181,7 +209,41 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
         var host = new LocalHostProcess(process, output, new Uri($"http://127.0.0.1:{httpPort}"));
         await host.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
+        await host.SignInAllAsync();
         return host;
+    }
+
+    /// <summary>
+    /// A token for every partner, officer and supervisor from the host's own OpenID provider: client credentials for
+    /// partners, the password grant for people (the dashboard signs in with the authorization code instead).
+    /// </summary>
+    async Task SignInAllAsync()
+    {
+        foreach ((string role, (_, string principal, _)) in Keys.Where(k => k.Key != Roles.Kiosk))
+        {
+            tokens[principal] = await TokenAsync(principal, IsPartner(role));
+        }
+
+        foreach ((_, string principal, _, _, _) in Officers.Values)
+        {
+            tokens[principal] = await TokenAsync(principal, partner: false);
+        }
+    }
+
+    /// <summary>Asks the host's token endpoint for an access token of <paramref name="principal"/>.</summary>
+    public Task<string> TokenAsync(string principal, bool partner) => TokenAsync(BaseAddress, principal, partner);
+
+    /// <summary>Asks the token endpoint of the host at <paramref name="baseAddress"/> (in process or not) for an access token.</summary>
+    public static async Task<string> TokenAsync(Uri baseAddress, string principal, bool partner)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var form = new FormUrlEncodedContent(partner
+            ? [new("grant_type", "client_credentials"), new("client_id", principal), new("client_secret", Secrets[principal])]
+            : new KeyValuePair<string, string>[] { new("grant_type", "password"), new("username", principal), new("password", Secrets[principal]) });
+        using HttpResponseMessage response = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), form);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"token for {principal}: {(int)response.StatusCode} {body}");
+        return JsonSerializer.Deserialize<JsonElement>(body).GetProperty("access_token").GetString()!;
     }
 
     async Task WaitUntilServingAsync(TimeSpan timeout)
@@ -222,22 +284,27 @@ public sealed class LocalHostProcess : IAsyncDisposable
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
+    /// <summary>A client of <paramref name="role"/>: a kiosk with its API key, everyone else with a bearer token from the host's provider.</summary>
     public HttpClient Client(string? role)
     {
         var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        if (role is not null)
+        if (role == Roles.Kiosk)
         {
             client.DefaultRequestHeaders.Add(SecurityOptions.ApiKeyHeader, Keys[role].Key);
+        }
+        else if (role is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens[Keys[role].Principal]);
         }
 
         return client;
     }
 
-    /// <summary>A client with the API key of one of the <see cref="Officers"/>.</summary>
+    /// <summary>A client with the bearer token of one of the <see cref="Officers"/>.</summary>
     public HttpClient OfficerClient(string officer)
     {
         var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Add(SecurityOptions.ApiKeyHeader, Officers[officer].Key);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens[Officers[officer].Principal]);
         return client;
     }
 

@@ -23,8 +23,13 @@ public sealed partial class ApplicationRedrive(ApplicationProjection projection,
 
     /// <summary>Re-drives <paramref name="applicationId"/> when it failed; otherwise says why not.</summary>
     /// <param name="actor">Who asks (an officer id, "reconciliation").</param>
+    public Task<ActionOutcome> RedriveAsync(
+        DurableTaskClient client, string applicationId, string actor, string? role, string reason, CancellationToken cancellationToken) =>
+        RedriveAsync(client, applicationId, actor, role, reason, actorName: null, cancellationToken);
+
+    /// <summary>As above, naming the person (a token's <c>name</c>) in the audit beside <paramref name="actor"/>.</summary>
     public async Task<ActionOutcome> RedriveAsync(
-        DurableTaskClient client, string applicationId, string actor, string? role, string reason, CancellationToken cancellationToken)
+        DurableTaskClient client, string applicationId, string actor, string? role, string reason, string? actorName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ActionTarget? target = await ActionTarget.LoadAsync(client, applicationId, cancellationToken);
@@ -51,7 +56,7 @@ public sealed partial class ApplicationRedrive(ApplicationProjection projection,
         AuditEntry? entry = await audit.AppendOnceAsync(
             applicationId,
             $"{Action}-{redrive}",
-            new AuditRecord(actor, role ?? "", Action, reason, target.Stage.ToString(), resumeFrom, $"re-drive {redrive} of {MaxRedrives}; resumes at {resumeFrom}"),
+            new AuditRecord(actor, role ?? "", Action, reason, target.Stage.ToString(), resumeFrom, $"re-drive {redrive} of {MaxRedrives}; resumes at {resumeFrom}", ActorName: actorName),
             cancellationToken);
         if (entry is null)
         {

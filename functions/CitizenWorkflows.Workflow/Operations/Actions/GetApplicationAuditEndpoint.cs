@@ -18,7 +18,7 @@ public sealed class GetApplicationAuditEndpoint(OperationsAudit audit)
         return Results.Json(
             new AuditList([.. entries.Select(e => new AuditItem(
                 e.AuditId, e.At, e.Record.Actor, e.Record.Role, e.Record.Action, e.Record.Reason, e.Record.StageBefore, e.Record.StageAfter,
-                e.Record.Outcome, e.Record.Detail))]),
+                e.Record.Outcome, e.Record.Detail, e.Record.ActorName))]),
             JsonSerializerOptions.Web);
     }
 }
@@ -29,4 +29,4 @@ public sealed record AuditList(IReadOnlyList<AuditItem> Items);
 /// <summary>One audit row as the API shows it.</summary>
 public sealed record AuditItem(
     string AuditId, DateTimeOffset At, string Actor, string Role, string Action, string? Reason, string? StageBefore, string? StageAfter,
-    string Outcome, string? Detail);
+    string Outcome, string? Detail, string? ActorName);

@@ -96,7 +96,7 @@ public sealed partial class OperatorActionsEndpoint(
             "terminate" => await TerminateAsync(client, target, caller, reason!, cancellationToken),
             RequestInfo => await RequestInformationAsync(client, target, caller, reason!, parts, cancellationToken),
             ReleaseClaim => await ReleaseClaimAsync(target, caller, reason!, cancellationToken),
-            _ => await redrive.RedriveAsync(client, id, caller.Principal, caller.Role, reason!, cancellationToken),
+            _ => await redrive.RedriveAsync(client, id, caller.Principal, caller.Role, reason!, caller.Name, cancellationToken),
         };
         if (outcome.Refusal is { } refusal)
         {
@@ -147,7 +147,7 @@ public sealed partial class OperatorActionsEndpoint(
         string after = nameof(ApplicationStage.AwaitingInformation);
         string auditId = (await audit.AppendAsync(
             target.ApplicationId,
-            new AuditRecord(caller.Principal, caller.Role, RequestInfo, reason, target.Stage.ToString(), after, "parts: " + string.Join(", ", parts)),
+            new AuditRecord(caller.Principal, caller.Role, RequestInfo, reason, target.Stage.ToString(), after, "parts: " + string.Join(", ", parts), ActorName: caller.Name),
             cancellationToken)).AuditId;
         await client.RaiseEventAsync(
             target.ApplicationId, ApplicationEvents.ApprovalDecision,
@@ -247,13 +247,13 @@ public sealed partial class OperatorActionsEndpoint(
 
     async Task<string> AuditAsync(ActionTarget target, Caller caller, string action, string? reason, string? after, CancellationToken cancellationToken) =>
         (await audit.AppendAsync(
-            target.ApplicationId, new AuditRecord(caller.Principal, caller.Role, action, reason, target.Stage.ToString(), after), cancellationToken)).AuditId;
+            target.ApplicationId, new AuditRecord(caller.Principal, caller.Role, action, reason, target.Stage.ToString(), after, ActorName: caller.Name), cancellationToken)).AuditId;
 
     async Task<IResult> RefusedAsync(ActionTarget target, Caller caller, string action, string? reason, ActionRefusal refusal, CancellationToken cancellationToken)
     {
         await audit.AppendAsync(
             target.ApplicationId,
-            new AuditRecord(caller.Principal, caller.Role, action, reason, target.Stage.ToString(), null, $"{refusal.Status} {refusal.Slug}", OperationsAudit.Refused),
+            new AuditRecord(caller.Principal, caller.Role, action, reason, target.Stage.ToString(), null, $"{refusal.Status} {refusal.Slug}", OperationsAudit.Refused, caller.Name),
             cancellationToken);
         return refusal.ToResult();
     }

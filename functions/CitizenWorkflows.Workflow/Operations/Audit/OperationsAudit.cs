@@ -66,7 +66,8 @@ public sealed class OperationsAudit(TableServiceClient tables, TimeProvider cloc
                     e.GetString("StageBefore"),
                     e.GetString("StageAfter"),
                     e.GetString("Detail"),
-                    e.GetString("Outcome") ?? Accepted)));
+                    e.GetString("Outcome") ?? Accepted,
+                    e.GetString("ActorName"))));
         }
 
         // Fixed ids (redrive-n) do not sort by time, so order by the time written.
@@ -89,15 +90,17 @@ public sealed class OperationsAudit(TableServiceClient tables, TimeProvider cloc
             ["StageAfter"] = record.StageAfter,
             ["Detail"] = record.Detail,
             ["Outcome"] = record.Outcome,
+            ["ActorName"] = record.ActorName,
         };
 }
 
 /// <summary>What one audit row says: who (principal and role), did what, why, and the stage before/after where it applies.</summary>
 /// <param name="Detail">What the action concerned beyond the application, e.g. the document read.</param>
 /// <param name="Outcome"><see cref="OperationsAudit.Accepted"/> or <see cref="OperationsAudit.Refused"/>.</param>
+/// <param name="ActorName">The person's name (a token's <c>name</c>) beside <paramref name="Actor"/>, the token's subject; null for keys and the system.</param>
 public sealed record AuditRecord(
     string Actor, string Role, string Action, string? Reason, string? StageBefore, string? StageAfter, string? Detail = null,
-    string Outcome = OperationsAudit.Accepted);
+    string Outcome = OperationsAudit.Accepted, string? ActorName = null);
 
 /// <summary>A stored audit row: its id (the row key), when it was written, and what it says.</summary>
 public sealed record AuditEntry(string AuditId, DateTimeOffset At, AuditRecord Record);

@@ -1,20 +1,29 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
 using CitizenWorkflows.Workflow.Http;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Workflow.Operations.Dashboard;
 
 /// <summary>
 /// <c>GET /api/dashboard</c> and its script and style (<c>/api/dashboard/{asset}</c>): the operators' page, static files embedded in this assembly and
-/// served the same by both hosts. Deliberately anonymous: the shell holds no data; everything it shows comes from the
-/// API with the key the operator types in. A strict Content-Security-Policy allows only these files and the API.
+/// served the same by both hosts, and <c>sign-in.json</c> (<see cref="DashboardSignInOptions"/>). Deliberately anonymous:
+/// the shell holds no data; everything it shows comes from the API with the token the operator signs in for. A strict
+/// Content-Security-Policy allows only these files, the API and the OpenID provider.
 /// </summary>
 public static class DashboardEndpoint
 {
-    const string ContentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    static readonly CompositeFormat ContentSecurityPolicy = CompositeFormat.Parse(
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'{0}; img-src 'self' data:; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+
+    /// <summary>Where the page learns its provider and client id.</summary>
+    public const string SignInSettings = "sign-in.json";
 
     const string Page = "dashboard.html";
 
@@ -28,13 +37,22 @@ public static class DashboardEndpoint
     public static IResult Handle(HttpRequest request, string? asset)
     {
         ArgumentNullException.ThrowIfNull(request);
+        DashboardSignInOptions signIn = request.HttpContext.RequestServices.GetRequiredService<IOptions<DashboardSignInOptions>>().Value;
+        if (asset == SignInSettings)
+        {
+            request.HttpContext.Response.Headers.CacheControl = "no-cache";
+            return Results.Json(new { signIn.Authority, signIn.ClientId, signIn.Scope }, JsonSerializerOptions.Web);
+        }
+
         if (!Assets.TryGetValue(asset ?? Page, out Asset? file))
         {
             return Problems.Status(StatusCodes.Status404NotFound, "not-found", "No such file", $"The dashboard has no file '{asset}'.");
         }
 
         IHeaderDictionary headers = request.HttpContext.Response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        // The page fetches the provider's discovery document and token endpoint: that origin too, when it is another.
+        headers.ContentSecurityPolicy = string.Format(CultureInfo.InvariantCulture, ContentSecurityPolicy,
+            Uri.TryCreate(signIn.Authority, UriKind.Absolute, out Uri? authority) ? " " + authority.GetLeftPart(UriPartial.Authority) : "");
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         // Revalidated on every load (cheap with the ETag) so a deployment is seen at once.

@@ -1,10 +1,13 @@
 // The operators' dashboard: plain DOM, no framework, no build step. Every datum comes from the API with the
-// operator's key; text is always set with textContent, never parsed as HTML.
+// operator's access token, got by signing in at the OpenID provider (authorization code + PKCE); text is always set
+// with textContent, never parsed as HTML.
 'use strict';
 
 (() => {
   const api = '/api/v1';
-  const keyStore = 'citizenworkflows.operatorKey';
+  // Session storage: this tab only, gone when it closes (never local storage).
+  const tokenStore = 'citizenworkflows.accessToken';
+  const flowStore = 'citizenworkflows.signIn';
   const refreshMs = 10000;
   const $ = (id) => document.getElementById(id);
 
@@ -26,7 +29,90 @@
   };
   let timer = null;
 
-  const key = () => sessionStorage.getItem(keyStore);
+  const token = () => sessionStorage.getItem(tokenStore);
+  let provider = null;       // sign-in settings and the provider's discovery document
+
+  const base64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const redirectUri = () => location.origin + location.pathname;
+
+  async function providerSettings() {
+    if (!provider) {
+      const settings = await (await fetch('/api/dashboard/sign-in.json')).json();
+      if (!settings.authority || !settings.clientId) {
+        throw new Error('Sign-in is not configured (Dashboard:SignIn and Security:OpenIdConnect).');
+      }
+      const discovery = await (await fetch(new URL('.well-known/openid-configuration', settings.authority.endsWith('/') ? settings.authority : settings.authority + '/'))).json();
+      provider = { ...settings, discovery };
+    }
+    return provider;
+  }
+
+  // Authorization code with PKCE (RFC 7636): the verifier and state stay in this tab until the provider sends the code back.
+  async function signIn() {
+    const p = await providerSettings();
+    const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+    const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
+    const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+    sessionStorage.setItem(flowStore, JSON.stringify({ state, verifier }));
+    const url = new URL(p.discovery.authorization_endpoint);
+    url.search = new URLSearchParams({
+      response_type: 'code', client_id: p.clientId, redirect_uri: redirectUri(), scope: p.scope, state,
+      code_challenge: challenge, code_challenge_method: 'S256',
+    }).toString();
+    location.assign(url.toString());
+  }
+
+  async function completeSignIn() {
+    const answer = new URLSearchParams(location.search);
+    if (!answer.has('code') && !answer.has('error')) return;
+    history.replaceState(null, '', location.pathname);
+    const flow = JSON.parse(sessionStorage.getItem(flowStore) || 'null');
+    sessionStorage.removeItem(flowStore);
+    if (answer.has('error')) throw new Error(`Sign-in failed: ${answer.get('error_description') || answer.get('error')}`);
+    if (!flow || flow.state !== answer.get('state')) throw new Error('Sign-in failed: the answer does not belong to the sign-in this tab started.');
+    const p = await providerSettings();
+    const response = await fetch(p.discovery.token_endpoint, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: answer.get('code'), redirect_uri: redirectUri(), client_id: p.clientId, code_verifier: flow.verifier }),
+    });
+    const tokens = await response.json();
+    if (!response.ok) throw new Error(`Sign-in failed: ${tokens.error_description || tokens.error}`);
+    sessionStorage.setItem(tokenStore, tokens.access_token);
+  }
+
+  // Who the token names, for the header only: the API validates the token, the page never trusts what it reads here.
+  function signedInAs() {
+    try {
+      const payload = token().split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))));
+      return `${claims.name || claims.sub} (${[].concat(claims.roles || []).join(', ')})`;
+    } catch {
+      return 'an operator';
+    }
+  }
+
+  function showAccount() {
+    const signedIn = Boolean(token());
+    $('signed-in-as').textContent = signedIn ? `Signed in as ${signedInAs()}.` : 'Not signed in.';
+    $('sign-in').hidden = signedIn;
+    $('sign-out').hidden = !signedIn;
+  }
+
+  function signOut(message) {
+    sessionStorage.removeItem(tokenStore);
+    for (const table of ['counts', 'applications', 'timeline', 'history', 'audit']) $(table).tBodies[0].replaceChildren();
+    $('documents').replaceChildren();
+    $('total').textContent = '–';
+    $('detail').hidden = true;
+    openId = null;
+    showAccount();
+    announce(message);
+    if (provider && provider.discovery.end_session_endpoint) {
+      const url = new URL(provider.discovery.end_session_endpoint);
+      url.search = new URLSearchParams({ client_id: provider.clientId, post_logout_redirect_uri: redirectUri() }).toString();
+      location.assign(url.toString());
+    }
+  }
 
   function announce(text) { $('status').textContent = text; }
 
@@ -37,12 +123,12 @@
   }
 
   async function call(path, options = {}) {
-    if (!key()) {
-      throw new Error('Enter your operator API key first.');
+    if (!token()) {
+      throw new Error('Sign in first.');
     }
     const response = await fetch(api + path, {
       ...options,
-      headers: { 'X-Api-Key': key(), ...(options.body ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { Authorization: `Bearer ${token()}`, ...(options.body ? { 'Content-Type': 'application/json' } : {}) },
     });
     if (response.ok) {
       return response;
@@ -56,7 +142,10 @@
       }
     } catch { /* not a problem document */ }
     if (response.status === 401) {
-      message = 'The API key was not accepted. ' + message;
+      // Expired or revoked: forget it, so the page asks for a new sign-in instead of failing every refresh.
+      sessionStorage.removeItem(tokenStore);
+      showAccount();
+      message = 'Your sign-in was not accepted (it may have expired); sign in again. ' + message;
     }
     throw new Error(message);
   }
@@ -200,7 +289,7 @@
     for (const e of audit.items) {
       const row = auditRows.insertRow();
       cell(row, utc(e.at));
-      cell(row, `${e.actor} (${e.role})`);
+      cell(row, e.actorName ? `${e.actorName}, ${e.actor} (${e.role})` : `${e.actor} (${e.role})`);
       cell(row, e.action);
       cell(row, e.outcome);
       cell(row, [e.reason, e.detail].filter(Boolean).join(' — '));
@@ -266,7 +355,7 @@
   }
 
   async function refresh() {
-    if (!key()) return;
+    if (!token()) return;
     try {
       // A region holding the keyboard focus is not redrawn under the operator's hands; the next refresh catches up.
       const busy = (id) => $(id).contains(document.activeElement) || $('confirm').open;
@@ -296,16 +385,8 @@
   }
 
   document.addEventListener('DOMContentLoaded', () => {
-    $('key-form').addEventListener('submit', (event) => {
-      event.preventDefault();
-      sessionStorage.setItem(keyStore, $('api-key').value.trim());
-      $('api-key').value = '';
-      refresh();
-    });
-    $('forget-key').addEventListener('click', () => {
-      sessionStorage.removeItem(keyStore);
-      announce('Key forgotten.');
-    });
+    $('sign-in').addEventListener('click', () => signIn().catch((e) => showError(e.message)));
+    $('sign-out').addEventListener('click', () => signOut('Signed out.'));
     $('filters').addEventListener('submit', (event) => { event.preventDefault(); search(); });
     $('filters').addEventListener('reset', () => setTimeout(search, 0));
     $('next-page').addEventListener('click', () => { pageToken = nextToken; loadPage().catch((e) => showError(e.message)); });
@@ -328,6 +409,8 @@
       act(pendingAction, reason).catch((e) => showError(e.message));
     });
     schedule();
-    if (key()) refresh(); else announce('Enter your operator API key to begin.');
+    completeSignIn().then(
+      () => { showAccount(); if (token()) refresh(); else announce('Sign in to begin.'); },
+      (e) => { showAccount(); showError(e.message); });
   });
 })();

@@ -167,7 +167,7 @@ public sealed partial class ApplicationQueryEndpoints(
         // Audited before a byte leaves: if the audit cannot be written, the document is not served.
         string auditId = (await audit.AppendAsync(
             id,
-            new AuditRecord(caller.Principal, caller.Role, DocumentDownloadAction, Reason: null, StageBefore: null, StageAfter: null, Detail: $"{name} sha256:{reference.Sha256}"),
+            new AuditRecord(caller.Principal, caller.Role, DocumentDownloadAction, Reason: null, StageBefore: null, StageAfter: null, Detail: $"{name} sha256:{reference.Sha256}", ActorName: caller.Name),
             cancellationToken)).AuditId;
         QueryLog.DocumentRead(log, id, name, caller.Role, auditId);
         request.HttpContext.Response.Headers.CacheControl = "no-store";
