@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CitizenWorkflows.Local;
+using CitizenWorkflows.Local.Identity;
 using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
@@ -15,20 +16,22 @@ namespace CitizenWorkflows.Seeding;
 /// the orchestration service's own reads of instance status are counted under <c>runtime</c> with its background
 /// polling, so they are left out) and wall time, per call.
 /// </summary>
-public sealed class ReadCosts(LocalHost host) : IAsyncDisposable
+public sealed class ReadCosts(LocalHost host, LocalAccount supervisor) : IAsyncDisposable
 {
     /// <summary>Per-run cap of reconciliation's walk over applications in flight while measuring.</summary>
     public const int ReconciliationCap = 20;
 
-    static readonly string OperatorKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
-
-    readonly HttpClient api = new() { BaseAddress = host.BaseAddress, DefaultRequestHeaders = { { SecurityOptions.ApiKeyHeader, OperatorKey } } };
+    // A national supervisor signed in at the host's own OpenID provider (people have no API keys).
+    readonly HttpClient api = new(new LocalAccessTokenHandler(host.BaseAddress, supervisor)) { BaseAddress = host.BaseAddress };
 
     public IServiceProvider Services => host.App.Services;
 
-    /// <summary>Starts a Local host on <paramref name="connectionString"/> with simulators and pollers off and one operator key.</summary>
+    /// <summary>Starts a Local host on <paramref name="connectionString"/> with simulators and pollers off; calls as its national supervisor.</summary>
     public static async Task<ReadCosts> StartAsync(string connectionString, string taskHub, int port, CancellationToken cancellationToken)
     {
+        string directory = Path.Combine(Path.GetTempPath(), "cw-seeding-" + Guid.NewGuid().ToString("N"));
+        LocalAccount supervisor = LocalIdentities.LoadOrCreate(Path.Combine(directory, "identities.json")).WidestOf(Roles.Supervisor)
+            ?? throw new InvalidOperationException("The local provider made no supervisor account.");
         var settings = new Dictionary<string, string>
         {
             ["urls"] = $"http://127.0.0.1:{port}",
@@ -39,13 +42,11 @@ public sealed class ReadCosts(LocalHost host) : IAsyncDisposable
             ["Reconciliation:MaxInFlightPerRun"] = ReconciliationCap.ToString(CultureInfo.InvariantCulture),
             ["Packets:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Local:ApiKeysFile"] = Path.Combine(Path.GetTempPath(), "cw-seeding-" + Guid.NewGuid().ToString("N"), "keys.json"),
-            ["Security:ApiKeys:0:Key"] = OperatorKey,
-            ["Security:ApiKeys:0:Role"] = Roles.Operator,
-            ["Security:ApiKeys:0:Principal"] = "seeding-tool",
+            ["Local:ApiKeysFile"] = Path.Combine(directory, "keys.json"),
+            ["Local:IdentityDirectory"] = directory,
         };
         LocalHost host = await LocalHost.StartAsync([.. settings.Select(s => $"--{s.Key}={s.Value}")], cancellationToken);
-        return new ReadCosts(host);
+        return new ReadCosts(host, supervisor);
     }
 
     /// <summary>Each call once: counts, a filtered list page, an overdue list page, a reconciliation run, a housekeeping pass.</summary>

@@ -152,7 +152,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Contains($"waiting for {E.CardPrinted} or {E.CardPrintFailed}", escalated.Detail, StringComparison.Ordinal);
         TableEntity escalation = Assert.Single(await AsyncItems.AllAsync(
             azurite.Tables.GetTableClient(Escalations.TableName).QueryAsync<TableEntity>($"PartitionKey eq '{id}'")));
-        Assert.StartsWith("stuck-Printing-", escalation.RowKey, StringComparison.Ordinal);
+        Assert.StartsWith($"{id}:stuck-Printing-", escalation.RowKey, StringComparison.Ordinal);
         Assert.Equal(second.RunId, escalation.GetString("RunId"));
         Assert.Equal("stuck", (await Applications.GetEntityAsync<TableEntity>(id, ApplicationRowKey.Of(id))).Value.GetString(ReconciliationColumns.Escalation));
 
