@@ -43,7 +43,11 @@ public static class WorkflowServices
         void CountTable(TableClientOptions o) => requests.Count(o, StorageService.Table);
         void CountQueue(QueueClientOptions o) => requests.Count(o, StorageService.Queue);
         services.AddOptions<WorkflowPolicy>().Bind(configuration.GetSection(WorkflowPolicy.SectionName));
-        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName));
+        // The keys are checked as the host starts (a person's key, a short one, an unknown role stop it with their message),
+        // not at the first request that needs them.
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName))
+            .Validate(keys => new ApiKeyCredentials(Microsoft.Extensions.Options.Options.Create(keys)) is not null)
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new WorkingDayCalendar(
             configuration.GetSection("Calendar:Holidays").Get<DateOnly[]>() ?? []));
