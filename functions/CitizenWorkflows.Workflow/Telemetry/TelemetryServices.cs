@@ -3,7 +3,6 @@ using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -24,9 +23,7 @@ public static class TelemetryServices
     public static IServiceCollection AddWorkflowTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddMetrics();
-        services.TryAddSingleton<WorkflowMetrics>();
-
+        // The instruments themselves (WorkflowMetrics, IMeterFactory) come with AddCitizenWorkflows; this adds exporters only.
         string? otlp = FirstSet(configuration["Telemetry:OtlpEndpoint"], configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         string? azureMonitor = FirstSet(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
         if (otlp is null && azureMonitor is null)
