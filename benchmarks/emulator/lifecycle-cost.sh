@@ -11,8 +11,7 @@ label=${1:-run}; shift || true
 source scripts/azurite.sh
 export AZURITE_BASE_PORT=${AZURITE_BASE_PORT:-10200}
 b=$AZURITE_BASE_PORT
-key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
-export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$b/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$((b+1))/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((b+2))/devstoreaccount1;"
+storage_connection_string_env
 export ASPNETCORE_URLS=http://127.0.0.1:${HOST_PORT:-7272}
 out=.bench/cost; mkdir -p "$out"
 dir=$(mktemp -d "$out/data-$label.XXXX")
