@@ -37,3 +37,11 @@ stop_azurite() {
   done
   AZURITE_PIDS=()
 }
+
+# storage_connection_string_env exports Storage__ConnectionString for the emulator on AZURITE_BASE_PORT (the
+# well-known development account), for a host started beside another emulator.
+storage_connection_string_env() {
+  local b=${AZURITE_BASE_PORT:-10000}
+  local key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+  export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$b/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$((b+1))/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((b+2))/devstoreaccount1;"
+}

@@ -13,8 +13,7 @@ dotnet build functions/CitizenWorkflows.Local -c Release --nologo -v quiet >/dev
 source scripts/azurite.sh
 export AZURITE_BASE_PORT=${AZURITE_BASE_PORT:-10100}
 b=$AZURITE_BASE_PORT
-key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
-export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$b/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$((b+1))/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((b+2))/devstoreaccount1;"
+storage_connection_string_env
 export ASPNETCORE_URLS=http://127.0.0.1:${HOST_PORT:-7171}
 out=.bench/emulator; mkdir -p "$out"
 trap 'stop_azurite' EXIT

@@ -101,6 +101,7 @@ public static class WorkflowServices
         services.AddSingleton<Lifecycle.Deadlines.DeadlineIndex>();
         services.AddSingleton<Lifecycle.Deadlines.DeadlineSweep>();
         services.AddSingleton<JournalWriter>();
+        services.AddSingleton<VerifyDocuments>();
         services.AddSingleton<PersonalNumberRegistry>();
         services.AddSingleton<WorkOrderQueues>();
         services.AddApiSecurity(configuration);

@@ -25,10 +25,10 @@ public static class ActivityFunctions
         [ActivityTrigger] JournalEntries input, string instanceId, FunctionContext executionContext) =>
         RunAsync<RecordTransitions, JournalEntries, int>(executionContext, nameof(RecordTransitions), instanceId, input);
 
-    [Function(nameof(VerifyDocuments))]
-    public static Task<DocumentCheck> RunVerifyDocuments(
-        [ActivityTrigger] DocumentsToVerify input, string instanceId, FunctionContext executionContext) =>
-        RunAsync<VerifyDocuments, DocumentsToVerify, DocumentCheck>(executionContext, nameof(VerifyDocuments), instanceId, input);
+    [Function(nameof(CheckApplication))]
+    public static Task<ApplicationCheckResults> RunCheckApplication(
+        [ActivityTrigger] ApplicationChecks input, string instanceId, FunctionContext executionContext) =>
+        RunAsync<CheckApplication, ApplicationChecks, ApplicationCheckResults>(executionContext, nameof(CheckApplication), instanceId, input);
 
     [Function(nameof(CheckPortrait))]
     public static Task<PortraitCheckResult> RunCheckPortrait(
@@ -44,11 +44,6 @@ public static class ActivityFunctions
     public static Task<string> RunRequestBiometricSearch(
         [ActivityTrigger] BiometricSearchOrder input, string instanceId, FunctionContext executionContext) =>
         RunAsync<RequestBiometricSearch, BiometricSearchOrder, string>(executionContext, nameof(RequestBiometricSearch), instanceId, input);
-
-    [Function(nameof(LinkEnrolment))]
-    public static Task<bool> RunLinkEnrolment(
-        [ActivityTrigger] EnrolmentLink input, string instanceId, FunctionContext executionContext) =>
-        RunAsync<LinkEnrolment, EnrolmentLink, bool>(executionContext, nameof(LinkEnrolment), instanceId, input);
 
     [Function(nameof(CheckRegistry))]
     public static Task<RegistryMatch> RunCheckRegistry(

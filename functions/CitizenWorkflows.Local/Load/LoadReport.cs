@@ -44,6 +44,9 @@ public sealed record LoadReport
     /// <summary>Storage requests the run's lifecycles caused, by service and caller; null when the host is another process.</summary>
     public IReadOnlyList<StorageRequestCount>? StorageRequests { get; init; }
 
+    /// <summary>The same requests by caller and operation (which calls make up the runtime's share), largest first.</summary>
+    public IReadOnlyList<StorageOperationCount>? StorageOperations { get; init; }
+
     /// <summary>Requests of the load driver itself (preparing applicants, following progress): not part of a lifecycle's cost.</summary>
     public long LoadDriverStorageRequests { get; init; }
 
@@ -218,6 +221,16 @@ public sealed record LoadReport
         {
             string columns = string.Concat(services.Select(s => string.Create(c, $"{PerApplication(caller.Where(x => x.Service == s).Sum(x => x.Requests)),9:F1}")));
             output.WriteLine(string.Create(c, $"  {caller.Key,-20}{columns}{PerApplication(caller.Sum(x => x.Requests)),9:F1}"));
+        }
+
+        foreach (IGrouping<string, StorageOperationCount> caller in (StorageOperations ?? []).GroupBy(o => o.Caller)
+            .Where(g => g.Key is StorageCaller.Runtime or StorageCaller.Activities or StorageCaller.Intake))
+        {
+            output.WriteLine($"  {caller.Key} by operation (per application):");
+            foreach (StorageOperationCount operation in caller.Take(12))
+            {
+                output.WriteLine(string.Create(c, $"    {PerApplication(operation.Requests),7:F1}  {operation.Operation}"));
+            }
         }
     }
 

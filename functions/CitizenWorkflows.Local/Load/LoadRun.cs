@@ -71,6 +71,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         await using ProcessMeter meter = ProcessMeter.Start(target.StorageConnectionString);
         StorageRequestCounter storageRequests = target.Services.GetRequiredService<StorageRequestCounter>();
         StorageRequestCounts requests0 = storageRequests.Snapshot();
+        IReadOnlyList<StorageOperationCount> operations0 = storageRequests.Operations();
         (long o0, long a0) = (target.WorkItems?.OrchestrationWorkItems ?? 0, target.WorkItems?.ActivityWorkItems ?? 0);
         (TimeSpan ob0, TimeSpan ab0) = (target.WorkItems?.Orchestrations.BusyTime ?? default, target.WorkItems?.Activities.BusyTime ?? default);
         using var submitter = new KioskSubmitter(target.BaseAddress, target.Kiosks) { RetryFor = SubmitRetryFor };
@@ -165,6 +166,8 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             PeakActivitiesAtOnce = target.WorkItems?.Activities.PeakInFlight,
             StorageRequests = target.WorkItems is null ? null : [.. requests.Cells.Where(c => c.Caller != StorageCaller.LoadDriver)],
             LoadDriverStorageRequests = requests.For(StorageCaller.LoadDriver),
+            StorageOperations = target.WorkItems is null ? null
+                : [.. StorageOperationCount.Since(storageRequests.Operations(), operations0).Where(o => o.Caller != StorageCaller.LoadDriver)],
             ControlQueueMessages = controlQueues?.Messages,
             ControlQueueVisibleMessages = controlQueues?.Visible,
             IntakeP50Ms = LoadReport.Percentile(intake, 0.50),

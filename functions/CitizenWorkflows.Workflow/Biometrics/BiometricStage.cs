@@ -16,16 +16,28 @@ namespace CitizenWorkflows.Workflow.Biometrics;
 /// </summary>
 public static class BiometricStage
 {
-    public static async Task<BiometricOutcome> RunAsync(TaskOrchestrationContext context, ApplicationJournal journal, CardApplicationInput input)
+    /// <summary>
+    /// Whether the duplicate search can run with the other checks (<see cref="CheckApplication"/>): not when the external
+    /// matcher must answer first; then <see cref="RunAsync"/> searches after its answer.
+    /// </summary>
+    public static DuplicateSearchRequest? SearchWithTheChecks(CardApplicationInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AsksExternalMatcher(input) ? null : SearchRequest(input);
+    }
+
+    /// <summary>Interprets the portrait check and the duplicate search <see cref="CheckApplication"/> ran (the search, unless it had to wait).</summary>
+    public static async Task<BiometricOutcome> RunAsync(
+        TaskOrchestrationContext context, ApplicationJournal journal, CardApplicationInput input, PortraitCheckResult portrait, DuplicateSearchResult? searched)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(journal);
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(portrait);
         WorkflowPolicy policy = input.Policy;
         string applicationId = input.Header.ApplicationId;
 
         await journal.RecordAsync(ApplicationStage.BiometricCheck, "workflow", "checking portrait");
-        PortraitCheckResult portrait = await context.CallActivityAsync<PortraitCheckResult>(nameof(CheckPortrait), input.Portrait, ActivityRetry.Storage);
         if (!portrait.Passed)
         {
             return BiometricOutcome.Ends(ApplicationStage.Rejected, "biometric check", $"portrait failed: {portrait.DescribeFailures()}");
@@ -34,7 +46,7 @@ public static class BiometricStage
         IReadOnlyList<DocumentReference> prints = SubmissionParts.FingerprintsAmong(input.Documents);
         string portraitPassed = $"portrait passed all {portrait.Checks.Count} checks";
         var external = new List<DuplicateCandidate>();
-        if (policy.ExternalMatcher && prints.Count > 0)
+        if (AsksExternalMatcher(input))
         {
             (BiometricResult? result, string? failure) = await AskExternalMatcherAsync(context, journal, applicationId, prints, policy);
             if (result is null)
@@ -47,10 +59,8 @@ public static class BiometricStage
                 .Select(c => new DuplicateCandidate(c.ApplicationId, c.Score, 0, 0, SameDemographics: false)));
         }
 
-        DuplicateSearchResult search = await context.CallActivityAsync<DuplicateSearchResult>(
-            nameof(SearchDuplicates),
-            new DuplicateSearchRequest(applicationId, input.Applicant, prints, SearchFingerprints: !policy.ExternalMatcher),
-            ActivityRetry.Storage);
+        DuplicateSearchResult search = searched
+            ?? await context.CallActivityAsync<DuplicateSearchResult>(nameof(SearchDuplicates), SearchRequest(input), ActivityRetry.Storage);
         List<DuplicateCandidate> candidates = Merge(external, search.Candidates);
         if (candidates.Count == 0)
         {
@@ -83,6 +93,12 @@ public static class BiometricStage
         await journal.RecordAsync(ApplicationStage.BiometricCheck, officer, "adjudicated: not a duplicate" + (decision.Reason is { } reason ? $" ({reason})" : ""));
         return BiometricOutcome.Cleared;
     }
+
+    static bool AsksExternalMatcher(CardApplicationInput input) =>
+        input.Policy.ExternalMatcher && SubmissionParts.FingerprintsAmong(input.Documents).Count > 0;
+
+    static DuplicateSearchRequest SearchRequest(CardApplicationInput input) =>
+        new(input.Header.ApplicationId, input.Applicant, SubmissionParts.FingerprintsAmong(input.Documents), SearchFingerprints: !input.Policy.ExternalMatcher);
 
     /// <summary>Sends the search to the external matcher and waits for its result, resending up to the attempt limit.</summary>
     static async Task<(BiometricResult? Result, string? Failure)> AskExternalMatcherAsync(

@@ -8,7 +8,9 @@ namespace CitizenWorkflows.Workflow.Intake;
 
 /// <summary>
 /// Which application each (kiosk, Idempotency-Key) created, with a digest of the request. Insert-if-absent makes one
-/// request the owner of a key; every other request with that key answers with the owner's application.
+/// request the owner of a key; every other request with that key answers with the owner's application. The key's use is
+/// complete once that application's workflow exists (intake starts it last): no second write marks it, which saves a
+/// round trip per submission (rows written by earlier builds may still say <c>Completed</c>, which is honoured).
 /// </summary>
 public sealed class IdempotencyLedger(TableServiceClient tables, TimeProvider clock)
 {
@@ -77,9 +79,6 @@ public sealed class IdempotencyLedger(TableServiceClient tables, TimeProvider cl
         }
     }
 
-    public async Task CompleteAsync(string kioskId, string key, IdempotencyEntry entry, CancellationToken cancellationToken) =>
-        await Table.UpsertEntityAsync(ToEntity(kioskId, RowKey(key), entry with { Completed = true }, clock.GetUtcNow()), TableUpdateMode.Replace, cancellationToken);
-
     /// <summary>
     /// Removes an owned claim whose request was refused before anything was stored, so the key may be used again.
     /// Conditional: a claim a retry took over since stays.
@@ -98,11 +97,13 @@ public sealed class IdempotencyLedger(TableServiceClient tables, TimeProvider cl
     }
 
     /// <summary>
-    /// Waits for the owner of a key to finish; null if it did not within <paramref name="patience"/>, and
-    /// <c>Forgotten</c> when the owner was refused and removed the key.
+    /// Waits for the owner of a key to finish (<paramref name="started"/>: its application's workflow exists); null if it
+    /// did not within <paramref name="patience"/>, and <c>Forgotten</c> when the owner was refused and removed the key.
     /// </summary>
-    public async Task<(IdempotencyEntry? Entry, bool Forgotten)> WaitForCompletionAsync(string kioskId, string key, TimeSpan patience, CancellationToken cancellationToken)
+    public async Task<(IdempotencyEntry? Entry, bool Forgotten)> WaitForCompletionAsync(
+        string kioskId, string key, Func<string, CancellationToken, Task<bool>> started, TimeSpan patience, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(started);
         DateTimeOffset until = clock.GetUtcNow() + patience;
         while (true)
         {
@@ -113,9 +114,9 @@ public sealed class IdempotencyLedger(TableServiceClient tables, TimeProvider cl
             }
 
             IdempotencyEntry entry = FromEntity(row.Value!);
-            if (entry.Completed)
+            if (entry.Completed || await started(entry.ApplicationId, cancellationToken))
             {
-                return (entry, false);
+                return (entry with { Completed = true }, false);
             }
 
             if (clock.GetUtcNow() > until)
@@ -152,4 +153,5 @@ public sealed class IdempotencyLedger(TableServiceClient tables, TimeProvider cl
 public sealed record IdempotencyClaim(IdempotencyEntry Entry, bool Owned, ETag ETag, DateTimeOffset ClaimedAt);
 
 /// <summary>What a key was first used for: the request's digest and the application it created.</summary>
+/// <param name="Completed">Known to be complete: its workflow was found started (or an earlier build marked the row).</param>
 public sealed record IdempotencyEntry(string RequestDigest, string ApplicationId, DateTimeOffset ReceivedAt, DateTimeOffset DueAt, bool Completed);

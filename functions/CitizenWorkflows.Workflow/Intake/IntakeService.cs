@@ -22,6 +22,7 @@ public sealed class IntakeService(
     DocumentStore documents,
     IdempotencyLedger ledger,
     CitizenClaims citizens,
+    ApplicationProjection projection,
     IOptionsMonitor<WorkflowPolicy> policy,
     WorkingDayCalendar calendar,
     TimeProvider clock)
@@ -47,10 +48,18 @@ public sealed class IntakeService(
                 $"Key '{request.IdempotencyKey}' was first used for a different submission (application {entry.ApplicationId}); use a new key for a new application."));
         }
 
+        // A key's use is complete once its workflow exists (started last): a copy that finds it answers at once. Only a key
+        // used before can have one, so a first claim saves the read.
+        bool takeover = claim.Owned && entry != candidate;
+        if ((takeover || !claim.Owned) && !entry.Completed && await HasStartedAsync(client, entry.ApplicationId, cancellationToken))
+        {
+            entry = entry with { Completed = true };
+        }
+
         // One application in flight per citizen, claimed before anything is stored or started. A first card (no personal
         // number) whose demographic key is claimed goes ahead flagged for an officer: two people may share name and birth.
         string? concurrent = null;
-        if (claim.Owned)
+        if (claim.Owned && !entry.Completed)
         {
             CitizenKey citizen = CitizenKey.Of(request.Submission.Applicant);
             ClaimOutcome held = await citizens.ClaimAsync(citizen, entry.ApplicationId, client, cancellationToken);
@@ -65,18 +74,14 @@ public sealed class IntakeService(
         }
 
         // An owner that lost its claim while storing (it was so slow that a retry took over) leaves the start to that retry.
-        bool owned = claim.Owned && await CreateAsync(request, claim, takeover: entry != candidate, concurrent, client, cancellationToken);
-        if (owned)
-        {
-            await ledger.CompleteAsync(request.Kiosk.Principal, request.IdempotencyKey, entry, cancellationToken);
-        }
-        else if (!entry.Completed)
+        bool owned = claim.Owned && !entry.Completed && await CreateAsync(request, claim, concurrent, client, cancellationToken);
+        if (!owned && !entry.Completed)
         {
             // A concurrent duplicate: the owner is storing and starting; answer with its application once it has. An
             // owner that does not finish (its process died mid-request) must not be answered for: the kiosk retries,
             // and once the claim is stale its retry takes it over and creates the application (found by `faults kill`).
             (IdempotencyEntry? completed, bool forgotten) = await ledger.WaitForCompletionAsync(
-                request.Kiosk.Principal, request.IdempotencyKey, DuplicatePatience, cancellationToken);
+                request.Kiosk.Principal, request.IdempotencyKey, (id, ct) => HasStartedAsync(client, id, ct), DuplicatePatience, cancellationToken);
             if (forgotten && retryIfForgotten)
             {
                 // The owner was refused (its citizen has an application in flight) and forgot the key: answer as it would now.
@@ -102,7 +107,7 @@ public sealed class IntakeService(
 
     /// <summary>Stores the documents and starts the workflow; false when the claim was lost to a retry before the start.</summary>
     async Task<bool> CreateAsync(
-        IntakeRequest request, IdempotencyClaim claim, bool takeover, string? concurrent, DurableTaskClient client, CancellationToken cancellationToken)
+        IntakeRequest request, IdempotencyClaim claim, string? concurrent, DurableTaskClient client, CancellationToken cancellationToken)
     {
         IdempotencyEntry entry = claim.Entry;
         string id = entry.ApplicationId;
@@ -122,12 +127,6 @@ public sealed class IntakeService(
             return false;
         }
 
-        // Only a takeover can find the workflow already started; a first claim saves the round trip.
-        if (takeover && await client.GetInstanceAsync(id, cancellationToken) is not null)
-        {
-            return true;
-        }
-
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
@@ -144,6 +143,14 @@ public sealed class IntakeService(
 
         return true;
     }
+
+    /// <summary>
+    /// The key's application exists: its workflow was started (or, purged after its retention, it left its projection
+    /// row), so a copy of the request must never start it again.
+    /// </summary>
+    async Task<bool> HasStartedAsync(DurableTaskClient client, string applicationId, CancellationToken cancellationToken) =>
+        await client.GetInstanceAsync(applicationId, getInputsAndOutputs: false, cancellationToken) is not null
+        || await projection.GetAreaAsync(applicationId, cancellationToken) is not null;
 
     /// <summary>409 naming the application in flight for the same citizen.</summary>
     public static IResult InFlight(string? holder) =>

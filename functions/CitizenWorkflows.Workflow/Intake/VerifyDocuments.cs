@@ -1,25 +1,22 @@
-using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Storage;
-using Microsoft.DurableTask;
 
 namespace CitizenWorkflows.Workflow.Intake;
 
 /// <summary>
-/// Confirms that the documents intake stored are present and intact before anything else reads them; first writes the
-/// journal's opening entry (the application is listed for operators at once), which needs no activity of its own.
+/// Confirms that the documents intake stored are present and intact before anything else reads them (the first of the
+/// checks <see cref="Lifecycle.CheckApplication"/> runs).
 /// </summary>
-public sealed class VerifyDocuments(DocumentStore documents, JournalWriter journal) : TaskActivity<DocumentsToVerify, DocumentCheck>
+public sealed class VerifyDocuments(DocumentStore documents)
 {
-    public override async Task<DocumentCheck> RunAsync(TaskActivityContext context, DocumentsToVerify input)
+    public async Task<DocumentCheck> VerifyAsync(IReadOnlyList<DocumentReference> stored, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        await journal.WriteAsync(input.Journal, CancellationToken.None);
+        ArgumentNullException.ThrowIfNull(stored);
         long bytes = 0;
-        foreach (DocumentReference document in input.Documents)
+        foreach (DocumentReference document in stored)
         {
             try
             {
-                bytes += (await documents.ReadVerifiedAsync(document, CancellationToken.None)).Length;
+                bytes += (await documents.ReadVerifiedAsync(document, cancellationToken)).Length;
             }
             catch (DocumentIntegrityException e)
             {
@@ -31,11 +28,8 @@ public sealed class VerifyDocuments(DocumentStore documents, JournalWriter journ
             }
         }
 
-        return new DocumentCheck(true, $"{input.Documents.Count} documents, {bytes} bytes, SHA-256 verified");
+        return new DocumentCheck(true, $"{stored.Count} documents, {bytes} bytes, SHA-256 verified");
     }
 }
 
 public sealed record DocumentCheck(bool Intact, string Detail);
-
-/// <summary>The documents to verify and the journal entries to write first.</summary>
-public sealed record DocumentsToVerify(IReadOnlyList<DocumentReference> Documents, JournalEntries? Journal);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using CitizenWorkflows.Workflow.Approval;
 using CitizenWorkflows.Workflow.Biometrics;
-using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
@@ -84,13 +83,6 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
                 ApplicationStage.Failed, "personal-number registry", $"a card for this personal number is already in production (application {other})");
         }
 
-        if (card.NumberAllocated)
-        {
-            // The enrolments learn the new number, so this person's renewals are not taken for duplicates of this application.
-            await context.CallActivityAsync<bool>(
-                nameof(LinkEnrolment), new EnrolmentLink(header.ApplicationId, input.Applicant, card.PersonalNumber), ActivityRetry.Storage);
-        }
-
         // A re-drive never prints a card twice: a step an earlier run completed is skipped, and orders are numbered on.
         HandoffOutcome printed = resume?.HasReached(ApplicationStage.Printed) == true
             ? HandoffOutcome.Skipped
@@ -132,22 +124,28 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
             input.Resume is null ? $"{header.Type} application" : $"re-drive {input.Resume.Redrive}: restarted from the beginning",
             writtenByNextActivity: true);
 
-        DocumentCheck documents = await context.CallActivityAsync<DocumentCheck>(
-            nameof(VerifyDocuments), new DocumentsToVerify(input.Documents, journal.TakeUnwritten()), ActivityRetry.Storage);
-        if (!documents.Intact)
+        // Documents, portrait, duplicate search and registry in one activity; each stage then reads its part.
+        ApplicationCheckResults checks = await context.CallActivityAsync<ApplicationCheckResults>(
+            nameof(CheckApplication),
+            new ApplicationChecks(
+                input.Documents, input.Portrait, BiometricStage.SearchWithTheChecks(input), RegistryCheckRequest.For(input.Applicant), journal.TakeUnwritten()),
+            ActivityRetry.Storage);
+        if (!checks.Documents.Intact)
         {
-            return await journal.FinishAsync(ApplicationStage.Failed, "workflow", $"documents: {documents.Detail}");
+            return await journal.FinishAsync(ApplicationStage.Failed, "workflow", $"documents: {checks.Documents.Detail}");
         }
 
-        await journal.RecordAsync(ApplicationStage.DocumentsStored, "workflow", documents.Detail);
+        PortraitCheckResult portrait = checks.Portrait ?? throw new InvalidOperationException($"{nameof(CheckApplication)} checks the portrait of intact documents.");
 
-        BiometricOutcome biometrics = await BiometricStage.RunAsync(context, journal, input);
+        await journal.RecordAsync(ApplicationStage.DocumentsStored, "workflow", checks.Documents.Detail);
+
+        BiometricOutcome biometrics = await BiometricStage.RunAsync(context, journal, input, portrait, checks.Search);
         if (biometrics.EndStage is { } ended)
         {
             return await journal.FinishAsync(ended, biometrics.Cause ?? "biometric check", biometrics.Reason);
         }
 
-        bool registryReview = await RegistryStage.RunAsync(context, journal, input.Applicant);
+        bool registryReview = await RegistryStage.RunAsync(context, journal, input.Applicant, checks.Registry);
 
         // Approval by rule only for a clean application; anything the registry or an adjudication questioned goes to an officer.
         bool needsReview = registryReview || biometrics.Adjudicated || input.ConcurrentApplication is not null;

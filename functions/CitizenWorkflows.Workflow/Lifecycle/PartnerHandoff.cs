@@ -72,8 +72,10 @@ public sealed record PartnerHandoff(
                 }
                 else
                 {
+                    // Progress stays in the same wait with the same deadline: it rides on the next write instead of an
+                    // activity of its own (the custom status shows it at once; the projection at the next stage).
                     PartnerProgress step = progress.First(p => p.Event == answer.EventName);
-                    await journal.RecordAsync(step.Stage, Cause(answer.Payload), DescribeSuccess(answer.Payload), waitingFor, dueAt);
+                    await journal.RecordAsync(step.Stage, Cause(answer.Payload), DescribeSuccess(answer.Payload), waitingFor, dueAt, writtenByNextActivity: true);
                 }
 
                 answer = await context.WaitForFirstEventAsync<PartnerCallback>(waitingFor, journal.OpenWait);

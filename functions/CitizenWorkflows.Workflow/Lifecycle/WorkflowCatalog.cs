@@ -25,11 +25,10 @@ public static class WorkflowCatalog
     public static readonly IReadOnlyDictionary<string, Type> Activities = new[]
     {
         typeof(RecordTransitions),
-        typeof(VerifyDocuments),
+        typeof(CheckApplication),
         typeof(CheckPortrait),
         typeof(SearchDuplicates),
         typeof(RequestBiometricSearch),
-        typeof(LinkEnrolment),
         typeof(CheckRegistry),
         typeof(PersonaliseCard),
         typeof(DispatchWorkOrder),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Storage;
@@ -9,9 +10,10 @@ namespace CitizenWorkflows.Workflow.Production;
 /// <summary>
 /// Personalisation: confirms the applicant's personal number or allocates a new one, sets the card number, issue and
 /// expiry dates, builds the CCCD QR payload and its image, and signs the chip data. Stores what the print centre
-/// prints from: <c>card.json</c>, <c>qr.png</c> and <c>chip.json</c> (the signed chip data).
+/// prints from: <c>card.json</c>, <c>qr.png</c> and <c>chip.json</c> (the signed chip data). A newly allocated number is
+/// linked to the applicant's enrolments here too, so this person's renewals are not taken for duplicates.
 /// </summary>
-public sealed class PersonaliseCard(PersonalNumberRegistry registry, DocumentStore documents, CardSigner signer)
+public sealed class PersonaliseCard(PersonalNumberRegistry registry, DocumentStore documents, CardSigner signer, EnrolmentLinks enrolments)
     : TaskActivity<PersonalisationRequest, PersonalisedCard>
 {
     public const string CardDocument = "card.json";
@@ -67,7 +69,10 @@ public sealed class PersonaliseCard(PersonalNumberRegistry registry, DocumentSto
             input.ApplicationId, QrDocument, CardQrCode.RenderPng(qr), "image/png", CancellationToken.None);
         Task<DocumentReference> chipStored = documents.StoreFirstAsync(
             input.ApplicationId, ChipDocument, JsonSerializer.SerializeToUtf8Bytes(signer.Sign(chip), JsonSerializerOptions.Web), "application/json", CancellationToken.None);
-        await Task.WhenAll(cardStored, qrStored, chipStored);
+        Task linked = allocated
+            ? enrolments.LinkAsync(new EnrolmentLink(input.ApplicationId, applicant, number.Value), CancellationToken.None)
+            : Task.CompletedTask;
+        await Task.WhenAll(cardStored, qrStored, chipStored, linked);
         return new PersonalisedCard(card.PersonalNumber, card.NumberAllocated, expiry, await cardStored, await qrStored, await chipStored);
     }
 }

@@ -12,10 +12,14 @@ namespace CitizenWorkflows.Workflow.Registry;
 public static class RegistryStage
 {
     /// <summary>Returns true when an officer must review the application.</summary>
-    public static async Task<bool> RunAsync(TaskOrchestrationContext context, ApplicationJournal journal, Applicant applicant)
+    /// <param name="compared">The comparison <see cref="CheckApplication"/> made with the other checks; null when it could not (after an adjudication).</param>
+    public static async Task<bool> RunAsync(TaskOrchestrationContext context, ApplicationJournal journal, Applicant applicant, RegistryMatch? compared)
     {
-        RegistryMatch match = await context.CallActivityAsync<RegistryMatch>(
-            nameof(CheckRegistry), RegistryCheckRequest.For(applicant), ActivityRetry.Storage);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(applicant);
+        RegistryMatch match = compared
+            ?? await context.CallActivityAsync<RegistryMatch>(nameof(CheckRegistry), RegistryCheckRequest.For(applicant), ActivityRetry.Storage);
         (bool review, string detail) = (match.Outcome, applicant.PersonalNumber) switch
         {
             (RegistryOutcome.Match, _) => (false, "population registry: match"),

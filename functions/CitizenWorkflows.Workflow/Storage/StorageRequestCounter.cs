@@ -21,6 +21,7 @@ public enum StorageService
 public sealed class StorageRequestCounter
 {
     readonly ConcurrentDictionary<(StorageService Service, string Caller), long> counts = new();
+    readonly ConcurrentDictionary<(string Caller, string Operation), long> operations = new();
 
     /// <summary>Adds the counting policy for <paramref name="service"/> to a client's options.</summary>
     /// <param name="fixedCaller">The caller every request of this client counts under (e.g. the orchestration
@@ -38,13 +39,60 @@ public sealed class StorageRequestCounter
         new(counts.Select(c => new StorageRequestCount(c.Key.Service, c.Key.Caller, c.Value))
             .OrderBy(c => c.Service).ThenBy(c => c.Caller, StringComparer.Ordinal).ToArray());
 
-    void Add(StorageService service, string caller) =>
+    /// <summary>Requests counted so far by caller and operation (<see cref="OperationOf"/>): which calls make up a caller's share.</summary>
+    public IReadOnlyList<StorageOperationCount> Operations() =>
+        [.. operations.Select(o => new StorageOperationCount(o.Key.Caller, o.Key.Operation, o.Value))];
+
+    /// <summary>
+    /// "GET queue hub-control-##/messages", "PUT table HubInstances(entity)", "GET table HubHistory": the method, the
+    /// service and the container, table or queue (digits masked, so partitions add up); never a blob or entity name.
+    /// </summary>
+    public static string OperationOf(StorageService service, string method, Uri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        string[] segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        // Path-style addressing (the emulator) puts the account first; in Azure it is in the host name.
+        int first = segments.Length > 1 && segments[0].StartsWith("devstoreaccount", StringComparison.Ordinal) ? 1 : 0;
+        string resource = segments.Length > first ? segments[first] : "(account)";
+        string entity = "";
+        int paren = resource.IndexOf('(', StringComparison.Ordinal);
+        if (paren >= 0)
+        {
+            entity = resource.EndsWith("()", StringComparison.Ordinal) ? "" : "(entity)";
+            resource = resource[..paren];
+        }
+
+        string sub = service == StorageService.Queue && segments.Length > first + 1 ? "/" + segments[first + 1] : "";
+        string masked = string.Concat(resource.Select(ch => char.IsAsciiDigit(ch) ? '#' : ch));
+        return $"{method} {service.ToString().ToLowerInvariant()} {masked}{entity}{sub}";
+    }
+
+    void Add(StorageService service, string caller, HttpMessage message)
+    {
         counts.AddOrUpdate((service, caller), 1, static (_, n) => n + 1);
+        operations.AddOrUpdate((caller, OperationOf(service, message.Request.Method.ToString(), message.Request.Uri.ToUri())), 1, static (_, n) => n + 1);
+    }
 
     sealed class CountingPolicy(StorageRequestCounter counter, StorageService service, string? fixedCaller) : HttpPipelineSynchronousPolicy
     {
         public override void OnSendingRequest(HttpMessage message) =>
-            counter.Add(service, fixedCaller ?? StorageCaller.Current);
+            counter.Add(service, fixedCaller ?? StorageCaller.Current, message);
+    }
+}
+
+/// <summary>Requests of one caller by one operation (<see cref="StorageRequestCounter.OperationOf"/>).</summary>
+public sealed record StorageOperationCount(string Caller, string Operation, long Requests)
+{
+    /// <summary>What was counted after <paramref name="earlier"/> was taken, largest first.</summary>
+    public static IReadOnlyList<StorageOperationCount> Since(IReadOnlyList<StorageOperationCount> now, IReadOnlyList<StorageOperationCount> earlier)
+    {
+        ArgumentNullException.ThrowIfNull(now);
+        ArgumentNullException.ThrowIfNull(earlier);
+        var before = earlier.ToDictionary(o => (o.Caller, o.Operation), o => o.Requests);
+        return [.. now.Select(o => o with { Requests = o.Requests - before.GetValueOrDefault((o.Caller, o.Operation)) })
+            .Where(o => o.Requests != 0)
+            .OrderByDescending(o => o.Requests)
+            .ThenBy(o => o.Operation, StringComparer.Ordinal)];
     }
 }
 

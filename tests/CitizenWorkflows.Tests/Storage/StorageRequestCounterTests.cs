@@ -64,4 +64,13 @@ public sealed class StorageRequestCounterTests(AzuriteFixture azurite) : IClassF
         StorageRequestCount only = Assert.Single(counter.Snapshot().Cells);
         Assert.Equal((StorageService.Table, StorageCaller.Runtime, 1L), (only.Service, only.Caller, only.Requests));
     }
+
+    [Theory]
+    [InlineData(StorageService.Queue, "GET", "http://127.0.0.1:10001/devstoreaccount1/citizenworkflows-control-03/messages?numofmessages=32", "GET queue citizenworkflows-control-##/messages")]
+    [InlineData(StorageService.Queue, "DELETE", "https://acct.queue.core.windows.net/citizenworkflows-workitems/messages/5d0c?popreceipt=x", "DELETE queue citizenworkflows-workitems/messages")]
+    [InlineData(StorageService.Table, "PATCH", "https://acct.table.core.windows.net/CitizenWorkflowsInstances(PartitionKey='0193ab',RowKey='')", "PATCH table CitizenWorkflowsInstances(entity)")]
+    [InlineData(StorageService.Table, "GET", "http://127.0.0.1:10002/devstoreaccount1/CitizenWorkflowsHistory()?$filter=PartitionKey%20eq%20'0193ab'", "GET table CitizenWorkflowsHistory")]
+    [InlineData(StorageService.Blob, "PUT", "http://127.0.0.1:10000/devstoreaccount1/documents/applications/0193ab/portrait", "PUT blob documents")]
+    public void An_operation_is_named_by_method_service_and_resource_never_by_a_blob_or_entity(StorageService service, string method, string uri, string expected) =>
+        Assert.Equal(expected, StorageRequestCounter.OperationOf(service, method, new Uri(uri)));
 }

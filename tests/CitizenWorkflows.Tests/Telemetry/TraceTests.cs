@@ -54,8 +54,7 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         // (The orchestration's own span is exported when the workflow ends; this one waits for an officer.)
         Activity[] durable = [.. exported.Where(a => a.Source.Name == WorkflowTelemetry.DurableTaskSource
             && a.GetTagItem("durabletask.task.instance_id") as string == id)];
-        Assert.Contains(durable, a => a.DisplayName == "activity:VerifyDocuments");
-        Assert.Contains(durable, a => a.DisplayName == "activity:CheckPortrait");
+        Assert.Contains(durable, a => a.DisplayName == "activity:CheckApplication");
         Assert.All(durable, a => Assert.Equal(post.TraceId, a.TraceId));
         // No personal data in any span: the applicant's name never appears in a tag.
         Assert.DoesNotContain(exported.SelectMany(a => a.TagObjects), t => t.Value is string v && v.Contains("Nguyễn", StringComparison.Ordinal));

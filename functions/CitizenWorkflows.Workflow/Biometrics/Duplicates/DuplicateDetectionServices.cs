@@ -11,6 +11,7 @@ public static class DuplicateDetectionServices
         services.AddOptions<DuplicateSearchOptions>().Bind(configuration.GetSection(DuplicateSearchOptions.SectionName));
         services.TryAddSingleton<FingerprintSearchIndex>();
         services.TryAddSingleton<DemographicIndex>();
+        services.TryAddSingleton<EnrolmentLinks>();
         return services;
     }
 }

@@ -92,16 +92,16 @@ public sealed record EnrolmentLink(string ApplicationId, Applicant Applicant, st
 
 /// <summary>
 /// Links an application's enrolments to the personal number it was allocated, so the same person's later renewal (which
-/// carries that number) is recognised as the same identity rather than a duplicate.
+/// carries that number) is recognised as the same identity rather than a duplicate. Personalisation calls it once it has
+/// allocated the number (in its own activity: a link needs no episode of its own).
 /// </summary>
-public sealed class LinkEnrolment(FingerprintSearchIndex fingerprints, DemographicIndex demographics) : TaskActivity<EnrolmentLink, bool>
+public sealed class EnrolmentLinks(FingerprintSearchIndex fingerprints, DemographicIndex demographics)
 {
-    public override async Task<bool> RunAsync(TaskActivityContext context, EnrolmentLink input)
+    public Task LinkAsync(EnrolmentLink link, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        await Task.WhenAll(
-            fingerprints.LinkAsync(input.ApplicationId, input.PersonalNumber, CancellationToken.None),
-            demographics.LinkAsync(input.ApplicationId, input.Applicant, input.PersonalNumber, CancellationToken.None));
-        return true;
+        ArgumentNullException.ThrowIfNull(link);
+        return Task.WhenAll(
+            fingerprints.LinkAsync(link.ApplicationId, link.PersonalNumber, cancellationToken),
+            demographics.LinkAsync(link.ApplicationId, link.Applicant, link.PersonalNumber, cancellationToken));
     }
 }
