@@ -140,7 +140,7 @@ var target = new LoadRun.Target(
     host.App.Configuration["Storage:ConnectionString"],
     (host.App.Configuration.GetSection(TaskHubOptions.SectionName).Get<TaskHubOptions>() ?? new TaskHubOptions()).Name);
 // The demo runs the campaign too: a session per province, every applicant booked and submitted through the appointment.
-using CampaignDemo? campaign = command == "demo" ? new CampaignDemo(host.BaseAddress, host.App.Services.GetRequiredService<LocalIdentities>(), Console.Out) : null;
+using CampaignDemo? campaign = command == "demo" ? new CampaignDemo(host.BaseAddress, host.App.Services.GetRequiredService<LocalIdentities>(), LocalKiosk.Province, Console.Out) : null;
 LoadReport report = await new LoadRun(load, Console.Out) { BookAppointments = campaign is null ? null : campaign.BookAsync }
     .RunAsync(target, PrintedCommand.Of(args), stopping);
 if (campaign is not null)

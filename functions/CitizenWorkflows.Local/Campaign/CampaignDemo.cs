@@ -12,11 +12,12 @@ using CitizenWorkflows.Workflow.Security;
 namespace CitizenWorkflows.Local.Campaign;
 
 /// <summary>
-/// The demo's campaign, over the API as an officer would: a target and an intake session today for each province of
-/// the sample applicants, every applicant booked into it, each submission carrying its appointment id (so the kiosk's
-/// submission checks it in); after the run, the weekly review (CSV) for those provinces.
+/// The demo's campaign, over the API as an officer would: a target and an intake session today in the demo kiosk's
+/// province (<paramref name="province"/>: a mobile team's applications count where it is registered), every sample
+/// applicant booked into it, each submission carrying its appointment id (so the kiosk's submission checks it in);
+/// after the run, the weekly review (CSV) for that province.
 /// </summary>
-public sealed class CampaignDemo(Uri baseAddress, LocalIdentities identities, TextWriter output) : IDisposable
+public sealed class CampaignDemo(Uri baseAddress, LocalIdentities identities, string province, TextWriter output) : IDisposable
 {
     /// <summary>The sample applicants carry no commune code; a first-card booking names this one (Phúc Xá, Hà Nội).</summary>
     const string DemoCommune = "00001";
@@ -36,20 +37,20 @@ public sealed class CampaignDemo(Uri baseAddress, LocalIdentities identities, Te
         ArgumentNullException.ThrowIfNull(uploads);
         DateOnly today = Workflow.Operations.Query.ApplicationCounters.Day(DateTimeOffset.UtcNow);
         var booked = new ApplicationUpload[uploads.Count];
-        foreach (IGrouping<string, (ApplicationUpload Upload, int Index)> province in uploads.Select((u, i) => (Upload: u, Index: i))
-            .GroupBy(u => Form(u.Upload).Applicant?.CurrentResidence?.ProvinceCode ?? "001", StringComparer.Ordinal))
+        foreach (IGrouping<string, (ApplicationUpload Upload, int Index)> group in uploads.Select((u, i) => (Upload: u, Index: i))
+            .GroupBy(_ => province, StringComparer.Ordinal))
         {
-            provinces.Add(province.Key);
-            int count = province.Count();
+            provinces.Add(group.Key);
+            int count = group.Count();
             await SendAsync(officer.PutAsJsonAsync($"/{ApiRoutes.Prefix}/{ApiRoutes.CampaignTargets}", new
             {
-                targets = new[] { new { province = province.Key, target = count * 4, periodStart = Day(today.AddDays(-6)), periodEnd = Day(today.AddDays(27)) } },
+                targets = new[] { new { province = group.Key, target = count * 4, periodStart = Day(today.AddDays(-6)), periodEnd = Day(today.AddDays(27)) } },
             }, cancellationToken));
             int slots = Math.Min(24, (count + SessionSlot.MaxCapacity - 1) / SessionSlot.MaxCapacity);
             JsonElement session = await SendAsync(officer.PostAsJsonAsync($"/{ApiRoutes.Prefix}/{ApiRoutes.CampaignSessions}", new
             {
                 kind = "MobileUnit",
-                province = province.Key,
+                province = group.Key,
                 date = Day(today),
                 venue = "Demo mobile unit",
                 // Today's whole day split evenly, so the session is open whenever the demo runs (a booking needs it not ended).
@@ -62,7 +63,7 @@ public sealed class CampaignDemo(Uri baseAddress, LocalIdentities identities, Te
             }, cancellationToken));
             string sessionId = session.GetProperty("sessionId").GetString()!;
             int seat = 0;
-            foreach ((ApplicationUpload upload, int index) in province)
+            foreach ((ApplicationUpload upload, int index) in group)
             {
                 ApplicationSubmission form = Form(upload);
                 ApplicantFields applicant = form.Applicant!;
@@ -83,7 +84,7 @@ public sealed class CampaignDemo(Uri baseAddress, LocalIdentities identities, Te
                 };
             }
 
-            output.WriteLine($"campaign: province {province.Key}: session {sessionId}, {count} applicants booked");
+            output.WriteLine($"campaign: province {group.Key}: session {sessionId}, {count} applicants booked");
         }
 
         return booked;
@@ -93,10 +94,10 @@ public sealed class CampaignDemo(Uri baseAddress, LocalIdentities identities, Te
     public async Task PrintReportAsync(CancellationToken cancellationToken)
     {
         output.WriteLine("campaign: weekly review (GET /api/v1/campaign/report)");
-        foreach (string province in provinces.Order(StringComparer.Ordinal))
+        foreach (string code in provinces.Order(StringComparer.Ordinal))
         {
-            string csv = await officer.GetStringAsync(new Uri($"/{ApiRoutes.Prefix}/{ApiRoutes.CampaignReport}?province={province}", UriKind.Relative), cancellationToken);
-            foreach (string line in csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(provinces.Count > 1 && province != provinces.Min(StringComparer.Ordinal) ? 1 : 0))
+            string csv = await officer.GetStringAsync(new Uri($"/{ApiRoutes.Prefix}/{ApiRoutes.CampaignReport}?province={code}", UriKind.Relative), cancellationToken);
+            foreach (string line in csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(provinces.Count > 1 && code != provinces.Min(StringComparer.Ordinal) ? 1 : 0))
             {
                 output.WriteLine("  " + line);
             }
