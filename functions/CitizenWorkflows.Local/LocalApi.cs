@@ -1,3 +1,6 @@
+using CitizenWorkflows.Workflow.Campaign.Appointments;
+using CitizenWorkflows.Workflow.Campaign.Sessions;
+using CitizenWorkflows.Workflow.Campaign.Targets;
 using CitizenWorkflows.Workflow.Health;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
@@ -75,6 +78,38 @@ public static class LocalApi
             .WithName(ApiRoutes.GetLiveness).WithRouteRule(ApiRoutes.GetLiveness);
         api.MapGet(ApiRoutes.Readiness, (HealthEndpoint health, CancellationToken ct) => health.ReadyAsync(ct))
             .WithName(ApiRoutes.GetReadiness).WithRouteRule(ApiRoutes.GetReadiness);
+        MapCampaign(api);
+    }
+
+    static void MapCampaign(RouteGroupBuilder api)
+    {
+        api.MapPost(ApiRoutes.CampaignSessions, (HttpRequest request, IntakeSessionEndpoints endpoints, CancellationToken ct) => endpoints.CreateAsync(request, ct))
+            .WithName(ApiRoutes.CreateIntakeSession).WithRouteRule(ApiRoutes.CreateIntakeSession);
+        api.MapGet(ApiRoutes.CampaignSessions, (HttpRequest request, IntakeSessionEndpoints endpoints, CancellationToken ct) => endpoints.ListAsync(request, ct))
+            .WithName(ApiRoutes.ListIntakeSessions).WithRouteRule(ApiRoutes.ListIntakeSessions);
+        api.MapGet(ApiRoutes.CampaignSession,
+                (HttpRequest request, string sessionId, IntakeSessionEndpoints endpoints, CancellationToken ct) => endpoints.GetAsync(request, sessionId, ct))
+            .WithName(ApiRoutes.GetIntakeSession).WithRouteRule(ApiRoutes.GetIntakeSession);
+        api.MapPut(ApiRoutes.CampaignSession,
+                (HttpRequest request, string sessionId, IntakeSessionEndpoints endpoints, CancellationToken ct) => endpoints.ChangeAsync(request, sessionId, ct))
+            .WithName(ApiRoutes.ChangeIntakeSession).WithRouteRule(ApiRoutes.ChangeIntakeSession);
+        api.MapPost(ApiRoutes.CampaignAppointments, (HttpRequest request, AppointmentEndpoints endpoints, CancellationToken ct) => endpoints.BookAsync(request, ct))
+            .WithName(ApiRoutes.BookAppointment).WithRouteRule(ApiRoutes.BookAppointment);
+        api.MapGet(ApiRoutes.CampaignAppointment,
+                (HttpRequest request, string appointmentId, AppointmentEndpoints endpoints, CancellationToken ct) => endpoints.GetAsync(request, appointmentId, ct))
+            .WithName(ApiRoutes.GetAppointment).WithRouteRule(ApiRoutes.GetAppointment);
+        api.MapPost(ApiRoutes.CampaignAppointmentMove,
+                (HttpRequest request, string appointmentId, AppointmentEndpoints endpoints, CancellationToken ct) => endpoints.MoveAsync(request, appointmentId, ct))
+            .WithName(ApiRoutes.MoveAppointment).WithRouteRule(ApiRoutes.MoveAppointment);
+        api.MapPost(ApiRoutes.CampaignAppointmentCancel,
+                (HttpRequest request, string appointmentId, AppointmentEndpoints endpoints, CancellationToken ct) => endpoints.CancelAsync(request, appointmentId, ct))
+            .WithName(ApiRoutes.CancelAppointment).WithRouteRule(ApiRoutes.CancelAppointment);
+        api.MapPut(ApiRoutes.CampaignTargets, (HttpRequest request, CampaignTargetEndpoints endpoints, CancellationToken ct) => endpoints.SetAsync(request, ct))
+            .WithName(ApiRoutes.SetCampaignTargets).WithRouteRule(ApiRoutes.SetCampaignTargets);
+        api.MapGet(ApiRoutes.CampaignProgress, (HttpRequest request, CampaignTargetEndpoints endpoints, CancellationToken ct) => endpoints.ProgressAsync(request, ct))
+            .WithName(ApiRoutes.GetCampaignProgress).WithRouteRule(ApiRoutes.GetCampaignProgress);
+        api.MapGet(ApiRoutes.CampaignReport, (HttpRequest request, CampaignTargetEndpoints endpoints, CancellationToken ct) => endpoints.ReportAsync(request, ct))
+            .WithName(ApiRoutes.GetCampaignReport).WithRouteRule(ApiRoutes.GetCampaignReport);
     }
 
     /// <summary>Everything the Local host serves: the API and, outside it, the dashboard's short address.</summary>

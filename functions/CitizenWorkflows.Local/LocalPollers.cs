@@ -22,9 +22,10 @@ public static class LocalPollers
         [PolledTriggers.CloseCardBatches] = typeof(CardBatchPoller),
         [PolledTriggers.ReconcileApplications] = typeof(ReconciliationPoller),
         [PolledTriggers.SweepDeadlines] = typeof(DeadlinePoller),
+        [PolledTriggers.SweepCampaign] = typeof(Campaign.CampaignPoller),
     };
 
-    /// <summary>Registers every poller of <see cref="All"/> with its options (sections <c>Packets</c>, <c>Notifications</c>, <c>CardBatches:Poller</c>, <c>Reconciliation:Poller</c>, <c>Deadlines:Poller</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
+    /// <summary>Registers every poller of <see cref="All"/> with its options (sections <c>Packets</c>, <c>Notifications</c>, <c>CardBatches:Poller</c>, <c>Reconciliation:Poller</c>, <c>Deadlines:Poller</c>, <c>Campaign:Poller</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
     public static IServiceCollection AddLocalPollers(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -38,6 +39,8 @@ public static class LocalPollers
         services.AddHostedService<ReconciliationPoller>();
         services.Configure<DeadlinePollerOptions>(configuration.GetSection(DeadlinePollerOptions.SectionName));
         services.AddHostedService<DeadlinePoller>();
+        services.Configure<Campaign.CampaignPollerOptions>(configuration.GetSection(Campaign.CampaignPollerOptions.SectionName));
+        services.AddHostedService<Campaign.CampaignPoller>();
         // Operators' runs start at once here (replacing the Functions app's "at the next tick").
         services.AddSingleton<ReconciliationRequestRunner>();
         services.AddSingleton<Workflow.Operations.Reconciliation.IReconciliationRunSignal>(sp => sp.GetRequiredService<ReconciliationRequestRunner>());

@@ -3,6 +3,7 @@ using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Local;
 using CitizenWorkflows.Local.Benchmarks;
 using CitizenWorkflows.Local.Biometrics;
+using CitizenWorkflows.Local.Campaign;
 using CitizenWorkflows.Local.Demo;
 using CitizenWorkflows.Local.Identity;
 using CitizenWorkflows.Local.Kiosks;
@@ -138,7 +139,15 @@ var target = new LoadRun.Target(
     load.OfficerApproves ? SyntheticKiosks.OfficerApproval(host.BaseAddress, host.App.Services.GetRequiredService<LocalIdentities>()) : null,
     host.App.Configuration["Storage:ConnectionString"],
     (host.App.Configuration.GetSection(TaskHubOptions.SectionName).Get<TaskHubOptions>() ?? new TaskHubOptions()).Name);
-LoadReport report = await new LoadRun(load, Console.Out).RunAsync(target, PrintedCommand.Of(args), stopping);
+// The demo runs the campaign too: a session per province, every applicant booked and submitted through the appointment.
+using CampaignDemo? campaign = command == "demo" ? new CampaignDemo(host.BaseAddress, host.App.Services.GetRequiredService<LocalIdentities>(), LocalKiosk.Province, Console.Out) : null;
+LoadReport report = await new LoadRun(load, Console.Out) { BookAppointments = campaign is null ? null : campaign.BookAsync }
+    .RunAsync(target, PrintedCommand.Of(args), stopping);
+if (campaign is not null)
+{
+    await campaign.PrintReportAsync(stopping);
+}
+
 return report.Delivered == report.Submitted ? 0 : 1;
 
 static int TakeOption(ref string[] args, string name, int fallback)

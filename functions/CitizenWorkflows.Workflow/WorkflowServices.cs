@@ -3,6 +3,7 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CitizenWorkflows.Workflow.Biometrics;
+using CitizenWorkflows.Workflow.Campaign;
 using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Domain;
@@ -92,7 +93,7 @@ public static class WorkflowServices
         services.AddKioskIntake();
         services.AddPopulationRegistry();
         services.AddDuplicateDetection(configuration);
-        services.AddNotifications();
+        services.AddNotifications(configuration);
         services.AddCardBatches(configuration);
         services.AddCardRegister();
         services.AddOfflinePackets();
@@ -122,6 +123,7 @@ public static class WorkflowServices
         services.AddSingleton<Operations.Query.CounterRecount>();
         services.AddSingleton<Operations.Query.ApplicationQueryEndpoints>();
         services.AddReconciliation(configuration);
+        services.AddCampaign();
         // From CardSigning:PrivateKeyPem (Key Vault in Azure) or, on a development machine, CardSigning:DevelopmentKeyFile.
         services.TryAddSingleton(_ => new CardSigner(CardSigningKey.FromConfiguration(configuration)));
 

@@ -41,6 +41,9 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
     /// <summary>Called with the prepared uploads before the first is sent (the poison run corrupts one's registry record here).</summary>
     public Func<IReadOnlyList<ApplicationUpload>, CancellationToken, Task>? OnPrepared { get; init; }
 
+    /// <summary>Called after <see cref="OnPrepared"/>; the uploads it returns are the ones sent (the demo books each applicant an appointment here).</summary>
+    public Func<IReadOnlyList<ApplicationUpload>, CancellationToken, Task<IReadOnlyList<ApplicationUpload>>>? BookAppointments { get; init; }
+
     /// <summary>How long one submission is retried with its idempotency key while the host does not answer.</summary>
     public TimeSpan SubmitRetryFor { get; init; }
 
@@ -65,6 +68,11 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         if (OnPrepared is not null)
         {
             await OnPrepared(Uploads, cancellationToken);
+        }
+
+        if (BookAppointments is not null)
+        {
+            Uploads = await BookAppointments(Uploads, cancellationToken);
         }
 
         var tracker = Tracker = new ApplicationTracker(tables, target.Approve, target.TaskHub is { } hub ? hub + "Instances" : null);

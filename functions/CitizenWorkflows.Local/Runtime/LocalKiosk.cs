@@ -12,6 +12,9 @@ public static class LocalKiosk
 {
     public sealed record Credentials(string Id, string Secret);
 
+    /// <summary>The demo kiosk's province: where its applications are counted as taken.</summary>
+    public const string Province = "001";
+
     public static string DefaultPath => Path.Combine(Directory.GetCurrentDirectory(), ".local", "kiosk.json");
 
     public static async Task<Credentials> EnsureAsync(KioskRegistry registry, string path, CancellationToken cancellationToken)
@@ -27,7 +30,7 @@ public static class LocalKiosk
 
         // A fresh store (or a fresh checkout): register a new demo kiosk rather than guess at an old one.
         string id = "DEMO-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
-        Kiosk kiosk = await registry.RegisterAsync(id, "001", communeCode: null, mobile: true, cancellationToken)
+        Kiosk kiosk = await registry.RegisterAsync(id, Province, communeCode: null, mobile: true, cancellationToken)
             ?? throw new InvalidOperationException($"Kiosk {id} already exists.");
         var credentials = new Credentials(kiosk.Id, kiosk.Secret);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -24,6 +24,15 @@ public static class ApiRoutes
     public const string Dashboard = "dashboard";
     public const string DashboardFile = "dashboard/{asset}";
     public const string Liveness = "v1/health/live";
+    public const string CampaignSessions = "v1/campaign/sessions";
+    public const string CampaignSession = "v1/campaign/sessions/{sessionId}";
+    public const string CampaignAppointments = "v1/campaign/appointments";
+    public const string CampaignAppointment = "v1/campaign/appointments/{appointmentId}";
+    public const string CampaignAppointmentMove = "v1/campaign/appointments/{appointmentId}/move";
+    public const string CampaignAppointmentCancel = "v1/campaign/appointments/{appointmentId}/cancel";
+    public const string CampaignTargets = "v1/campaign/targets";
+    public const string CampaignProgress = "v1/campaign/progress";
+    public const string CampaignReport = "v1/campaign/report";
     public const string Readiness = "v1/health/ready";
 
     public const string SubmitApplication = nameof(SubmitApplication);
@@ -44,6 +53,17 @@ public static class ApiRoutes
     public const string GetDashboardFile = nameof(GetDashboardFile);
     public const string GetLiveness = nameof(GetLiveness);
     public const string GetReadiness = nameof(GetReadiness);
+    public const string CreateIntakeSession = nameof(CreateIntakeSession);
+    public const string ListIntakeSessions = nameof(ListIntakeSessions);
+    public const string GetIntakeSession = nameof(GetIntakeSession);
+    public const string ChangeIntakeSession = nameof(ChangeIntakeSession);
+    public const string BookAppointment = nameof(BookAppointment);
+    public const string GetAppointment = nameof(GetAppointment);
+    public const string MoveAppointment = nameof(MoveAppointment);
+    public const string CancelAppointment = nameof(CancelAppointment);
+    public const string SetCampaignTargets = nameof(SetCampaignTargets);
+    public const string GetCampaignProgress = nameof(GetCampaignProgress);
+    public const string GetCampaignReport = nameof(GetCampaignReport);
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
@@ -65,6 +85,17 @@ public static class ApiRoutes
         new(GetDashboardFile, "GET", DashboardFile, ApiTags.Operations),
         new(GetLiveness, "GET", Liveness, ApiTags.Health),
         new(GetReadiness, "GET", Readiness, ApiTags.Health),
+        new(CreateIntakeSession, "POST", CampaignSessions, ApiTags.Campaign),
+        new(ListIntakeSessions, "GET", CampaignSessions, ApiTags.Campaign),
+        new(GetIntakeSession, "GET", CampaignSession, ApiTags.Campaign),
+        new(ChangeIntakeSession, "PUT", CampaignSession, ApiTags.Campaign),
+        new(BookAppointment, "POST", CampaignAppointments, ApiTags.Campaign),
+        new(GetAppointment, "GET", CampaignAppointment, ApiTags.Campaign),
+        new(MoveAppointment, "POST", CampaignAppointmentMove, ApiTags.Campaign),
+        new(CancelAppointment, "POST", CampaignAppointmentCancel, ApiTags.Campaign),
+        new(SetCampaignTargets, "PUT", CampaignTargets, ApiTags.Campaign),
+        new(GetCampaignProgress, "GET", CampaignProgress, ApiTags.Campaign),
+        new(GetCampaignReport, "GET", CampaignReport, ApiTags.Campaign),
     ];
 
     static readonly Dictionary<string, string> tags = All.ToDictionary(r => r.Name, r => r.Tag, StringComparer.Ordinal);
@@ -96,6 +127,9 @@ public static class ApiTags
 
     /// <summary>Liveness and readiness for platform probes.</summary>
     public const string Health = "health";
+
+    /// <summary>The campaign: intake sessions, appointments, targets and progress.</summary>
+    public const string Campaign = "campaign";
 
     /// <summary>The OpenAPI document itself.</summary>
     public const string Contract = "contract";

@@ -28,6 +28,9 @@ public sealed record ApplicationSubmission
 
     /// <summary>"station" (collect at the police station where the application is made; the default) or "address" (posted to the current residence).</summary>
     public string? Delivery { get; init; }
+
+    /// <summary>The campaign appointment the applicant came to (optional): checked in once the application is accepted.</summary>
+    public string? AppointmentId { get; init; }
 }
 
 /// <summary>The DC01 population-information fields as submitted.</summary>

@@ -17,6 +17,7 @@ namespace CitizenWorkflows.Workflow.Intake;
 public sealed partial class SubmitApplicationEndpoint(
     KioskRequestAuthenticator authenticator,
     IntakeService intake,
+    Campaign.Appointments.AppointmentCheckIn checkIn,
     TimeProvider clock,
     WorkflowMetrics metrics,
     ILogger<SubmitApplicationEndpoint> log)
@@ -80,9 +81,10 @@ public sealed partial class SubmitApplicationEndpoint(
         }
 
         (ValidSubmission? valid, IReadOnlyList<FieldError> errors) = SubmissionRules.Validate(form, parts, clock.GetUtcNow());
-        if (valid is null)
+        FieldError? appointment = await checkIn.ValidateAsync(form.AppointmentId, signed.Kiosk, cancellationToken);
+        if (valid is null || appointment is not null)
         {
-            return Problems.Validation(errors);
+            return Problems.Validation([.. errors, .. appointment is null ? [] : new[] { appointment }]);
         }
 
         seen.Province = valid.ResidenceProvinceCode;
@@ -106,6 +108,7 @@ public sealed partial class SubmitApplicationEndpoint(
         }
 
         SubmissionAccepted accepted = result.Accepted!;
+        await checkIn.CheckInAsync(form.AppointmentId, accepted.ApplicationId, cancellationToken);
         seen.Replayed = result.Replayed;
         LogAccepted(log, accepted.ApplicationId, kiosk.Principal, result.Replayed);
         return Results.Accepted(accepted.StatusUrl, accepted);

@@ -39,6 +39,11 @@ public static class PolledTriggers
 
     public const string SweepDeadlinesSchedule = "*/10 * * * * *";
 
+    /// <summary>Every 5 minutes → <see cref="Campaign.Appointments.CampaignSweep.RunAsync"/>: reminders for tomorrow, no-shows of ended sessions.</summary>
+    public const string SweepCampaign = nameof(SweepCampaign);
+
+    public const string SweepCampaignSchedule = "0 */5 * * * *";
+
     public static readonly IReadOnlyList<PolledTrigger> All =
     [
         new(ProcessOfflinePacket, BlobTrigger, OfflinePacketStorage.TriggerPath),
@@ -46,6 +51,7 @@ public static class PolledTriggers
         new(CloseCardBatches, TimerTrigger, CloseCardBatchesSchedule),
         new(ReconcileApplications, TimerTrigger, ReconcileApplicationsSchedule),
         new(SweepDeadlines, TimerTrigger, SweepDeadlinesSchedule),
+        new(SweepCampaign, TimerTrigger, SweepCampaignSchedule),
     ];
 }
 

@@ -14,11 +14,20 @@ public enum NotificationKind
     /// <summary>The card waits at the police station for the citizen.</summary>
     ReadyForCollection,
     Delivered,
+
+    /// <summary>Campaign: a booked appointment, with its queue number and time window (the id is the appointment's).</summary>
+    AppointmentBooked,
+
+    /// <summary>Campaign: the day before the appointment.</summary>
+    AppointmentReminder,
+    AppointmentMoved,
+    AppointmentCancelled,
 }
 
 /// <summary>
-/// A message to the applicant of one application. It carries the application id and the text, never the applicant's
-/// name or number; the notifier resolves the contact channel (VNeID, SMS) from the application.
+/// A message to the applicant of one application (or, for the campaign's kinds, the citizen of one appointment: then
+/// <see cref="ApplicationId"/> is the appointment's id). It carries the id and the text, never the citizen's name or
+/// number; the notifier resolves the contact channel (VNeID, SMS) from the application or appointment.
 /// </summary>
 /// <param name="Key">"{applicationId}:{kind}": at most one notification of a kind per application, and the idempotency key
 /// the notifier receives.</param>

@@ -213,6 +213,13 @@ public static class Rfc4180Writer
         writer.Write("\r\n");
     }
 
+    /// <summary>
+    /// A value a spreadsheet would not run as a formula: one that begins with <c>= + - @</c>, a tab or a carriage return
+    /// gets a leading apostrophe (OWASP's guard against CSV injection). For text that came from users; numbers are written as they are.
+    /// </summary>
+    public static string? DefuseFormula(string? value) =>
+        value is { Length: > 0 } && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
+
     /// <summary>The field as it appears in the file (null is written as an empty field).</summary>
     public static string Escape(string? value)
     {

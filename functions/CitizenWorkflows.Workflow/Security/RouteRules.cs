@@ -37,6 +37,12 @@ public enum AreaRule
     /// <summary>A search: an area-bound officer's list and counts are limited to their area (the query adds it).</summary>
     ScopedQuery,
 
+    /// <summary>
+    /// The campaign's sessions and appointments: an area-bound officer reaches only those whose place lies in their area,
+    /// checked by the endpoint against the session's place (given in the body, or stored), answered 403 <c>area-not-allowed</c>.
+    /// </summary>
+    CampaignPlace,
+
     /// <summary>Intake: a fixed kiosk takes residents of its province only (Kiosks/KioskArea); parts only for its own or its province's applications.</summary>
     KioskArea,
 }
@@ -85,6 +91,18 @@ public static class RouteRules
         // Platform probes (App Service health check, container orchestrators) call without credentials.
         new(ApiRoutes.GetLiveness, RouteAccess.Anonymous, [], AreaRule.None),
         new(ApiRoutes.GetReadiness, RouteAccess.Anonymous, [], AreaRule.None),
+        // The campaign: officers plan and book in their area; supervisors read.
+        new(ApiRoutes.CreateIntakeSession, RouteAccess.Policy, [Security.Roles.Operator], AreaRule.CampaignPlace),
+        new(ApiRoutes.ChangeIntakeSession, RouteAccess.Policy, [Security.Roles.Operator], AreaRule.CampaignPlace),
+        new(ApiRoutes.ListIntakeSessions, RouteAccess.Policy, Readers, AreaRule.CampaignPlace),
+        new(ApiRoutes.GetIntakeSession, RouteAccess.Policy, Readers, AreaRule.CampaignPlace),
+        new(ApiRoutes.BookAppointment, RouteAccess.Policy, [Security.Roles.Operator], AreaRule.CampaignPlace),
+        new(ApiRoutes.GetAppointment, RouteAccess.Policy, Readers, AreaRule.CampaignPlace),
+        new(ApiRoutes.MoveAppointment, RouteAccess.Policy, [Security.Roles.Operator], AreaRule.CampaignPlace),
+        new(ApiRoutes.CancelAppointment, RouteAccess.Policy, [Security.Roles.Operator], AreaRule.CampaignPlace),
+        new(ApiRoutes.SetCampaignTargets, RouteAccess.Policy, [Security.Roles.Operator], AreaRule.CampaignPlace),
+        new(ApiRoutes.GetCampaignProgress, RouteAccess.Policy, Readers, AreaRule.CampaignPlace),
+        new(ApiRoutes.GetCampaignReport, RouteAccess.Policy, Readers, AreaRule.CampaignPlace),
     }.ToDictionary(r => r.Route, StringComparer.Ordinal);
 
     /// <summary>The rule of <paramref name="route"/>; a route without one is a programming error, refused rather than served.</summary>

@@ -42,6 +42,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
         PrintBacklog.Table, ShipmentBacklog.Table, CardRegister.TableName, StorageNames.OperationsAuditTable,
         Escalations.TableName, RedriveAttempts.TableName, Operations.Query.ApplicationCounters.TableName, Operations.Query.ApplicationIndex.TableName, Intake.CitizenClaims.TableName, Production.PersonalNumberRegistry.InProductionTable,
         Lifecycle.Deadlines.DeadlineIndex.TableName,
+        Campaign.CampaignTable.TableName, Campaign.Targets.CampaignTargets.TableName,
     ];
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -43,6 +43,11 @@ public sealed class ApplicationCounters(TableServiceClient tables)
         var changes = new Dictionary<(string Partition, string Row), Dictionary<string, long>>();
         Add(changes, before, -1);
         Add(changes, after, +1);
+        foreach ((string partition, string rowKey, string column) in Reached(before, after))
+        {
+            Bump(changes, partition, rowKey, column, +1);
+        }
+
         foreach (((string partition, string row), Dictionary<string, long> columns) in changes)
         {
             if (columns.Values.Any(v => v != 0))
@@ -101,6 +106,52 @@ public sealed class ApplicationCounters(TableServiceClient tables)
             yield return (DayPartition(row.UpdatedAt), $"{IndexKeys.Part(row.Province)}|{shard}", stage.ToString());
         }
     }
+
+    /// <summary>
+    /// The campaign's day columns an application adds 1 to when it first reaches approval or a printed card (by the
+    /// day of the change): counted on the way in, never taken back, and not recountable from a row (which holds no
+    /// history), so <see cref="CounterRecount"/> leaves them as they are.
+    /// </summary>
+    internal static IEnumerable<(string Partition, string Row, string Column)> Reached(ProjectedRow? before, ProjectedRow? after)
+    {
+        if (after?.KnownStage is not { } stage)
+        {
+            yield break;
+        }
+
+        foreach ((string column, ApplicationStage[] from, ApplicationStage[] reached) in Milestones)
+        {
+            // From a side state (suspended, failed) the row does not say whether it had passed already: not counted again.
+            if (reached.Contains(stage) && (before is null || (before.KnownStage is { } was && from.Contains(was))))
+            {
+                yield return (DayPartition(after.UpdatedAt), $"{IndexKeys.Part(after.Province)}|{Shard(after.ApplicationId)}", column);
+            }
+        }
+    }
+
+    static readonly ApplicationStage[] BeforeApproval =
+    [
+        ApplicationStage.Received, ApplicationStage.DocumentsStored, ApplicationStage.BiometricCheck, ApplicationStage.ManualReview,
+        ApplicationStage.AwaitingApproval, ApplicationStage.AwaitingInformation,
+    ];
+
+    static readonly ApplicationStage[] PrintedOrLater =
+        [ApplicationStage.Printed, ApplicationStage.Shipped, ApplicationStage.InTransit, ApplicationStage.AtStation, ApplicationStage.Delivered];
+
+    static readonly (string Column, ApplicationStage[] From, ApplicationStage[] Reached)[] Milestones =
+    [
+        (ReachedApproval, BeforeApproval, [ApplicationStage.Approved, ApplicationStage.Personalised, ApplicationStage.Printing, .. PrintedOrLater]),
+        (ReachedPrinted, [.. BeforeApproval, ApplicationStage.Approved, ApplicationStage.Personalised, ApplicationStage.Printing], PrintedOrLater),
+    ];
+
+    /// <summary>Day column: applications approved that day (they reached Approved or a later production stage).</summary>
+    public const string ReachedApproval = "Approved";
+
+    /// <summary>Day column: applications whose card was printed that day.</summary>
+    public const string ReachedPrinted = "Printed";
+
+    /// <summary>The day columns counted on the way in (<see cref="Reached"/>).</summary>
+    public static readonly string[] MilestoneColumns = [ReachedApproval, ReachedPrinted];
 
     static void Bump(Dictionary<(string, string), Dictionary<string, long>> changes, string partition, string row, string column, int sign)
     {
@@ -228,7 +279,9 @@ public sealed class ApplicationCounters(TableServiceClient tables)
     }
 
     /// <summary>Applications taken and ended per day and province from <paramref name="from"/> to <paramref name="to"/> (inclusive): one range query.</summary>
-    public async Task<IReadOnlyList<DailyCount>> ReadDaysAsync(DateOnly from, DateOnly to, string? province, CancellationToken cancellationToken)
+    /// <remarks><paramref name="columns"/>: <see cref="DayColumns"/> unless named (e.g. with <see cref="MilestoneColumns"/>).</remarks>
+    public async Task<IReadOnlyList<DailyCount>> ReadDaysAsync(
+        DateOnly from, DateOnly to, string? province, CancellationToken cancellationToken, IReadOnlyList<string>? columns = null)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey ge {DayPartitionOf(from)} and PartitionKey le {DayPartitionOf(to)}");
         var days = new SortedDictionary<(string Day, string Province), Dictionary<string, long>>();
@@ -246,7 +299,7 @@ public sealed class ApplicationCounters(TableServiceClient tables)
                 days[key] = sums = new Dictionary<string, long>(StringComparer.Ordinal);
             }
 
-            foreach (string column in DayColumns)
+            foreach (string column in columns ?? DayColumns)
             {
                 sums[column] = sums.GetValueOrDefault(column) + (row.GetInt64(column) ?? 0);
             }
