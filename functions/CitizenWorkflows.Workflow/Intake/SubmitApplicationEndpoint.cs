@@ -92,6 +92,7 @@ public sealed partial class SubmitApplicationEndpoint(
         }
 
         IntakeResult result;
+        using (LogScopes.Kiosk(log, kiosk.Principal))
         using (Activity? span = WorkflowTelemetry.Source.StartActivity("intake accept"))
         {
             span?.SetTag("kiosk.id", kiosk.Principal);
@@ -107,7 +108,11 @@ public sealed partial class SubmitApplicationEndpoint(
 
         SubmissionAccepted accepted = result.Accepted!;
         seen.Replayed = result.Replayed;
-        LogAccepted(log, accepted.ApplicationId, kiosk.Principal, result.Replayed);
+        using (LogScopes.Application(log, accepted.ApplicationId))
+        {
+            LogAccepted(log, accepted.ApplicationId, kiosk.Principal, result.Replayed);
+        }
+
         return Results.Accepted(accepted.StatusUrl, accepted);
     }
 

@@ -29,6 +29,7 @@ public sealed partial class RaiseApplicationEventEndpoint(
         // Under the request's span, which continues the partner's traceparent (the work order's): one trace per application.
         using Activity? span = WorkflowTelemetry.Source.StartActivity("callback " + (CallbackEvent.All.ContainsKey(eventName) ? eventName : "unknown"));
         span?.SetTag("application.id", id);
+        using IDisposable? scope = LogScopes.Application(log, id);
         IResult answer = await AnswerAsync(request, client, id, eventName, cancellationToken);
         string outcome = answer is IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted } ? "raised" : "refused";
         span?.SetTag("callback.outcome", outcome);
