@@ -332,6 +332,13 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
         conditional.Headers.TryAddWithoutValidation("If-None-Match", script.Headers.ETag!.ToString());
         using HttpResponseMessage unchanged = await anonymous.SendAsync(conditional);
         Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
+        // The chart library is served from the host itself, byte for byte the vendored copy (the CSP allows no CDN).
+        using HttpResponseMessage charts = await anonymous.GetAsync(new Uri("/api/dashboard/chart.umd.js", UriKind.Relative));
+        Assert.Equal("text/javascript", charts.Content.Headers.ContentType?.MediaType);
+        string vendored = Path.Combine(RepoPaths.Root, "functions", "CitizenWorkflows.Workflow", "Operations", "Dashboard", "vendor");
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(vendored, "chart.umd.js")), await charts.Content.ReadAsByteArrayAsync());
+        string recorded = Convert.ToHexStringLower(SHA256.HashData(await charts.Content.ReadAsByteArrayAsync()));
+        Assert.Contains(recorded, await File.ReadAllTextAsync(Path.Combine(vendored, "README.md")), StringComparison.Ordinal);
         using HttpResponseMessage other = await anonymous.GetAsync(new Uri("/api/dashboard/secrets.json", UriKind.Relative));
         await Api.AssertProblemAsync(other, HttpStatusCode.NotFound, "not-found");
     }

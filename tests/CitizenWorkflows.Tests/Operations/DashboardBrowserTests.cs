@@ -19,32 +19,12 @@ public sealed class DashboardFixture() : OperationsFixture("DashboardHub");
 /// </summary>
 public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardFixture>
 {
-    const string Chromium = "/usr/bin/chromium";
-
-    /// <summary>Generous: the machine is shared and the workflow moves on its own schedule.</summary>
-    const float Timeout = 90_000;
-
     [Fact]
     public async Task An_operator_filters_opens_an_application_approves_it_and_sees_its_stage_change()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium (./test.sh does).");
-        using IPlaywright playwright = await Playwright.CreateAsync();
-        await using IBrowser browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-        IPage page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = fixture.Host.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 1000 } });
-        page.SetDefaultTimeout(Timeout);
-        var consoleErrors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                consoleErrors.Add($"{message.Text} ({message.Location})");
-            }
-        };
+        await using DashboardBrowser browser = await DashboardBrowser.OpenAsync(fixture.Host.BaseAddress);
+        IPage page = browser.Page;
+        const float Timeout = DashboardBrowser.Timeout;
 
         // The short address redirects to the page; signed out it shows no data and asks for a sign-in.
         await page.GotoAsync("/dashboard");
@@ -56,13 +36,9 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         string officer = LocalHostProcess.Keys[Roles.Operator].Principal;
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync("**/connect/authorize**");
-        await page.GetByLabel("User name").FillAsync(officer);
-        await page.GetByLabel("Password").FillAsync("not-the-password-at-all");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await browser.SubmitProviderFormAsync(officer, "not-the-password-at-all");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The user name or password is not valid.");
-        await page.GetByLabel("User name").FillAsync(officer);
-        await page.GetByLabel("Password").FillAsync(LocalHostProcess.SecretOf(officer));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await browser.SubmitProviderFormAsync(officer, LocalHostProcess.SecretOf(officer));
         await page.WaitForURLAsync("**/api/dashboard");
         await Assertions.Expect(page.Locator("#signed-in-as")).ToContainTextAsync(LocalHostProcess.NameOf(officer));
         await Assertions.Expect(page.Locator("#total")).ToHaveTextAsync("5", new() { Timeout = Timeout });
@@ -115,9 +91,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
             r.Action == "approve" && r.Outcome == OperationsAudit.Accepted && r.Actor == officer && r.ActorName == LocalHostProcess.NameOf(officer)
             && r.Reason == "documents and photo checked at the district office");
 
-        string screenshot = Path.Combine(RepoPaths.Root, "tests", "CitizenWorkflows.Tests", "TestResults", "dashboard.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        string screenshot = await browser.ScreenshotAsync("dashboard");
         output.WriteLine($"Dashboard screenshot: {screenshot}");
 
         // Sign out: the token is gone from the tab, the data from the page, and a reload asks for a sign-in again.
@@ -129,6 +103,6 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Sign in to begin.");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
-        Assert.Empty(consoleErrors);
+        Assert.Empty(browser.ConsoleErrors);
     }
 }

@@ -91,7 +91,8 @@ public class AzuriteFixture : IAsyncLifetime
         process.BeginErrorReadLine();
         foreach (int port in new[] { BlobPort, QueuePort, TablePort })
         {
-            await FreePorts.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30));
+            // Node takes 20-30 s to start the three services on a 2-core box that is building at the same time.
+            await FreePorts.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(120));
         }
     }
 

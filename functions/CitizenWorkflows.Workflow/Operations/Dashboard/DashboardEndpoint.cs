@@ -32,6 +32,7 @@ public static class DashboardEndpoint
         [Page] = Load(Page, "text/html; charset=utf-8"),
         ["dashboard.js"] = Load("dashboard.js", "text/javascript; charset=utf-8"),
         ["dashboard.css"] = Load("dashboard.css", "text/css; charset=utf-8"),
+        ["chart.umd.js"] = Load("chart.umd.js", "text/javascript; charset=utf-8"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static IResult Handle(HttpRequest request, string? asset)
