@@ -19,6 +19,7 @@ public static class ApiRoutes
     public const string ApplicationCounts = "v1/application-counts";
     public const string ApplicationDetail = "v1/applications/{id}/detail";
     public const string ApplicationDocument = "v1/applications/{id}/documents/{name}";
+    public const string StageTrends = "v1/stage-trends";
 
     /// <summary>The operators' page and its script and style (under the prefix: the Functions app serves nothing outside it).</summary>
     public const string Dashboard = "dashboard";
@@ -44,6 +45,7 @@ public static class ApiRoutes
     public const string GetDashboardFile = nameof(GetDashboardFile);
     public const string GetLiveness = nameof(GetLiveness);
     public const string GetReadiness = nameof(GetReadiness);
+    public const string GetStageTrends = nameof(GetStageTrends);
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
@@ -65,6 +67,7 @@ public static class ApiRoutes
         new(GetDashboardFile, "GET", DashboardFile, ApiTags.Operations),
         new(GetLiveness, "GET", Liveness, ApiTags.Health),
         new(GetReadiness, "GET", Readiness, ApiTags.Health),
+        new(GetStageTrends, "GET", StageTrends, ApiTags.Operations),
     ];
 
     static readonly Dictionary<string, string> tags = All.ToDictionary(r => r.Name, r => r.Tag, StringComparer.Ordinal);

@@ -85,6 +85,8 @@ public static class RouteRules
         // Platform probes (App Service health check, container orchestrators) call without credentials.
         new(ApiRoutes.GetLiveness, RouteAccess.Anonymous, [], AreaRule.None),
         new(ApiRoutes.GetReadiness, RouteAccess.Anonymous, [], AreaRule.None),
+        // The dashboard's trends: counts per day and stage durations, of the caller's province when bound to one.
+        new(ApiRoutes.GetStageTrends, RouteAccess.Policy, Readers, AreaRule.ScopedQuery),
     }.ToDictionary(r => r.Route, StringComparer.Ordinal);
 
     /// <summary>The rule of <paramref name="route"/>; a route without one is a programming error, refused rather than served.</summary>
