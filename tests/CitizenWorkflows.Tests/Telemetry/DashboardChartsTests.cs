@@ -19,17 +19,7 @@ public sealed class DashboardChartsTests(AzuriteFixture azurite, ITestOutputHelp
     [Fact]
     public async Task The_dashboard_draws_the_backlog_days_and_stage_duration_charts_from_the_hosts_figures()
     {
-        await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, "ChartsHub", new Dictionary<string, string>
-        {
-            ["Simulators:Enabled"] = "true",
-            ["Simulators:PrintCentre:Delay"] = "00:00:00.200",
-            ["Simulators:Courier:Delay"] = "00:00:00.200",
-            ["Simulators:Courier:LegDelay"] = "00:00:00.200",
-            ["Simulators:Station:Delay"] = "00:00:00.200",
-            ["PrintBatches:MaxWait"] = "00:00:00.500",
-            ["Shipments:MaxWait"] = "00:00:00.500",
-            ["CardBatches:Poller:PollInterval"] = "00:00:00.500",
-        });
+        await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, "ChartsHub", FastPartners.Settings());
         using HttpClient kiosk = host.SignedClient(await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079"));
         using HttpClient officer = host.Client(Roles.Operator);
         string delivered = (await Api.SubmitAsync(kiosk, Samples.RenewalBy())).ApplicationId;

@@ -17,22 +17,14 @@ public sealed class LogTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
     [Fact]
     public async Task One_lifecycles_logs_name_the_application_and_its_trace_and_never_the_applicant()
     {
-        await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, "LogsHub", new Dictionary<string, string>
+        await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, "LogsHub", FastPartners.Settings(new Dictionary<string, string>
         {
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:Console:FormatterName"] = "json",
             ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
             // An exporter configured (nothing listens there): spans exist, so log lines carry trace and span ids.
             ["Telemetry:OtlpEndpoint"] = $"http://127.0.0.1:{FreePorts.Take(1)[0]}",
-            ["Simulators:Enabled"] = "true",
-            ["Simulators:PrintCentre:Delay"] = "00:00:00.200",
-            ["Simulators:Courier:Delay"] = "00:00:00.200",
-            ["Simulators:Courier:LegDelay"] = "00:00:00.200",
-            ["Simulators:Station:Delay"] = "00:00:00.200",
-            ["PrintBatches:MaxWait"] = "00:00:00.500",
-            ["Shipments:MaxWait"] = "00:00:00.500",
-            ["CardBatches:Poller:PollInterval"] = "00:00:00.500",
-        });
+        }));
         using HttpClient kiosk = host.SignedClient(await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079"));
         using HttpClient officer = host.Client(Roles.Operator);
 

@@ -29,16 +29,7 @@ public sealed class MetricsTests(AzuriteFixture azurite) : IClassFixture<Azurite
     {
         int port = FreePorts.Take(1)[0];
         Kiosk kiosk = await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079");
-        string[] args = [.. LocalHostProcess.Configuration(azurite, "MetricsHub", port, new Dictionary<string, string>
-        {
-            ["Simulators:Enabled"] = "true",
-            ["Simulators:PrintCentre:Delay"] = "00:00:00.200",
-            ["Simulators:Courier:Delay"] = "00:00:00.200",
-            ["Simulators:Courier:LegDelay"] = "00:00:00.200",
-            ["PrintBatches:MaxWait"] = "00:00:00.500",
-            ["Shipments:MaxWait"] = "00:00:00.500",
-            ["CardBatches:Poller:PollInterval"] = "00:00:00.500",
-        }).Select(kv => $"--{kv.Key}={kv.Value}")];
+        string[] args = FastPartners.Arguments(LocalHostProcess.Configuration(azurite, "MetricsHub", port, FastPartners.Settings()));
         await using LocalHost host = await LocalHost.StartAsync(args);
         Meter meter = host.App.Services.GetRequiredService<IMeterFactory>().Create(WorkflowTelemetry.Name);
         using var heard = new HeardMeasurements(meter);

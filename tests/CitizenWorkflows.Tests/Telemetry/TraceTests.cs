@@ -26,11 +26,7 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
     public async Task A_kiosk_submission_and_its_workflow_are_one_trace()
     {
         var exported = new List<Activity>();
-        using TracerProvider tracing = Sdk.CreateTracerProviderBuilder()
-            .AddSource([.. WorkflowTelemetry.TraceSources])
-            .AddAspNetCoreInstrumentation()
-            .AddInMemoryExporter(exported)
-            .Build();
+        using TracerProvider tracing = Recording(exported);
         int port = FreePorts.Take(1)[0];
         Kiosk kiosk = await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079");
         string[] args = [.. LocalHostProcess.Configuration(azurite, "TraceHub", port).Select(kv => $"--{kv.Key}={kv.Value}")];
@@ -65,26 +61,12 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
     public async Task An_application_driven_to_delivery_is_one_trace_through_its_work_orders_and_partner_callbacks()
     {
         var exported = new List<Activity>();
-        using TracerProvider tracing = Sdk.CreateTracerProviderBuilder()
-            .AddSource([.. WorkflowTelemetry.TraceSources])
-            .AddAspNetCoreInstrumentation()
-            .AddInMemoryExporter(exported)
-            .Build();
+        using TracerProvider tracing = Recording(exported);
         int port = FreePorts.Take(1)[0];
         Kiosk kiosk = await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079");
         // The approval rule approves at once; the print centre and courier simulators take the batches and call back.
-        string[] args = [.. LocalHostProcess.Configuration(azurite, "TraceDeliveryHub", port, new Dictionary<string, string>
-        {
-            ["Workflow:AutoApprove"] = "true",
-            ["Simulators:Enabled"] = "true",
-            ["Simulators:PrintCentre:Delay"] = "00:00:00.200",
-            ["Simulators:Courier:Delay"] = "00:00:00.200",
-            ["Simulators:Courier:LegDelay"] = "00:00:00.200",
-            ["Simulators:Station:Delay"] = "00:00:00.200",
-            ["PrintBatches:MaxWait"] = "00:00:00.500",
-            ["Shipments:MaxWait"] = "00:00:00.500",
-            ["CardBatches:Poller:PollInterval"] = "00:00:00.500",
-        }).Select(kv => $"--{kv.Key}={kv.Value}")];
+        string[] args = FastPartners.Arguments(LocalHostProcess.Configuration(
+            azurite, "TraceDeliveryHub", port, FastPartners.Settings(new Dictionary<string, string> { ["Workflow:AutoApprove"] = "true" })));
         await using LocalHost host = await LocalHost.StartAsync(args);
 
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
@@ -120,6 +102,13 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
 
         Assert.DoesNotContain(exported.SelectMany(a => a.TagObjects), t => t.Value is string v && v.Contains("Nguyễn", StringComparison.Ordinal));
     }
+
+    /// <summary>The product's and DurableTask.Core's spans and ASP.NET Core's requests, into <paramref name="exported"/>.</summary>
+    static TracerProvider Recording(List<Activity> exported) => Sdk.CreateTracerProviderBuilder()
+        .AddSource([.. WorkflowTelemetry.TraceSources])
+        .AddAspNetCoreInstrumentation()
+        .AddInMemoryExporter(exported)
+        .Build();
 
     static async Task<ApplicationStatusResponse> WaitUntilAsync(HttpClient officer, string id, Func<ApplicationStatusResponse, bool> done, TimeSpan timeout)
     {

@@ -162,6 +162,19 @@
     return td;
   }
 
+  // A cell with the application's id as a button that opens it.
+  function openCell(row, id, label) {
+    const td = document.createElement('td');
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'link';
+    open.textContent = id;
+    open.setAttribute('aria-label', label);
+    open.addEventListener('click', () => openDetail(id, true));
+    td.appendChild(open);
+    row.appendChild(td);
+  }
+
   async function loadCounts() {
     const counts = await json('/application-counts');
     recordBacklog(counts);
@@ -238,15 +251,7 @@
     body.replaceChildren();
     for (const item of overdue.items) {
       const row = body.insertRow();
-      const first = document.createElement('td');
-      const open = document.createElement('button');
-      open.type = 'button';
-      open.className = 'link';
-      open.textContent = item.applicationId;
-      open.setAttribute('aria-label', `Open overdue application ${item.applicationId}`);
-      open.addEventListener('click', () => openDetail(item.applicationId, true));
-      first.appendChild(open);
-      row.appendChild(first);
+      openCell(row, item.applicationId, `Open overdue application ${item.applicationId}`);
       cell(row, item.stage);
       cell(row, item.province);
       cell(row, utc(item.dueAt), 'overdue');
@@ -278,15 +283,7 @@
     body.replaceChildren();
     for (const item of page.items) {
       const row = body.insertRow();
-      const first = document.createElement('td');
-      const open = document.createElement('button');
-      open.type = 'button';
-      open.className = 'link';
-      open.textContent = item.applicationId;
-      open.setAttribute('aria-label', `Open application ${item.applicationId}`);
-      open.addEventListener('click', () => openDetail(item.applicationId, true));
-      first.appendChild(open);
-      row.appendChild(first);
+      openCell(row, item.applicationId, `Open application ${item.applicationId}`);
       cell(row, item.stage);
       cell(row, item.type);
       cell(row, item.province);
