@@ -11,6 +11,7 @@ using CitizenWorkflows.Workflow.Operations.Dashboard;
 using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Security;
+using CitizenWorkflows.Workflow.Telemetry;
 using Microsoft.DurableTask.Client;
 
 namespace CitizenWorkflows.Local;
@@ -78,6 +79,8 @@ public static class LocalApi
             .WithName(ApiRoutes.GetLiveness).WithRouteRule(ApiRoutes.GetLiveness);
         api.MapGet(ApiRoutes.Readiness, (HealthEndpoint health, CancellationToken ct) => health.ReadyAsync(ct))
             .WithName(ApiRoutes.GetReadiness).WithRouteRule(ApiRoutes.GetReadiness);
+        api.MapGet(ApiRoutes.StageTrends, (HttpRequest request, StageTrendsEndpoint endpoint, CancellationToken ct) => endpoint.GetAsync(request, ct))
+            .WithName(ApiRoutes.GetStageTrends).WithRouteRule(ApiRoutes.GetStageTrends);
         MapCampaign(api);
     }
 

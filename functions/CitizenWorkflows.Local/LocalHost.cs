@@ -90,6 +90,8 @@ public sealed class LocalHost : IAsyncDisposable
         }
 
         WebApplication app = builder.Build();
+        app.Services.GetRequiredService<WorkflowMetrics>().ObserveWorkItems(
+            () => runtime.WorkItems.OrchestrationWorkItems, () => runtime.WorkItems.ActivityWorkItems);
         // Load the portrait models now: a missing opencv-data or libgtk-3-0 should stop the host with its message,
         // not fail every application's biometric check later.
         _ = app.Services.GetRequiredService<IPortraitQuality>();

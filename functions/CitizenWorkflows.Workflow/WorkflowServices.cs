@@ -62,6 +62,9 @@ public static class WorkflowServices
         }
 
         services.AddMetrics();
+        services.TryAddSingleton<Telemetry.StageBacklog>();
+        services.TryAddSingleton<Telemetry.StageDurations>();
+        services.TryAddSingleton<Telemetry.StageTrendsEndpoint>();
         services.TryAddSingleton<Telemetry.WorkflowMetrics>();
         // The Azure SDK's own registration: one Blob, Table and Queue service client each, resolved as before; options
         // shared by all three (retries, pipeline policies) go in ConfigureDefaults.

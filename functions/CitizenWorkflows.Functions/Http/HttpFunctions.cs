@@ -7,6 +7,7 @@ using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Operations.Dashboard;
 using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Production;
+using CitizenWorkflows.Workflow.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -29,8 +30,15 @@ public sealed class HttpFunctions(
     ResubmitPartsEndpoint resubmitParts,
     ReconciliationEndpoint reconciliation,
     ApplicationQueryEndpoints applicationQueries,
-    HealthEndpoint health)
+    HealthEndpoint health,
+    StageTrendsEndpoint stageTrends)
 {
+    [Function(ApiRoutes.GetStageTrends)]
+    public Task<IResult> GetStageTrends(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.StageTrends)] HttpRequest req,
+        CancellationToken cancellationToken) =>
+        stageTrends.GetAsync(req, cancellationToken);
+
     [Function(ApiRoutes.SubmitApplication)]
     public Task<IResult> SubmitApplication(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Applications)] HttpRequest req,

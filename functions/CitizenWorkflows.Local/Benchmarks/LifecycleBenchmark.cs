@@ -10,6 +10,8 @@ namespace CitizenWorkflows.Local.Benchmarks;
 /// hub (a given <c>--seed S</c> becomes S, S+1, … so each enrols new people); prints every child's command and summary,
 /// then a table of full lifecycles per second as ratios to the first.
 /// <c>--sessions off</c> runs the tuned settings without extended sessions (the provider's defaults have none).
+/// <c>--telemetry off,URL</c> instead runs the tuned settings with no exporter, then exporting all three signals over
+/// OTLP to the collector at URL: telemetry's overhead as a ratio.
 /// </summary>
 public static class LifecycleBenchmark
 {
@@ -24,7 +26,15 @@ public static class LifecycleBenchmark
         // applicants an earlier one enrolled, and the duplicate search would hold them all in ManualReview.
         double? seed = CommandOption.Number(ref rest, "--seed");
         var configurations = new List<(string Name, string[] Args)>();
-        foreach (string setting in settings)
+        string[] telemetry = CommandOption.Text(ref rest, "--telemetry")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        foreach (string exporter in telemetry)
+        {
+            configurations.Add(exporter == "off"
+                ? ("telemetry/off", ["--TaskHub:Settings=Tuned"])
+                : ("telemetry/otlp", ["--TaskHub:Settings=Tuned", $"--Telemetry:OtlpEndpoint={exporter}"]));
+        }
+
+        foreach (string setting in telemetry.Length > 0 ? [] : settings)
         {
             if (!setting.Equals("tuned", StringComparison.OrdinalIgnoreCase))
             {

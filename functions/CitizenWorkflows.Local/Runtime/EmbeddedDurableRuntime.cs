@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Storage;
+using CitizenWorkflows.Workflow.Telemetry;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Microsoft.DurableTask;
@@ -118,9 +119,19 @@ public sealed class EmbeddedDurableRuntime : IAsyncDisposable
         started.AddTaskActivities([.. activities.Select(a => creators.Activity(a.Key, a.Value))]);
         WorkItems.CountOn(started);
         // What an activity does in storage is the activities' cost, not the runtime's: its clients count it so.
-        started.AddActivityDispatcherMiddleware(async (_, next) =>
+        // Every line an episode or activity logs names its application (the instance id) in a scope.
+        ILogger scopes = loggerFactory.CreateLogger<EmbeddedDurableRuntime>();
+        started.AddActivityDispatcherMiddleware(async (context, next) =>
         {
             using (StorageCaller.Enter(StorageCaller.Activities))
+            using (LogScopes.Application(scopes, context.GetProperty<OrchestrationInstance>()?.InstanceId))
+            {
+                await next();
+            }
+        });
+        started.AddOrchestrationDispatcherMiddleware(async (context, next) =>
+        {
+            using (LogScopes.Application(scopes, context.GetProperty<OrchestrationInstance>()?.InstanceId))
             {
                 await next();
             }

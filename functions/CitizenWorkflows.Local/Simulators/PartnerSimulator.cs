@@ -38,6 +38,9 @@ public abstract partial class PartnerSimulator(
 
     static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(5);
 
+    /// <summary>The W3C Trace Context header a callback carries the work order's trace context in.</summary>
+    public const string TraceParentHeader = "traceparent";
+
     protected abstract string QueueName { get; }
 
     protected abstract string Role { get; }
@@ -149,7 +152,7 @@ public abstract partial class PartnerSimulator(
         while (step < callbacks.Count)
         {
             string path = $"/{ApiRoutes.Prefix}/v1/applications/{order.ApplicationId}/events/{callbacks[step].Event}";
-            (HttpStatusCode status, WrongStage? wrongStage) = await PostAsync(http, path, callbacks[step].Body, stoppingToken);
+            (HttpStatusCode status, WrongStage? wrongStage) = await PostAsync(http, path, callbacks[step].Body, order.TraceParent, stoppingToken);
             if (status == HttpStatusCode.Accepted)
             {
                 step++;
@@ -225,9 +228,17 @@ public abstract partial class PartnerSimulator(
         return -1;
     }
 
-    static async Task<(HttpStatusCode Status, WrongStage? WrongStage)> PostAsync(HttpClient http, string path, object body, CancellationToken cancellationToken)
+    static async Task<(HttpStatusCode Status, WrongStage? WrongStage)> PostAsync(
+        HttpClient http, string path, object body, string? traceParent, CancellationToken cancellationToken)
     {
-        using HttpResponseMessage response = await http.PostAsJsonAsync(path, body, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) };
+        if (traceParent is not null)
+        {
+            // A real partner echoes the work order's trace context the same way: its callback joins the application's trace.
+            request.Headers.TryAddWithoutValidation(TraceParentHeader, traceParent);
+        }
+
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken);
         WrongStage? wrongStage = response.StatusCode == HttpStatusCode.Conflict
             ? await response.Content.ReadFromJsonAsync<WrongStage>(JsonSerializerOptions.Web, cancellationToken)
             : null;
@@ -277,7 +288,7 @@ public sealed class PrintCentreSimulator(
     {
         PrintBatchOrder batch = JsonSerializer.Deserialize<PrintBatchOrder>(messageText, JsonSerializerOptions.Web)
             ?? throw new FormatException("Empty print batch message.");
-        return [.. batch.Cards.Select(card => new WorkOrder(card.ApplicationId, WorkOrderKind.Print, card.Attempt))];
+        return [.. batch.Cards.Select(card => new WorkOrder(card.ApplicationId, WorkOrderKind.Print, card.Attempt, TraceParent: card.TraceParent))];
     }
 
     protected override IReadOnlyList<Callback> CallbacksFor(WorkOrder order, bool fail) =>
@@ -306,7 +317,7 @@ public sealed class ShipmentSimulator(
     {
         ShipmentOrder shipment = JsonSerializer.Deserialize<ShipmentOrder>(messageText, JsonSerializerOptions.Web)
             ?? throw new FormatException("Empty shipment message.");
-        return [.. shipment.Cards.Select(card => new WorkOrder(card.ApplicationId, WorkOrderKind.Ship, card.Attempt, Destination: shipment.Destination))];
+        return [.. shipment.Cards.Select(card => new WorkOrder(card.ApplicationId, WorkOrderKind.Ship, card.Attempt, Destination: shipment.Destination, TraceParent: card.TraceParent))];
     }
 
     // Only the pick-up answers the ship order's attempt; the legs after it are the first delivery, which the shipment carries on.

@@ -19,6 +19,7 @@ public static class ApiRoutes
     public const string ApplicationCounts = "v1/application-counts";
     public const string ApplicationDetail = "v1/applications/{id}/detail";
     public const string ApplicationDocument = "v1/applications/{id}/documents/{name}";
+    public const string StageTrends = "v1/stage-trends";
 
     /// <summary>The operators' page and its script and style (under the prefix: the Functions app serves nothing outside it).</summary>
     public const string Dashboard = "dashboard";
@@ -64,6 +65,7 @@ public static class ApiRoutes
     public const string SetCampaignTargets = nameof(SetCampaignTargets);
     public const string GetCampaignProgress = nameof(GetCampaignProgress);
     public const string GetCampaignReport = nameof(GetCampaignReport);
+    public const string GetStageTrends = nameof(GetStageTrends);
 
     public static readonly IReadOnlyList<ApiRoute> All =
     [
@@ -96,6 +98,7 @@ public static class ApiRoutes
         new(SetCampaignTargets, "PUT", CampaignTargets, ApiTags.Campaign),
         new(GetCampaignProgress, "GET", CampaignProgress, ApiTags.Campaign),
         new(GetCampaignReport, "GET", CampaignReport, ApiTags.Campaign),
+        new(GetStageTrends, "GET", StageTrends, ApiTags.Operations),
     ];
 
     static readonly Dictionary<string, string> tags = All.ToDictionary(r => r.Name, r => r.Tag, StringComparer.Ordinal);

@@ -94,6 +94,7 @@ public sealed partial class SubmitApplicationEndpoint(
         }
 
         IntakeResult result;
+        using (LogScopes.Kiosk(log, kiosk.Principal))
         using (Activity? span = WorkflowTelemetry.Source.StartActivity("intake accept"))
         {
             span?.SetTag("kiosk.id", kiosk.Principal);
@@ -110,7 +111,11 @@ public sealed partial class SubmitApplicationEndpoint(
         SubmissionAccepted accepted = result.Accepted!;
         await checkIn.CheckInAsync(form.AppointmentId, accepted.ApplicationId, cancellationToken);
         seen.Replayed = result.Replayed;
-        LogAccepted(log, accepted.ApplicationId, kiosk.Principal, result.Replayed);
+        using (LogScopes.Application(log, accepted.ApplicationId))
+        {
+            LogAccepted(log, accepted.ApplicationId, kiosk.Principal, result.Replayed);
+        }
+
         return Results.Accepted(accepted.StatusUrl, accepted);
     }
 

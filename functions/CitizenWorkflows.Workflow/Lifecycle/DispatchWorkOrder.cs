@@ -2,6 +2,7 @@ using CitizenWorkflows.Workflow.Delivery.Shipments;
 using CitizenWorkflows.Workflow.Lifecycle.Batches;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using CitizenWorkflows.Workflow.Storage;
+using CitizenWorkflows.Workflow.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,8 @@ public sealed class DispatchWorkOrder(
     {
         ArgumentNullException.ThrowIfNull(input);
         await journal.WriteAsync(input.Journal, CancellationToken.None);
-        return await SendAsync(input.Order, CancellationToken.None);
+        // This activity runs in the application's trace (DurableTask.Core's span), so the partner's answer joins it.
+        return await SendAsync(input.Order with { TraceParent = WorkflowTelemetry.CurrentTraceParent() }, CancellationToken.None);
     }
 
     /// <summary>Sends the order and names where it went; reconciliation calls this too to re-send a lost order.</summary>
@@ -39,7 +41,7 @@ public sealed class DispatchWorkOrder(
         };
         if (backlog is not null)
         {
-            await backlog.AddAsync(group!, new QueuedCard(input.ApplicationId, input.Attempt, clock.GetUtcNow()), cancellationToken);
+            await backlog.AddAsync(group!, new QueuedCard(input.ApplicationId, input.Attempt, clock.GetUtcNow(), input.TraceParent), cancellationToken);
             return $"{backlog.TableName}/{group}";
         }
 

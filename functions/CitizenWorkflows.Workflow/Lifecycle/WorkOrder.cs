@@ -6,7 +6,13 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 /// <param name="Attempt">1 for the first request, higher for a reprint, re-shipment or re-delivery.</param>
 /// <param name="Province">The application's province: it decides which print centre prints the card.</param>
 /// <param name="Destination">For shipping and returns: the shipment group or station the card goes to.</param>
-public sealed record WorkOrder(string ApplicationId, WorkOrderKind Kind, int Attempt, string? Province = null, string? Destination = null);
+/// <param name="TraceParent">
+/// The W3C trace context of the dispatch (set by <see cref="DispatchWorkOrder"/> when traces are recorded): the partner
+/// sends it back as the <c>traceparent</c> header of its callbacks, so they join the application's trace.
+/// </param>
+public sealed record WorkOrder(
+    string ApplicationId, WorkOrderKind Kind, int Attempt, string? Province = null, string? Destination = null,
+    [property: JsonPropertyName("traceparent")] string? TraceParent = null);
 
 [JsonConverter(typeof(JsonStringEnumConverter<WorkOrderKind>))]
 public enum WorkOrderKind

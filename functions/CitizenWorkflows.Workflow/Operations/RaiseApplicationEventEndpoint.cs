@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Lifecycle;
@@ -24,11 +25,16 @@ public sealed partial class RaiseApplicationEventEndpoint(
     public async Task<IResult> HandleAsync(
         HttpRequest request, DurableTaskClient client, string id, string eventName, CancellationToken cancellationToken)
     {
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long started = Stopwatch.GetTimestamp();
+        // Under the request's span, which continues the partner's traceparent (the work order's): one trace per application.
+        using Activity? span = WorkflowTelemetry.Source.StartActivity("callback " + (CallbackEvent.All.ContainsKey(eventName) ? eventName : "unknown"));
+        span?.SetTag("application.id", id);
+        using IDisposable? scope = LogScopes.Application(log, id);
         IResult answer = await AnswerAsync(request, client, id, eventName, cancellationToken);
         string outcome = answer is IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted } ? "raised" : "refused";
+        span?.SetTag("callback.outcome", outcome);
         metrics.Callback(CallbackEvent.All.ContainsKey(eventName) ? eventName : "unknown", outcome,
-            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return answer;
     }
 

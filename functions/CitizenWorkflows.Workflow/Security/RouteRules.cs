@@ -103,6 +103,8 @@ public static class RouteRules
         new(ApiRoutes.SetCampaignTargets, RouteAccess.Policy, [Security.Roles.Operator], AreaRule.CampaignPlace),
         new(ApiRoutes.GetCampaignProgress, RouteAccess.Policy, Readers, AreaRule.CampaignPlace),
         new(ApiRoutes.GetCampaignReport, RouteAccess.Policy, Readers, AreaRule.CampaignPlace),
+        // The dashboard's trends: counts per day and stage durations, of the caller's province when bound to one.
+        new(ApiRoutes.GetStageTrends, RouteAccess.Policy, Readers, AreaRule.ScopedQuery),
     }.ToDictionary(r => r.Route, StringComparer.Ordinal);
 
     /// <summary>The rule of <paramref name="route"/>; a route without one is a programming error, refused rather than served.</summary>

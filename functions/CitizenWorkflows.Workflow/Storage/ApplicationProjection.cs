@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Query;
+using CitizenWorkflows.Workflow.Telemetry;
 
 namespace CitizenWorkflows.Workflow.Storage;
 
@@ -11,10 +12,14 @@ namespace CitizenWorkflows.Workflow.Storage;
 /// The Table projection of applications (one row each) and their timelines, for queries and the status endpoint.
 /// Durable state is the truth; everything here is rebuilt from <see cref="ApplicationTransition"/>s. Every row change
 /// is carried into the counters (<see cref="ApplicationCounters"/>) and the list index (<see cref="ApplicationIndex"/>)
-/// by the writer whose conditional write made it, so a repeat or an older transition changes neither.
+/// by the writer whose conditional write made it, so a repeat or an older transition changes neither; that writer also
+/// records the stage-duration, deadline and service-level metrics of the transitions it applied, once each.
 /// </summary>
-public sealed class ApplicationProjection(TableServiceClient tables)
+public sealed class ApplicationProjection(TableServiceClient tables, WorkflowMetrics? metrics = null)
 {
+    /// <summary>When the row's stage began (an entry in the same stage, e.g. a reprint, does not restart it): stage durations are measured from it.</summary>
+    const string StageSinceColumn = "StageSince";
+
     readonly ApplicationCounters counters = new(tables);
     readonly ApplicationIndex index = new(tables);
 
@@ -48,6 +53,7 @@ public sealed class ApplicationProjection(TableServiceClient tables)
         }
 
         TableEntity row = RowOf(transition);
+        ApplicationTransition[] ordered = [.. transitions.OrderBy(t => t.Sequence)];
 
         // Optimistic concurrency: two writers of one application race only on retries; the higher sequence wins.
         TableEntity? replaced;
@@ -58,6 +64,7 @@ public sealed class ApplicationProjection(TableServiceClient tables)
             {
                 NullableResponse<TableEntity> existing = await Applications.GetEntityIfExistsAsync<TableEntity>(
                     id, ApplicationRowKey.Of(id), cancellationToken: cancellationToken);
+                row[StageSinceColumn] = StageSince(existing.HasValue ? existing.Value : null, ordered);
                 if (!existing.HasValue)
                 {
                     written = (await Applications.AddEntityAsync(row, cancellationToken)).Headers.ETag ?? default;
@@ -81,7 +88,67 @@ public sealed class ApplicationProjection(TableServiceClient tables)
             }
         }
 
+        RecordMetrics(replaced, ordered);
         await CarryAsync(id, replaced, row, written, cancellationToken);
+    }
+
+    /// <summary>When the stage of the last of <paramref name="ordered"/> began, given the row they replace (null: none).</summary>
+    static DateTimeOffset StageSince(TableEntity? before, IReadOnlyList<ApplicationTransition> ordered)
+    {
+        (string? stage, DateTimeOffset? since) = Began(before);
+        foreach (ApplicationTransition t in ordered.Where(t => t.Sequence > (before?.GetInt32("Sequence") ?? 0)))
+        {
+            if (t.Stage.ToString() != stage)
+            {
+                (stage, since) = (t.Stage.ToString(), t.At);
+            }
+        }
+
+        return since ?? ordered[^1].At;
+    }
+
+    /// <summary>The row's stage and when it began (rows written before the column existed: their last update).</summary>
+    static (string? Stage, DateTimeOffset? Since) Began(TableEntity? row) =>
+        row is null ? (null, null) : (row.GetString("Stage"), row.GetDateTimeOffset(StageSinceColumn) ?? row.GetDateTimeOffset("UpdatedAt"));
+
+    /// <summary>
+    /// The transitions this writer applied (those after the row it replaced), as metrics: the time spent in each stage
+    /// left, each deadline that passed, and at the final stage whether the 7-working-day service level was met.
+    /// </summary>
+    void RecordMetrics(TableEntity? before, IReadOnlyList<ApplicationTransition> ordered)
+    {
+        if (metrics is null)
+        {
+            return;
+        }
+
+        (string? stage, DateTimeOffset? since) = Began(before);
+        foreach (ApplicationTransition t in ordered.Where(t => t.Sequence > (before?.GetInt32("Sequence") ?? 0)))
+        {
+            string province = t.Header.Province;
+            if (t.Cause == ApplicationEvents.Deadline)
+            {
+                metrics.DeadlinePassed(stage is not null && Enum.TryParse(stage, out ApplicationStage waited) ? waited : t.Stage, province);
+            }
+
+            if (t.Stage.ToString() == stage)
+            {
+                continue;
+            }
+
+            if (stage is not null && since is { } began && Enum.TryParse(stage, out ApplicationStage left))
+            {
+                metrics.StageLeft(left, province, t.At - began);
+            }
+
+            metrics.Transition(t.Stage, province);
+            if (t.Stage.IsFinal())
+            {
+                metrics.Ended(t.Stage, province, t.At, t.Header.DueAt);
+            }
+
+            (stage, since) = (t.Stage.ToString(), t.At);
+        }
     }
 
     /// <summary>

@@ -23,6 +23,9 @@ public static class TelemetryServices
     public static IServiceCollection AddWorkflowTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        // Every log line inside a span carries its trace and span ids (a scope), exporter or not: a console line can be
+        // looked up in the trace. Without a listener no span exists, so this costs nothing then.
+        services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions |= ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         // The instruments themselves (WorkflowMetrics, IMeterFactory) come with AddCitizenWorkflows; this adds exporters only.
         string? otlp = FirstSet(configuration["Telemetry:OtlpEndpoint"], configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         string? azureMonitor = FirstSet(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]);

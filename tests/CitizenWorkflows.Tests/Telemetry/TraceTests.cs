@@ -26,11 +26,7 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
     public async Task A_kiosk_submission_and_its_workflow_are_one_trace()
     {
         var exported = new List<Activity>();
-        using TracerProvider tracing = Sdk.CreateTracerProviderBuilder()
-            .AddSource([.. WorkflowTelemetry.TraceSources])
-            .AddAspNetCoreInstrumentation()
-            .AddInMemoryExporter(exported)
-            .Build();
+        using TracerProvider tracing = Recording(exported);
         int port = FreePorts.Take(1)[0];
         Kiosk kiosk = await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079");
         string[] args = [.. LocalHostProcess.Configuration(azurite, "TraceHub", port).Select(kv => $"--{kv.Key}={kv.Value}")];
@@ -58,6 +54,73 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         Assert.All(durable, a => Assert.Equal(post.TraceId, a.TraceId));
         // No personal data in any span: the applicant's name never appears in a tag.
         Assert.DoesNotContain(exported.SelectMany(a => a.TagObjects), t => t.Value is string v && v.Contains("Nguyễn", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_application_driven_to_delivery_is_one_trace_through_its_work_orders_and_partner_callbacks()
+    {
+        var exported = new List<Activity>();
+        using TracerProvider tracing = Recording(exported);
+        int port = FreePorts.Take(1)[0];
+        Kiosk kiosk = await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079");
+        // The approval rule approves at once; the print centre and courier simulators take the batches and call back.
+        string[] args = FastPartners.Arguments(LocalHostProcess.Configuration(
+            azurite, "TraceDeliveryHub", port, FastPartners.Settings(new Dictionary<string, string> { ["Workflow:AutoApprove"] = "true" })));
+        await using LocalHost host = await LocalHost.StartAsync(args);
+
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        using var signed = new HttpClient(new KioskSigningHandler(kiosk.Id, kiosk.Secret) { InnerHandler = new HttpClientHandler() }) { BaseAddress = baseAddress };
+        using var reader = new HttpClient { BaseAddress = baseAddress };
+        reader.DefaultRequestHeaders.Add(SecurityOptions.ApiKeyHeader, LocalHostProcess.Keys[Roles.Kiosk].Key);
+
+        string id = (await Api.SubmitAsync(signed, Samples.NewApplicant(Samples.NextApplicant().FullName, "1990-03-04", null, delivery: "address"))).ApplicationId;
+        ApplicationStatusResponse done = await WaitUntilAsync(reader, id, s => s.RuntimeStatus == "Completed", TimeSpan.FromMinutes(3));
+        Assert.Equal(Workflow.Domain.ApplicationStage.Delivered, done.Stage);
+        tracing.ForceFlush();
+
+        Activity post = Assert.Single(exported, a => a.Kind == ActivityKind.Server && a.DisplayName == $"POST /{ApiRoutes.Prefix}/{ApiRoutes.Applications}");
+        Assert.Single(exported, a => a.TraceId == post.TraceId && a.DisplayName == "intake accept" && a.GetTagItem("application.id") as string == id);
+        // Episodes and activities of this application's workflow, every one in the kiosk's trace.
+        Activity[] durable = [.. exported.Where(a => a.Source.Name == WorkflowTelemetry.DurableTaskSource
+            && a.GetTagItem("durabletask.task.instance_id") as string == id)];
+        Assert.True(durable.Length >= 5, $"{durable.Length} DurableTask spans: {string.Join(", ", durable.Select(a => a.DisplayName))}");
+        Assert.Contains(durable, a => a.DisplayName == "activity:DispatchWorkOrder");
+        Assert.All(durable, a => Assert.Equal(post.TraceId, a.TraceId));
+        // The partners' callbacks came back with the work orders' traceparent: their requests and the product's callback
+        // spans are in the same trace, under the dispatch that sent the order.
+        Activity[] callbacks = [.. exported.Where(a => a.Source.Name == WorkflowTelemetry.Name
+            && a.DisplayName.StartsWith("callback ", StringComparison.Ordinal) && a.GetTagItem("application.id") as string == id)];
+        foreach (string partnerEvent in new[] { E.CardPrinted, E.CardPickedUp, E.CardDelivered })
+        {
+            Activity callback = Assert.Single(callbacks, a => a.DisplayName == $"callback {partnerEvent}" && a.GetTagItem("callback.outcome") as string == "raised");
+            Assert.Equal(post.TraceId, callback.TraceId);
+            Activity request = Assert.Single(exported, a => a.SpanId == callback.ParentSpanId);
+            Assert.Equal(ActivityKind.Server, request.Kind);
+            Assert.Contains(durable, a => a.DisplayName == "activity:DispatchWorkOrder" && a.SpanId == request.ParentSpanId);
+        }
+
+        Assert.DoesNotContain(exported.SelectMany(a => a.TagObjects), t => t.Value is string v && v.Contains("Nguyễn", StringComparison.Ordinal));
+    }
+
+    /// <summary>The product's and DurableTask.Core's spans and ASP.NET Core's requests, into <paramref name="exported"/>.</summary>
+    static TracerProvider Recording(List<Activity> exported) => Sdk.CreateTracerProviderBuilder()
+        .AddSource([.. WorkflowTelemetry.TraceSources])
+        .AddAspNetCoreInstrumentation()
+        .AddInMemoryExporter(exported)
+        .Build();
+
+    static async Task<ApplicationStatusResponse> WaitUntilAsync(HttpClient officer, string id, Func<ApplicationStatusResponse, bool> done, TimeSpan timeout)
+    {
+        for (DateTime until = DateTime.UtcNow + timeout; ; await Task.Delay(200))
+        {
+            ApplicationStatusResponse status = (await officer.GetFromJsonAsync<ApplicationStatusResponse>(new Uri($"/api/v1/applications/{id}", UriKind.Relative), JsonSerializerOptions.Web))!;
+            if (done(status))
+            {
+                return status;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"Application {id} stayed at {status.Stage}");
+        }
     }
 
     static async Task WaitUntilAsync(HttpClient officer, string id, Func<ApplicationStatusResponse, bool> done)

@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 
 namespace CitizenWorkflows.Workflow.Lifecycle.Batches;
 
 /// <summary>A card waiting for (or assigned to) a batch: one attempt of one application's work order.</summary>
-public sealed record QueuedCard(string ApplicationId, int Attempt, DateTimeOffset QueuedAt);
+/// <param name="TraceParent">The work order's W3C trace context (see <see cref="WorkOrder.TraceParent"/>), echoed by the partner's callbacks.</param>
+public sealed record QueuedCard(
+    string ApplicationId, int Attempt, DateTimeOffset QueuedAt, [property: JsonPropertyName("traceparent")] string? TraceParent = null);
 
 /// <summary>A closed batch: its id, the group it was closed for (print centre, shipment destination) and its cards.</summary>
 public sealed record CardBatch(string BatchId, string Group, DateTimeOffset ClosedAt, IReadOnlyList<QueuedCard> Cards);
@@ -45,15 +48,19 @@ public abstract class CardBacklog(TableServiceClient tables, string tableName)
             knownGroups[group] = true;
         }
 
-        await AddIfAbsentAsync(
-            new TableEntity(group, CardKey(card.ApplicationId, card.Attempt))
-            {
-                ["ApplicationId"] = card.ApplicationId,
-                ["Attempt"] = card.Attempt,
-                ["QueuedAt"] = card.QueuedAt,
-                ["Assigned"] = false,
-            },
-            cancellationToken);
+        var row = new TableEntity(group, CardKey(card.ApplicationId, card.Attempt))
+        {
+            ["ApplicationId"] = card.ApplicationId,
+            ["Attempt"] = card.Attempt,
+            ["QueuedAt"] = card.QueuedAt,
+            ["Assigned"] = false,
+        };
+        if (card.TraceParent is not null)
+        {
+            row["TraceParent"] = card.TraceParent;
+        }
+
+        await AddIfAbsentAsync(row, cancellationToken);
     }
 
     /// <summary>Every group that has had a card queued.</summary>
@@ -76,7 +83,8 @@ public abstract class CardBacklog(TableServiceClient tables, string tableName)
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {group} and RowKey ge {CardPrefix} and RowKey lt {"card."} and Assigned eq false");
         await foreach (TableEntity row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            waiting.Add((new QueuedCard(row.GetString("ApplicationId"), row.GetInt32("Attempt") ?? 1, row.GetDateTimeOffset("QueuedAt") ?? row.Timestamp!.Value), row.ETag));
+            waiting.Add((new QueuedCard(row.GetString("ApplicationId"), row.GetInt32("Attempt") ?? 1, row.GetDateTimeOffset("QueuedAt") ?? row.Timestamp!.Value,
+                row.GetString("TraceParent")), row.ETag));
         }
 
         return [.. waiting.OrderBy(w => w.Item1.QueuedAt).ThenBy(w => w.Item1.ApplicationId, StringComparer.Ordinal)];

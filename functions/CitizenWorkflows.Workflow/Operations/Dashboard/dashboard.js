@@ -162,8 +162,22 @@
     return td;
   }
 
+  // A cell with the application's id as a button that opens it.
+  function openCell(row, id, label) {
+    const td = document.createElement('td');
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'link';
+    open.textContent = id;
+    open.setAttribute('aria-label', label);
+    open.addEventListener('click', () => openDetail(id, true));
+    td.appendChild(open);
+    row.appendChild(td);
+  }
+
   async function loadCounts() {
     const counts = await json('/application-counts');
+    recordBacklog(counts);
     $('total').textContent = String(counts.total);
     const body = $('counts').tBodies[0];
     body.replaceChildren();
@@ -187,6 +201,78 @@
     }
   }
 
+  // Overdue and trends: overdue applications first, then the backlog per stage over time (sampled here from the
+  // counts each refresh), applications taken and ended per day and stage-duration percentiles (GET /stage-trends).
+  const finalStages = ['Delivered', 'Rejected', 'Failed', 'Cancelled'];
+  const palette = ['#205493', '#981b1e', '#2e8540', '#fdb81e', '#4773aa', '#e31c3d', '#0071bc', '#94bfa2', '#aa4e00', '#5b616b', '#9bdaf1', '#f9c642', '#4c2c92', '#cd2026'];
+  const backlogSamples = [];    // { at, byStage }, the last hour at most
+  const charts = {};
+
+  function recordBacklog(counts) {
+    backlogSamples.push({ at: new Date(), byStage: counts.byStage });
+    const hourAgo = Date.now() - 3600 * 1000;
+    while (backlogSamples.length > 1 && backlogSamples[0].at.getTime() < hourAgo) backlogSamples.shift();
+  }
+
+  function drawChart(id, type, labels, datasets, yTitle) {
+    if (typeof Chart === 'undefined') return; // the library did not load: the tables above still show the figures
+    const existing = charts[id];
+    if (existing) {
+      existing.data.labels = labels;
+      existing.data.datasets = datasets;
+      existing.update('none');
+      return;
+    }
+    charts[id] = new Chart($(id), {
+      type,
+      data: { labels, datasets },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: { y: { beginAtZero: true, title: { display: true, text: yTitle } } },
+      },
+    });
+  }
+
+  function drawBacklog() {
+    const stages = Object.keys(backlogSamples.length ? backlogSamples[backlogSamples.length - 1].byStage : {})
+      .filter((stage) => !finalStages.includes(stage) && backlogSamples.some((s) => s.byStage[stage] > 0));
+    drawChart('backlog-chart', 'line', backlogSamples.map((s) => s.at.toISOString().slice(11, 19)),
+      stages.map((stage, i) => ({ label: stage, data: backlogSamples.map((s) => s.byStage[stage] || 0), borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length], tension: 0.2 })),
+      'applications');
+  }
+
+  const durationLabel = (seconds) => (seconds >= 86400 ? `${(seconds / 86400).toFixed(1)} d` : seconds >= 3600 ? `${(seconds / 3600).toFixed(1)} h` : seconds >= 60 ? `${(seconds / 60).toFixed(1)} min` : `${seconds.toFixed(1)} s`);
+
+  async function loadTrends() {
+    const overdue = await json('/applications?overdue=true&pageSize=10');
+    const body = $('overdue').tBodies[0];
+    body.replaceChildren();
+    for (const item of overdue.items) {
+      const row = body.insertRow();
+      openCell(row, item.applicationId, `Open overdue application ${item.applicationId}`);
+      cell(row, item.stage);
+      cell(row, item.province);
+      cell(row, utc(item.dueAt), 'overdue');
+    }
+    $('overdue-none').hidden = overdue.items.length > 0;
+
+    drawBacklog();
+    const trends = await json('/stage-trends?days=14');
+    drawChart('days-chart', 'bar', trends.days.map((d) => d.day), [
+      { label: 'Taken', data: trends.days.map((d) => d.received), backgroundColor: palette[0] },
+      ...finalStages.map((stage, i) => ({ label: stage, data: trends.days.map((d) => d.ended[stage] || 0), backgroundColor: palette[i + 1] })),
+    ], 'applications');
+    drawChart('durations-chart', 'bar', trends.durations.map((d) => `${d.stage} (${d.count})`), [
+      { label: 'p50', data: trends.durations.map((d) => d.p50), backgroundColor: palette[2] },
+      { label: 'p90', data: trends.durations.map((d) => d.p90), backgroundColor: palette[3] },
+      { label: 'p99', data: trends.durations.map((d) => d.p99), backgroundColor: palette[1] },
+    ], 'seconds');
+    $('durations-caption').textContent = trends.note
+      || `Time in stage (50th, 90th, 99th percentile; the longest p99 is ${trends.durations.length ? durationLabel(Math.max(...trends.durations.map((d) => d.p99))) : 'not known yet'}), as the serving host recorded it since ${utc(trends.durationsSince)}.`;
+  }
+
   async function loadPage() {
     const query = new URLSearchParams(filters);
     query.set('pageSize', '20');
@@ -197,15 +283,7 @@
     body.replaceChildren();
     for (const item of page.items) {
       const row = body.insertRow();
-      const first = document.createElement('td');
-      const open = document.createElement('button');
-      open.type = 'button';
-      open.className = 'link';
-      open.textContent = item.applicationId;
-      open.setAttribute('aria-label', `Open application ${item.applicationId}`);
-      open.addEventListener('click', () => openDetail(item.applicationId, true));
-      first.appendChild(open);
-      row.appendChild(first);
+      openCell(row, item.applicationId, `Open application ${item.applicationId}`);
       cell(row, item.stage);
       cell(row, item.type);
       cell(row, item.province);
@@ -360,6 +438,7 @@
       // A region holding the keyboard focus is not redrawn under the operator's hands; the next refresh catches up.
       const busy = (id) => $(id).contains(document.activeElement) || $('confirm').open;
       if (!busy('counts')) await loadCounts();
+      if (!busy('trends')) await loadTrends();
       if (!busy('applications')) await loadPage();
       if (openId && !busy('detail')) await openDetail(openId, false);
       showError('');

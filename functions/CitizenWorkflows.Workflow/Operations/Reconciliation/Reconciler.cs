@@ -7,6 +7,7 @@ using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Actions;
 using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Storage;
+using CitizenWorkflows.Workflow.Telemetry;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ public sealed partial class Reconciler(
     ApplicationCounters counters,
     IOptionsMonitor<ReconciliationOptions> options,
     TimeProvider clock,
+    WorkflowMetrics metrics,
     ILogger<Reconciler> log)
 {
 
@@ -128,6 +130,11 @@ public sealed partial class Reconciler(
             runId, trigger, startedAt, clock.GetUtcNow(), candidates.Count, truncated,
             Count(ordered.Select(i => i.Finding)), Count(ordered.Select(i => i.Action)), swept, ordered, coverage);
         await reports.WriteAsync(report, run.Token);
+        foreach (ReconciliationItem repaired in ordered.Where(i => !i.Outcome.StartsWith("failed", StringComparison.Ordinal) && !i.Outcome.StartsWith("skipped", StringComparison.Ordinal)))
+        {
+            metrics.Repair(repaired.Action);
+        }
+
         // The lock goes before the status says finished: a caller who sees "finished" may ask for the next run at once.
         await held.DisposeAsync();
         await runs.WriteAsync(status with { Status = RunStates.Finished, FinishedAt = report.FinishedAt, Checked = candidates.Count }, cancellationToken);
