@@ -26,6 +26,13 @@ public sealed class ReadCosts(LocalHost host, LocalAccount supervisor) : IAsyncD
 
     public IServiceProvider Services => host.App.Services;
 
+    /// <summary>Writes applications <paramref name="from"/>..+<paramref name="count"/>: projection rows (counters, index) and the ledger rows their intake left.</summary>
+    public async Task SeedAsync(int from, int count, Action<int>? progress, CancellationToken cancellationToken)
+    {
+        await Seeder.SeedAsync(Services.GetRequiredService<ApplicationProjection>(), from, count, batchSize: 1000, parallelism: 8, progress, cancellationToken);
+        await Seeder.SeedLedgersAsync(Services.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), from, count, parallelism: 8, cancellationToken);
+    }
+
     /// <summary>Starts a Local host on <paramref name="connectionString"/> with simulators and pollers off; calls as its national supervisor.</summary>
     public static async Task<ReadCosts> StartAsync(string connectionString, string taskHub, int port, CancellationToken cancellationToken)
     {
@@ -40,12 +47,17 @@ public sealed class ReadCosts(LocalHost host, LocalAccount supervisor) : IAsyncD
             ["Simulators:Enabled"] = "false",
             ["Reconciliation:Poller:Enabled"] = "false",
             ["Reconciliation:MaxInFlightPerRun"] = ReconciliationCap.ToString(CultureInfo.InvariantCulture),
+            // The counters' recount reads a batch per run, a cost of its own (by batch size): measured apart, not here.
+            ["Reconciliation:CounterRecountRowsPerRun"] = "0",
             ["Packets:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Local:ApiKeysFile"] = Path.Combine(directory, "keys.json"),
             ["Local:IdentityDirectory"] = directory,
         };
         LocalHost host = await LocalHost.StartAsync([.. settings.Select(s => $"--{s.Key}={s.Value}")], cancellationToken);
+        // The deployment's first housekeeping pass: it finds which ledgers hold rows older than their expiry index
+        // (none, on a new storage account) and so whether the old scan is still needed.
+        await host.App.Services.GetRequiredService<Housekeeping>().ExpireLedgersAsync(cancellationToken);
         return new ReadCosts(host, supervisor);
     }
 

@@ -1,3 +1,9 @@
+using Azure;
+using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Intake.OfflinePackets;
+using CitizenWorkflows.Workflow.Kiosks;
+using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Storage;
 
 namespace CitizenWorkflows.Seeding;
@@ -22,5 +28,28 @@ public static class Seeder
                 parallelism, cancellationToken);
             progress?.Invoke(start + size - from);
         }
+    }
+
+    /// <summary>
+    /// The ledger rows those applications left at intake, through the ledgers' own write paths, all live (written now):
+    /// an idempotency key and a kiosk nonce each, and a packet receipt for one in ten (offline teams).
+    /// </summary>
+    public static async Task SeedLedgersAsync(TableServiceClient tables, int from, int count, int parallelism, CancellationToken cancellationToken)
+    {
+        var keys = new IdempotencyLedger(tables, TimeProvider.System);
+        var nonces = new NonceLedger(tables, TimeProvider.System);
+        var receipts = new PacketReceipts(tables);
+        await Parallel.ForEachAsync(Enumerable.Range(from, count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            ApplicationHeader header = SyntheticApplications.For(i)[0].Header;
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            await keys.ClaimAsync(header.KioskId, $"seed-{i}", new IdempotencyEntry("seeded", header.ApplicationId, now, now.AddDays(9), Completed: true), ct);
+            await nonces.TryRecordAsync(header.KioskId, $"seed-{i}", now, ct);
+            if (i % 10 == 0)
+            {
+                await receipts.AddOrGetAsync(
+                    new PacketReceipt($"seed/{i}.zip", new ETag($"\"0x{i:X}\""), PacketReceiptKind.Accepted, header.ApplicationId, null, null, now, Counted: true), ct);
+            }
+        });
     }
 }

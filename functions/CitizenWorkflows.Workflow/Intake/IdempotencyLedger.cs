@@ -17,6 +17,11 @@ public sealed class IdempotencyLedger(TableServiceClient tables, TimeProvider cl
     /// <summary>An owner that has not completed after this long is presumed dead; the next retry takes over.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>This ledger's name in <see cref="LedgerExpiry"/>; its rows expire by <c>ClaimedAt</c>.</summary>
+    public const string ExpiryName = "idempotency";
+
+    readonly LedgerExpiry expiry = new(tables);
+
     TableClient Table => tables.GetTableClient(StorageNames.IdempotencyTable);
 
     /// <summary>Claims the key for <paramref name="candidate"/>, or returns the entry that already holds it.</summary>
@@ -25,6 +30,8 @@ public sealed class IdempotencyLedger(TableServiceClient tables, TimeProvider cl
         ArgumentNullException.ThrowIfNull(candidate);
         string rowKey = RowKey(key);
         DateTimeOffset now = clock.GetUtcNow();
+        // The expiry entry first: a row never exists without one, so housekeeping finds it without scanning.
+        await expiry.AddAsync(ExpiryName, kioskId, rowKey, now, cancellationToken);
         try
         {
             Response added = await Table.AddEntityAsync(ToEntity(kioskId, rowKey, candidate, now), cancellationToken);
@@ -43,7 +50,9 @@ public sealed class IdempotencyLedger(TableServiceClient tables, TimeProvider cl
 
             try
             {
-                // Take over a dead owner's claim; the ETag makes sure only one retry does.
+                // Take over a dead owner's claim; the ETag makes sure only one retry does. (Indexed again: a claim made
+                // before the expiry index existed has no entry.)
+                await expiry.AddAsync(ExpiryName, kioskId, rowKey, now, cancellationToken);
                 Response taken = await Table.UpdateEntityAsync(ToEntity(kioskId, rowKey, entry, now), existing.ETag, TableUpdateMode.Replace, cancellationToken);
                 return new(entry, true, taken.Headers.ETag ?? default, now);
             }

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Storage;
 
 namespace CitizenWorkflows.Workflow.Kiosks;
 
@@ -7,11 +8,16 @@ namespace CitizenWorkflows.Workflow.Kiosks;
 /// Nonces each kiosk has used, in Table <c>kiosknonces</c> (partition = kiosk id, row = nonce, with the request's
 /// timestamp). Insert-if-absent makes a second use of a nonce a replay, even when two copies arrive at once.
 /// A row only matters while its timestamp is inside the clock window (older requests are refused as expired
-/// anyway), so rows older than the window may be deleted; no clean-up job does that yet.
+/// anyway), so housekeeping deletes rows older than the window, found through <see cref="LedgerExpiry"/>.
 /// </summary>
 public sealed class NonceLedger(TableServiceClient tables, TimeProvider clock)
 {
     public const string TableName = "kiosknonces";
+
+    /// <summary>This ledger's name in <see cref="LedgerExpiry"/>; its rows expire by <c>RequestTimestamp</c>.</summary>
+    public const string ExpiryName = "nonce";
+
+    readonly LedgerExpiry expiry = new(tables);
 
     TableClient Nonces => tables.GetTableClient(TableName);
 
@@ -24,6 +30,8 @@ public sealed class NonceLedger(TableServiceClient tables, TimeProvider clock)
             ["RequestTimestamp"] = requestTimestamp,
             ["ReceivedAt"] = clock.GetUtcNow(),
         };
+        // The expiry entry first, so the row is never without one (a replay writes the same entry again).
+        await expiry.AddAsync(ExpiryName, kioskId, nonce, requestTimestamp, cancellationToken);
         try
         {
             await Nonces.AddEntityAsync(row, cancellationToken);

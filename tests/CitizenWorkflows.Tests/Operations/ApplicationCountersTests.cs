@@ -4,6 +4,7 @@ using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CitizenWorkflows.Tests.Operations;
@@ -127,6 +128,53 @@ public sealed class ApplicationCountersTests(AzuriteFixture azurite) : IClassFix
         while (!progress.Finished);
         Assert.Equal([new CounterCorrection(cell.PartitionKey, cell.RowKey, column, held + 5, held)], progress.Corrections);
         await AssertCountersMatchAsync(counters, rows);
+
+        // The scheduled recount (confirm) writes a difference only when a second full pass finds it the same, and
+        // reports each repair as a metric.
+        using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new Workflow.Telemetry.WorkflowMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new StorageRequestCounter());
+        long repaired = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "citizenworkflows.reconciliation.repairs")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            if (tags.ToArray().Contains(new KeyValuePair<string, object?>("kind", "counter")))
+            {
+                Interlocked.Add(ref repaired, value);
+            }
+        });
+        listener.Start();
+        var scheduled = new CounterRecount(azurite.Tables, azurite.Blobs, metrics);
+        await table.UpdateEntityAsync(new TableEntity(cell.PartitionKey, cell.RowKey) { [column] = held - 2 }, Azure.ETag.All, TableUpdateMode.Merge);
+        var drift = new CounterCorrection(cell.PartitionKey, cell.RowKey, column, held - 2, held);
+        RecountProgress first = await PassAsync(scheduled);
+        Assert.Empty(first.Corrections);
+        Assert.Equal([drift], first.Suspected);
+        RecountProgress second = await PassAsync(scheduled);
+        Assert.Equal([drift], second.Corrections);
+        Assert.Empty(second.Suspected);
+        Assert.Equal(1, Interlocked.Read(ref repaired));
+        await AssertCountersMatchAsync(counters, rows);
+        RecountProgress third = await PassAsync(scheduled);
+        Assert.Empty(third.Corrections);
+        Assert.Empty(third.Suspected);
+    }
+
+    static async Task<RecountProgress> PassAsync(CounterRecount recount)
+    {
+        RecountProgress progress;
+        do
+        {
+            progress = await recount.RunAsync(maxRows: 40, reindex: false, CancellationToken.None, confirm: true);
+        }
+        while (!progress.Finished);
+        return progress;
     }
 
     async Task<List<ProjectedRow>> ProjectionRowsAsync()

@@ -1,7 +1,5 @@
 using CitizenWorkflows.Seeding;
 using CitizenWorkflows.Tests.Support;
-using CitizenWorkflows.Workflow.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CitizenWorkflows.Tests.Operations;
 
@@ -15,11 +13,9 @@ public sealed class ReadCostTests(AzuriteFixture azurite, Xunit.Abstractions.ITe
     public async Task Counts_list_pages_a_reconciliation_run_and_a_housekeeping_pass_cost_the_same_at_1000_and_20000_applications()
     {
         await using ReadCosts costs = await ReadCosts.StartAsync(azurite.ConnectionString, "ReadCostHub", FreePorts.Take(1)[0], CancellationToken.None);
-        ApplicationProjection projection = costs.Services.GetRequiredService<ApplicationProjection>();
-
-        await Seeder.SeedAsync(projection, 0, 1_000, batchSize: 1000, parallelism: 8, null, CancellationToken.None);
+        await costs.SeedAsync(0, 1_000, null, CancellationToken.None);
         IReadOnlyList<CallCost> small = await costs.MeasureAsync(CancellationToken.None);
-        await Seeder.SeedAsync(projection, 1_000, 19_000, batchSize: 1000, parallelism: 8, null, CancellationToken.None);
+        await costs.SeedAsync(1_000, 19_000, null, CancellationToken.None);
         IReadOnlyList<CallCost> large = await costs.MeasureAsync(CancellationToken.None);
 
         foreach ((int size, IReadOnlyList<CallCost> run) in new[] { (1_000, small), (20_000, large) })

@@ -7,6 +7,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Notifications;
@@ -297,14 +298,17 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task Housekeeping_deletes_only_entries_older_than_their_windows()
     {
+        // Written through the ledgers (with clocks set back), as intake and the packet processor write them.
         DateTimeOffset now = DateTimeOffset.UtcNow;
         string tag = Guid.NewGuid().ToString("N")[..8];
-        TableClient idempotency = azurite.Tables.GetTableClient(StorageNames.IdempotencyTable);
-        await idempotency.AddEntityAsync(new TableEntity("HK-KIOSK", "old-" + tag) { ["ClaimedAt"] = now.AddDays(-31), ["Completed"] = true });
-        await idempotency.AddEntityAsync(new TableEntity("HK-KIOSK", "new-" + tag) { ["ClaimedAt"] = now.AddDays(-1), ["Completed"] = true });
+        var keys = new IdempotencyLedger(azurite.Tables, TimeProvider.System);
+        var entry = new IdempotencyEntry("digest", "app-" + tag, now, now, Completed: true);
+        await new IdempotencyLedger(azurite.Tables, new Kiosks.FakeClock(now.AddDays(-31))).ClaimAsync("HK-KIOSK", "old-" + tag, entry, CancellationToken.None);
+        await new IdempotencyLedger(azurite.Tables, new Kiosks.FakeClock(now.AddDays(-1))).ClaimAsync("HK-KIOSK", "new-" + tag, entry, CancellationToken.None);
         TableClient nonces = azurite.Tables.GetTableClient(NonceLedger.TableName);
-        await nonces.AddEntityAsync(new TableEntity("HK-KIOSK", "old-" + tag) { ["RequestTimestamp"] = now.AddHours(-2), ["ReceivedAt"] = now.AddHours(-2) });
-        await nonces.AddEntityAsync(new TableEntity("HK-KIOSK", "new-" + tag) { ["RequestTimestamp"] = now.AddMinutes(-3), ["ReceivedAt"] = now.AddMinutes(-3) });
+        var nonceLedger = new NonceLedger(azurite.Tables, TimeProvider.System);
+        await nonceLedger.TryRecordAsync("HK-KIOSK", "old-" + tag, now.AddHours(-2), CancellationToken.None);
+        await nonceLedger.TryRecordAsync("HK-KIOSK", "new-" + tag, now.AddMinutes(-3), CancellationToken.None);
 
         // Receipts: old and counted with the blob gone (stale); old but not yet counted; old but its blob version still waits; fresh.
         BlobContainerClient inbox = azurite.Blobs.GetBlobContainerClient(OfflinePacketStorage.InboxContainer);
@@ -312,30 +316,60 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
         ETag waiting = (await inbox.GetBlobClient($"waiting-{tag}.zip").UploadAsync(BinaryData.FromString("zip"))).Value.ETag;
         TableClient receipts = azurite.Tables.GetTableClient(OfflinePacketStorage.ReceiptsTable);
         await receipts.CreateIfNotExistsAsync();
-        TableEntity Receipt(string name, string rowKey, DateTimeOffset at, bool counted) =>
-            new(PacketReceipts.PartitionKeyFor(name), rowKey) { ["BlobName"] = name, ["Outcome"] = "Accepted", ["ProcessedAt"] = at, ["Counted"] = counted };
+        var receiptLedger = new PacketReceipts(azurite.Tables);
+        async Task<TableEntity> ReceiptAsync(string name, ETag etag, DateTimeOffset at, bool counted)
+        {
+            PacketReceipt receipt = await receiptLedger.AddOrGetAsync(
+                new PacketReceipt(name, etag, PacketReceiptKind.Accepted, "app-" + tag, null, null, at, Counted: false), CancellationToken.None);
+            if (counted)
+            {
+                await receiptLedger.MarkCountedAsync(receipt, CancellationToken.None);
+            }
+
+            return new TableEntity(PacketReceipts.PartitionKeyFor(name), PacketReceipts.RowKeyFor(etag));
+        }
+
         TableEntity[] receiptRows =
         [
-            Receipt($"gone-{tag}.zip", "0x1", now.AddDays(-31), counted: true),
-            Receipt($"uncounted-{tag}.zip", "0x2", now.AddDays(-31), counted: false),
-            Receipt($"waiting-{tag}.zip", PacketReceipts.RowKeyFor(waiting), now.AddDays(-31), counted: true),
-            Receipt($"fresh-{tag}.zip", "0x4", now.AddDays(-2), counted: true),
+            await ReceiptAsync($"gone-{tag}.zip", new ETag("\"0x1\""), now.AddDays(-31), counted: true),
+            await ReceiptAsync($"uncounted-{tag}.zip", new ETag("\"0x2\""), now.AddDays(-31), counted: false),
+            await ReceiptAsync($"waiting-{tag}.zip", waiting, now.AddDays(-31), counted: true),
+            await ReceiptAsync($"fresh-{tag}.zip", new ETag("\"0x4\""), now.AddDays(-2), counted: true),
         ];
-        foreach (TableEntity receipt in receiptRows)
-        {
-            await receipts.AddEntityAsync(receipt);
-        }
 
         (ReconciliationSummary summary, _) = await RunAsync();
 
         Assert.True(summary.Housekeeping.IdempotencyKeysDeleted >= 1 && summary.Housekeeping.NoncesDeleted >= 1 && summary.Housekeeping.ReceiptsDeleted >= 1,
             JsonSerializer.Serialize(summary.Housekeeping));
-        Assert.False(await ExistsAsync(idempotency, "HK-KIOSK", "old-" + tag));
-        Assert.True(await ExistsAsync(idempotency, "HK-KIOSK", "new-" + tag));
+        Assert.True((await keys.WaitForCompletionAsync("HK-KIOSK", "old-" + tag, TimeSpan.Zero, CancellationToken.None)).Forgotten);
+        Assert.NotNull((await keys.WaitForCompletionAsync("HK-KIOSK", "new-" + tag, TimeSpan.Zero, CancellationToken.None)).Entry);
         Assert.False(await ExistsAsync(nonces, "HK-KIOSK", "old-" + tag));
         Assert.True(await ExistsAsync(nonces, "HK-KIOSK", "new-" + tag));
         bool[] kept = await Task.WhenAll(receiptRows.Select(r => ExistsAsync(receipts, r.PartitionKey, r.RowKey)));
         Assert.Equal((false, true, true, true), (kept[0], kept[1], kept[2], kept[3]));
+    }
+
+    [Fact]
+    public async Task A_counter_that_drifted_is_suspected_by_one_runs_recount_and_corrected_by_the_next()
+    {
+        await host.SubmitAwaitingApprovalAsync(kiosk);
+        TableClient counters = azurite.Tables.GetTableClient(Workflow.Operations.Query.ApplicationCounters.TableName);
+        TableEntity cell = (await AsyncItems.AllAsync(counters.QueryAsync<TableEntity>("PartitionKey eq 'p-079'")))
+            .First(c => (c.GetInt64(nameof(ApplicationStage.AwaitingApproval)) ?? 0) > 0);
+        long held = cell.GetInt64(nameof(ApplicationStage.AwaitingApproval))!.Value;
+        await counters.UpdateEntityAsync(
+            new TableEntity(cell.PartitionKey, cell.RowKey) { [nameof(ApplicationStage.AwaitingApproval)] = held + 7 }, ETag.All, TableUpdateMode.Merge);
+        var drift = new Workflow.Operations.Query.CounterCorrection(cell.PartitionKey, cell.RowKey, nameof(ApplicationStage.AwaitingApproval), held + 7, held);
+
+        // The test host's tables are small: each run's batch is a whole pass.
+        (_, ReconciliationReport first) = await RunAsync();
+        Assert.True(first.CounterRecount?.Finished, JsonSerializer.Serialize(first.CounterRecount));
+        Assert.Contains(drift, first.CounterRecount!.Suspected);
+        Assert.DoesNotContain(drift, first.CounterRecount.Corrections);
+
+        (_, ReconciliationReport second) = await RunAsync();
+        Assert.Contains(drift, second.CounterRecount!.Corrections);
+        Assert.Equal(held, (await counters.GetEntityAsync<TableEntity>(cell.PartitionKey, cell.RowKey)).Value.GetInt64(nameof(ApplicationStage.AwaitingApproval)));
     }
 
     [Fact]

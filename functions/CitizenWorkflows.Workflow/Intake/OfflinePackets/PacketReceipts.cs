@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using CitizenWorkflows.Workflow.Storage;
 
 namespace CitizenWorkflows.Workflow.Intake.OfflinePackets;
 
@@ -14,6 +15,11 @@ namespace CitizenWorkflows.Workflow.Intake.OfflinePackets;
 public sealed class PacketReceipts(TableServiceClient tables)
 {
     const int MaxReasonLength = 4000;
+
+    /// <summary>This ledger's name in <see cref="LedgerExpiry"/>; its rows expire by <c>ProcessedAt</c>.</summary>
+    public const string ExpiryName = "receipt";
+
+    readonly LedgerExpiry expiry = new(tables);
 
     TableClient Table => tables.GetTableClient(OfflinePacketStorage.ReceiptsTable);
 
@@ -34,6 +40,8 @@ public sealed class PacketReceipts(TableServiceClient tables)
     public async Task<PacketReceipt> AddOrGetAsync(PacketReceipt receipt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receipt);
+        // The expiry entry first, so the receipt is never without one.
+        await expiry.AddAsync(ExpiryName, PartitionKeyFor(receipt.BlobName), RowKeyFor(receipt.ETag), receipt.ProcessedAt, cancellationToken);
         try
         {
             await Table.AddEntityAsync(ToRow(receipt), cancellationToken);

@@ -181,7 +181,8 @@ public sealed class ApplicationCounters(TableServiceClient tables)
         yield return ($"k-{IndexKeys.Part(row.KioskId)}", $"{province}|{IndexKeys.Part(row.District)}|{IndexKeys.Part(row.Commune)}|{shard}");
     }
 
-    internal static string Shard(string applicationId)
+    /// <summary>The shard (row key <c>00</c>..) of every scope an application counts in: FNV-1a of its id.</summary>
+    public static string Shard(string applicationId)
     {
         uint hash = 2166136261;
         foreach (char c in applicationId)

@@ -1,8 +1,8 @@
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using CitizenWorkflows.Workflow.Storage;
+using CitizenWorkflows.Workflow.Telemetry;
 
 namespace CitizenWorkflows.Workflow.Operations.Query;
 
@@ -12,9 +12,10 @@ namespace CitizenWorkflows.Workflow.Operations.Query;
 /// compares what it counted with every counter row, writes the difference as a correction and reports each one.
 /// With <c>reindex</c> it also writes every scanned row's index rows (the one-time pass that indexes rows written before
 /// the index existed). Counts it takes while applications move may be off by what moved during the scan: run it when
-/// the programme is quiet (at night), or run it twice and trust a correction both runs agree on.
+/// the programme is quiet (at night), or with <c>confirm</c> (as the scheduled recount in each reconciliation run does),
+/// which writes only a difference the previous full pass found too, the same, and keeps the others as suspected.
 /// </summary>
-public sealed class CounterRecount(TableServiceClient tables, BlobServiceClient blobs)
+public sealed class CounterRecount(TableServiceClient tables, BlobServiceClient blobs, WorkflowMetrics? metrics = null)
 {
     /// <summary>Where the scan's state lives between batches.</summary>
     public const string Container = "counter-recount";
@@ -24,13 +25,15 @@ public sealed class CounterRecount(TableServiceClient tables, BlobServiceClient 
     readonly ApplicationCounters counters = new(tables);
     readonly ApplicationIndex index = new(tables);
 
-    BlobClient State => blobs.GetBlobContainerClient(Container).GetBlobClient(StateBlob);
+    BlobState<RecountState> State => new(blobs.GetBlobContainerClient(Container).GetBlobClient(StateBlob));
 
     /// <summary>Reads up to <paramref name="maxRows"/> more projection rows; at the end of the table, compares and repairs.</summary>
-    public async Task<RecountProgress> RunAsync(int maxRows, bool reindex, CancellationToken cancellationToken)
+    /// <param name="confirm">Write a difference only when the previous finished pass found the same one (same cell, same
+    /// amount): one found once may be an application that moved during the scan.</param>
+    public async Task<RecountProgress> RunAsync(int maxRows, bool reindex, CancellationToken cancellationToken, bool confirm = false)
     {
         await blobs.GetBlobContainerClient(Container).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        (RecountState state, ETag? etag) = await LoadAsync(cancellationToken);
+        (RecountState state, ETag? etag) = await State.LoadAsync(cancellationToken);
         TableClient applications = tables.GetTableClient(StorageNames.ApplicationsTable);
         string? filter = null; // every row of the table is an application's row
         int read = 0;
@@ -78,16 +81,48 @@ public sealed class CounterRecount(TableServiceClient tables, BlobServiceClient 
 
         if (!finished)
         {
-            await SaveAsync(state, etag, cancellationToken);
+            await State.SaveAsync(state, etag, cancellationToken);
             return new RecountProgress(false, state.Rows, state.Unreadable, []);
         }
 
-        IReadOnlyList<CounterCorrection> corrections = await CompareAndRepairAsync(state.Tallies, cancellationToken);
-        await State.DeleteIfExistsAsync(cancellationToken: cancellationToken);
-        return new RecountProgress(true, state.Rows, state.Unreadable, corrections);
+        IReadOnlyList<CounterCorrection> differences = await CompareAsync(state.Tallies, cancellationToken);
+        var corrections = new List<CounterCorrection>();
+        var suspected = new List<CounterCorrection>();
+        foreach (CounterCorrection difference in differences)
+        {
+            bool confirmed = !confirm || state.Suspected.Any(s =>
+                s.Partition == difference.Partition && s.Row == difference.Row && s.Column == difference.Column && s.Now - s.Was == difference.Now - difference.Was);
+            if (confirmed)
+            {
+                await counters.CorrectAsync(difference.Partition, difference.Row, difference.Column, difference.Now - difference.Was, cancellationToken);
+                corrections.Add(difference);
+            }
+            else
+            {
+                suspected.Add(difference);
+            }
+        }
+
+        if (corrections.Count > 0)
+        {
+            metrics?.Repair("counter", corrections.Count);
+        }
+
+        if (suspected.Count > 0)
+        {
+            // The next pass starts from the top and confirms (or clears) these.
+            await State.SaveAsync(new RecountState { Suspected = suspected }, etag, cancellationToken);
+        }
+        else
+        {
+            await State.DeleteAsync(cancellationToken);
+        }
+
+        return new RecountProgress(true, state.Rows, state.Unreadable, corrections) { Suspected = suspected };
     }
 
-    async Task<IReadOnlyList<CounterCorrection>> CompareAndRepairAsync(Dictionary<string, Dictionary<string, long>> expected, CancellationToken cancellationToken)
+    /// <summary>Every counter cell whose stored value differs from <paramref name="expected"/> (nothing written).</summary>
+    async Task<IReadOnlyList<CounterCorrection>> CompareAsync(Dictionary<string, Dictionary<string, long>> expected, CancellationToken cancellationToken)
     {
         var actual = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
         await foreach (TableEntity row in tables.GetTableClient(ApplicationCounters.TableName).QueryAsync<TableEntity>(maxPerPage: 1000, cancellationToken: cancellationToken))
@@ -111,7 +146,6 @@ public sealed class CounterRecount(TableServiceClient tables, BlobServiceClient 
                 if (was != should)
                 {
                     string[] key = cell.Split('\n');
-                    await counters.CorrectAsync(key[0], key[1], column, should - was, cancellationToken);
                     corrections.Add(new CounterCorrection(key[0], key[1], column, was, should));
                 }
             }
@@ -120,26 +154,7 @@ public sealed class CounterRecount(TableServiceClient tables, BlobServiceClient 
         return corrections;
     }
 
-    async Task<(RecountState, ETag?)> LoadAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var content = await State.DownloadContentAsync(cancellationToken);
-            return (content.Value.Content.ToObjectFromJson<RecountState>(JsonSerializerOptions.Web) ?? new RecountState(), content.Value.Details.ETag);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return (new RecountState(), null);
-        }
-    }
-
-    async Task SaveAsync(RecountState state, ETag? etag, CancellationToken cancellationToken)
-    {
-        // Conditional: two recounts resuming the same state would count a batch twice; the second one fails here instead.
-        var conditions = etag is { } e ? new Azure.Storage.Blobs.Models.BlobRequestConditions { IfMatch = e } : new Azure.Storage.Blobs.Models.BlobRequestConditions { IfNoneMatch = ETag.All };
-        await State.UploadAsync(BinaryData.FromObjectAsJson(state, JsonSerializerOptions.Web), new Azure.Storage.Blobs.Models.BlobUploadOptions { Conditions = conditions }, cancellationToken);
-    }
-
+    /// <summary>The scan's position and tallies, and the differences the last pass suspected.</summary>
     sealed class RecountState
     {
         public string? Token { get; set; }
@@ -149,11 +164,18 @@ public sealed class CounterRecount(TableServiceClient tables, BlobServiceClient 
         public long Unreadable { get; set; }
 
         public Dictionary<string, Dictionary<string, long>> Tallies { get; set; } = new(StringComparer.Ordinal);
+
+        /// <summary>Differences the last finished pass found and did not write (with <c>confirm</c>).</summary>
+        public List<CounterCorrection> Suspected { get; set; } = [];
     }
 }
 
 /// <summary>How far a recount got; once <paramref name="Finished"/>, the corrections it wrote (empty: the counters were right).</summary>
-public sealed record RecountProgress(bool Finished, long RowsRead, long UnreadableRows, IReadOnlyList<CounterCorrection> Corrections);
+public sealed record RecountProgress(bool Finished, long RowsRead, long UnreadableRows, IReadOnlyList<CounterCorrection> Corrections)
+{
+    /// <summary>Differences found once and not written yet (a recount with <c>confirm</c>): the next pass confirms or clears them.</summary>
+    public IReadOnlyList<CounterCorrection> Suspected { get; init; } = [];
+}
 
 /// <summary>One counter cell the recount found wrong: what it held and what the projection says it should hold (now written).</summary>
 public sealed record CounterCorrection(string Partition, string Row, string Column, long Was, long Now);

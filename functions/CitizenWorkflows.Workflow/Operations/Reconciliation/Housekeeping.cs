@@ -12,12 +12,16 @@ using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 
+/// <summary>A ledger's scan for rows written before its expiry index: since when the index is written, and whether none of those is left.</summary>
+sealed record LegacyScan(DateTimeOffset IndexedSince, bool Done, ETag ETag);
+
 /// <summary>How many stale entries one housekeeping pass deleted (and finished workflows it purged), and whether more are left for the next.</summary>
 /// <param name="ClaimsReleased">Citizens' claims released because their application had ended (<see cref="CitizenClaims"/>).</param>
 public sealed record HousekeepingResult(int IdempotencyKeysDeleted, int NoncesDeleted, int ReceiptsDeleted, bool MoreLeft, int WorkflowsPurged = 0, int ClaimsReleased = 0);
 
 /// <summary>
-/// Deletes ledger entries whose window has passed, at most <see cref="HousekeepingOptions.MaxDeletesPerTable"/> per
+/// Deletes ledger entries whose window has passed, found through their expiry index (<see cref="LedgerExpiry"/>: a pass
+/// reads the hours that have expired, nothing else), at most <see cref="HousekeepingOptions.MaxDeletesPerTable"/> per
 /// table per pass: idempotency keys claimed before <see cref="HousekeepingOptions.IdempotencyRetention"/>, kiosk nonces
 /// whose request time is older than <see cref="HousekeepingOptions.NonceRetention"/> (such a request is refused as
 /// expired anyway), and packet receipts older than <see cref="HousekeepingOptions.ReceiptRetention"/> that are counted
@@ -32,6 +36,23 @@ public sealed record HousekeepingResult(int IdempotencyKeysDeleted, int NoncesDe
 public sealed class Housekeeping(
     TableServiceClient tables, BlobServiceClient blobs, CitizenClaims claims, IOptionsMonitor<ReconciliationOptions> options, TimeProvider clock)
 {
+    const string LegacyPartition = "legacy-scan";
+
+    /// <summary>
+    /// How long after the index began the old scan goes on past the cutoff: a claim made just before it began may be
+    /// completed (its time moved on) just after, without an entry of its own.
+    /// </summary>
+    static readonly TimeSpan LegacyMargin = TimeSpan.FromHours(1);
+
+    static readonly (string Ledger, string Table)[] Ledgers =
+    [
+        (IdempotencyLedger.ExpiryName, StorageNames.IdempotencyTable),
+        (NonceLedger.ExpiryName, NonceLedger.TableName),
+        (PacketReceipts.ExpiryName, OfflinePacketStorage.ReceiptsTable),
+    ];
+
+    readonly LedgerExpiry expiry = new(tables);
+
     public async Task<HousekeepingResult> SweepAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -39,19 +60,40 @@ public sealed class Housekeeping(
         DateTimeOffset now = clock.GetUtcNow();
         int max = Math.Max(1, o.MaxDeletesPerTable);
 
-        (int idempotency, bool moreIdempotency) = await DeleteAsync(
-            StorageNames.IdempotencyTable, TableClient.CreateQueryFilter($"ClaimedAt lt {now - o.IdempotencyRetention}"), max, null, cancellationToken);
-        (int nonces, bool moreNonces) = await DeleteAsync(
-            NonceLedger.TableName, TableClient.CreateQueryFilter($"RequestTimestamp lt {now - o.NonceRetention}"), max, null, cancellationToken);
+        HousekeepingResult ledgers = await ExpireLedgersAsync(cancellationToken);
+        int released = await claims.ReleaseEndedAsync(client, max, cancellationToken);
+        (int purged, bool morePurges) = await PurgeFinishedWorkflowsAsync(client, now - o.CompletedWorkflowRetention, Math.Max(1, o.MaxWorkflowPurges), cancellationToken);
+        return ledgers with { MoreLeft = ledgers.MoreLeft || morePurges || released == max, WorkflowsPurged = purged, ClaimsReleased = released };
+    }
+
+    /// <summary>The ledgers' part of a pass: idempotency keys, kiosk nonces and packet receipts whose window has passed.</summary>
+    public async Task<HousekeepingResult> ExpireLedgersAsync(CancellationToken cancellationToken)
+    {
+        HousekeepingOptions o = options.CurrentValue.Housekeeping;
+        DateTimeOffset now = clock.GetUtcNow();
+        int max = Math.Max(1, o.MaxDeletesPerTable);
+        IReadOnlyDictionary<string, LegacyScan> legacy = await LegacyScansAsync(now, cancellationToken);
+        (int idempotency, bool moreIdempotency) = await ExpireAsync(
+            IdempotencyLedger.ExpiryName, StorageNames.IdempotencyTable, "ClaimedAt", now - o.IdempotencyRetention, null, max, null, legacy, cancellationToken);
+        (int nonces, bool moreNonces) = await ExpireAsync(
+            NonceLedger.ExpiryName, NonceLedger.TableName, "RequestTimestamp", now - o.NonceRetention, null, max, null, legacy, cancellationToken);
 
         BlobContainerClient inbox = blobs.GetBlobContainerClient(OfflinePacketStorage.InboxContainer);
-        (int receipts, bool moreReceipts) = await DeleteAsync(
+        (int receipts, bool moreReceipts) = await ExpireAsync(
+            PacketReceipts.ExpiryName,
             OfflinePacketStorage.ReceiptsTable,
-            TableClient.CreateQueryFilter($"ProcessedAt lt {now - o.ReceiptRetention} and Counted eq {true}"),
+            "ProcessedAt",
+            now - o.ReceiptRetention,
+            TableClient.CreateQueryFilter($"Counted eq {true}"),
             max,
             async (row, ct) =>
             {
-                // A receipt still guards its blob version while that version waits in the inbox.
+                // A receipt is kept until counted, and while its blob version still waits in the inbox it guards it.
+                if (row.GetBoolean("Counted") != true)
+                {
+                    return false;
+                }
+
                 string? name = row.GetString("BlobName");
                 if (name is null)
                 {
@@ -68,12 +110,9 @@ public sealed class Housekeeping(
                     return true;
                 }
             },
+            legacy,
             cancellationToken);
-
-        int released = await claims.ReleaseEndedAsync(client, max, cancellationToken);
-        (int purged, bool morePurges) = await PurgeFinishedWorkflowsAsync(client, now - o.CompletedWorkflowRetention, Math.Max(1, o.MaxWorkflowPurges), cancellationToken);
-        return new HousekeepingResult(
-            idempotency, nonces, receipts, moreIdempotency || moreNonces || moreReceipts || morePurges || released == max, purged, released);
+        return new HousekeepingResult(idempotency, nonces, receipts, moreIdempotency || moreNonces || moreReceipts);
     }
 
     async Task<(int Purged, bool MoreLeft)> PurgeFinishedWorkflowsAsync(DurableTaskClient client, DateTimeOffset createdBefore, int max, CancellationToken cancellationToken)
@@ -129,6 +168,101 @@ public sealed class Housekeeping(
             }
         });
         return (purged, moreLeft || failed > 0);
+    }
+
+    /// <summary>
+    /// Expired rows of one ledger: through its expiry index (<see cref="LedgerExpiry"/>), and, while rows written before
+    /// the index may be left, by the old scan on the time column too (<see cref="LegacyScan"/>).
+    /// </summary>
+    async Task<(int Deleted, bool MoreLeft)> ExpireAsync(
+        string ledger, string table, string timeColumn, DateTimeOffset cutoff, string? alsoRequired, int max,
+        Func<TableEntity, CancellationToken, Task<bool>>? mayDelete, IReadOnlyDictionary<string, LegacyScan> legacy, CancellationToken cancellationToken)
+    {
+        int scanned = 0;
+        bool scanLeft = false;
+        if (legacy.TryGetValue(ledger, out LegacyScan? scan) && !scan.Done)
+        {
+            string filter = timeColumn + " " + TableClient.CreateQueryFilter($"lt {cutoff}") + (alsoRequired is null ? "" : " and " + alsoRequired);
+            (scanned, scanLeft) = await DeleteAsync(table, filter, max, mayDelete, cancellationToken);
+            // Done once every row older than the index is past the cutoff and none of those is left.
+            if (!scanLeft && cutoff >= scan.IndexedSince + LegacyMargin)
+            {
+                await FinishLegacyScanAsync(ledger, scan, cancellationToken);
+            }
+        }
+
+        if (scanned >= max)
+        {
+            return (scanned, true);
+        }
+
+        (int deleted, bool moreLeft) = await expiry.SweepAsync(ledger, table, timeColumn, cutoff, max - scanned, mayDelete, cancellationToken);
+        return (scanned + deleted, scanLeft || moreLeft);
+    }
+
+    /// <summary>
+    /// Where each ledger's scan for rows written before the expiry index stands (partition <c>legacy-scan</c> of
+    /// <see cref="LedgerExpiry.TableName"/>). Met for the first time, a ledger with no rows has nothing to scan for; one
+    /// with rows is scanned from now until every row it held has expired and been deleted.
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, LegacyScan>> LegacyScansAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        TableClient state = tables.GetTableClient(LedgerExpiry.TableName);
+        var scans = new Dictionary<string, LegacyScan>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (TableEntity row in state.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {LegacyPartition}"), cancellationToken: cancellationToken))
+            {
+                scans[row.RowKey] = new LegacyScan(row.GetDateTimeOffset("IndexedSince") ?? now, row.GetBoolean("Done") ?? false, row.ETag);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            await state.CreateIfNotExistsAsync(cancellationToken);
+        }
+
+        foreach ((string ledger, string table) in Ledgers.Where(l => !scans.ContainsKey(l.Ledger)))
+        {
+            bool empty = true;
+            try
+            {
+                await foreach (TableEntity _ in tables.GetTableClient(table).QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken))
+                {
+                    empty = false;
+                    break;
+                }
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Never created: nothing was written before the index.
+            }
+
+            try
+            {
+                Response added = await state.AddEntityAsync(
+                    new TableEntity(LegacyPartition, ledger) { ["IndexedSince"] = now, ["Done"] = empty }, cancellationToken);
+                scans[ledger] = new LegacyScan(now, empty, added.Headers.ETag ?? default);
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                scans[ledger] = new LegacyScan(now, false, default); // Another host recorded it just now: scan this once.
+            }
+        }
+
+        return scans;
+    }
+
+    async Task FinishLegacyScanAsync(string ledger, LegacyScan scan, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var done = new TableEntity(LegacyPartition, ledger) { ["IndexedSince"] = scan.IndexedSince, ["Done"] = true };
+            await tables.GetTableClient(LedgerExpiry.TableName).UpdateEntityAsync(done, scan.ETag == default ? ETag.All : scan.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Another host finished it first.
+        }
     }
 
     async Task<(int Deleted, bool MoreLeft)> DeleteAsync(

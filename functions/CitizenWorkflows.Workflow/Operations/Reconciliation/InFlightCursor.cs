@@ -1,9 +1,8 @@
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using CitizenWorkflows.Workflow.Operations.Query;
+using CitizenWorkflows.Workflow.Storage;
 
 namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 
@@ -19,7 +18,7 @@ public sealed class InFlightCursor(TableServiceClient tables, BlobServiceClient 
 
     static readonly string InFlight = TableClient.CreateQueryFilter($"PartitionKey ge {"o-"} and PartitionKey lt {"o."}");
 
-    BlobClient Blob => blobs.GetBlobContainerClient(ReconciliationLock.Container).GetBlobClient(BlobName);
+    BlobState<CursorState> State => new(blobs.GetBlobContainerClient(ReconciliationLock.Container).GetBlobClient(BlobName));
 
     /// <summary>
     /// The next up to <paramref name="cap"/> applications in flight after the saved position, and the position moved past
@@ -27,7 +26,7 @@ public sealed class InFlightCursor(TableServiceClient tables, BlobServiceClient 
     /// </summary>
     public async Task<CursorPage> NextAsync(int cap, CancellationToken cancellationToken)
     {
-        (CursorState state, ETag? etag) = await LoadAsync(cancellationToken);
+        (CursorState state, ETag? etag) = await State.LoadAsync(cancellationToken);
         TableClient index = tables.GetTableClient(ApplicationIndex.TableName);
         var ids = new List<string>(Math.Min(cap, 1000));
         string? token = state.Token;
@@ -59,24 +58,11 @@ public sealed class InFlightCursor(TableServiceClient tables, BlobServiceClient 
             Pass = completed ? pass + 1 : pass,
             CheckedThisPass = completed ? 0 : state.CheckedThisPass + ids.Count,
         };
-        var conditions = etag is { } e ? new BlobRequestConditions { IfMatch = e } : new BlobRequestConditions { IfNoneMatch = ETag.All };
-        await Blob.UploadAsync(BinaryData.FromObjectAsJson(next, JsonSerializerOptions.Web), new BlobUploadOptions { Conditions = conditions }, cancellationToken);
+        await State.SaveAsync(next, etag, cancellationToken);
         return new CursorPage(ids, pass, state.CheckedThisPass + ids.Count, completed);
     }
 
-    async Task<(CursorState, ETag?)> LoadAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var content = await Blob.DownloadContentAsync(cancellationToken);
-            return (content.Value.Content.ToObjectFromJson<CursorState>(JsonSerializerOptions.Web) ?? new CursorState(), content.Value.Details.ETag);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return (new CursorState(), null);
-        }
-    }
-
+    /// <summary>Where the walk is: the index query's continuation, the pass number and how many it checked.</summary>
     sealed class CursorState
     {
         public string? Token { get; set; }

@@ -35,6 +35,7 @@ public sealed partial class Reconciler(
     ReconciliationRuns runs,
     InFlightCursor cursor,
     ApplicationCounters counters,
+    CounterRecount recount,
     IOptionsMonitor<ReconciliationOptions> options,
     TimeProvider clock,
     WorkflowMetrics metrics,
@@ -125,10 +126,19 @@ public sealed partial class Reconciler(
             });
 
         HousekeepingResult swept = await housekeeping.SweepAsync(client, run.Token);
+        // The counters' recount goes on here, under the run's lock (two recounts must not both correct a cell).
+        RecountProgress? recounted = o.CounterRecountRowsPerRun > 0
+            ? await recount.RunAsync(o.CounterRecountRowsPerRun, reindex: false, run.Token, confirm: true)
+            : null;
+        if (recounted is { Finished: true })
+        {
+            LogRecounted(log, runId, recounted.RowsRead, recounted.Corrections.Count, recounted.Suspected.Count);
+        }
+
         ReconciliationItem[] ordered = [.. items.OrderBy(i => i.ApplicationId, StringComparer.Ordinal).ThenBy(i => i.Finding, StringComparer.Ordinal)];
         var report = new ReconciliationReport(
             runId, trigger, startedAt, clock.GetUtcNow(), candidates.Count, truncated,
-            Count(ordered.Select(i => i.Finding)), Count(ordered.Select(i => i.Action)), swept, ordered, coverage);
+            Count(ordered.Select(i => i.Finding)), Count(ordered.Select(i => i.Action)), swept, ordered, coverage, CounterRecount: recounted);
         await reports.WriteAsync(report, run.Token);
         foreach (ReconciliationItem repaired in ordered.Where(i => !i.Outcome.StartsWith("failed", StringComparison.Ordinal) && !i.Outcome.StartsWith("skipped", StringComparison.Ordinal)))
         {
@@ -367,6 +377,9 @@ public sealed partial class Reconciler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation {RunId} checked {Checked} applications ({Coverage}): {Items} findings, {Deleted} stale ledger entries deleted, {Purged} finished workflows purged")]
     static partial void LogFinished(ILogger logger, string runId, int @checked, int items, int deleted, int purged, string coverage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation {RunId} finished a pass of the counters' recount over {Rows} rows: {Corrected} cells corrected, {Suspected} suspected (checked again next pass)")]
+    static partial void LogRecounted(ILogger logger, string runId, long rows, int corrected, int suspected);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation repaired the projection of application {ApplicationId} ({Finding}) to {Stage} sequence {Sequence}")]
     static partial void LogRepaired(ILogger logger, string applicationId, string finding, ApplicationStage stage, int sequence);
