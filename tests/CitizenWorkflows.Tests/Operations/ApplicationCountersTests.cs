@@ -132,7 +132,9 @@ public sealed class ApplicationCountersTests(AzuriteFixture azurite) : IClassFix
         // The scheduled recount (confirm) writes a difference only when a second full pass finds it the same, and
         // reports each repair as a metric.
         using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new Workflow.Telemetry.WorkflowMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new StorageRequestCounter());
+        using var backlog = new Workflow.Telemetry.StageBacklog(counters, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Workflow.Telemetry.StageBacklog>.Instance);
+        var metrics = new Workflow.Telemetry.WorkflowMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new StorageRequestCounter(),
+            backlog, new Workflow.Telemetry.StageDurations(TimeProvider.System));
         long repaired = 0;
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>

@@ -29,12 +29,11 @@ public sealed class LedgerExpiryTests(AzuriteFixture azurite) : IClassFixture<Az
         await azurite.Tables.GetTableClient(StorageNames.IdempotencyTable).CreateIfNotExistsAsync();
         IdempotencyEntry Entry() => new("digest", Guid.NewGuid().ToString("N"), clock.GetUtcNow(), clock.GetUtcNow().AddDays(9), Completed: false);
 
-        // Claimed 31 days ago: expired. Claimed 31 days ago and completed 29 days ago: its time moved on, it stays.
+        // Claimed 31 days ago: expired. Claimed 31 days ago and renewed by its owner 29 days ago: its time moved on, it stays.
         await ledger.ClaimAsync("K-EXP", "expired", Entry(), CancellationToken.None);
-        IdempotencyEntry moved = Entry();
-        await ledger.ClaimAsync("K-EXP", "moved-on", moved, CancellationToken.None);
+        IdempotencyClaim moved = await ledger.ClaimAsync("K-EXP", "moved-on", Entry(), CancellationToken.None);
         clock.Advance(TimeSpan.FromDays(2));
-        await ledger.CompleteAsync("K-EXP", "moved-on", moved, CancellationToken.None);
+        Assert.True(await ledger.KeepAsync("K-EXP", "moved-on", moved, CancellationToken.None));
         // Claimed a day ago: live.
         clock.Set(Now - TimeSpan.FromDays(1));
         await ledger.ClaimAsync("K-EXP", "live", Entry(), CancellationToken.None);
@@ -55,7 +54,7 @@ public sealed class LedgerExpiryTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Equal((0, false), await expiry.SweepAsync(
             IdempotencyLedger.ExpiryName, StorageNames.IdempotencyTable, "ClaimedAt", Now - Retention, 1000, null, CancellationToken.None));
 
-        // Two days later the completed one has expired too, found through its moved entry.
+        // Two days later the renewed one has expired too, found through its moved entry.
         Assert.Equal((1, false), await expiry.SweepAsync(
             IdempotencyLedger.ExpiryName, StorageNames.IdempotencyTable, "ClaimedAt", Now - Retention + TimeSpan.FromDays(2) + TimeSpan.FromHours(2), 1000, null, CancellationToken.None));
         Assert.Equal(2, await RowCountAsync(rows, "PartitionKey eq 'K-EXP'"));

@@ -341,8 +341,8 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
 
         Assert.True(summary.Housekeeping.IdempotencyKeysDeleted >= 1 && summary.Housekeeping.NoncesDeleted >= 1 && summary.Housekeeping.ReceiptsDeleted >= 1,
             JsonSerializer.Serialize(summary.Housekeeping));
-        Assert.True((await keys.WaitForCompletionAsync("HK-KIOSK", "old-" + tag, TimeSpan.Zero, CancellationToken.None)).Forgotten);
-        Assert.NotNull((await keys.WaitForCompletionAsync("HK-KIOSK", "new-" + tag, TimeSpan.Zero, CancellationToken.None)).Entry);
+        Assert.True((await keys.WaitForCompletionAsync("HK-KIOSK", "old-" + tag, (_, _) => Task.FromResult(true), TimeSpan.Zero, CancellationToken.None)).Forgotten);
+        Assert.NotNull((await keys.WaitForCompletionAsync("HK-KIOSK", "new-" + tag, (_, _) => Task.FromResult(true), TimeSpan.Zero, CancellationToken.None)).Entry);
         Assert.False(await ExistsAsync(nonces, "HK-KIOSK", "old-" + tag));
         Assert.True(await ExistsAsync(nonces, "HK-KIOSK", "new-" + tag));
         bool[] kept = await Task.WhenAll(receiptRows.Select(r => ExistsAsync(receipts, r.PartitionKey, r.RowKey)));

@@ -100,7 +100,7 @@
 
   function signOut(message) {
     sessionStorage.removeItem(tokenStore);
-    for (const table of ['counts', 'applications', 'timeline', 'history', 'audit']) $(table).tBodies[0].replaceChildren();
+    for (const table of ['counts', 'applications', 'timeline', 'history', 'audit', 'overdue', 'campaign-provinces']) $(table).tBodies[0].replaceChildren();
     $('documents').replaceChildren();
     $('total').textContent = '–';
     $('detail').hidden = true;
@@ -273,6 +273,47 @@
       || `Time in stage (50th, 90th, 99th percentile; the longest p99 is ${trends.durations.length ? durationLabel(Math.max(...trends.durations.map((d) => d.p99))) : 'not known yet'}), as the serving host recorded it since ${utc(trends.durationsSince)}.`;
   }
 
+  // Campaign progress (GET /campaign/progress): provinces against their targets, behind and overdue first as the API
+  // orders them; a bar chart of target vs received and delivered, and the weekly trend of the provinces shown.
+  async function loadCampaign() {
+    const report = await json('/campaign/progress');
+    $('campaign-period').textContent = `From ${report.from} to ${report.to}: provinces against their targets, behind and overdue first.`;
+    const body = $('campaign-provinces').tBodies[0];
+    body.replaceChildren();
+    for (const p of report.provinces) {
+      const row = body.insertRow();
+      if (p.behind) row.className = 'behind';
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = `${p.province} ${p.name}${p.behind ? ' (behind)' : ''}`;
+      row.appendChild(th);
+      cell(row, p.target === null ? '–' : String(p.target));
+      for (const n of [p.received, p.approved, p.printed, p.delivered]) cell(row, String(n));
+      cell(row, String(p.overdue), p.overdue > 0 ? 'overdue' : undefined);
+      cell(row, String(p.weeklyRate));
+      cell(row, p.reached ? 'reached' : p.forecast || (p.target === null ? '–' : 'not at this rate'));
+    }
+    $('campaign-none').hidden = report.provinces.length > 0;
+
+    const names = report.provinces.map((p) => `${p.province} ${p.name}`);
+    drawChart('campaign-chart', 'bar', names, [
+      { label: 'Target', data: report.provinces.map((p) => p.target ?? 0), backgroundColor: palette[9] },
+      { label: 'Received', data: report.provinces.map((p) => p.received), backgroundColor: palette[0] },
+      { label: 'Delivered', data: report.provinces.map((p) => p.delivered), backgroundColor: palette[2] },
+    ], 'applications');
+    const weeks = [...new Set(report.provinces.flatMap((p) => p.weeks.map((w) => w.weekStart)))].sort();
+    const sum = (week, field) => report.provinces.reduce((n, p) => n + (p.weeks.find((w) => w.weekStart === week)?.[field] || 0), 0);
+    drawChart('campaign-weeks-chart', 'line', weeks, [
+      { label: 'Received', data: weeks.map((w) => sum(w, 'received')), borderColor: palette[0], backgroundColor: palette[0] },
+      { label: 'Delivered', data: weeks.map((w) => sum(w, 'delivered')), borderColor: palette[2], backgroundColor: palette[2] },
+    ], 'applications per week');
+  }
+
+  async function downloadReport() {
+    await download({ href: '/api/v1/campaign/report', name: `campaign-review-${new Date().toISOString().slice(0, 10)}.csv` });
+    announce('Downloaded the weekly review.');
+  }
+
   async function loadPage() {
     const query = new URLSearchParams(filters);
     query.set('pageSize', '20');
@@ -439,6 +480,7 @@
       const busy = (id) => $(id).contains(document.activeElement) || $('confirm').open;
       if (!busy('counts')) await loadCounts();
       if (!busy('trends')) await loadTrends();
+      if (!busy('campaign')) await loadCampaign();
       if (!busy('applications')) await loadPage();
       if (openId && !busy('detail')) await openDetail(openId, false);
       showError('');
@@ -471,6 +513,7 @@
     $('next-page').addEventListener('click', () => { pageToken = nextToken; loadPage().catch((e) => showError(e.message)); });
     $('first-page').addEventListener('click', () => { pageToken = null; loadPage().catch((e) => showError(e.message)); });
     $('auto-refresh').addEventListener('change', schedule);
+    $('campaign-report').addEventListener('click', () => downloadReport().catch((e) => showError(e.message)));
     for (const name of Object.keys(actions)) {
       $(name).addEventListener('click', () => askAction(name));
     }
