@@ -69,16 +69,7 @@ public sealed class CampaignPageTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Equal(2, await page.EvaluateAsync<int>("() => Chart.getChart('campaign-weeks-chart').data.datasets.find(d => d.label === 'Received').data.reduce((a, b) => a + b, 0)"));
         foreach (string canvas in new[] { "campaign-chart", "campaign-weeks-chart" })
         {
-            int drawn = await page.EvaluateAsync<int>(
-                """
-                (id) => {
-                  const canvas = document.getElementById(id);
-                  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-                  let drawn = 0;
-                  for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) drawn++;
-                  return drawn;
-                }
-                """, canvas);
+            int drawn = await browser.PixelsDrawnAsync(canvas);
             Assert.True(drawn > 500, $"{canvas}: {drawn} pixels drawn");
         }
 

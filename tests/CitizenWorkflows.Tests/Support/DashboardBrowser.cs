@@ -91,6 +91,18 @@ public sealed class DashboardBrowser : IAsyncDisposable
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
+    /// <summary>How many pixels of the canvas <paramref name="canvasId"/> are not transparent: a chart that rendered draws hundreds.</summary>
+    public Task<int> PixelsDrawnAsync(string canvasId) => Page.EvaluateAsync<int>(
+        """
+        (id) => {
+          const canvas = document.getElementById(id);
+          const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+          let drawn = 0;
+          for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) drawn++;
+          return drawn;
+        }
+        """, canvasId);
+
     /// <summary>Saves the whole page as <c>tests/CitizenWorkflows.Tests/TestResults/{name}.png</c>; returns the path.</summary>
     public async Task<string> ScreenshotAsync(string name)
     {

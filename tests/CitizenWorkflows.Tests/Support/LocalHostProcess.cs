@@ -242,7 +242,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
             : new KeyValuePair<string, string>[] { new("grant_type", "password"), new("username", principal), new("password", Secrets[principal]) });
         using HttpResponseMessage response = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), form);
         string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"token for {principal}: {(int)response.StatusCode} {body}");
+        Assert.True(response.IsSuccessStatusCode, $"token for {principal} at {baseAddress}: {(int)response.StatusCode} {body} (server: {response.Headers.Server}; {response.Headers.WwwAuthenticate})");
         return JsonSerializer.Deserialize<JsonElement>(body).GetProperty("access_token").GetString()!;
     }
 

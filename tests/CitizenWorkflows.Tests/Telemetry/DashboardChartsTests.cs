@@ -56,16 +56,7 @@ public sealed class DashboardChartsTests(AzuriteFixture azurite, ITestOutputHelp
         Assert.Equal(1, await page.EvaluateAsync<int>("() => Chart.getChart('days-chart').data.datasets.find(d => d.label === 'Delivered').data.at(-1)"));
         foreach (string canvas in new[] { "backlog-chart", "days-chart", "durations-chart" })
         {
-            int drawn = await page.EvaluateAsync<int>(
-                """
-                (id) => {
-                  const canvas = document.getElementById(id);
-                  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-                  let drawn = 0;
-                  for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) drawn++;
-                  return drawn;
-                }
-                """, canvas);
+            int drawn = await browser.PixelsDrawnAsync(canvas);
             Assert.True(drawn > 500, $"{canvas}: {drawn} pixels drawn");
         }
 

@@ -22,6 +22,7 @@ namespace CitizenWorkflows.Tests.Telemetry;
 /// <see cref="MeterListener"/> bound to that host's meter (other hosts in the test run are not heard): the stage gauge
 /// holds the counts the projection holds, stage durations and the service level are recorded once per transition.
 /// </summary>
+[Collection(InProcessHostCollection.Name)]
 public sealed class MetricsTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [Fact]
