@@ -43,7 +43,7 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         Assert.Equal(ApplicationStage.Delivered, result.Stage);
         Assert.Equal(Hanh.PersonalNumber, result.PersonalNumber);
 
-        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        ApplicationView view = await workflow.ProjectedAsync(id);
         Assert.Equal(ApplicationStage.Delivered, view.Stage);
         Assert.Equal(
             Samples.HappyPathTimeline,
@@ -61,7 +61,7 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         CardApplicationResult result = await workflow.CompletionAsync(id);
         Assert.Equal(ApplicationStage.Rejected, result.Stage);
         Assert.Equal("photo does not match", result.Reason);
-        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        ApplicationView view = await workflow.ProjectedAsync(id);
         Assert.Equal("officer officer-9", view.Timeline[^1].Cause);
     }
 
@@ -71,7 +71,7 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         string id = await workflow.StartAsync(Default with { AutoApprove = true }, Hanh);
         ApplicationStatus status = await workflow.WaitUntilWaitingForAsync(id, E.CardPrinted);
         Assert.Equal(ApplicationStage.Printing, status.Stage);
-        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        ApplicationView view = await workflow.ProjectedAsync(id);
         Assert.Contains(view.Timeline, t => t.Stage == ApplicationStage.Approved && t.Cause == "rule");
         Assert.DoesNotContain(view.Timeline, t => t.Stage == ApplicationStage.AwaitingApproval);
     }
@@ -84,7 +84,7 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         CardApplicationResult result = await workflow.CompletionAsync(id);
         Assert.Equal(ApplicationStage.Failed, result.Stage);
         Assert.Contains("no decision before the deadline", result.Reason, StringComparison.Ordinal);
-        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        ApplicationView view = await workflow.ProjectedAsync(id);
         Assert.Equal(
             ["waiting for a decision by commune police", "escalated to district police", "escalated to province police"],
             view.Timeline.Where(t => t.Stage == ApplicationStage.AwaitingApproval).Select(t => t.Detail));
@@ -101,7 +101,7 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         CardApplicationResult result = await workflow.CompletionAsync(id);
         Assert.Equal(ApplicationStage.Failed, result.Stage);
         Assert.Equal("possible duplicate not adjudicated: no decision before the deadline at any level up to province police", result.Reason);
-        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        ApplicationView view = await workflow.ProjectedAsync(id);
         string[] review = [.. view.Timeline.Where(t => t.Stage == ApplicationStage.ManualReview).Select(t => t.Detail!)];
         Assert.Equal(3, review.Length);
         Assert.EndsWith($"possible duplicate identity: application {earlier} (same name, date of birth and birth province); waiting for adjudication by commune police", review[0], StringComparison.Ordinal);
@@ -134,7 +134,7 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         await DriveFromAsync(id, successEvent);
 
         Assert.Equal(ApplicationStage.Delivered, (await workflow.CompletionAsync(id)).Stage);
-        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        ApplicationView view = await workflow.ProjectedAsync(id);
         string timeline = string.Join("\n", view.Timeline.Select(t => $"{t.Sequence} {t.Stage} {t.Cause}: {t.Detail}"));
         Assert.True(view.Timeline.Any(t => t.Detail?.Contains("failed: ribbon jammed", StringComparison.Ordinal) == true), timeline);
         Assert.Contains(view.Timeline, t => t.Detail?.Contains("order 2 of 3", StringComparison.Ordinal) == true);
@@ -249,7 +249,7 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
 
         ApplicationStatus status = await workflow.WaitUntilWaitingForAsync(id, E.ApprovalDecision);
         Assert.Equal(ApplicationStage.AwaitingApproval, status.Stage);
-        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        ApplicationView view = await workflow.ProjectedAsync(id);
         TimelineEntry review = Assert.Single(view.Timeline, t => t.Stage == ApplicationStage.ManualReview);
         Assert.Equal("population registry: differs in FullName, DateOfBirth", review.Detail);
     }
@@ -259,7 +259,7 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
     {
         string id = await workflow.StartAsync(Default with { AutoApprove = true }, Hanh with { PersonalNumber = "079194009999" });
         await workflow.WaitUntilWaitingForAsync(id, E.ApprovalDecision);
-        ApplicationView view = (await workflow.Service<ApplicationProjection>().GetAsync(id, default))!;
+        ApplicationView view = await workflow.ProjectedAsync(id);
         Assert.Equal("population registry: the given personal number has no record", Assert.Single(view.Timeline, t => t.Stage == ApplicationStage.ManualReview).Detail);
     }
 

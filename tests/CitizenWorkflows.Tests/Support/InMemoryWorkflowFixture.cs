@@ -114,6 +114,37 @@ public sealed class InMemoryWorkflowFixture : IAsyncLifetime
     }
 
     /// <summary>
+    /// The application's projection once it holds every transition the workflow's custom status has announced: the
+    /// status is set at once, the rows are written by the activity that follows (seconds later), so a test that has
+    /// just seen a wait reads the projection through this.
+    /// </summary>
+    public async Task<ApplicationView> ProjectedAsync(string id, TimeSpan? timeout = null)
+    {
+        var projection = Service<ApplicationProjection>();
+        DateTime until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            OrchestrationMetadata? instance = await Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+            int announced = instance?.SerializedCustomStatus is { } json
+                ? JsonSerializer.Deserialize<ApplicationStatus>(json, JsonSerializerOptions.Web)?.Sequence ?? 0
+                : 0;
+            ApplicationView? view = await projection.GetAsync(id, default);
+            if (view is not null && view.Timeline.Count > 0 && view.Timeline.Max(t => t.Sequence) >= announced)
+            {
+                return view;
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                throw new Xunit.Sdk.XunitException(
+                    $"The projection of {id} stayed behind its workflow's status (sequence {announced}): {view?.Timeline.Count ?? 0} entries");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
     /// Raises the event once the workflow waits for it in a wait not yet answered, as a partner answers each order
     /// once (two answers raised back to back may reach the workflow in either order).
     /// </summary>
