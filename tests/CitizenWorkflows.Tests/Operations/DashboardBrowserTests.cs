@@ -39,7 +39,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         await browser.SubmitProviderFormAsync(officer, "not-the-password-at-all");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The user name or password is not valid.");
         await browser.SubmitProviderFormAsync(officer, LocalHostProcess.SecretOf(officer));
-        await page.WaitForURLAsync("**/api/dashboard");
+        await browser.ExpectBackOnTheDashboardAsync();
         await Assertions.Expect(page.Locator("#signed-in-as")).ToContainTextAsync(LocalHostProcess.NameOf(officer));
         await Assertions.Expect(page.Locator("#total")).ToHaveTextAsync("5", new() { Timeout = Timeout });
         Assert.DoesNotContain("code=", page.Url, StringComparison.Ordinal);
