@@ -7,7 +7,7 @@ namespace CitizenWorkflows.Tests.Operations;
 /// Counted, not timed: the operators' reads and the sweeps make the same number of storage requests with 1,000 and with
 /// 20,000 applications stored (seeded through the projection's write path; a Local host in this process).
 /// </summary>
-public sealed class ReadCostTests(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<AzuriteFixture>
+public sealed class ReadCostTests(InMemoryAzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<InMemoryAzuriteFixture>
 {
     [Fact]
     public async Task Counts_list_pages_a_reconciliation_run_and_a_housekeeping_pass_cost_the_same_at_1000_and_20000_applications()

@@ -66,6 +66,9 @@ public class AzuriteFixture : IAsyncLifetime
         return Task.FromResult(azurite);
     }
 
+    /// <summary>Where Azurite keeps its data: the fixture's own temporary folder, on disk.</summary>
+    protected virtual IEnumerable<string> Persistence(string folder) => ["--location", folder];
+
     async Task StartAsync()
     {
         if (Script.Length == 0)
@@ -76,7 +79,7 @@ public class AzuriteFixture : IAsyncLifetime
         var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         string[] args =
         [
-            Script, "--silent", "--location", dataFolder, "--skipApiVersionCheck", "--loose",
+            Script, "--silent", .. Persistence(dataFolder), "--skipApiVersionCheck", "--loose",
             "--blobHost", "127.0.0.1", "--blobPort", $"{BlobPort}",
             "--queueHost", "127.0.0.1", "--queuePort", $"{QueuePort}",
             "--tableHost", "127.0.0.1", "--tablePort", $"{TablePort}",
