@@ -38,10 +38,7 @@ public sealed record CampaignPlace(string Province, string? District, string? Co
     public bool IsWithin(Caller officer)
     {
         ArgumentNullException.ThrowIfNull(officer);
-        return !OfficerArea.IsBound(officer)
-            || ((officer.Province is null || officer.Province == Province)
-                && (officer.District is null || officer.District == District)
-                && (officer.Commune is null || officer.Commune == Commune));
+        return !OfficerArea.IsBound(officer) || OfficerArea.Covers(officer, Province, District, Commune);
     }
 
     /// <summary>403 <c>area-not-allowed</c>, as for applications: both areas named.</summary>

@@ -19,11 +19,17 @@ public static class OfficerArea
 
     public static bool Covers(Caller officer, ApplicationArea application)
     {
-        ArgumentNullException.ThrowIfNull(officer);
         ArgumentNullException.ThrowIfNull(application);
-        return (officer.Province is null || officer.Province == application.Province)
-            && (officer.District is null || officer.District == application.District)
-            && (officer.Commune is null || officer.Commune == application.Commune);
+        return Covers(officer, application.Province, application.District, application.Commune);
+    }
+
+    /// <summary>The officer's area holds the place given by its codes (district or commune null: not known).</summary>
+    public static bool Covers(Caller officer, string province, string? district, string? commune)
+    {
+        ArgumentNullException.ThrowIfNull(officer);
+        return (officer.Province is null || officer.Province == province)
+            && (officer.District is null || officer.District == district)
+            && (officer.Commune is null || officer.Commune == commune);
     }
 
     /// <summary>The officer's area in words, e.g. "province 079, commune 26740".</summary>

@@ -95,13 +95,10 @@ public sealed class ApplicationProjection(TableServiceClient tables, WorkflowMet
     /// <summary>When the stage of the last of <paramref name="ordered"/> began, given the row they replace (null: none).</summary>
     static DateTimeOffset StageSince(TableEntity? before, IReadOnlyList<ApplicationTransition> ordered)
     {
-        (string? stage, DateTimeOffset? since) = Began(before);
-        foreach (ApplicationTransition t in ordered.Where(t => t.Sequence > (before?.GetInt32("Sequence") ?? 0)))
+        DateTimeOffset? since = Began(before).Since;
+        foreach (AppliedTransition applied in Applied(before, ordered).Where(a => a.ChangesStage))
         {
-            if (t.Stage.ToString() != stage)
-            {
-                (stage, since) = (t.Stage.ToString(), t.At);
-            }
+            since = applied.Transition.At;
         }
 
         return since ?? ordered[^1].At;
@@ -110,6 +107,26 @@ public sealed class ApplicationProjection(TableServiceClient tables, WorkflowMet
     /// <summary>The row's stage and when it began (rows written before the column existed: their last update).</summary>
     static (string? Stage, DateTimeOffset? Since) Began(TableEntity? row) =>
         row is null ? (null, null) : (row.GetString("Stage"), row.GetDateTimeOffset(StageSinceColumn) ?? row.GetDateTimeOffset("UpdatedAt"));
+
+    /// <summary>One transition this writer applies, with the stage it found (null: none or unreadable) and since when.</summary>
+    sealed record AppliedTransition(ApplicationTransition Transition, ApplicationStage? From, DateTimeOffset? FromSince, bool ChangesStage);
+
+    /// <summary>The transitions of <paramref name="ordered"/> after the row they replace, walked from that row's stage.</summary>
+    static IEnumerable<AppliedTransition> Applied(TableEntity? before, IReadOnlyList<ApplicationTransition> ordered)
+    {
+        (string? stage, DateTimeOffset? since) = Began(before);
+        int replacedSequence = before?.GetInt32("Sequence") ?? 0;
+        foreach (ApplicationTransition t in ordered.Where(t => t.Sequence > replacedSequence))
+        {
+            bool changes = t.Stage.ToString() != stage;
+            ApplicationStage? from = stage is not null && Enum.TryParse(stage, out ApplicationStage known) ? known : null;
+            yield return new AppliedTransition(t, from, since, changes);
+            if (changes)
+            {
+                (stage, since) = (t.Stage.ToString(), t.At);
+            }
+        }
+    }
 
     /// <summary>
     /// The transitions this writer applied (those after the row it replaced), as metrics: the time spent in each stage
@@ -122,21 +139,20 @@ public sealed class ApplicationProjection(TableServiceClient tables, WorkflowMet
             return;
         }
 
-        (string? stage, DateTimeOffset? since) = Began(before);
-        foreach (ApplicationTransition t in ordered.Where(t => t.Sequence > (before?.GetInt32("Sequence") ?? 0)))
+        foreach ((ApplicationTransition t, ApplicationStage? from, DateTimeOffset? fromSince, bool changesStage) in Applied(before, ordered))
         {
             string province = t.Header.Province;
             if (t.Cause == ApplicationEvents.Deadline)
             {
-                metrics.DeadlinePassed(stage is not null && Enum.TryParse(stage, out ApplicationStage waited) ? waited : t.Stage, province);
+                metrics.DeadlinePassed(from ?? t.Stage, province);
             }
 
-            if (t.Stage.ToString() == stage)
+            if (!changesStage)
             {
                 continue;
             }
 
-            if (stage is not null && since is { } began && Enum.TryParse(stage, out ApplicationStage left))
+            if (from is { } left && fromSince is { } began)
             {
                 metrics.StageLeft(left, province, t.At - began);
             }
@@ -146,8 +162,6 @@ public sealed class ApplicationProjection(TableServiceClient tables, WorkflowMet
             {
                 metrics.Ended(t.Stage, province, t.At, t.Header.DueAt);
             }
-
-            (stage, since) = (t.Stage.ToString(), t.At);
         }
     }
 

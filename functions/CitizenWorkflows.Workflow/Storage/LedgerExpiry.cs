@@ -52,25 +52,8 @@ public sealed class LedgerExpiry(TableServiceClient tables)
     {
         // Hours wholly before the cutoff: keys sort as times, so one range holds them whatever hour a row fell in.
         string filter = TableClient.CreateQueryFilter($"PartitionKey ge {ledger + "-"} and PartitionKey lt {Partition(ledger, cutoff)}");
-        var entries = new List<TableEntity>();
-        bool moreLeft = false;
-        try
-        {
-            await foreach (TableEntity entry in Table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
-            {
-                if (entries.Count == max)
-                {
-                    moreLeft = true;
-                    break;
-                }
-
-                entries.Add(entry);
-            }
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return (0, false); // Nothing was ever indexed.
-        }
+        // Nothing read (the table was never created): nothing was ever indexed.
+        (List<TableEntity> entries, bool moreLeft) = await TableBatchRead.FirstAsync(Table, filter, max, cancellationToken);
 
         TableClient rows = tables.GetTableClient(ledgerTable);
         int deleted = 0;

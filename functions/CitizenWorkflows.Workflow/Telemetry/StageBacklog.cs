@@ -12,7 +12,7 @@ public sealed record StageReading(DateTimeOffset At, IReadOnlyList<StageCount> C
 
 /// <summary>
 /// Applications per stage and province now, from the counters the projection maintains
-/// (<see cref="ApplicationCounters"/>: one small range query per stage, whatever the number of applications), read at
+/// (<see cref="ApplicationCounters"/>: one range query over 63 × 4 rows, whatever the number of applications), read at
 /// most once per <see cref="CacheFor"/>: a metrics scrape or a dashboard refresh never costs more than that.
 /// </summary>
 public sealed partial class StageBacklog(ApplicationCounters counters, TimeProvider clock, ILogger<StageBacklog> log) : IDisposable
@@ -42,14 +42,8 @@ public sealed partial class StageBacklog(ApplicationCounters counters, TimeProvi
                 return other; // taken by the caller that held the lock
             }
 
-            var counts = new List<StageCount>();
-            foreach (ApplicationStage stage in Enum.GetValues<ApplicationStage>())
-            {
-                ApplicationCounts stageCounts = await counters.ReadAsync(Country, stage, cancellationToken);
-                counts.AddRange(stageCounts.ByProvince.Select(p => new StageCount(stage, p.Key, p.Value)));
-            }
-
-            var taken = new StageReading(clock.GetUtcNow(), counts);
+            var cells = await counters.ReadByStageAndProvinceAsync(Country, cancellationToken);
+            var taken = new StageReading(clock.GetUtcNow(), [.. cells.Select(c => new StageCount(c.Stage, c.Province, c.Applications))]);
             Volatile.Write(ref last, taken);
             return taken;
         }

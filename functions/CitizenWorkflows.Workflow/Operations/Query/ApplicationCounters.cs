@@ -246,12 +246,48 @@ public sealed class ApplicationCounters(TableServiceClient tables)
         ArgumentNullException.ThrowIfNull(scope);
         Dictionary<string, int> byStage = Enum.GetNames<ApplicationStage>().ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
         var byProvince = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        if (scope.Empty)
+        string[] columns = stage is { } only ? [only.ToString()] : Enum.GetNames<ApplicationStage>();
+        await foreach ((string province, string column, int n) in CellsAsync(scope, columns, cancellationToken))
         {
-            return new ApplicationCounts(0, byStage, byProvince);
+            byStage[column] += n;
+            byProvince[province] = byProvince.GetValueOrDefault(province) + n;
         }
 
-        string[] columns = stage is { } only ? [only.ToString()] : Enum.GetNames<ApplicationStage>();
+        foreach (string province in byProvince.Where(p => p.Value == 0).Select(p => p.Key).ToList())
+        {
+            byProvince.Remove(province);
+        }
+
+        return new ApplicationCounts(byStage.Values.Sum(), byStage, byProvince);
+    }
+
+    /// <summary>
+    /// Applications per stage and province for an area, in one read (the same rows as <see cref="ReadAsync"/>), ordered
+    /// by stage then province; cells that sum to zero are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<(ApplicationStage Stage, string Province, int Applications)>> ReadByStageAndProvinceAsync(
+        CountScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var cells = new SortedDictionary<(ApplicationStage Stage, string Province), int>();
+        await foreach ((string province, string column, int n) in CellsAsync(scope, Enum.GetNames<ApplicationStage>(), cancellationToken))
+        {
+            var key = (Enum.Parse<ApplicationStage>(column), province);
+            cells[key] = cells.GetValueOrDefault(key) + n;
+        }
+
+        return [.. cells.Where(c => c.Value != 0).Select(c => (c.Key.Stage, c.Key.Province, c.Value))];
+    }
+
+    /// <summary>The non-zero stage cells of the counter rows of a scope: (province, stage column, count) per shard row.</summary>
+    async IAsyncEnumerable<(string Province, string Column, int Applications)> CellsAsync(
+        CountScope scope, string[] columns, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (scope.Empty)
+        {
+            yield break;
+        }
+
         await foreach (TableEntity row in Counters.QueryAsync<TableEntity>(scope.Filter(), maxPerPage: 1000, select: ["PartitionKey", "RowKey", .. columns], cancellationToken: cancellationToken))
         {
             if (!scope.Matches(row))
@@ -265,18 +301,10 @@ public sealed class ApplicationCounters(TableServiceClient tables)
                 int n = (int)(row.GetInt64(column) ?? 0);
                 if (n != 0)
                 {
-                    byStage[column] += n;
-                    byProvince[province] = byProvince.GetValueOrDefault(province) + n;
+                    yield return (province, column, n);
                 }
             }
         }
-
-        foreach (string province in byProvince.Where(p => p.Value == 0).Select(p => p.Key).ToList())
-        {
-            byProvince.Remove(province);
-        }
-
-        return new ApplicationCounts(byStage.Values.Sum(), byStage, byProvince);
     }
 
     /// <summary>Applications taken and ended per day and province from <paramref name="from"/> to <paramref name="to"/> (inclusive): one range query.</summary>

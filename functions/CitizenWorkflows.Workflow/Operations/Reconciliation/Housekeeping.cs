@@ -269,25 +269,8 @@ public sealed class Housekeeping(
         string table, string filter, int max, Func<TableEntity, CancellationToken, Task<bool>>? mayDelete, CancellationToken cancellationToken)
     {
         TableClient client = tables.GetTableClient(table);
-        var stale = new List<TableEntity>();
-        bool moreLeft = false;
-        try
-        {
-            await foreach (TableEntity row in client.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
-            {
-                if (stale.Count == max)
-                {
-                    moreLeft = true;
-                    break;
-                }
-
-                stale.Add(row);
-            }
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return (0, false); // The table was never created: nothing to sweep.
-        }
+        // The table was never created: nothing read, nothing to sweep.
+        (List<TableEntity> stale, bool moreLeft) = await TableBatchRead.FirstAsync(client, filter, max, cancellationToken);
 
         int deleted = 0;
         await Parallel.ForEachAsync(stale, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, ct) =>
