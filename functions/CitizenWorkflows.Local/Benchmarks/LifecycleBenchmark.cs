@@ -60,8 +60,9 @@ public static class LifecycleBenchmark
         foreach (((string name, string[] extra), int index) in configurations.Select((c, i) => (c, i)))
         {
             string[] seedArgs = seed is double s ? ["--seed", (s + index).ToString(CultureInfo.InvariantCulture)] : [];
-            string resultFile = Path.Combine(Path.GetTempPath(), $"cw-bench-{run}-{name.Replace('/', '-')}.json");
-            string hub = "Bench" + run + new string([.. name.Where(char.IsLetterOrDigit)]);
+            string resultFile = Path.Combine(Path.GetTempPath(), $"cw-bench-{run}-{index}-{name.Replace('/', '-')}.json");
+            // The index keeps a configuration named twice (e.g. --telemetry off,URL,off,URL) on two fresh hubs.
+            string hub = "Bench" + run + index.ToString(CultureInfo.InvariantCulture) + new string([.. name.Where(char.IsLetterOrDigit)]);
             string[] childArgs = ["load", "--count", count.ToString(CultureInfo.InvariantCulture), "--result-file", resultFile, $"--TaskHub:Name={hub}", .. extra, .. seedArgs, .. rest];
             output.WriteLine();
             output.WriteLine($"== {name}");

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -45,7 +46,12 @@ public static class TelemetryServices
             o.Credential = credential;
         }
 
-        void Otlp(OpenTelemetry.Exporter.OtlpExporterOptions o) => o.Endpoint = new Uri(otlp!);
+        // OTLP over HTTP posts each signal to its own path under the collector's address (/v1/traces, /v1/metrics,
+        // /v1/logs), but the SDK adds the path only to an address it read itself; one set here is used as it is.
+        // gRPC (the SDK's default protocol, OTEL_EXPORTER_OTLP_PROTOCOL) takes the address alone.
+        Action<OtlpExporterOptions> Otlp(string signal) => o => o.Endpoint = o.Protocol == OtlpExportProtocol.HttpProtobuf
+            ? new Uri(otlp!.TrimEnd('/') + "/v1/" + signal)
+            : new Uri(otlp!);
 
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
@@ -54,7 +60,7 @@ public static class TelemetryServices
                 tracing.AddSource([.. WorkflowTelemetry.TraceSources]).AddAspNetCoreInstrumentation();
                 if (otlp is not null)
                 {
-                    tracing.AddOtlpExporter(Otlp);
+                    tracing.AddOtlpExporter(Otlp("traces"));
                 }
 
                 if (azureMonitor is not null)
@@ -67,7 +73,7 @@ public static class TelemetryServices
                 metrics.AddMeter(WorkflowTelemetry.Name).AddAspNetCoreInstrumentation();
                 if (otlp is not null)
                 {
-                    metrics.AddOtlpExporter(Otlp);
+                    metrics.AddOtlpExporter(Otlp("metrics"));
                 }
 
                 if (azureMonitor is not null)
@@ -81,7 +87,7 @@ public static class TelemetryServices
             options.IncludeScopes = true;
             if (otlp is not null)
             {
-                options.AddOtlpExporter(Otlp);
+                options.AddOtlpExporter(Otlp("logs"));
             }
 
             if (azureMonitor is not null)

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
+using CitizenWorkflows.Workflow.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
@@ -46,7 +47,10 @@ public sealed partial class LostWorkOrders(
             return new RedriveResult(false, $"print order {attempt} lost again after {max} re-drives");
         }
 
-        string sentTo = await dispatch.SendAsync(new WorkOrder(id, WorkOrderKind.Print, attempt, truth.Header.Province), cancellationToken);
+        // The re-sent order carries the reconciliation run's trace context (the application's own is in its workflow's
+        // history, not read here): the print centre's answer then joins the run that re-sent it.
+        var order = new WorkOrder(id, WorkOrderKind.Print, attempt, truth.Header.Province, TraceParent: WorkflowTelemetry.CurrentTraceParent());
+        string sentTo = await dispatch.SendAsync(order, cancellationToken);
         return new RedriveResult(true, $"print order {attempt} was not in the backlog; sent again to {sentTo}");
     }
 
