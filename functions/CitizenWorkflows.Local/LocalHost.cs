@@ -75,6 +75,9 @@ public sealed class LocalHost : IAsyncDisposable
         builder.Services.AddCitizenWorkflows(config, storageRequests);
         builder.Services.AddOpenCvPortraitQuality(config);
         builder.Services.AddWorkflowTelemetry(config, "citizenworkflows-local");
+        // Unhandled errors answer as problem details; a storage outage as 503 with Retry-After.
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
         builder.Services.AddLocalPollers(config);
         builder.Services.AddSingleton<DurableTaskClient>(new OrchestrationServiceClient(runtime.Client));
 
@@ -96,6 +99,7 @@ public sealed class LocalHost : IAsyncDisposable
         // not fail every application's biometric check later.
         _ = app.Services.GetRequiredService<IPortraitQuality>();
         // Authenticate, then limit per caller, then authorise (the area check reads storage): ApiGate does the same in the Functions app.
+        app.UseExceptionHandler();
         app.Use(CountStorageUnderApiArea);
         app.UseAuthentication();
         app.UseRateLimiter();

@@ -43,7 +43,10 @@ public class AzuriteFixture : IAsyncLifetime
         await StartAsync();
     }
 
-    /// <summary>Stops Azurite and starts it again on the same ports and data (an outage of the storage service).</summary>
+    /// <summary>
+    /// Kills Azurite and starts it again on the same ports and data folder (an outage of the storage service). Azurite
+    /// writes its data every 5 s while it changes: what it took in the last few seconds before the kill is lost.
+    /// </summary>
     public async Task RestartAsync(TimeSpan downFor)
     {
         await StopAsync();

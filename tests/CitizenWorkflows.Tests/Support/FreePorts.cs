@@ -37,4 +37,26 @@ public static class FreePorts
             }
         }
     }
+
+    /// <summary>Waits until nothing accepts connections on <paramref name="port"/> (a service stopped).</summary>
+    public static async Task WaitUntilClosedAsync(int port, TimeSpan timeout)
+    {
+        DateTime until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Port {port} still accepts connections after {timeout}.");
+    }
 }
