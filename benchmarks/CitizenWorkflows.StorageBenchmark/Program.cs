@@ -92,6 +92,9 @@ static class TableBenchmark
             results.Add("point read, all rows in one partition (ms)", size, emulator, await MedianMsAsync(samples, () => hourly.GetEntityAsync<TableEntity>(Hour, Key(random.Next(count)))));
             results.Add("upsert (replace), all rows in one partition (ms)", size, emulator, await MedianMsAsync(samples, () => hourly.UpsertEntityAsync(HourRow(random.Next(count)), TableUpdateMode.Replace)));
             results.Add("`PartitionKey eq` query (ms)", size, emulator, await MedianMsAsync(samples, () => FirstPageAsync(table, $"PartitionKey eq '{Existing()}'", 1000)));
+            int first = random.Next(Math.Max(1, count - 10));
+            results.Add("`PartitionKey ge … and lt …` query, 10 partitions (ms)", size, emulator,
+                await MedianMsAsync(samples, () => FirstPageAsync(table, $"PartitionKey ge '{Key(first)}' and PartitionKey lt '{Key(first + 10)}'", 1000)));
             results.Add("one page (1,000 rows) of the whole table (ms)", size, emulator, await MedianMsAsync(samples, () => FirstPageAsync(table, null, 1000)));
             results.Add("query on a non-key property, no match (ms)", size, emulator, await MedianMsAsync(samples, () => FirstPageAsync(table, "Status eq 'nothing'", 1000)));
         }
