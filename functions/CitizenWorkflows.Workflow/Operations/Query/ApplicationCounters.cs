@@ -32,6 +32,19 @@ public sealed class ApplicationCounters(TableServiceClient tables)
 
     const int MaxAttempts = 100;
 
+    /// <summary>How many counter rows <see cref="known"/> holds at most (a district dashboard's rows are a few hundred).</summary>
+    const int MaxKnownRows = 50_000;
+
+    /// <summary>
+    /// The latest version of each counter row this process read or wrote. An increment goes straight to a merge
+    /// conditional on that version's ETag (one request instead of a read and a merge); if another writer changed the
+    /// row meanwhile the merge fails with 412 and the row is read again, so a stale entry costs a retry, never a count.
+    /// </summary>
+    readonly System.Collections.Concurrent.ConcurrentDictionary<(string Partition, string Row), TableEntity> known = new();
+
+    /// <summary>Each counter row's changes waiting for their write (see <see cref="IncrementAsync"/>).</summary>
+    readonly System.Collections.Concurrent.ConcurrentDictionary<(string Partition, string Row), RowTurn> turns = new();
+
     TableClient Counters => tables.GetTableClient(TableName);
 
     /// <summary>
@@ -198,37 +211,156 @@ public sealed class ApplicationCounters(TableServiceClient tables)
 
     static string DayPartition(DateTimeOffset at) => "day-" + Day(at).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Adds <paramref name="columns"/> to one counter row. Within this process a row's changes are written one write at
+    /// a time, and the changes that arrive while a write is in flight are summed into the next one, which every caller
+    /// among them awaits: a busy row takes one merge per turn instead of one read and one merge per change (and the
+    /// 412s of this process's own writers racing each other).
+    /// </summary>
     async Task IncrementAsync(string partition, string row, Dictionary<string, long> columns, CancellationToken cancellationToken)
     {
+        var key = (partition, row);
+        RowTurn turn = turns.GetOrAdd(key, _ => new RowTurn());
+        Task written;
+        bool drain = false;
+        lock (turn)
+        {
+            turn.Pending ??= new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach ((string column, long delta) in columns)
+            {
+                turn.Pending[column] = turn.Pending.GetValueOrDefault(column) + delta;
+            }
+
+            turn.PendingWritten ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            written = turn.PendingWritten.Task;
+            if (!turn.Writing)
+            {
+                turn.Writing = drain = true;
+            }
+        }
+
+        if (drain)
+        {
+            // The caller that found no write in flight writes until nothing is pending; the others wait for theirs.
+            _ = Task.Run(() => DrainAsync(key, turn), CancellationToken.None);
+        }
+
+        await written.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>One row's writes in turn: each takes every change pending when it starts.</summary>
+    async Task DrainAsync((string Partition, string Row) key, RowTurn turn)
+    {
+        while (true)
+        {
+            Dictionary<string, long> columns;
+            TaskCompletionSource done;
+            lock (turn)
+            {
+                if (turn.Pending is null)
+                {
+                    turn.Writing = false;
+                    return;
+                }
+
+                (columns, done) = (turn.Pending, turn.PendingWritten!);
+                (turn.Pending, turn.PendingWritten) = (null, null);
+            }
+
+            try
+            {
+                await WriteAsync(key, columns);
+                done.SetResult();
+            }
+            catch (Exception e) when (done.TrySetException(e))
+            {
+                // Handed to every caller whose change was in this write; the next pending changes still get their turn.
+            }
+        }
+    }
+
+    /// <summary>A row's changes pending for its next write, and whether a write is in flight.</summary>
+    sealed class RowTurn
+    {
+        public Dictionary<string, long>? Pending { get; set; }
+
+        public TaskCompletionSource? PendingWritten { get; set; }
+
+        public bool Writing { get; set; }
+    }
+
+    /// <summary>Merges the summed changes, conditional on the ETag of the row as last seen; read again when another writer changed it.</summary>
+    async Task WriteAsync((string Partition, string Row) key, Dictionary<string, long> columns)
+    {
+        (string partition, string row) = key;
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                NullableResponse<TableEntity> existing = await Counters.GetEntityIfExistsAsync<TableEntity>(
-                    partition, row, [.. columns.Keys], cancellationToken);
+                TableEntity? current = known.TryGetValue(key, out TableEntity? cached) ? cached : await ReadRowAsync(partition, row, CancellationToken.None);
                 var entity = new TableEntity(partition, row);
                 foreach ((string column, long delta) in columns)
                 {
-                    entity[column] = (existing.HasValue ? existing.Value!.GetInt64(column) ?? 0 : 0) + delta;
+                    entity[column] = (current?.GetInt64(column) ?? 0) + delta;
                 }
 
-                if (existing.HasValue)
-                {
-                    await Counters.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Merge, cancellationToken);
-                }
-                else
-                {
-                    await Counters.AddEntityAsync(entity, cancellationToken);
-                }
-
+                Response written = current is null
+                    ? await Counters.AddEntityAsync(entity, CancellationToken.None)
+                    : await Counters.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Merge, CancellationToken.None);
+                Remember(key, current, entity, written.Headers.ETag);
                 return;
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
-                // Another writer counted in between: read again. A short random pause keeps the racers apart.
-                await Task.Delay(Random.Shared.Next(0, Math.Min(50, attempt * 5)), cancellationToken);
+                // Another process (or a recount) changed the row since this one last saw it: read it again.
+                known.TryRemove(key, out _);
+                // A short random pause keeps racing writers apart.
+                await Task.Delay(Random.Shared.Next(0, Math.Min(50, attempt * 5)), CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>The whole counter row (null: none yet), remembered as this process's latest version of it.</summary>
+    async Task<TableEntity?> ReadRowAsync(string partition, string row, CancellationToken cancellationToken)
+    {
+        NullableResponse<TableEntity> existing = await Counters.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
+        if (!existing.HasValue)
+        {
+            known.TryRemove((partition, row), out _);
+            return null;
+        }
+
+        known[(partition, row)] = existing.Value!;
+        return existing.Value;
+    }
+
+    /// <summary>The row as this process's write left it: what it knew, with the written columns and the new ETag.</summary>
+    void Remember((string Partition, string Row) key, TableEntity? before, TableEntity written, ETag? etag)
+    {
+        if (etag is null)
+        {
+            known.TryRemove(key, out _);
+            return;
+        }
+
+        if (known.Count >= MaxKnownRows)
+        {
+            known.Clear(); // a bound on memory; the rows are read again as they are next counted
+        }
+
+        var after = new TableEntity(key.Partition, key.Row) { ETag = etag.Value };
+        foreach (TableEntity source in new[] { before, written }.OfType<TableEntity>())
+        {
+            foreach ((string column, object value) in source)
+            {
+                if (column is not ("odata.etag" or "PartitionKey" or "RowKey" or "Timestamp"))
+                {
+                    after[column] = value;
+                }
+            }
+        }
+
+        known[key] = after;
     }
 
     /// <summary>
