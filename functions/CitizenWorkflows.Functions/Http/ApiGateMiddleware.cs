@@ -47,7 +47,15 @@ public sealed partial class ApiGateMiddleware(ApiGate gate) : IFunctionsWorkerMi
 
         if (await gate.PassAsync(http, name))
         {
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (StorageUnavailableHandler.IsStorageUnreachable(e) && !http.Response.HasStarted)
+            {
+                // As on the Local host: storage not answering is a 503 with Retry-After, not the host's bare 500.
+                await StorageUnavailableHandler.AnswerAsync(http, http.RequestServices.GetService(typeof(IProblemDetailsService)) as IProblemDetailsService);
+            }
         }
     }
 

@@ -26,20 +26,30 @@ public sealed partial class StorageUnavailableHandler(IProblemDetailsService pro
         }
 
         LogUnavailable(log, httpContext.Request.Path, exception.GetType().Name);
+        await AnswerAsync(httpContext, problems);
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the 503 answer (the Functions app's middleware calls this too); through <paramref name="problems"/> when
+    /// the host has the problem-details service, otherwise as the framework's problem result writes it.
+    /// </summary>
+    public static async Task AnswerAsync(HttpContext httpContext, IProblemDetailsService? problems)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Type = Problems.TypePrefix + "storage-unavailable",
+            Title = "Storage is unavailable",
+            Detail = $"The request could not reach storage; retry after {RetryAfterSeconds} s (a submission with the same idempotency key).",
+        };
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        if (problems is null || !await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem }))
         {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Type = Problems.TypePrefix + "storage-unavailable",
-                Title = "Storage is unavailable",
-                Detail = $"The request could not reach storage and changed nothing that a retry would repeat; retry after {RetryAfterSeconds} s with the same idempotency key.",
-            },
-        });
+            await Results.Problem(problem).ExecuteAsync(httpContext);
+        }
     }
 
     /// <summary>No answer from storage: refused or reset connections and timeouts, possibly wrapped by the SDK's retries.</summary>

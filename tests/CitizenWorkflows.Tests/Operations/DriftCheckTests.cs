@@ -159,13 +159,15 @@ public class DriftCheckTests
     }
 
     [Fact]
-    public void The_csv_report_quotes_fields_with_commas_quotes_and_line_breaks()
+    public void The_csv_report_quotes_fields_with_commas_quotes_and_line_breaks_and_defuses_formulas()
     {
         var report = new ReconciliationReport("20261126T120000Z-0a1b2c3d", "timer", Now, Now, 1, false,
             new Dictionary<string, int>(), new Dictionary<string, int>(), new HousekeepingResult(0, 0, 0, false),
-            [new ReconciliationItem("a1", "stuck", "Printing", "waiting for x, \"y\"\nsince", "escalated", "done")]);
+            [new ReconciliationItem("a1", "stuck", "Printing", "waiting for x, \"y\"\nsince", "escalated", "done"),
+                new ReconciliationItem("a2", "stuck", null, "=HYPERLINK(\"http://x\")", "escalated", "-1")]);
         Assert.Equal(
-            "runId,applicationId,finding,stage,action,outcome,detail\r\n20261126T120000Z-0a1b2c3d,a1,stuck,Printing,escalated,done,\"waiting for x, \"\"y\"\"\nsince\"\r\n",
+            "runId,applicationId,finding,stage,action,outcome,detail\r\n20261126T120000Z-0a1b2c3d,a1,stuck,Printing,escalated,done,\"waiting for x, \"\"y\"\"\nsince\"\r\n"
+                + "20261126T120000Z-0a1b2c3d,a2,stuck,,escalated,'-1,\"'=HYPERLINK(\"\"http://x\"\")\"\r\n",
             ReconciliationReports.ToCsv(report));
     }
 }

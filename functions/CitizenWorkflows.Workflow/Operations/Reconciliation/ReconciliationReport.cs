@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CitizenWorkflows.Workflow.Registry;
 
 namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 
@@ -118,20 +119,21 @@ public sealed class ReconciliationReports(BlobServiceClient blobs)
         }
     }
 
-    /// <summary>RFC 4180: one header line, then one line per item; fields with commas, quotes or line breaks quoted.</summary>
+    /// <summary>
+    /// RFC 4180 (the registry's writer): one header line, then one line per item. The detail and outcome can quote text
+    /// that came from outside (an officer's reason, a partner's answer), so they are defused against spreadsheet formulas.
+    /// </summary>
     public static string ToCsv(ReconciliationReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var csv = new StringBuilder("runId,applicationId,finding,stage,action,outcome,detail\r\n");
+        using var csv = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        Rfc4180Writer.WriteRecord(csv, ["runId", "applicationId", "finding", "stage", "action", "outcome", "detail"]);
         foreach (ReconciliationItem item in report.Items)
         {
-            csv.AppendJoin(',', new[] { report.RunId, item.ApplicationId, item.Finding, item.Stage ?? "", item.Action, item.Outcome, item.Detail }.Select(Field))
-                .Append("\r\n");
+            Rfc4180Writer.WriteRecord(csv, [report.RunId, item.ApplicationId, item.Finding, item.Stage, item.Action,
+                Rfc4180Writer.DefuseFormula(item.Outcome), Rfc4180Writer.DefuseFormula(item.Detail)]);
         }
 
         return csv.ToString();
     }
-
-    static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }
