@@ -45,7 +45,8 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IClassFixture<Azu
         using HttpClient signed = host.SignedClient(kiosk);
         Applicant person = Samples.NextApplicant();
         SubmissionAccepted first = await Api.SubmitAsync(signed, Samples.RenewalBy(person), "reused-key");
-        ApplicationUpload other = Samples.RenewalBy(person, a => a with { FullName = "Trần Thị Hoa" });
+        // A family name Samples.NextApplicant never gives, so the content surely differs.
+        ApplicationUpload other = Samples.RenewalBy(person, a => a with { FullName = "Tôn Nữ Thị Hoa" });
         using HttpResponseMessage response = await signed.SubmitApplicationAsync(other, "reused-key");
         var problem = await Api.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
         Assert.Contains(first.ApplicationId, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
