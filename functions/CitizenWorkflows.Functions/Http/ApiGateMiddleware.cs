@@ -54,7 +54,7 @@ public sealed partial class ApiGateMiddleware(ApiGate gate) : IFunctionsWorkerMi
             catch (Exception e) when (StorageUnavailableHandler.IsStorageUnreachable(e) && !http.Response.HasStarted)
             {
                 // As on the Local host: storage not answering is a 503 with Retry-After, not the host's bare 500.
-                await StorageUnavailableHandler.AnswerAsync(http, http.RequestServices.GetService(typeof(IProblemDetailsService)) as IProblemDetailsService);
+                await StorageUnavailableHandler.AnswerAsync(http);
             }
         }
     }

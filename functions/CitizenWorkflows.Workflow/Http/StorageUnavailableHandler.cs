@@ -12,7 +12,7 @@ namespace CitizenWorkflows.Workflow.Http;
 /// Azure SDK's own retries) answers 503 <c>storage-unavailable</c> with <c>Retry-After</c>, so a kiosk or partner
 /// retries with the same idempotency key; any other unhandled error stays the framework's 500 problem.
 /// </summary>
-public sealed partial class StorageUnavailableHandler(IProblemDetailsService problems, ILogger<StorageUnavailableHandler> log) : IExceptionHandler
+public sealed partial class StorageUnavailableHandler(ILogger<StorageUnavailableHandler> log) : IExceptionHandler
 {
     /// <summary>Seconds a caller is asked to wait: the emulator restarts in a few seconds, a storage account recovers in more.</summary>
     public const int RetryAfterSeconds = 5;
@@ -26,15 +26,15 @@ public sealed partial class StorageUnavailableHandler(IProblemDetailsService pro
         }
 
         LogUnavailable(log, httpContext.Request.Path, exception.GetType().Name);
-        await AnswerAsync(httpContext, problems);
+        await AnswerAsync(httpContext);
         return true;
     }
 
     /// <summary>
-    /// Writes the 503 answer (the Functions app's middleware calls this too); through <paramref name="problems"/> when
-    /// the host has the problem-details service, otherwise as the framework's problem result writes it.
+    /// Writes the 503 answer (the Functions app's middleware calls this too); the framework's problem result goes through
+    /// the host's problem-details service when it has one.
     /// </summary>
-    public static async Task AnswerAsync(HttpContext httpContext, IProblemDetailsService? problems)
+    public static async Task AnswerAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         var problem = new ProblemDetails
@@ -46,10 +46,7 @@ public sealed partial class StorageUnavailableHandler(IProblemDetailsService pro
         };
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (problems is null || !await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem }))
-        {
-            await Results.Problem(problem).ExecuteAsync(httpContext);
-        }
+        await Results.Problem(problem).ExecuteAsync(httpContext);
     }
 
     /// <summary>No answer from storage: refused or reset connections and timeouts, possibly wrapped by the SDK's retries.</summary>
