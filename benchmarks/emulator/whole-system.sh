@@ -8,7 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 counts=("$@"); [ ${#counts[@]} -gt 0 ] || counts=(400 1000)
-bash scripts/ensure-node-tools.sh >/dev/null
+# The same setup as run.sh: Azurite from npm (patched), the Debian packages the biometric stage needs.
+source scripts/ensure-node-tools.sh; ensure_node_tools >/dev/null
+source scripts/ensure-debian-packages.sh; ensure_debian_packages opencv-data libgtk-3-0
 dotnet build functions/CitizenWorkflows.Local -c Release --nologo -v quiet >/dev/null
 source scripts/azurite.sh
 export AZURITE_BASE_PORT=${AZURITE_BASE_PORT:-10100}
