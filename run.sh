@@ -12,7 +12,14 @@ ensure_node_tools
 # The biometric stage's portrait check runs OpenCV with the models Debian ships.
 source scripts/ensure-debian-packages.sh
 ensure_debian_packages opencv-data libgtk-3-0
-dotnet build functions/CitizenWorkflows.Local -c Release --nologo -v quiet
+# The host serves; the demo, load runs, benchmarks and fault drivers are tools/CitizenWorkflows.Load, the registry, kiosk
+# and card commands tools/CitizenWorkflows.Admin: each verb goes to the program that has it.
+case "${1:-serve}" in
+  demo|load|bench-intake|bench-lifecycle|faults|fingerprints) program=CitizenWorkflows.Load; project=tools/CitizenWorkflows.Load ;;
+  registry|kiosk|card) program=CitizenWorkflows.Admin; project=tools/CitizenWorkflows.Admin ;;
+  *) program=CitizenWorkflows.Local; project=functions/CitizenWorkflows.Local ;;
+esac
+dotnet build "$project" -c Release --nologo -v quiet
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if port_open 10000 && port_open 10001 && port_open 10002; then
@@ -27,4 +34,4 @@ else
   echo "Azurite started: blob, queue and table processes (data in .azurite/, logs in .azurite/azurite-*.log)."
 fi
 
-dotnet functions/CitizenWorkflows.Local/bin/Release/net10.0/CitizenWorkflows.Local.dll "$@"
+dotnet "$project/bin/Release/net10.0/$program.dll" "$@"

@@ -57,7 +57,7 @@ boundary="cw-smoke-$(openssl rand -hex 12)"
   printf -- '--%s\r\nContent-Disposition: form-data; name="application"\r\nContent-Type: application/json\r\n\r\n' "$boundary"
   cat "$work/application.json"
   printf '\r\n--%s\r\nContent-Disposition: form-data; name="portrait"; filename="portrait.jpg"\r\nContent-Type: image/jpeg\r\n\r\n' "$boundary"
-  cat functions/CitizenWorkflows.Local/Demo/sample-portrait.jpg
+  cat tools/CitizenWorkflows.TestData/sample-portrait.jpg
   printf '\r\n--%s--\r\n' "$boundary"
 } > "$work/body"
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using CitizenWorkflows.KioskClient;
-using CitizenWorkflows.Local.Demo;
+using CitizenWorkflows.TestData;
 using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;

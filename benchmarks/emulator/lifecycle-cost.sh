@@ -19,6 +19,6 @@ trap 'stop_azurite; rm -rf "$dir"' EXIT
 start_azurite "$dir"
 for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$((b+2))") 2>/dev/null && break; sleep 0.2; done
 echo "=== $label ($(date -u +%H:%M:%S)) $*"
-dotnet functions/CitizenWorkflows.Local/bin/Release/net10.0/CitizenWorkflows.Local.dll \
+dotnet tools/CitizenWorkflows.Load/bin/Release/net10.0/CitizenWorkflows.Load.dll \
   load --count "${COUNT:-100}" --rate 10 --kiosks 4 --seed 7 "$@" > "$out/$label.log" 2>&1 || true
 sed -n '/^\$ load/,$p' "$out/$label.log"

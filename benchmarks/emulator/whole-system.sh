@@ -11,7 +11,7 @@ counts=("$@"); [ ${#counts[@]} -gt 0 ] || counts=(400 1000)
 # The same setup as run.sh: Azurite from npm (patched), the Debian packages the biometric stage needs.
 source scripts/ensure-node-tools.sh; ensure_node_tools >/dev/null
 source scripts/ensure-debian-packages.sh; ensure_debian_packages opencv-data libgtk-3-0
-dotnet build functions/CitizenWorkflows.Local -c Release --nologo -v quiet >/dev/null
+dotnet build tools/CitizenWorkflows.Load -c Release --nologo -v quiet >/dev/null
 source scripts/azurite.sh
 export AZURITE_BASE_PORT=${AZURITE_BASE_PORT:-10100}
 b=$AZURITE_BASE_PORT
@@ -25,7 +25,7 @@ for n in "${counts[@]}"; do
     CW_AZURITE=$emulator start_azurite "$dir"
     for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$((b+2))") 2>/dev/null && break; sleep 0.2; done
     echo "=== $emulator Azurite, $n applications ($(date -u +%H:%M:%S))"
-    dotnet functions/CitizenWorkflows.Local/bin/Release/net10.0/CitizenWorkflows.Local.dll \
+    dotnet tools/CitizenWorkflows.Load/bin/Release/net10.0/CitizenWorkflows.Load.dll \
       load --count "$n" --rate 20 --kiosks 4 --seed 7 --timeout-minutes "${TIMEOUT_MINUTES:-30}" > "$out/$emulator-$n.log" 2>&1 || true
     sed -n '/^\$ load/,$p' "$out/$emulator-$n.log" | grep -E "^\\\$|submitted|lifecycles|CPU|intake" || tail -5 "$out/$emulator-$n.log"
     stop_azurite

@@ -5,6 +5,7 @@ using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
 using CitizenWorkflows.Workflow.Domain;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using CitizenWorkflows.TestData;
 
 namespace CitizenWorkflows.Tests.Biometrics;
 

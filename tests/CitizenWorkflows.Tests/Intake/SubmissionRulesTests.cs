@@ -4,6 +4,7 @@ using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.TestData;
 
 namespace CitizenWorkflows.Tests.Intake;
 

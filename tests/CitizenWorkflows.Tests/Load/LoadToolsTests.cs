@@ -1,10 +1,11 @@
-using CitizenWorkflows.Local.Load;
+using CitizenWorkflows.Load;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Storage;
+using CitizenWorkflows.TestData;
 
 namespace CitizenWorkflows.Tests.Load;
 

@@ -11,6 +11,7 @@ using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+using CitizenWorkflows.TestData;
 
 namespace CitizenWorkflows.Tests.Local;
 
@@ -41,7 +42,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
             Kiosk mobileTeam = await LocalHostProcess.RegisterKioskAsync(azurite, "MOBILE-TEAM-07", "001", mobile: true);
             using HttpClient kiosk = first.SignedClient(mobileTeam);
             using HttpClient officer = first.Client(Roles.Operator);
-            var samples = new CitizenWorkflows.Local.Demo.SampleApplicants(seed: 7);
+            var samples = new SampleApplicants(seed: 7);
             for (int i = 0; i < Applications; i++)
             {
                 ids.Add((await Api.SubmitAsync(kiosk, samples.Next(DateTimeOffset.UtcNow))).ApplicationId);

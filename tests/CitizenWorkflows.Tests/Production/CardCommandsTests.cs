@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CitizenWorkflows.Local.Production;
+using CitizenWorkflows.Admin;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Storage;

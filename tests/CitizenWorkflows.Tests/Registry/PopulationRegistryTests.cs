@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Registry;
+using CitizenWorkflows.TestData;
 
 namespace CitizenWorkflows.Tests.Registry;
 

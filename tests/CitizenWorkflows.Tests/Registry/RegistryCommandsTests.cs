@@ -1,7 +1,8 @@
-using CitizenWorkflows.Local.Registry;
+using CitizenWorkflows.Admin;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Registry;
 using Microsoft.Extensions.DependencyInjection;
+using CitizenWorkflows.TestData;
 
 namespace CitizenWorkflows.Tests.Registry;
 

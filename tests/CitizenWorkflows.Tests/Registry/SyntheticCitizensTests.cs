@@ -1,6 +1,7 @@
 using System.Text;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Registry;
+using CitizenWorkflows.TestData;
 
 namespace CitizenWorkflows.Tests.Registry;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CitizenWorkflows.KioskClient;
-using CitizenWorkflows.Local.Demo;
+using CitizenWorkflows.TestData;
 using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
 using CitizenWorkflows.Workflow.Domain;

@@ -1,4 +1,5 @@
 using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
+using CitizenWorkflows.TestData;
 
 namespace CitizenWorkflows.Tests.Biometrics.Fingerprints;
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using CitizenWorkflows.Local.Demo;
+using CitizenWorkflows.TestData;
 using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
 
 namespace CitizenWorkflows.Tests.Biometrics.Fingerprints;
