@@ -1,8 +1,10 @@
+using CitizenWorkflows.Local.Campaign;
 using CitizenWorkflows.Local.Lifecycle;
 using CitizenWorkflows.Local.Notifications;
 using CitizenWorkflows.Local.Operations;
 using CitizenWorkflows.Local.Packets;
 using CitizenWorkflows.Local.Production;
+using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Lifecycle;
 
@@ -17,34 +19,38 @@ public static class LocalPollers
     /// <summary>Trigger function name → the <c>BackgroundService</c> that stands in for it.</summary>
     public static readonly IReadOnlyDictionary<string, Type> All = new Dictionary<string, Type>(StringComparer.Ordinal)
     {
-        [PolledTriggers.ProcessOfflinePacket] = typeof(PacketPoller),
-        [PolledTriggers.DispatchNotifications] = typeof(NotificationPoller),
-        [PolledTriggers.CloseCardBatches] = typeof(CardBatchPoller),
-        [PolledTriggers.ReconcileApplications] = typeof(ReconciliationPoller),
-        [PolledTriggers.SweepDeadlines] = typeof(DeadlinePoller),
-        [PolledTriggers.SweepCampaign] = typeof(Campaign.CampaignPoller),
+        [PolledTriggers.ProcessOfflinePacket] = typeof(PeriodicPoller<OfflinePacketIntake>),
+        [PolledTriggers.DispatchNotifications] = typeof(PeriodicPoller<NotificationDispatch>),
+        [PolledTriggers.CloseCardBatches] = typeof(PeriodicPoller<CardBatchClosing>),
+        [PolledTriggers.ReconcileApplications] = typeof(PeriodicPoller<ScheduledReconciliation>),
+        [PolledTriggers.SweepDeadlines] = typeof(PeriodicPoller<DeadlineRaising>),
+        [PolledTriggers.SweepCampaign] = typeof(PeriodicPoller<CampaignFollowUp>),
     };
 
-    /// <summary>Registers every poller of <see cref="All"/> with its options (sections <c>Packets</c>, <c>Notifications</c>, <c>CardBatches:Poller</c>, <c>Reconciliation:Poller</c>, <c>Deadlines:Poller</c>, <c>Campaign:Poller</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
+    /// <summary>Registers every poller of <see cref="All"/> with its <see cref="PollerOptions"/> (sections <c>Packets</c>, <c>Notifications</c>, <c>CardBatches:Poller</c>, <c>Reconciliation:Poller</c>, <c>Deadlines:Poller</c>, <c>Campaign:Poller</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
     public static IServiceCollection AddLocalPollers(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.Configure<PacketPollerOptions>(configuration.GetSection(PacketPollerOptions.SectionName));
-        services.AddHostedService<PacketPoller>();
-        services.Configure<NotificationPollerOptions>(configuration.GetSection(NotificationPollerOptions.SectionName));
-        services.AddHostedService<NotificationPoller>();
-        services.Configure<CardBatchPollerOptions>(configuration.GetSection(CardBatchPollerOptions.SectionName));
-        services.AddHostedService<CardBatchPoller>();
-        services.Configure<ReconciliationPollerOptions>(configuration.GetSection(ReconciliationPollerOptions.SectionName));
-        services.AddHostedService<ReconciliationPoller>();
-        services.Configure<DeadlinePollerOptions>(configuration.GetSection(DeadlinePollerOptions.SectionName));
-        services.AddHostedService<DeadlinePoller>();
-        services.Configure<Campaign.CampaignPollerOptions>(configuration.GetSection(Campaign.CampaignPollerOptions.SectionName));
-        services.AddHostedService<Campaign.CampaignPoller>();
+        services.AddPoller<OfflinePacketIntake>(configuration);
+        services.AddPoller<NotificationDispatch>(configuration);
+        services.AddPoller<CardBatchClosing>(configuration);
+        services.AddPoller<ScheduledReconciliation>(configuration);
+        services.AddPoller<DeadlineRaising>(configuration);
+        services.AddPoller<CampaignFollowUp>(configuration);
         // Operators' runs start at once here (replacing the Functions app's "at the next tick").
         services.AddSingleton<ReconciliationRequestRunner>();
         services.AddSingleton<Workflow.Operations.Reconciliation.IReconciliationRunSignal>(sp => sp.GetRequiredService<ReconciliationRequestRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<ReconciliationRequestRunner>());
         return services;
+    }
+
+    static void AddPoller<TWork>(this IServiceCollection services, IConfiguration configuration)
+        where TWork : class, IDueWork
+    {
+        // One options type, named per poller: each keeps its own section and so its configuration keys.
+        services.Configure<PollerOptions>(TWork.Section, options => options.PollInterval = TWork.DefaultInterval);
+        services.Configure<PollerOptions>(TWork.Section, configuration.GetSection(TWork.Section));
+        services.AddSingleton<TWork>();
+        services.AddHostedService<PeriodicPoller<TWork>>();
     }
 }

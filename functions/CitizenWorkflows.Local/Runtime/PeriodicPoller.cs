@@ -1,35 +1,49 @@
 using CitizenWorkflows.Workflow.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Local.Runtime;
 
 /// <summary>
-/// The Local host's stand-in for a Functions timer trigger: runs one pass of a job, waits <see cref="Interval"/>, and
-/// again until the host stops. A failed pass is logged and the next one retries.
+/// The Local host's stand-in for a Functions timer or blob trigger: runs one pass of <typeparamref name="TWork"/>, waits
+/// <see cref="PollerOptions.PollInterval"/>, and again until the host stops. A failed pass (a bug, a storage outage) is
+/// logged and the next one retries.
 /// </summary>
-public abstract partial class PeriodicPoller(ILogger logger) : BackgroundService
+public sealed partial class PeriodicPoller<TWork>(TWork work, IOptionsMonitor<PollerOptions> options, ILogger<TWork> log) : BackgroundService
+    where TWork : IDueWork
 {
-    /// <summary>The wait between passes (read before each wait, so configuration changes apply).</summary>
-    protected abstract TimeSpan Interval { get; }
-
-    protected abstract Task RunOnceAsync(CancellationToken cancellationToken);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using StorageCaller.Scope sweeps = StorageCaller.Enter(StorageCaller.Sweeps);
+        if (!options.Get(TWork.Section).Enabled)
+        {
+            LogDisabled(log, typeof(TWork).Name, TWork.Section);
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
+            // Read before each pass and each wait, so configuration changes apply.
+            if (options.Get(TWork.Section).Enabled)
             {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogPassFailed(logger, e, GetType().Name);
+                try
+                {
+                    await work.RunAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // Only the host stopping ends the loop: an exception out of a BackgroundService would stop the host,
+                    // and a storage outage (even one surfacing as a timed-out, cancelled request) must not.
+                    LogPassFailed(log, e, typeof(TWork).Name);
+                }
             }
 
-            await Task.Delay(Interval > TimeSpan.Zero ? Interval : TimeSpan.FromSeconds(1), stoppingToken);
+            TimeSpan interval = options.Get(TWork.Section).PollInterval;
+            await Task.Delay(interval > TimeSpan.Zero ? interval : TimeSpan.FromSeconds(1), stoppingToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Poller} is disabled ({Section}:Enabled=false)")]
+    static partial void LogDisabled(ILogger logger, string poller, string section);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A pass of {Poller} failed; the next one retries")]
     static partial void LogPassFailed(ILogger logger, Exception exception, string poller);

@@ -1,6 +1,8 @@
 using Azure.Storage.Blobs;
 using CitizenWorkflows.Local;
 using CitizenWorkflows.Local.Packets;
+using CitizenWorkflows.Local.Runtime;
+using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Kiosks;
 using Microsoft.Extensions.Configuration;
@@ -21,7 +23,7 @@ public sealed class PacketPollerTests(OfflinePacketFixture host) : IClassFixture
         await host.UploadAsync("good.zip", PacketSamples.SignedBy(kiosk, "poll-" + Guid.NewGuid().ToString("N")));
         await host.UploadAsync("folder/bomb.zip", PacketSamples.ZipWith(("document-1.pdf", PacketSamples.Zeros(50))));
 
-        int finished = await Poller(new PacketPollerOptions()).PollOnceAsync(CancellationToken.None);
+        int finished = await Intake().TakeInboxAsync(CancellationToken.None);
 
         Assert.Equal(2, finished);
         Assert.False(await host.InInboxAsync("good.zip"));
@@ -33,7 +35,7 @@ public sealed class PacketPollerTests(OfflinePacketFixture host) : IClassFixture
     public async Task Running_it_picks_up_packets_uploaded_later()
     {
         Kiosk kiosk = await host.RegisterKioskAsync();
-        using PacketPoller poller = Poller(new PacketPollerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
+        using PeriodicPoller<OfflinePacketIntake> poller = Poller(new PollerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         await poller.StartAsync(CancellationToken.None);
         try
         {
@@ -56,7 +58,7 @@ public sealed class PacketPollerTests(OfflinePacketFixture host) : IClassFixture
     public async Task Switched_off_it_does_nothing()
     {
         await host.UploadAsync("untouched.zip", PacketSamples.ZipWith(("document-1.pdf", PacketSamples.Zeros(50))));
-        using PacketPoller poller = Poller(new PacketPollerOptions { Enabled = false, PollInterval = TimeSpan.FromMilliseconds(50) });
+        using PeriodicPoller<OfflinePacketIntake> poller = Poller(new PollerOptions { Enabled = false, PollInterval = TimeSpan.FromMilliseconds(50) });
 
         await poller.StartAsync(CancellationToken.None);
         await poller.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(10));
@@ -75,23 +77,17 @@ public sealed class PacketPollerTests(OfflinePacketFixture host) : IClassFixture
 
         services.AddLocalPollers(configuration);
 
-        Assert.Contains(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(PacketPoller));
+        Assert.Contains(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(PeriodicPoller<OfflinePacketIntake>));
         using ServiceProvider provider = services.BuildServiceProvider();
-        PacketPollerOptions options = provider.GetRequiredService<IOptions<PacketPollerOptions>>().Value;
+        PollerOptions options = provider.GetRequiredService<IOptionsMonitor<PollerOptions>>().Get(OfflinePacketIntake.Section);
         Assert.False(options.Enabled);
         Assert.Equal(TimeSpan.FromSeconds(3), options.PollInterval);
-        Assert.True(new PacketPollerOptions().Enabled);
+        Assert.True(new PollerOptions().Enabled);
     }
 
-    PacketPoller Poller(PacketPollerOptions options) =>
-        new(host.Processor, host.Service<BlobServiceClient>(), host.Client, new FixedOptions(options), NullLogger<PacketPoller>.Instance);
+    OfflinePacketIntake Intake() =>
+        new(host.Processor, host.Service<BlobServiceClient>(), host.Client, NullLogger<OfflinePacketIntake>.Instance);
 
-    sealed class FixedOptions(PacketPollerOptions value) : IOptionsMonitor<PacketPollerOptions>
-    {
-        public PacketPollerOptions CurrentValue => value;
-
-        public PacketPollerOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<PacketPollerOptions, string?> listener) => null;
-    }
+    PeriodicPoller<OfflinePacketIntake> Poller(PollerOptions options) =>
+        new(Intake(), new FixedOptions<PollerOptions>(options), NullLogger<OfflinePacketIntake>.Instance);
 }
