@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CitizenWorkflows.Workflow.Domain;
+using CsvHelper;
 
 namespace CitizenWorkflows.Workflow.Registry;
 
@@ -77,11 +78,12 @@ public static class RegistryCsv
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(records);
-        Rfc4180Writer.WriteRecord(writer, Columns);
+        using CsvWriter csv = CsvRecords.Writer(writer);
+        csv.WriteRecord([.. Columns]);
         int count = 0;
         foreach (CitizenRecord record in records)
         {
-            Rfc4180Writer.WriteRecord(writer, Fields(record));
+            csv.WriteRecord([.. Fields(record)]);
             count++;
         }
 

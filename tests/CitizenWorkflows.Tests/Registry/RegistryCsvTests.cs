@@ -48,13 +48,19 @@ public class RegistryCsvTests
     [Fact]
     public void The_writer_quotes_only_what_needs_quoting_and_doubles_quotes()
     {
-        Assert.Equal("Lê Lợi", Rfc4180Writer.Escape("Lê Lợi"));
-        Assert.Equal("\"12, Lê Lợi\"", Rfc4180Writer.Escape("12, Lê Lợi"));
-        Assert.Equal("\"Xã \"\"Tân Lập\"\"\"", Rfc4180Writer.Escape("Xã \"Tân Lập\""));
-        Assert.Equal("\"a\nb\"", Rfc4180Writer.Escape("a\nb"));
-        Assert.Equal("\"a\r\nb\"", Rfc4180Writer.Escape("a\r\nb"));
-        Assert.Equal("\" edge\"", Rfc4180Writer.Escape(" edge"));
-        Assert.Equal("", Rfc4180Writer.Escape(null));
+        // Each value as the second field of a record, so that a lone empty field is not confused with a blank line.
+        static string Written(string? value) => RegistrySamples.Record(["x", value])[2..];
+
+        Assert.Equal("Lê Lợi", Written("Lê Lợi"));
+        Assert.Equal("\"12, Lê Lợi\"", Written("12, Lê Lợi"));
+        Assert.Equal("\"Xã \"\"Tân Lập\"\"\"", Written("Xã \"Tân Lập\""));
+        Assert.Equal("\"a\nb\"", Written("a\nb"));
+        Assert.Equal("\"a\r\nb\"", Written("a\r\nb"));
+        Assert.Equal("\" edge\"", Written(" edge"));
+        Assert.Equal("\"edge\u00A0\"", Written("edge\u00A0")); // any Unicode white space, not only space and tab
+        Assert.Equal("=1", Written("=1")); // formulas are defused per column, by the reports (SpreadsheetSafeText)
+        Assert.Equal("", Written(null));
+        Assert.Equal("", Written(""));
 
         var text = new StringWriter();
         RegistryCsv.Write(text, [Awkward]);
@@ -162,7 +168,7 @@ public class RegistryCsvTests
     {
         List<string> columns = [.. RegistryCsv.Columns.Reverse()];
         string?[] fields = [.. RegistryCsv.Fields(RegistrySamples.Hanh).Reverse()];
-        string csv = "\uFEFF" + string.Join(',', columns).ToLowerInvariant() + "\n" + string.Join(',', fields.Select(Rfc4180Writer.Escape)) + "\n";
+        string csv = "\uFEFF" + string.Join(',', columns).ToLowerInvariant() + "\n" + RegistrySamples.Record(fields) + "\n";
 
         RegistryCsvReadResult result = RegistryCsv.Read(new StringReader(csv));
 
