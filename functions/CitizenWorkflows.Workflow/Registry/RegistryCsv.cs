@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CitizenWorkflows.Workflow.Domain;
+using CsvHelper;
 
 namespace CitizenWorkflows.Workflow.Registry;
 
@@ -77,11 +78,12 @@ public static class RegistryCsv
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(records);
-        Rfc4180Writer.WriteRecord(writer, Columns);
+        using CsvWriter csv = CsvRecords.Writer(writer);
+        csv.WriteRecord([.. Columns]);
         int count = 0;
         foreach (CitizenRecord record in records)
         {
-            Rfc4180Writer.WriteRecord(writer, Fields(record));
+            csv.WriteRecord([.. Fields(record)]);
             count++;
         }
 
@@ -103,13 +105,14 @@ public static class RegistryCsv
 
     static IEnumerable<RegistryCsvRow> ReadRowsIterator(TextReader reader)
     {
-        var csv = new Rfc4180Reader(reader, maxFieldLength: 4 * CitizenRecord.MaxTextLength, maxFields: Columns.Count + 8);
-        if (!csv.TryRead(out CsvRecord header))
+        using IEnumerator<CsvRecord> csv = CsvRecords.Read(reader, maxFieldLength: 4 * CitizenRecord.MaxTextLength, maxFields: Columns.Count + 8).GetEnumerator();
+        if (!csv.MoveNext())
         {
             yield return new RegistryCsvRow(1, null, [new(1, "", "csv.header", $"the file is empty: line 1 must name the columns {string.Join(',', Columns)}")]);
             yield break;
         }
 
+        CsvRecord header = csv.Current;
         (int[]? indexOf, List<RegistryCsvError> headerErrors) = MapHeader(header);
         if (indexOf is null)
         {
@@ -119,9 +122,9 @@ public static class RegistryCsv
 
         // Numbers are 12 digits, so they fit a long: a few million lines stay a modest map.
         var firstLineOf = new Dictionary<long, int>();
-        while (csv.TryRead(out CsvRecord line))
+        while (csv.MoveNext())
         {
-            yield return ParseLine(line, indexOf, header.Fields.Count, firstLineOf);
+            yield return ParseLine(csv.Current, indexOf, header.Fields.Count, firstLineOf);
         }
     }
 

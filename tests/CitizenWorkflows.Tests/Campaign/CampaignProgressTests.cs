@@ -48,7 +48,7 @@ public sealed class CampaignProgressTests(AzuriteFixture azurite) : IClassFixtur
     [InlineData("@SUM(A1)", "'@SUM(A1)")]
     [InlineData("Hồ Chí Minh", "Hồ Chí Minh")]
     public void Report_text_is_defused_for_spreadsheets(string value, string written) =>
-        Assert.Equal(written, Rfc4180Writer.DefuseFormula(value));
+        Assert.Equal(written, SpreadsheetSafeText.DefuseFormula(value));
 
     [Fact]
     public async Task The_weekly_review_comes_from_the_day_counters_with_a_forecast_and_behind_provinces_first()

@@ -49,13 +49,19 @@ public class RegistryCsvTests
     [Fact]
     public void The_writer_quotes_only_what_needs_quoting_and_doubles_quotes()
     {
-        Assert.Equal("Lê Lợi", Rfc4180Writer.Escape("Lê Lợi"));
-        Assert.Equal("\"12, Lê Lợi\"", Rfc4180Writer.Escape("12, Lê Lợi"));
-        Assert.Equal("\"Xã \"\"Tân Lập\"\"\"", Rfc4180Writer.Escape("Xã \"Tân Lập\""));
-        Assert.Equal("\"a\nb\"", Rfc4180Writer.Escape("a\nb"));
-        Assert.Equal("\"a\r\nb\"", Rfc4180Writer.Escape("a\r\nb"));
-        Assert.Equal("\" edge\"", Rfc4180Writer.Escape(" edge"));
-        Assert.Equal("", Rfc4180Writer.Escape(null));
+        // Each value as the second field of a record, so that a lone empty field is not confused with a blank line.
+        static string Written(string? value) => RegistrySamples.Record(["x", value])[2..];
+
+        Assert.Equal("Lê Lợi", Written("Lê Lợi"));
+        Assert.Equal("\"12, Lê Lợi\"", Written("12, Lê Lợi"));
+        Assert.Equal("\"Xã \"\"Tân Lập\"\"\"", Written("Xã \"Tân Lập\""));
+        Assert.Equal("\"a\nb\"", Written("a\nb"));
+        Assert.Equal("\"a\r\nb\"", Written("a\r\nb"));
+        Assert.Equal("\" edge\"", Written(" edge"));
+        Assert.Equal("\"edge\u00A0\"", Written("edge\u00A0")); // any Unicode white space, not only space and tab
+        Assert.Equal("=1", Written("=1")); // formulas are defused per column, by the reports (SpreadsheetSafeText)
+        Assert.Equal("", Written(null));
+        Assert.Equal("", Written(""));
 
         var text = new StringWriter();
         RegistryCsv.Write(text, [Awkward]);
@@ -69,45 +75,63 @@ public class RegistryCsvTests
     public void The_reader_follows_RFC_4180_and_counts_physical_lines()
     {
         const string csv = "a,\"b,c\",\"d\"\"e\"\r\n\"multi\r\nline\",,x\n\n\"last\nfield\"";
-        var reader = new Rfc4180Reader(new StringReader(csv));
+        List<CsvRecord> records = [.. CsvRecords.Read(new StringReader(csv))];
 
-        Assert.True(reader.TryRead(out CsvRecord first));
+        Assert.Equal(3, records.Count);
+        CsvRecord first = records[0];
         Assert.Equal(1, first.Line);
         Assert.Equal(["a", "b,c", "d\"e"], first.Fields);
         Assert.Null(first.Problem);
 
-        Assert.True(reader.TryRead(out CsvRecord second));
+        CsvRecord second = records[1];
         Assert.Equal(2, second.Line);
         Assert.Equal(["multi\r\nline", "", "x"], second.Fields);
 
-        Assert.True(reader.TryRead(out CsvRecord third));
+        CsvRecord third = records[2];
         Assert.Equal(5, third.Line); // line 4 is blank
         Assert.Equal(["last\nfield"], third.Fields);
+    }
 
-        Assert.False(reader.TryRead(out _));
+    [Fact]
+    public void A_byte_order_mark_blank_lines_and_bare_CRs_are_read_as_before()
+    {
+        const string csv = "\uFEFFa,b\r\n\r\nc\rd\r\"e\rf\"\rg\r\n\r\n\r\n";
+        Assert.Equal(
+            [(1, "a|b"), (3, "c"), (4, "d"), (5, "e\rf"), (7, "g")],
+            CsvRecords.Read(new StringReader(csv)).Select(r => (r.Line, string.Join('|', r.Fields))));
+        Assert.Empty(CsvRecords.Read(new StringReader("\uFEFF\r\n")));
     }
 
     [Theory]
     [InlineData("ab\"c,d\nnext", "csv.quote")]
     [InlineData("\"ab\"c,d\nnext", "csv.quote")]
+    [InlineData("x,ab\"c\nnext\ny\"z", "csv.quote")] // a stray quote does not open a quoted field that runs into the next lines
     public void Stray_quotes_spoil_only_their_record(string csv, string rule)
     {
-        var reader = new Rfc4180Reader(new StringReader(csv));
-        Assert.True(reader.TryRead(out CsvRecord bad));
-        Assert.Equal(rule, bad.Problem);
-        Assert.True(reader.TryRead(out CsvRecord next));
-        Assert.Equal((2, "next"), (next.Line, next.Fields[0]));
-        Assert.Null(next.Problem);
+        List<CsvRecord> records = [.. CsvRecords.Read(new StringReader(csv))];
+        Assert.Equal(rule, records[0].Problem);
+        Assert.Equal((2, "next"), (records[1].Line, records[1].Fields[0]));
+        Assert.Null(records[1].Problem);
     }
 
     [Fact]
-    public void An_unterminated_quote_is_reported_and_a_huge_field_is_capped()
+    public void An_unterminated_quote_is_reported()
     {
-        var reader = new Rfc4180Reader(new StringReader("x,\"never closed\n" + new string('a', 50_000)), maxFieldLength: 1000);
-        Assert.True(reader.TryRead(out CsvRecord record));
-        Assert.Equal("csv.unterminated-quote", record.Problem);
-        Assert.Equal(1000, record.Fields[1].Length);
-        Assert.False(reader.TryRead(out _));
+        CsvRecord record = Assert.Single(CsvRecords.Read(new StringReader("x,\"never closed\n" + new string('a', 50_000))));
+        Assert.Equal((1, "csv.unterminated-quote"), (record.Line, record.Problem));
+    }
+
+    [Fact]
+    public void Long_fields_and_extra_fields_spoil_their_record_and_a_record_too_long_to_hold_ends_the_reading()
+    {
+        string csv = "a," + new string('b', 11) + "\nc,d,e\nf\n\"" + new string('g', 100_000) + "\nh";
+        List<CsvRecord> records = [.. CsvRecords.Read(new StringReader(csv), maxFieldLength: 10, maxFields: 2)];
+
+        Assert.Equal(
+            [(1, "csv.field-length"), (2, "csv.columns"), (3, null), (4, "csv.record-length")],
+            records.Select(r => (r.Line, r.Problem)));
+        Assert.Equal(2, records[1].Fields.Count);
+        Assert.Contains("longer than", records[3].ProblemMessage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -163,7 +187,7 @@ public class RegistryCsvTests
     {
         List<string> columns = [.. RegistryCsv.Columns.Reverse()];
         string?[] fields = [.. RegistryCsv.Fields(RegistrySamples.Hanh).Reverse()];
-        string csv = "\uFEFF" + string.Join(',', columns).ToLowerInvariant() + "\n" + string.Join(',', fields.Select(Rfc4180Writer.Escape)) + "\n";
+        string csv = "\uFEFF" + string.Join(',', columns).ToLowerInvariant() + "\n" + RegistrySamples.Record(fields) + "\n";
 
         RegistryCsvReadResult result = RegistryCsv.Read(new StringReader(csv));
 

@@ -35,7 +35,19 @@ public static class RegistrySamples
             fields[RegistryCsv.Columns.ToList().IndexOf(column)] = value;
         }
 
-        return string.Join(',', fields.Select(Rfc4180Writer.Escape));
+        return Record(fields);
+    }
+
+    /// <summary>Fields as the project writes them, as one CSV line without its line end.</summary>
+    public static string Record(IEnumerable<string?> fields)
+    {
+        var text = new StringWriter();
+        using (CsvHelper.CsvWriter csv = CsvRecords.Writer(text))
+        {
+            csv.WriteRecord([.. fields]);
+        }
+
+        return text.ToString()[..^2];
     }
 
     public static string Header => string.Join(',', RegistryCsv.Columns);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Operations.Query;
+using CsvHelper;
 
 namespace CitizenWorkflows.Workflow.Campaign.Targets;
 
@@ -105,16 +106,17 @@ public sealed class CampaignProgress(CampaignTargets targets, ApplicationCounter
     {
         ArgumentNullException.ThrowIfNull(report);
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        Registry.Rfc4180Writer.WriteRecord(text, ["province", "name", "week", "received", "approved", "printed", "delivered", "overdue", "target", "weeklyRate", "forecast", "behind"]);
+        using CsvWriter csv = Registry.CsvRecords.Writer(text);
+        csv.WriteRecord(["province", "name", "week", "received", "approved", "printed", "delivered", "overdue", "target", "weeklyRate", "forecast", "behind"]);
         foreach (ProvinceProgress p in report.Provinces)
         {
-            string? Name() => Registry.Rfc4180Writer.DefuseFormula(p.Name);
+            string? Name() => Registry.SpreadsheetSafeText.DefuseFormula(p.Name);
             foreach (WeekProgress week in p.Weeks)
             {
-                Registry.Rfc4180Writer.WriteRecord(text, [p.Province, Name(), Day(week.WeekStart), N(week.Received), N(week.Approved), N(week.Printed), N(week.Delivered), "", "", "", "", ""]);
+                csv.WriteRecord([p.Province, Name(), Day(week.WeekStart), N(week.Received), N(week.Approved), N(week.Printed), N(week.Delivered), "", "", "", "", ""]);
             }
 
-            Registry.Rfc4180Writer.WriteRecord(text,
+            csv.WriteRecord(
             [
                 p.Province, Name(), "total", N(p.Received), N(p.Approved), N(p.Printed), N(p.Delivered), N(p.Overdue),
                 p.Target?.ToString(CultureInfo.InvariantCulture), N(p.WeeklyRate), p.Forecast is { } f ? Day(f) : p.Reached ? "reached" : "",
@@ -122,6 +124,7 @@ public sealed class CampaignProgress(CampaignTargets targets, ApplicationCounter
             ]);
         }
 
+        csv.Flush();
         return text.ToString();
     }
 

@@ -34,9 +34,8 @@ public sealed record TargetLine(string? Province, string? District, int? Target,
 }
 
 /// <summary>
-/// Targets as CSV, header <c>province,district,target,periodStart,periodEnd</c>, read with the project's RFC 4180
-/// reader: every line's problems are reported (field <c>line N: column</c>), nothing is thrown, and a file with any
-/// problem is refused whole.
+/// Targets as CSV, header <c>province,district,target,periodStart,periodEnd</c>, read with <see cref="CsvRecords"/>: every
+/// line's problems are reported (field <c>line N: column</c>), nothing is thrown, and a file with any problem is refused whole.
 /// </summary>
 public static class CampaignTargetsCsv
 {
@@ -44,17 +43,18 @@ public static class CampaignTargetsCsv
 
     public static (IReadOnlyList<CampaignTarget> Targets, IReadOnlyList<FieldError> Errors) Read(TextReader text)
     {
-        var reader = new Rfc4180Reader(text, maxFieldLength: 64, maxFields: Columns.Length + 1);
+        using IEnumerator<CsvRecord> records = CsvRecords.Read(text, maxFieldLength: 64, maxFields: Columns.Length + 1).GetEnumerator();
         var targets = new List<CampaignTarget>();
         var errors = new List<FieldError>();
-        if (!reader.TryRead(out CsvRecord header) || !header.Fields.Select(f => f.Trim()).SequenceEqual(Columns, StringComparer.OrdinalIgnoreCase))
+        if (!records.MoveNext() || !records.Current.Fields.Select(f => f.Trim()).SequenceEqual(Columns, StringComparer.OrdinalIgnoreCase))
         {
             errors.Add(new FieldError("line 1", "csv.header", $"The first line names the columns: {string.Join(',', Columns)}."));
             return (targets, errors);
         }
 
-        while (reader.TryRead(out CsvRecord record))
+        while (records.MoveNext())
         {
+            CsvRecord record = records.Current;
             string at = $"line {record.Line}: ";
             if (record.Problem is not null || record.Fields.Count != Columns.Length)
             {

@@ -5,6 +5,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CitizenWorkflows.Workflow.Registry;
+using CsvHelper;
 
 namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 
@@ -120,20 +121,22 @@ public sealed class ReconciliationReports(BlobServiceClient blobs)
     }
 
     /// <summary>
-    /// RFC 4180 (the registry's writer): one header line, then one line per item. The detail and outcome can quote text
-    /// that came from outside (an officer's reason, a partner's answer), so they are defused against spreadsheet formulas.
+    /// RFC 4180 (the registry's <see cref="CsvRecords"/>): one header line, then one line per item. The detail and outcome can
+    /// quote text that came from outside (an officer's reason, a partner's answer), so they are defused against spreadsheet formulas.
     /// </summary>
     public static string ToCsv(ReconciliationReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var csv = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        Rfc4180Writer.WriteRecord(csv, ["runId", "applicationId", "finding", "stage", "action", "outcome", "detail"]);
+        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        using CsvWriter csv = CsvRecords.Writer(text);
+        csv.WriteRecord(["runId", "applicationId", "finding", "stage", "action", "outcome", "detail"]);
         foreach (ReconciliationItem item in report.Items)
         {
-            Rfc4180Writer.WriteRecord(csv, [report.RunId, item.ApplicationId, item.Finding, item.Stage, item.Action,
-                Rfc4180Writer.DefuseFormula(item.Outcome), Rfc4180Writer.DefuseFormula(item.Detail)]);
+            csv.WriteRecord([report.RunId, item.ApplicationId, item.Finding, item.Stage, item.Action,
+                SpreadsheetSafeText.DefuseFormula(item.Outcome), SpreadsheetSafeText.DefuseFormula(item.Detail)]);
         }
 
-        return csv.ToString();
+        csv.Flush();
+        return text.ToString();
     }
 }
