@@ -67,7 +67,7 @@ param publicHolidays string[] = [
 @description('Microsoft Entra tenant id whose tokens the API accepts (issuer https://login.microsoftonline.com/<tenant>/v2.0). Empty: the current tenant.')
 param oidcTenantId string = tenant().tenantId
 
-@description('The API app registration\'s Application ID URI or client id: the audience every access token must carry (README, Microsoft Entra ID set-up).')
+@description('The API app registration\'s Application ID URI or client id: the audience every access token must carry (docs/design.md, Microsoft Entra ID set-up).')
 param oidcAudience string = 'api://citizenworkflows'
 
 @description('Client id of the dashboard\'s single-page-application registration (authorization code + PKCE). Empty: the dashboard cannot sign in.')

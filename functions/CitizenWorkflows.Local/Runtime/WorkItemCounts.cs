@@ -7,7 +7,7 @@ namespace CitizenWorkflows.Local.Runtime;
 /// Work items the <see cref="TaskHubWorker"/>'s dispatchers ran, counted in their middleware pipelines (one pass per
 /// orchestration episode, including each episode of an extended session, and one per activity execution), so the load
 /// tools report work items per application on any provider; also how long each ran and how many ran at once, the
-/// figures host.json's <c>maxConcurrent*</c> limits are sized from (README, Azure).
+/// figures host.json's <c>maxConcurrent*</c> limits are sized from (docs/design.md, Concurrency limits of the Functions host).
 /// </summary>
 public sealed class WorkItemCounts
 {

@@ -37,7 +37,7 @@ public sealed class ApiKeyCredentials
             if (credential.Role is Roles.Operator or Roles.Supervisor)
             {
                 throw new InvalidOperationException(
-                    $"The API key of '{credential.Principal}' is a person's ({credential.Role}): people sign in with OpenID Connect now; remove the key (README, Migration from API keys).");
+                    $"The API key of '{credential.Principal}' is a person's ({credential.Role}): people sign in with OpenID Connect now; remove the key (docs/design.md, Migration from API keys).");
             }
 
             if (credential.Role != Roles.Kiosk && !options.Value.PartnerApiKeys)

@@ -9,7 +9,7 @@ namespace CitizenWorkflows.Workflow.Security;
 
 /// <summary>
 /// Configuration section <c>RateLimits</c>: a token bucket per caller, so one misbehaving kiosk or script cannot take
-/// the capacity the others need. Sizes: see README (Security and data) for the measurement they rest on.
+/// the capacity the others need. Sizes: see docs/design.md (Security and data) for the measurement they rest on.
 /// </summary>
 public sealed class RateLimitOptions
 {

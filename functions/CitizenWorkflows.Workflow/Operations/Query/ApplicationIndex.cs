@@ -13,7 +13,7 @@ namespace CitizenWorkflows.Workflow.Operations.Query;
 /// <item><c>o-{province}</c>: the province's applications still in flight, by due time (overdue = a range below now);</item>
 /// <item><c>k-{kiosk}</c>: a kiosk's applications, by intake time (row key <c>{created ticks}|{id}</c>).</item>
 /// </list>
-/// No partition takes the whole country's writes: the busiest takes one province's (see README, Operators' API).
+/// No partition takes the whole country's writes: the busiest takes one province's (see docs/design.md, Operators' reads).
 /// </summary>
 public sealed class ApplicationIndex(TableServiceClient tables)
 {

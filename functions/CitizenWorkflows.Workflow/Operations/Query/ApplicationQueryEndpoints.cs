@@ -36,7 +36,7 @@ public sealed partial class ApplicationQueryEndpoints(
         }
 
         var errors = new List<FieldError>();
-        // Reads are area-scoped: an area-bound officer's search covers their area only (README, Security and data).
+        // Reads are area-scoped: an area-bound officer's search covers their area only (docs/design.md, Security and data).
         ApplicationFilter filter = ApplicationFilter.Parse(request.Query, errors) with { Scope = OfficerScope.Of(CallerClaims.Of(request)) };
         int pageSize = ApplicationFilter.ParsePageSize(request.Query, errors);
         ContinuationToken? continuation = null;
@@ -71,7 +71,7 @@ public sealed partial class ApplicationQueryEndpoints(
         }
 
         var errors = new List<FieldError>();
-        // Reads are area-scoped: an area-bound officer's search covers their area only (README, Security and data).
+        // Reads are area-scoped: an area-bound officer's search covers their area only (docs/design.md, Security and data).
         ApplicationFilter filter = ApplicationFilter.Parse(request.Query, errors) with { Scope = OfficerScope.Of(CallerClaims.Of(request)) };
         if (errors.Count == 0)
         {
