@@ -2,7 +2,7 @@ namespace CitizenWorkflows.Local.Runtime;
 
 /// <summary>
 /// Configuration section <c>TaskHub</c>: the Azure Storage task hub the embedded runtime runs on. The defaults are
-/// the settings that mattered when measured on a 2-core machine (DESIGN §3).
+/// the settings that mattered when measured on a 2-core machine (docs/benchmarks.md, "Full lifecycle").
 /// </summary>
 public sealed class TaskHubOptions
 {

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace CitizenWorkflows.Workflow.Domain;
 
-/// <summary>Where a card application is in its lifecycle (DESIGN §2).</summary>
+/// <summary>Where a card application is in its lifecycle (docs/design.md, The lifecycle).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ApplicationStage>))]
 public enum ApplicationStage
 {
