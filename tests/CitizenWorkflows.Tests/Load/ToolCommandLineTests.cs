@@ -124,6 +124,12 @@ public sealed class ToolCommandLineTests
         Assert.Equal(
             ["--Storage:ConnectionString=AccountName=a;BlobEndpoint=http://127.0.0.1:10300/a", "--urls=http://127.0.0.1:7373", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Default=Error"],
             run.HostSettings);
+
+        // An option's value that holds ':' and '=' (a URL) stays the option's.
+        (exit, _, error, run) = await LoadAsync("load", "--result-file", "http://127.0.0.1:4318/v1?a=b", "--Workflow:AutoApprove=false");
+        Assert.True(exit == 0, error);
+        Assert.Equal("http://127.0.0.1:4318/v1?a=b", run!.Load.ResultFile);
+        Assert.Equal(["--Workflow:AutoApprove=false"], run.HostSettings);
     }
 
     [Theory]
