@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -5,6 +6,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Storage;
+using CitizenWorkflows.Tools;
 
 namespace CitizenWorkflows.Admin;
 
@@ -16,26 +18,45 @@ public static class CardCommands
 {
     const string Usage = "usage: card verify --file chip.json | card verify --application APPLICATION_ID";
 
-    public static async Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter output)
+    /// <summary>The <c>card verify</c> command; <paramref name="services"/> starts the storage services when it runs.</summary>
+    public static Command Command(Func<CancellationToken, Task<IServiceProvider>> services, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(output);
+        var file = new Option<string?>("--file") { Description = "A chip.json (JWS JSON or compact serialisation) to verify. Default: none (then --application)." };
+        var application = new Option<string?>("--application") { Description = "An application whose stored signed chip data to verify. Default: none (then --file)." };
+        var verify = new Command("verify", "Checks a card's signed chip data against the card-signing key (exit code 0 when valid).") { file, application };
+        verify.Validators.Add(r =>
+        {
+            if ((r.GetResult(file) is { Implicit: false }) == (r.GetResult(application) is { Implicit: false }))
+            {
+                r.AddError("card verify needs exactly one of --file and --application.");
+            }
+        });
+        verify.SetAction(async (r, ct) => await VerifyAsync(r.GetValue(file), r.GetValue(application), await services(ct), output));
+        return new Command("card", "A card's signed chip data.") { verify };
+    }
+
+    /// <summary>Runs <c>verify --file F | --application ID</c> on <paramref name="services"/>; usage errors exit with 2.</summary>
+    public static Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(output);
-        string? Option(string name) => Array.IndexOf(args, name) is int at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-        if (args.FirstOrDefault() != "verify" || (Option("--file") is null && Option("--application") is null))
-        {
-            await output.WriteLineAsync(Usage);
-            return 2;
-        }
+        var root = new RootCommand { Command(_ => Task.FromResult(services), output) };
+        return CommandLineRun.InvokeAsync(root.Parse(["card", .. args]), output, output, Usage);
+    }
 
+    static async Task<int> VerifyAsync(string? file, string? application, IServiceProvider services, TextWriter output)
+    {
         byte[] json;
-        if (Option("--file") is { } file)
+        if (file is not null)
         {
             json = await File.ReadAllBytesAsync(file);
         }
         else
         {
-            string blob = DocumentStore.BlobNameFor(Option("--application")!, PersonaliseCard.ChipDocument);
+            string blob = DocumentStore.BlobNameFor(application!, PersonaliseCard.ChipDocument);
             try
             {
                 json = (await services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(StorageNames.DocumentsContainer)

@@ -1,8 +1,10 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.TestData;
+using CitizenWorkflows.Tools;
 
 namespace CitizenWorkflows.Admin;
 
@@ -27,47 +29,52 @@ public static class RegistryCommands
     /// <summary>Rejected lines listed one by one in the summary; beyond that only counts by rule.</summary>
     const int MaxListedErrors = 50;
 
-    const string Usage = """
-        usage: registry generate --count N --seed S --out file.csv
-               registry load --file file.csv
-               registry show <personal-number> [--details]
-        """;
+    /// <summary>
+    /// The <c>registry generate|load|show</c> commands; <paramref name="services"/> starts the storage services only for the
+    /// commands that need them.
+    /// </summary>
+    public static Command Command(Func<CancellationToken, Task<IServiceProvider>> services, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(output);
+        var count = new Option<int>("--count") { Description = "Synthetic citizens to write.", DefaultValueFactory = _ => 1000 };
+        count.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n < 0)
+            {
+                r.AddError("--count must not be negative");
+            }
+        });
+        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic citizens.", DefaultValueFactory = _ => 1 };
+        var outFile = new Option<string>("--out") { Description = "Registry CSV file to write (replaced if it exists).", Required = true };
+        var generate = new Command("generate", "Synthetic citizens as registry CSV.") { count, seed, outFile };
+        generate.SetAction(r => GenerateAsync(r.GetValue(count), r.GetValue(seed), r.GetRequiredValue(outFile), output));
 
-    public static async Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter output)
+        var file = new Option<string>("--file") { Description = "Registry CSV file to load; bad lines are reported and skipped.", Required = true };
+        var load = new Command("load", "Loads a registry CSV into the population registry.") { file };
+        load.SetAction(async (r, ct) => await LoadAsync(r.GetRequiredValue(file), Registry(await services(ct)), output));
+
+        var number = new Argument<string>("personal-number") { Description = "The 12-digit personal number." };
+        var details = new Option<bool>("--details") { Description = "Prints the record (personal data, to this console only). Default: only whether it exists." };
+        var show = new Command("show", "Whether a personal number is in the registry (exit code 0: found, 1: not found).") { number, details };
+        show.SetAction(async (r, ct) => await ShowAsync(r.GetRequiredValue(number), r.GetValue(details), Registry(await services(ct)), output));
+
+        return new Command("registry", "The population registry: generate synthetic citizens, load a registry CSV, look a number up.") { generate, load, show };
+    }
+
+    /// <summary>Runs <c>[registry] generate|load|show …</c> on <paramref name="services"/>; usage errors exit with 2.</summary>
+    public static Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(output);
         string[] rest = args.Length > 0 && args[0] == "registry" ? args[1..] : args;
-        try
-        {
-            return rest.Length == 0
-                ? UsageError(output, "a command is required")
-                : rest[0] switch
-                {
-                    "generate" => await GenerateAsync(Options.Parse(rest[1..]), output),
-                    "load" => await LoadAsync(Options.Parse(rest[1..]), Registry(services), output),
-                    "show" => await ShowAsync(Options.Parse(rest[1..]), Registry(services), output),
-                    _ => UsageError(output, $"unknown command '{rest[0]}'"),
-                };
-        }
-        catch (UsageException e)
-        {
-            return UsageError(output, e.Message);
-        }
+        var root = new RootCommand { Command(_ => Task.FromResult(services), output) };
+        return CommandLineRun.InvokeAsync(root.Parse(["registry", .. rest]), output, output);
     }
 
-    static async Task<int> GenerateAsync(Options options, TextWriter output)
+    static async Task<int> GenerateAsync(int count, int seed, string path, TextWriter output)
     {
-        int count = options.Int("--count", 1000);
-        int seed = options.Int("--seed", 1);
-        string path = options.Required("--out");
-        options.Finish(0);
-        if (count < 0)
-        {
-            throw new UsageException("--count must not be negative");
-        }
-
         await using (var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
         {
             RegistryCsv.Write(writer, SyntheticCitizens.Generate(seed, count));
@@ -77,10 +84,8 @@ public static class RegistryCommands
         return 0;
     }
 
-    static async Task<int> LoadAsync(Options options, PopulationRegistry registry, TextWriter output)
+    static async Task<int> LoadAsync(string path, PopulationRegistry registry, TextWriter output)
     {
-        string path = options.Required("--file");
-        options.Finish(0);
         if (!File.Exists(path))
         {
             output.WriteLine($"No such file: {path}");
@@ -156,10 +161,9 @@ public static class RegistryCommands
         return rejected == 0 ? 0 : 1;
     }
 
-    static async Task<int> ShowAsync(Options options, PopulationRegistry registry, TextWriter output)
+    static async Task<int> ShowAsync(string personalNumber, bool details, PopulationRegistry registry, TextWriter output)
     {
-        bool details = options.Flag("--details");
-        string number = options.Finish(1, "<personal-number>")[0].Trim();
+        string number = personalNumber.Trim();
         IReadOnlyList<RuleViolation> violations = PersonalNumber.Validate(number);
         if (violations.Count > 0)
         {
@@ -186,88 +190,4 @@ public static class RegistryCommands
     static PopulationRegistry Registry(IServiceProvider services) =>
         (PopulationRegistry?)services.GetService(typeof(PopulationRegistry))
         ?? Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<PopulationRegistry>(services);
-
-    static int UsageError(TextWriter output, string problem)
-    {
-        output.WriteLine($"registry: {problem}");
-        output.WriteLine(Usage);
-        return 2;
-    }
-
-    sealed class UsageException(string message) : Exception(message);
-
-    /// <summary><c>--name value</c> options, <c>--flag</c> switches and positional words; anything left unread is a usage error.</summary>
-    sealed class Options
-    {
-        readonly Dictionary<string, string?> named = new(StringComparer.Ordinal);
-        readonly List<string> positional = [];
-
-        public static Options Parse(string[] args)
-        {
-            var options = new Options();
-            for (int i = 0; i < args.Length; i++)
-            {
-                if (args[i].StartsWith("--", StringComparison.Ordinal))
-                {
-                    bool hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
-                    options.named[args[i]] = hasValue ? args[++i] : null;
-                }
-                else
-                {
-                    options.positional.Add(args[i]);
-                }
-            }
-
-            return options;
-        }
-
-        public string Required(string name) =>
-            named.Remove(name, out string? value) && !string.IsNullOrWhiteSpace(value)
-                ? value
-                : throw new UsageException($"{name} is required");
-
-        public int Int(string name, int fallback)
-        {
-            if (!named.Remove(name, out string? value))
-            {
-                return fallback;
-            }
-
-            return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int parsed)
-                ? parsed
-                : throw new UsageException($"{name} needs a whole number");
-        }
-
-        public bool Flag(string name)
-        {
-            if (!named.Remove(name, out string? value))
-            {
-                return false;
-            }
-
-            // "--details 0791…" reads the number as the flag's value: give it back as a positional word.
-            if (value is not null)
-            {
-                positional.Add(value);
-            }
-
-            return true;
-        }
-
-        /// <summary>Takes the positional words (exactly <paramref name="count"/>) and checks that nothing else was given.</summary>
-        public List<string> Finish(int count, string what = "")
-        {
-            if (named.Count > 0)
-            {
-                throw new UsageException($"unknown option '{named.Keys.First()}'");
-            }
-
-            if (positional.Count != count)
-            {
-                throw new UsageException(count == 0 ? $"unexpected '{positional[0]}'" : $"exactly {count} {what} required");
-            }
-
-            return positional;
-        }
-    }
 }

@@ -46,18 +46,6 @@ public sealed class LoadToolsTests
     }
 
     [Fact]
-    public void Options_are_taken_out_of_the_arguments_and_the_rest_is_left_for_the_host()
-    {
-        string[] args = ["--count", "50", "--rate", "2.5", "--kiosks", "3", "--approve", "officer", "--TaskHub:Name=X"];
-        LoadOptions options = LoadOptions.Take(ref args, new LoadOptions());
-        Assert.Equal((50, 2.5, false, 3, true), (options.Count, options.Rate, options.Max, options.Kiosks, options.OfficerApproves));
-        Assert.Equal(["--TaskHub:Name=X"], args);
-
-        string[] none = [];
-        Assert.True(LoadOptions.Take(ref none, new LoadOptions()).Max); // no rate: as fast as possible
-    }
-
-    [Fact]
     public void Printed_command_lines_never_show_a_storage_account_key() =>
         Assert.Equal(
             "./run.sh load --Storage:ConnectionString=AccountName=a;AccountKey=***;BlobEndpoint=x",

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
@@ -14,40 +15,49 @@ namespace CitizenWorkflows.Load.Benchmarks;
 /// </summary>
 public static class FingerprintCommands
 {
-    public static Task<int> RunAsync(string[] args, TextWriter output)
+    /// <summary>The <c>fingerprints accuracy|search-bench</c> commands; <paramref name="commandLine"/> is printed with the results.</summary>
+    public static Command Command(string commandLine, TextWriter output)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        string[] rest = args.Length > 0 && args[0] == "fingerprints" ? args[1..] : args;
-        string commandLine = "fingerprints " + string.Join(' ', rest);
-        try
+        var identities = CommandOptions.Int("--identities", "Synthetic identities (one enrolment and two probe impressions each).", 1000, min: 2);
+        var seed = CommandOptions.Int("--seed", "Seed of the synthetic fingerprints.", 1, min: int.MinValue);
+        var impostors = CommandOptions.Int("--impostors", "Random impostor comparisons (probe against another identity's enrolment).", 100_000, min: 1);
+        var accuracy = new Command("accuracy", "Genuine and impostor score distributions of the minutiae matcher, FNMR at FMR ≤ 0.1% and 0.01%.")
         {
-            return Task.FromResult(rest.FirstOrDefault() switch
+            identities, seed, impostors,
+        };
+        accuracy.SetAction(r => Accuracy(r.GetValue(identities), r.GetValue(seed), r.GetValue(impostors), commandLine, output));
+
+        var gallery = CommandOptions.List("--gallery", "Gallery sizes, comma-separated; one run each.", "1000,10000,100000");
+        gallery.Validators.Add(r =>
+        {
+            foreach (string size in CommandOptions.Items(r.Tokens.Count == 1 ? r.Tokens[0].Value : ""))
             {
-                "accuracy" => Accuracy(rest[1..], commandLine, output),
-                "search-bench" => SearchBench(rest[1..], commandLine, output),
-                _ => Usage(output),
-            });
-        }
-        catch (FormatException e)
+                if (!int.TryParse(size, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < 1)
+                {
+                    r.AddError($"--gallery: '{size}' is not a gallery size (a whole number, at least 1).");
+                }
+            }
+        });
+        var probes = CommandOptions.Int("--probes", "Genuine probes searched per gallery.", 200, min: 1);
+        var searchSeed = CommandOptions.Int("--seed", "Seed of the synthetic fingerprints.", 1, min: int.MinValue);
+        var candidates = CommandOptions.Int("--candidates", "Minimum candidates pre-selected for full comparison.", 50, min: 1);
+        var growth = CommandOptions.Double("--growth", "Candidates grow as this times √N.", 0.3, min: 0);
+        var searchBench = new Command("search-bench", "Gallery build time, search time per probe and rank-1 hit rate of the 1:N search per gallery size.")
         {
-            output.WriteLine(e.Message);
-            return Task.FromResult(Usage(output));
-        }
+            gallery, probes, searchSeed, candidates, growth,
+        };
+        searchBench.SetAction(r => SearchBench(
+            [.. CommandOptions.Items(r.GetValue(gallery)).Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
+            r.GetValue(probes), r.GetValue(searchSeed), r.GetValue(candidates), r.GetValue(growth), commandLine, output));
+
+        return new Command("fingerprints", "The fingerprint matcher on synthetic fingerprints (no storage, no host); prints results, asserts nothing.")
+        {
+            accuracy, searchBench,
+        };
     }
 
-    static int Usage(TextWriter output)
+    static int Accuracy(int identities, int seed, int impostorCount, string commandLine, TextWriter output)
     {
-        output.WriteLine("usage: fingerprints accuracy [--identities 1000] [--seed 1] [--impostors 100000]");
-        output.WriteLine("       fingerprints search-bench [--gallery 1000,10000,100000] [--probes 200] [--seed 1] [--candidates 50] [--growth 0.3]");
-        return 2;
-    }
-
-    static int Accuracy(string[] args, string commandLine, TextWriter output)
-    {
-        int identities = Option(args, "--identities", 1000);
-        int seed = Option(args, "--seed", 1);
-        int impostorCount = Option(args, "--impostors", 100_000);
         const int probesPerIdentity = 2;
         output.WriteLine($"$ {commandLine}");
         var matcher = new MinutiaeMatcher();
@@ -122,13 +132,8 @@ public static class FingerprintCommands
         return 0;
     }
 
-    static int SearchBench(string[] args, string commandLine, TextWriter output)
+    static int SearchBench(int[] sizes, int probeCount, int seed, int candidates, double growth, string commandLine, TextWriter output)
     {
-        int[] sizes = [.. OptionText(args, "--gallery", "1000,10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
-        int probeCount = Option(args, "--probes", 200);
-        int seed = Option(args, "--seed", 1);
-        int candidates = Option(args, "--candidates", 50);
-        double growth = double.Parse(OptionText(args, "--growth", "0.3"), CultureInfo.InvariantCulture);
         output.WriteLine($"$ {commandLine}");
         output.WriteLine(Inv($"1 finger (right thumb) per identity, {probeCount} genuine probes (fresh impressions of enrolled identities), top-max({candidates}, {growth}·√N) pre-selection, {Environment.ProcessorCount} cores"));
         var matcher = new MinutiaeMatcher();
@@ -225,15 +230,6 @@ public static class FingerprintCommands
     }
 
     static int HashCode32(int seed, int identity) => (int)((((uint)seed * 2654435761u) ^ ((uint)identity * 40503u) ^ 0x5bd1e995u) & 0x7FFFFFFF);
-
-    static int Option(string[] args, string name, int fallback) =>
-        int.Parse(OptionText(args, name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-
-    static string OptionText(string[] args, string name, string fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
-    }
 
     static string Inv(FormattableString text) => FormattableString.Invariant(text);
 }

@@ -15,18 +15,20 @@ namespace CitizenWorkflows.Load.Benchmarks;
 /// </summary>
 public static class LifecycleBenchmark
 {
-    public static async Task<int> RunAsync(string[] args, string commandLine, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="sessions">Extended sessions on and/or off with the tuned settings (<c>on,off</c>).</param>
+    /// <param name="settings">The provider settings to compare (<c>tuned,default</c>).</param>
+    /// <param name="telemetry"><c>off</c> and/or OTLP collector URLs; instead of the settings when given.</param>
+    /// <param name="passedOn">Load options and host settings given on the command line, passed to every child as they are.</param>
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> sessions, IReadOnlyList<string> settings, int count, int? seed, IReadOnlyList<string> telemetry, IReadOnlyList<string> passedOn,
+        string commandLine, TextWriter output, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(telemetry);
+        ArgumentNullException.ThrowIfNull(passedOn);
         ArgumentNullException.ThrowIfNull(output);
-        string[] rest = args;
-        string[] sessions = (CommandOption.Text(ref rest, "--sessions") ?? "on,off").Split(',', StringSplitOptions.RemoveEmptyEntries);
-        string[] settings = (CommandOption.Text(ref rest, "--settings") ?? "tuned,default").Split(',', StringSplitOptions.RemoveEmptyEntries);
-        double count = CommandOption.Number(ref rest, "--count") ?? 200;
-        // Every configuration enrols new people: on the same storage, a later one given the same seed would submit the
-        // applicants an earlier one enrolled, and the duplicate search would hold them all in ManualReview.
-        double? seed = CommandOption.Number(ref rest, "--seed");
         var configurations = new List<(string Name, string[] Args)>();
-        string[] telemetry = CommandOption.Text(ref rest, "--telemetry")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
         foreach (string exporter in telemetry)
         {
             configurations.Add(exporter == "off"
@@ -34,7 +36,7 @@ public static class LifecycleBenchmark
                 : ("telemetry/otlp", ["--TaskHub:Settings=Tuned", $"--Telemetry:OtlpEndpoint={exporter}"]));
         }
 
-        foreach (string setting in telemetry.Length > 0 ? [] : settings)
+        foreach (string setting in telemetry.Count > 0 ? [] : settings)
         {
             if (!setting.Equals("tuned", StringComparison.OrdinalIgnoreCase))
             {
@@ -44,13 +46,7 @@ public static class LifecycleBenchmark
 
             foreach (string session in sessions)
             {
-                if (session is not ("on" or "off"))
-                {
-                    output.WriteLine($"unknown --sessions value '{session}' (on, off)");
-                    return 2;
-                }
-
-                configurations.Add(($"azurite/tuned/sessions-{session}", ["--TaskHub:Settings=Tuned", $"--TaskHub:ExtendedSessions={session == "on"}"]));
+                configurations.Add(($"azurite/tuned/sessions-{session}", ["--TaskHub:Settings=Tuned", $"--TaskHub:ExtendedSessions={session.Equals("on", StringComparison.OrdinalIgnoreCase)}"]));
             }
         }
 
@@ -59,11 +55,13 @@ public static class LifecycleBenchmark
         var results = new List<(string Name, LoadReport? Report)>();
         foreach (((string name, string[] extra), int index) in configurations.Select((c, i) => (c, i)))
         {
-            string[] seedArgs = seed is double s ? ["--seed", (s + index).ToString(CultureInfo.InvariantCulture)] : [];
+            // Every configuration enrols new people: on the same storage, a later one given the same seed would submit the
+            // applicants an earlier one enrolled, and the duplicate search would hold them all in ManualReview.
+            string[] seedArgs = seed is int s ? ["--seed", (s + index).ToString(CultureInfo.InvariantCulture)] : [];
             string resultFile = Path.Combine(Path.GetTempPath(), $"cw-bench-{run}-{index}-{name.Replace('/', '-')}.json");
             // The index keeps a configuration named twice (e.g. --telemetry off,URL,off,URL) on two fresh hubs.
             string hub = "Bench" + run + index.ToString(CultureInfo.InvariantCulture) + new string([.. name.Where(char.IsLetterOrDigit)]);
-            string[] childArgs = ["load", "--count", count.ToString(CultureInfo.InvariantCulture), "--result-file", resultFile, $"--TaskHub:Name={hub}", .. extra, .. seedArgs, .. rest];
+            string[] childArgs = ["load", "--count", count.ToString(CultureInfo.InvariantCulture), "--result-file", resultFile, $"--TaskHub:Name={hub}", .. extra, .. seedArgs, .. passedOn];
             output.WriteLine();
             output.WriteLine($"== {name}");
             output.Flush();

@@ -28,22 +28,20 @@ namespace CitizenWorkflows.Load.Faults;
 /// </summary>
 public static class FaultCommands
 {
-    public static async Task<int> RunAsync(string[] args, string commandLine, TextWriter output, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        string scenario = args.Length > 0 ? args[0] : "";
-        if (scenario is not ("kill" or "azurite-restart" or "two-workers" or "poison"))
-        {
-            output.WriteLine("usage: faults kill|azurite-restart|two-workers|poison [--count N] [--kills K] [--kill-every-seconds S] [--restarts R] [--rate R|--max] [--kiosks K]");
-            return 2;
-        }
+    /// <summary>The load run's defaults for a fault run: long enough to inject faults into, short enough for CI.</summary>
+    public static LoadOptions LoadDefaults => new() { Count = 100, Rate = 10, Timeout = TimeSpan.FromMinutes(20), TimelineSample = 200 };
 
-        string[] rest = args[1..];
-        int kills = (int)(CommandOption.Number(ref rest, "--kills") ?? 5);
-        double every = CommandOption.Number(ref rest, "--kill-every-seconds") ?? 8;
-        int restarts = (int)(CommandOption.Number(ref rest, "--restarts") ?? 1);
-        LoadOptions load = LoadOptions.Take(ref rest, new LoadOptions { Count = 100, Rate = 10, Timeout = TimeSpan.FromMinutes(20), TimelineSample = 200 });
+    /// <param name="scenario">kill, azurite-restart, two-workers or poison.</param>
+    /// <param name="kills">SIGKILLs in a kill run.</param>
+    /// <param name="every">Mean seconds between faults.</param>
+    /// <param name="restarts">Azurite restarts in an azurite-restart run.</param>
+    /// <param name="hostSettings"><c>--Section:Key=value</c> settings for the hosts (and this driver), after the driver's own.</param>
+    public static async Task<int> RunAsync(
+        string scenario, int kills, double every, int restarts, LoadOptions load, IReadOnlyList<string> hostSettings, string commandLine, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(hostSettings);
+        ArgumentNullException.ThrowIfNull(output);
         var random = new Random(load.Seed);
 
         string run = DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
@@ -72,7 +70,7 @@ public static class FaultCommands
             settings[key] = value;
         }
 
-        foreach (string setting in rest.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)))
+        foreach (string setting in hostSettings.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)))
         {
             string[] kv = setting[2..].Split('=', 2);
             settings[kv[0]] = kv[1];
