@@ -15,14 +15,32 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 /// One card application from intake to delivery. Each stage lives in its feature folder; this class only strings
 /// them together. The instance id is the application id.
 /// </summary>
+/// <remarks>
+/// Versions: an instance runs to its end on the version it started with (<see cref="CardApplicationInput.WorkflowVersion"/>),
+/// because a replay must schedule what its history holds. A change to what the workflow (or a stage it calls) schedules,
+/// waits for or in which order is a new version: raise <see cref="LatestVersion"/>, branch where the step changed
+/// (<c>input.WorkflowVersion &gt;= n</c>), keep the old branch until no instance of the older version is running.
+/// 1: the workflow as it was when versions began to be recorded.
+/// </remarks>
 public sealed partial class CardApplicationOrchestration : TaskOrchestrator<CardApplicationInput, CardApplicationResult>
 {
     /// <summary>The name both hosts register this orchestration under.</summary>
     public const string Name = "CardApplication";
 
+    /// <summary>The newest version this build runs; new instances start on it unless <see cref="WorkflowVersioning"/> says otherwise.</summary>
+    public const int LatestVersion = 1;
+
     public override async Task<CardApplicationResult> RunAsync(TaskOrchestrationContext context, CardApplicationInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (input.WorkflowVersion is < 1 or > LatestVersion)
+        {
+            // Started by a newer build (then rolled back): guessing its steps would corrupt its history. It fails
+            // holding its claim, and a re-drive starts it again on this build's version.
+            throw new NotSupportedException(
+                $"Application {input.Header.ApplicationId} started on workflow version {input.WorkflowVersion}; this build runs 1 to {LatestVersion}.");
+        }
+
         ApplicationHeader header = input.Header;
         ResumePoint? resume = input.Resume;
         var journal = new ApplicationJournal(context, header, resume?.Sequence ?? 0);
