@@ -44,6 +44,10 @@ public static class WorkflowServices
         void CountTable(TableClientOptions o) => requests.Count(o, StorageService.Table);
         void CountQueue(QueueClientOptions o) => requests.Count(o, StorageService.Queue);
         services.AddOptions<WorkflowPolicy>().Bind(configuration.GetSection(WorkflowPolicy.SectionName));
+        // A version this build cannot run stops the host as it starts, not at the first intake.
+        services.AddOptions<WorkflowVersioning>().Bind(configuration.GetSection(WorkflowVersioning.SectionName))
+            .Validate(v => v.IsKnown, $"Workflow:OrchestrationVersion must be a version this build runs: 1 to {CardApplicationOrchestration.LatestVersion}.")
+            .ValidateOnStart();
         // The keys are checked as the host starts (a person's key, a short one, an unknown role stop it with their message),
         // not at the first request that needs them.
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName))

@@ -24,6 +24,7 @@ public sealed class IntakeService(
     CitizenClaims citizens,
     ApplicationProjection projection,
     IOptionsMonitor<WorkflowPolicy> policy,
+    IOptionsMonitor<WorkflowVersioning> versioning,
     WorkingDayCalendar calendar,
     TimeProvider clock)
 {
@@ -121,7 +122,8 @@ public sealed class IntakeService(
         var input = new CardApplicationInput(
             header, s.Applicant, stored.Single(d => d.BlobName.EndsWith("/" + SubmissionParts.Portrait, StringComparison.Ordinal)), stored, policy.CurrentValue with { Holidays = calendar.Holidays },
             Destination: new CardDestination(s.Delivery, header.KioskId, s.ResidenceProvinceCode),
-            ConcurrentApplication: concurrent);
+            ConcurrentApplication: concurrent,
+            WorkflowVersion: versioning.CurrentValue.OrchestrationVersion);
         if (!await ledger.KeepAsync(request.Kiosk.Principal, request.IdempotencyKey, claim, cancellationToken))
         {
             return false;

@@ -122,10 +122,13 @@ public sealed class ApplicationJournal(TaskOrchestrationContext context, Applica
         return entries;
     }
 
-    /// <summary>Records a final stage and returns the workflow's result.</summary>
+    /// <summary>
+    /// Records a final stage and returns the workflow's result. The entry is not written yet: the workflow's end writes
+    /// it (<see cref="FlushAsync"/>, or the activity it calls last carries it).
+    /// </summary>
     public async Task<CardApplicationResult> FinishAsync(ApplicationStage stage, string cause, string? reason, string? personalNumber = null)
     {
-        await RecordAsync(stage, cause, reason);
+        await RecordAsync(stage, cause, reason, writtenByNextActivity: true);
         return new CardApplicationResult(stage, reason, personalNumber);
     }
 }

@@ -13,6 +13,10 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 /// A first card whose demographic key another application in flight holds (<see cref="Intake.CitizenClaims"/>): that
 /// application's id; the workflow asks an officer instead of approving by rule.
 /// </param>
+/// <param name="WorkflowVersion">
+/// The version of <see cref="CardApplicationOrchestration"/> this instance runs to its end, chosen at the start
+/// (<see cref="WorkflowVersioning"/>). Inputs stored before versions were recorded have none and read as 1.
+/// </param>
 public sealed record CardApplicationInput(
     ApplicationHeader Header,
     Applicant Applicant,
@@ -21,7 +25,8 @@ public sealed record CardApplicationInput(
     WorkflowPolicy Policy,
     ResumePoint? Resume = null,
     CardDestination? Destination = null,
-    string? ConcurrentApplication = null);
+    string? ConcurrentApplication = null,
+    int WorkflowVersion = 1);
 
 /// <summary>
 /// Where a re-driven run picks up. Every step is idempotent for its application id (documents re-verified, enrolment

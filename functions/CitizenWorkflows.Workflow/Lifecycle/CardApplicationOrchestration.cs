@@ -15,14 +15,33 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 /// One card application from intake to delivery. Each stage lives in its feature folder; this class only strings
 /// them together. The instance id is the application id.
 /// </summary>
+/// <remarks>
+/// Versions: an instance runs to its end on the version it started with (<see cref="CardApplicationInput.WorkflowVersion"/>),
+/// because a replay must schedule what its history holds. A change to what the workflow (or a stage it calls) schedules,
+/// waits for or in which order is a new version: raise <see cref="LatestVersion"/>, branch where the step changed
+/// (<c>input.WorkflowVersion &gt;= n</c>), keep the old branch until no instance of the older version is running.
+/// 1: an application that ends without a card writes its final entries in an activity of their own, then releases the claim.
+/// 2: the final entries ride on the claim release.
+/// </remarks>
 public sealed partial class CardApplicationOrchestration : TaskOrchestrator<CardApplicationInput, CardApplicationResult>
 {
     /// <summary>The name both hosts register this orchestration under.</summary>
     public const string Name = "CardApplication";
 
+    /// <summary>The newest version this build runs; new instances start on it unless <see cref="WorkflowVersioning"/> says otherwise.</summary>
+    public const int LatestVersion = 2;
+
     public override async Task<CardApplicationResult> RunAsync(TaskOrchestrationContext context, CardApplicationInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (input.WorkflowVersion is < 1 or > LatestVersion)
+        {
+            // Started by a newer build (then rolled back): guessing its steps would corrupt its history. It fails
+            // holding its claim, and a re-drive starts it again on this build's version.
+            throw new NotSupportedException(
+                $"Application {input.Header.ApplicationId} started on workflow version {input.WorkflowVersion}; this build runs 1 to {LatestVersion}.");
+        }
+
         ApplicationHeader header = input.Header;
         ResumePoint? resume = input.Resume;
         var journal = new ApplicationJournal(context, header, resume?.Sequence ?? 0);
@@ -34,8 +53,19 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
             // while reconciliation re-drives it). A delivered card's handover released it already.
             if (result.Stage != ApplicationStage.Delivered)
             {
-                await context.CallActivityAsync<bool>(
-                    nameof(ReleaseCitizenClaim), new ClaimRelease(header.ApplicationId, input.Applicant, result.PersonalNumber), ActivityRetry.Storage);
+                var release = new ClaimRelease(header.ApplicationId, input.Applicant, result.PersonalNumber);
+                if (input.WorkflowVersion >= 2)
+                {
+                    // The final entries ride on the release, as a delivered card's do on the handover: one activity
+                    // (an episode that reloads the history) fewer for every application that ends without a card.
+                    release = release with { Journal = journal.TakeUnwritten() };
+                }
+                else
+                {
+                    await journal.FlushAsync();
+                }
+
+                await context.CallActivityAsync<bool>(nameof(ReleaseCitizenClaim), release, ActivityRetry.Storage);
             }
 
             return result;

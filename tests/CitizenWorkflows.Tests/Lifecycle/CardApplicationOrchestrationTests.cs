@@ -65,6 +65,36 @@ public class CardApplicationOrchestrationTests(InMemoryWorkflowFixture workflow)
         Assert.Equal("officer officer-9", view.Timeline[^1].Cause);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_rejection_is_projected_and_the_citizen_told_on_every_version_this_build_runs(int version)
+    {
+        string id = await workflow.StartAsync(Default, Hanh, workflowVersion: version);
+        await workflow.RaiseWhenWaitingAsync(id, E.ApprovalDecision, new ApprovalDecision(ApprovalVerdict.Reject, "photo does not match", "officer-9"));
+
+        // Version 1 writes the final entries in an activity of their own, version 2 with the claim release.
+        Assert.Equal(ApplicationStage.Rejected, (await workflow.CompletionAsync(id)).Stage);
+        ApplicationView view = await workflow.ProjectedAsync(id);
+        Assert.Equal(ApplicationStage.Rejected, view.Stage);
+        Assert.Equal(Enumerable.Range(1, view.Timeline.Count), view.Timeline.Select(t => t.Sequence));
+        TableClient outbox = workflow.Azurite.Tables.GetTableClient(Workflow.Notifications.NotificationOutbox.TableName);
+        Assert.True((await outbox.GetEntityIfExistsAsync<TableEntity>(id, ApplicationRowKey.Of(id, nameof(Workflow.Notifications.NotificationKind.Rejected)))).HasValue);
+    }
+
+    [Fact]
+    public async Task An_instance_of_a_version_this_build_does_not_run_fails_before_any_step()
+    {
+        int newer = CardApplicationOrchestration.LatestVersion + 1;
+        string id = await workflow.StartAsync(Default, Hanh, workflowVersion: newer);
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Microsoft.DurableTask.Client.OrchestrationMetadata ended = await workflow.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, patience.Token);
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed, ended.RuntimeStatus);
+        Assert.Contains($"workflow version {newer}", ended.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+        Assert.Null(await workflow.Service<ApplicationProjection>().GetAsync(id, CancellationToken.None));
+    }
+
     [Fact]
     public async Task Auto_approval_needs_no_officer()
     {

@@ -74,8 +74,9 @@ public sealed class InMemoryWorkflowFixture : IAsyncLifetime
         await Azurite.DisposeAsync();
     }
 
-    /// <summary>Stores the portrait as intake would and starts the workflow; returns the application id.</summary>
-    public async Task<string> StartAsync(WorkflowPolicy policy, Applicant applicant, byte[]? portrait = null)
+    /// <summary>Stores the portrait as intake would and starts the workflow (this build's latest version unless given); returns the application id.</summary>
+    public async Task<string> StartAsync(
+        WorkflowPolicy policy, Applicant applicant, byte[]? portrait = null, int workflowVersion = CardApplicationOrchestration.LatestVersion)
     {
         string id = Guid.CreateVersion7().ToString("N");
         DocumentReference stored = await Service<DocumentStore>().StoreAsync(
@@ -83,7 +84,8 @@ public sealed class InMemoryWorkflowFixture : IAsyncLifetime
         DateTimeOffset now = DateTimeOffset.UtcNow;
         var header = new ApplicationHeader(id, ApplicationType.New, applicant.BirthProvinceCode, "kiosk-test", now, now.AddDays(9));
         await Client.ScheduleNewOrchestrationInstanceAsync(
-            CardApplicationOrchestration.Name, new CardApplicationInput(header, applicant, stored, [stored], policy), new StartOrchestrationOptions(id));
+            CardApplicationOrchestration.Name, new CardApplicationInput(header, applicant, stored, [stored], policy, WorkflowVersion: workflowVersion),
+            new StartOrchestrationOptions(id));
         return id;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Workflow.Operations.Actions;
 
@@ -15,7 +16,8 @@ namespace CitizenWorkflows.Workflow.Operations.Actions;
 /// audit table under a fixed id first, so two concurrent re-drives (an operator and reconciliation) cannot both start.
 /// Operators call it through the actions endpoint, reconciliation directly.
 /// </summary>
-public sealed partial class ApplicationRedrive(ApplicationProjection projection, OperationsAudit audit, ILogger<ApplicationRedrive> log)
+public sealed partial class ApplicationRedrive(
+    ApplicationProjection projection, OperationsAudit audit, IOptionsMonitor<WorkflowVersioning> versioning, ILogger<ApplicationRedrive> log)
 {
     public const int MaxRedrives = 3;
 
@@ -64,9 +66,13 @@ public sealed partial class ApplicationRedrive(ApplicationProjection projection,
                 $"Re-drive {redrive} of application '{applicationId}' was started by someone else a moment ago."));
         }
 
-        // The earlier run is over (completed or failed), so the id is free for the new run.
+        // The earlier run is over (completed or failed), so the id is free for the new run. A new run has no history to
+        // replay: it starts on the version new instances get, not the one the application started with.
         await client.ScheduleNewOrchestrationInstanceAsync(
-            CardApplicationOrchestration.Name, input with { Resume = resume }, new StartOrchestrationOptions(applicationId), cancellationToken);
+            CardApplicationOrchestration.Name,
+            input with { Resume = resume, WorkflowVersion = versioning.CurrentValue.OrchestrationVersion },
+            new StartOrchestrationOptions(applicationId),
+            cancellationToken);
         LogRedriven(log, applicationId, redrive, resumeFrom);
         return new ActionOutcome(entry.AuditId, target.Stage.ToString(), resumeFrom, null);
     }
