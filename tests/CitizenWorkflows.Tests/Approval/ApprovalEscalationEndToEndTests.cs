@@ -6,41 +6,26 @@ using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Security;
 using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
 
-namespace CitizenWorkflows.Tests.Production;
+namespace CitizenWorkflows.Tests.Approval;
 
 /// <summary>
 /// The approval deadline end to end on Azurite, shortened from working days to seconds by configuration: an undecided
 /// application escalates a level, then fails; a decision after an escalation still counts.
 /// </summary>
-public sealed class ApprovalEscalationEndToEndTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+public sealed class ApprovalEscalationEndToEndTests(AzuriteFixture azurite) : EndToEndTest(azurite, "EscalationHub", new Dictionary<string, string>
 {
-    LocalHostProcess host = null!;
-    HttpClient kiosk = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await LocalHostProcess.StartAsync(azurite, "EscalationHub", new Dictionary<string, string>
-        {
-            // Empty: no working-day deadline (appsettings has 2), so the plain duration below applies.
-            ["Workflow:ApprovalWorkingDays"] = "",
-            ["Workflow:ApprovalDeadline"] = "00:00:05",
-            ["Workflow:ApprovalEscalations"] = "1",
-        });
-        kiosk = host.SignedClient(await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        kiosk.Dispose();
-        await host.DisposeAsync();
-    }
-
+    // Empty: no working-day deadline (appsettings has 2), so the plain duration below applies.
+    ["Workflow:ApprovalWorkingDays"] = "",
+    ["Workflow:ApprovalDeadline"] = "00:00:05",
+    ["Workflow:ApprovalEscalations"] = "1",
+})
+{
     [Fact]
     public async Task An_undecided_application_escalates_to_the_district_and_then_fails()
     {
-        SubmissionAccepted accepted = await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1977-03-08", null));
+        SubmissionAccepted accepted = await Api.SubmitAsync(Kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1977-03-08", null));
 
-        ApplicationStatusResponse done = await host.WaitForAsync(accepted.ApplicationId, s => s.RuntimeStatus == "Completed");
+        ApplicationStatusResponse done = await Host.WaitForAsync(accepted.ApplicationId, s => s.RuntimeStatus == "Completed");
         Assert.Equal(ApplicationStage.Failed, done.Stage);
         Assert.Equal(("deadline", "no decision before the deadline at any level up to district police"), (done.Timeline[^1].Cause, done.Timeline[^1].Detail));
         Assert.Equal(
@@ -51,12 +36,12 @@ public sealed class ApprovalEscalationEndToEndTests(AzuriteFixture azurite) : IC
     [Fact]
     public async Task A_district_officer_s_decision_after_the_escalation_counts()
     {
-        string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1983-10-20", null))).ApplicationId;
-        await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "escalated to district police") && s.WaitingFor.Contains(E.ApprovalDecision));
+        string id = (await Api.SubmitAsync(Kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1983-10-20", null))).ApplicationId;
+        await Host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "escalated to district police") && s.WaitingFor.Contains(E.ApprovalDecision));
 
-        using HttpClient officer = host.Client(Roles.Operator);
-        using HttpResponseMessage decided = await Api.RaiseAsync(officer, id, E.ApprovalDecision, new { decision = "approve", reason = "checked at district level" });
+        using HttpClient officer = Host.Client(Roles.Operator);
+        using HttpResponseMessage decided = await Api.RaiseAsync(Officer, id, E.ApprovalDecision, new { decision = "approve", reason = "checked at district level" });
         Assert.Equal(HttpStatusCode.Accepted, decided.StatusCode);
-        await host.WaitForAsync(id, s => s.Stage is ApplicationStage.Personalised or ApplicationStage.Printing);
+        await Host.WaitForAsync(id, s => s.Stage is ApplicationStage.Personalised or ApplicationStage.Printing);
     }
 }
