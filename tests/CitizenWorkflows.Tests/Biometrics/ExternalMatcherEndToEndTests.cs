@@ -17,37 +17,19 @@ namespace CitizenWorkflows.Tests.Biometrics;
 /// With <c>Workflow:ExternalMatcher</c> on, the fingerprint search goes to an external ABIS: a request on the
 /// biometric-searches queue, the answer as a biometric-result event. The test plays the ABIS.
 /// </summary>
-public sealed class ExternalMatcherEndToEndTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+public sealed class ExternalMatcherEndToEndTests(AzuriteFixture azurite) : EndToEndTest(azurite, "ExternalMatcherHub", new Dictionary<string, string>
 {
-    LocalHostProcess host = null!;
-    HttpClient kiosk = null!;
-    HttpClient abis = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await LocalHostProcess.StartAsync(azurite, "ExternalMatcherHub", new Dictionary<string, string>
-        {
-            ["Workflow:ExternalMatcher"] = "true",
-            ["Workflow:BiometricResultDeadline"] = "00:00:08",
-            ["Workflow:MaxBiometricSearchAttempts"] = "2",
-        });
-        kiosk = host.SignedClient(await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079"));
-        abis = host.Client(Roles.BiometricMatcher);
-    }
-
-    public async Task DisposeAsync()
-    {
-        kiosk.Dispose();
-        abis.Dispose();
-        await host.DisposeAsync();
-    }
-
+    ["Workflow:ExternalMatcher"] = "true",
+    ["Workflow:BiometricResultDeadline"] = "00:00:08",
+    ["Workflow:MaxBiometricSearchAttempts"] = "2",
+})
+{
     [Fact]
     public async Task The_search_request_carries_references_to_the_templates_and_an_empty_answer_lets_the_application_continue()
     {
-        SubmissionAccepted accepted = await Api.SubmitAsync(kiosk, Samples.NewApplicant("Vũ Đức Thắng", "1970-05-05", Samples.Fingerprints(601, 1)));
+        SubmissionAccepted accepted = await Api.SubmitAsync(Kiosk, Samples.NewApplicant("Vũ Đức Thắng", "1970-05-05", Samples.Fingerprints(601, 1)));
         string id = accepted.ApplicationId;
-        await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.BiometricResult));
+        await Host.WaitForAsync(id, s => s.WaitingFor.Contains(E.BiometricResult));
 
         BiometricSearchOrder order = await OrderAsync(id, attempt: 1);
         Assert.Equal(4, order.Fingerprints.Count);
@@ -57,10 +39,10 @@ public sealed class ExternalMatcherEndToEndTests(AzuriteFixture azurite) : IClas
             ["fingerprint-01", "fingerprint-02", "fingerprint-06", "fingerprint-07"],
             order.Fingerprints.Select(f => f.BlobName[(f.BlobName.LastIndexOf('/') + 1)..]).Order(StringComparer.Ordinal));
 
-        using HttpResponseMessage answered = await Api.RaiseAsync(abis, id, E.BiometricResult, new { candidates = Array.Empty<object>(), reference = "ABIS-77" });
+        using HttpResponseMessage answered = await Api.RaiseAsync(Matcher, id, E.BiometricResult, new { candidates = Array.Empty<object>(), reference = "ABIS-77" });
         Assert.Equal(HttpStatusCode.Accepted, answered.StatusCode);
 
-        ApplicationStatusResponse waiting = await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.ApprovalDecision));
+        ApplicationStatusResponse waiting = await Host.WaitForAsync(id, s => s.WaitingFor.Contains(E.ApprovalDecision));
         Assert.Contains(waiting.Timeline, t => t.Cause == "abis-national" && t.Detail == "external matcher answered with 0 candidate(s), reference ABIS-77");
         Assert.Contains(waiting.Timeline, t => t.Detail?.Contains("no duplicate identity found (external matcher", StringComparison.Ordinal) == true);
     }
@@ -69,13 +51,13 @@ public sealed class ExternalMatcherEndToEndTests(AzuriteFixture azurite) : IClas
     public async Task A_candidate_from_the_external_matcher_goes_to_adjudication()
     {
         string earlier = Guid.CreateVersion7().ToString("N");
-        string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant("Hồ Thị Xuân", "1968-02-11", Samples.Fingerprints(602, 1)))).ApplicationId;
-        await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.BiometricResult));
+        string id = (await Api.SubmitAsync(Kiosk, Samples.NewApplicant("Hồ Thị Xuân", "1968-02-11", Samples.Fingerprints(602, 1)))).ApplicationId;
+        await Host.WaitForAsync(id, s => s.WaitingFor.Contains(E.BiometricResult));
 
-        using HttpResponseMessage answered = await Api.RaiseAsync(abis, id, E.BiometricResult, new { candidates = new[] { new { applicationId = earlier, score = 91.5 } } });
+        using HttpResponseMessage answered = await Api.RaiseAsync(Matcher, id, E.BiometricResult, new { candidates = new[] { new { applicationId = earlier, score = 91.5 } } });
         Assert.Equal(HttpStatusCode.Accepted, answered.StatusCode);
 
-        ApplicationStatusResponse review = await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.AdjudicationDecision));
+        ApplicationStatusResponse review = await Host.WaitForAsync(id, s => s.WaitingFor.Contains(E.AdjudicationDecision));
         Assert.Equal(ApplicationStage.ManualReview, review.Stage);
         Assert.Contains($"application {earlier} (fingerprints: external matcher score 91.5)", review.Timeline[^1].Detail, StringComparison.Ordinal);
     }
@@ -83,9 +65,9 @@ public sealed class ExternalMatcherEndToEndTests(AzuriteFixture azurite) : IClas
     [Fact]
     public async Task A_matcher_that_never_answers_is_asked_again_and_then_the_application_fails_with_the_reason()
     {
-        string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant("Ngô Văn Lực", "1975-09-09", Samples.Fingerprints(603, 1)))).ApplicationId;
+        string id = (await Api.SubmitAsync(Kiosk, Samples.NewApplicant("Ngô Văn Lực", "1975-09-09", Samples.Fingerprints(603, 1)))).ApplicationId;
 
-        ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed", TimeSpan.FromSeconds(90));
+        ApplicationStatusResponse done = await Host.WaitForAsync(id, s => s.RuntimeStatus == "Completed", TimeSpan.FromSeconds(90));
         Assert.Equal(ApplicationStage.Failed, done.Stage);
         Assert.Equal("the external matcher did not answer 2 search request(s) before their deadlines", done.Timeline[^1].Detail);
         Assert.Equal(2, (await OrderAsync(id, attempt: 2)).Attempt);
@@ -94,35 +76,35 @@ public sealed class ExternalMatcherEndToEndTests(AzuriteFixture azurite) : IClas
     [Fact]
     public async Task Only_the_matcher_answers_and_its_answer_is_checked()
     {
-        string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant("Lý Thị Nga", "1981-04-18", Samples.Fingerprints(604, 1)))).ApplicationId;
-        await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.BiometricResult));
+        string id = (await Api.SubmitAsync(Kiosk, Samples.NewApplicant("Lý Thị Nga", "1981-04-18", Samples.Fingerprints(604, 1)))).ApplicationId;
+        await Host.WaitForAsync(id, s => s.WaitingFor.Contains(E.BiometricResult));
 
-        using (HttpClient officer = host.Client(Roles.Operator))
-        using (HttpResponseMessage wrongRole = await Api.RaiseAsync(officer, id, E.BiometricResult, new { candidates = Array.Empty<object>() }))
+        using (HttpClient officer = Host.Client(Roles.Operator))
+        using (HttpResponseMessage wrongRole = await Api.RaiseAsync(Officer, id, E.BiometricResult, new { candidates = Array.Empty<object>() }))
         {
             Assert.Equal(HttpStatusCode.Forbidden, wrongRole.StatusCode);
         }
 
-        using (HttpResponseMessage malformed = await Api.RaiseAsync(abis, id, E.BiometricResult, new { candidates = new object[] { new { applicationId = "not-an-id", score = -1 } } }))
+        using (HttpResponseMessage malformed = await Api.RaiseAsync(Matcher, id, E.BiometricResult, new { candidates = new object[] { new { applicationId = "not-an-id", score = -1 } } }))
         {
             JsonElement problem = await Api.AssertProblemAsync(malformed, HttpStatusCode.UnprocessableEntity, "validation");
             Assert.Contains("application-id.format", Api.RulesFor(problem, "candidates[0].applicationId"));
             Assert.Contains("score.range", Api.RulesFor(problem, "candidates[0].score"));
         }
 
-        using (HttpResponseMessage missing = await Api.RaiseAsync(abis, id, E.BiometricResult, new { reference = "x" }))
+        using (HttpResponseMessage missing = await Api.RaiseAsync(Matcher, id, E.BiometricResult, new { reference = "x" }))
         {
             JsonElement problem = await Api.AssertProblemAsync(missing, HttpStatusCode.UnprocessableEntity, "validation");
             Assert.Contains("required", Api.RulesFor(problem, "candidates"));
         }
 
-        Assert.Contains(E.BiometricResult, (await host.StatusAsync(id)).WaitingFor);
+        Assert.Contains(E.BiometricResult, (await Host.StatusAsync(id)).WaitingFor);
     }
 
     /// <summary>The search request for <paramref name="id"/> and <paramref name="attempt"/> on the queue (left there for the other tests).</summary>
     async Task<BiometricSearchOrder> OrderAsync(string id, int attempt)
     {
-        QueueClient queue = azurite.Queues.GetQueueClient(StorageNames.BiometricSearchesQueue);
+        QueueClient queue = Azurite.Queues.GetQueueClient(StorageNames.BiometricSearchesQueue);
         DateTime until = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {

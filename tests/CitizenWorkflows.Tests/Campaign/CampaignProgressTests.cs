@@ -1,6 +1,5 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using CitizenWorkflows.Tests.Kiosks;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Campaign.Targets;
 using CitizenWorkflows.Workflow.Domain;

@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using CitizenWorkflows.Tests.Kiosks;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Campaign;
 using CitizenWorkflows.Workflow.Campaign.Appointments;

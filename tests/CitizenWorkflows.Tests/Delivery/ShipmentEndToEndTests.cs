@@ -19,40 +19,15 @@ namespace CitizenWorkflows.Tests.Delivery;
 /// into shipments per destination, picked up, in transit, collected at the station; a posted card re-delivered and,
 /// after the last failed delivery, returned to the station.
 /// </summary>
-public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : EndToEndTest(azurite, "ShipmentHub", new Dictionary<string, string>
 {
-    LocalHostProcess host = null!;
-    HttpClient kiosk = null!;
-    HttpClient officer = null!;
-    HttpClient printCentre = null!;
-    HttpClient courier = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await LocalHostProcess.StartAsync(azurite, "ShipmentHub", new Dictionary<string, string>
-        {
-            ["Workflow:MaxDeliveryAttempts"] = "2",
-            // A shipment closes as soon as two cards wait for it, or after a minute.
-            ["Shipments:MaxCards"] = "2",
-            ["Shipments:MaxWait"] = "00:01:00",
-            ["Notifications:PollInterval"] = "00:00:00.500",
-        });
-        kiosk = host.SignedClient(await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079"));
-        officer = host.Client(Roles.Operator);
-        printCentre = host.Client(Roles.PrintCentre);
-        courier = host.Client(Roles.Courier);
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (HttpClient client in new[] { kiosk, officer, printCentre, courier })
-        {
-            client.Dispose();
-        }
-
-        await host.DisposeAsync();
-    }
-
+    ["Workflow:MaxDeliveryAttempts"] = "2",
+    // A shipment closes as soon as two cards wait for it, or after a minute.
+    ["Shipments:MaxCards"] = "2",
+    ["Shipments:MaxWait"] = "00:01:00",
+    ["Notifications:PollInterval"] = "00:00:00.500",
+})
+{
     [Fact]
     public async Task Cards_for_one_station_travel_in_one_shipment_and_are_handed_over_there()
     {
@@ -63,32 +38,32 @@ public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(ids.Order(StringComparer.Ordinal), manifest.GetProperty("cards").EnumerateArray().Select(c => c.GetProperty("applicationId").GetString()).Order(StringComparer.Ordinal));
         Assert.Equal("Station", manifest.GetProperty("method").GetString());
         Assert.DoesNotContain(Samples.Residence, manifest.GetRawText(), StringComparison.Ordinal);
-        Assert.True(await azurite.Blobs.GetBlobContainerClient(ShipmentCloser.ManifestContainer).GetBlobClient(name.Replace(".json", ".csv", StringComparison.Ordinal)).ExistsAsync());
+        Assert.True(await Azurite.Blobs.GetBlobContainerClient(ShipmentCloser.ManifestContainer).GetBlobClient(name.Replace(".json", ".csv", StringComparison.Ordinal)).ExistsAsync());
 
         foreach (string id in ids)
         {
-            await host.AnswerAsync(id, courier, E.CardPickedUp, new { reference = "VN-STATION", attempt = 1 });
-            await host.AnswerAsync(id, courier, E.CardInTransit, new { });
-            await host.AnswerAsync(id, courier, E.CardAtStation, new { });
+            await Host.AnswerAsync(id, Courier, E.CardPickedUp, new { reference = "VN-STATION", attempt = 1 });
+            await Host.AnswerAsync(id, Courier, E.CardInTransit, new { });
+            await Host.AnswerAsync(id, Courier, E.CardAtStation, new { });
             // At the station the officer hands the card over; the courier's part ended when the card arrived.
-            using (HttpResponseMessage courierHandingOver = await Api.RaiseAsync(courier, id, E.CardCollected, new { recipient = "someone" }))
+            using (HttpResponseMessage courierHandingOver = await Api.RaiseAsync(Courier, id, E.CardCollected, new { recipient = "someone" }))
             {
                 Assert.Equal(HttpStatusCode.Forbidden, courierHandingOver.StatusCode);
             }
 
-            await host.AnswerAsync(id, officer, E.CardCollected, new { recipient = "applicant in person, identity checked" });
+            await Host.AnswerAsync(id, Officer, E.CardCollected, new { recipient = "applicant in person, identity checked" });
         }
 
         foreach (string id in ids)
         {
-            ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
+            ApplicationStatusResponse done = await Host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
             Assert.Equal(
                 [ApplicationStage.Printed, ApplicationStage.Printed, ApplicationStage.Shipped, ApplicationStage.Shipped, ApplicationStage.InTransit,
                  ApplicationStage.AtStation, ApplicationStage.AtStation, ApplicationStage.Delivered],
                 done.Timeline.SkipWhile(t => t.Stage != ApplicationStage.Printed).Select(t => t.Stage));
             Assert.Contains(done.Timeline, t => t.Detail == "Collect order 1 of 1 sent to police station");
             Assert.Equal("officer-hn-042", done.Timeline[^1].Cause);
-            await CitizenNotices.AssertToldAsync(azurite, id, NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.ReadyForCollection, NotificationKind.Delivered);
+            await CitizenNotices.AssertToldAsync(Azurite, id, NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.ReadyForCollection, NotificationKind.Delivered);
         }
     }
 
@@ -98,29 +73,29 @@ public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : IClassFixtur
         string id = await PrintedAsync(delivery: "address");
         await ManifestHoldingAsync("address-079/", id);
 
-        await host.AnswerAsync(id, courier, E.CardPickedUp, new { reference = "VN-HOME", attempt = 1 });
-        await host.AnswerAsync(id, courier, E.CardInTransit, new { });
-        await host.AnswerAsync(id, courier, E.CardDeliveryFailed, new { reason = "nobody at home" });
-        await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Deliver order 2 of 2 sent to courier"));
-        await host.AnswerAsync(id, courier, E.CardDeliveryFailed, new { reason = "address not found", attempt = 2 });
-        await host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Return order 1 of 2 sent to courier"));
-        await host.AnswerAsync(id, courier, E.CardAtStation, new { attempt = 1 });
-        await host.AnswerAsync(id, officer, E.CardCollected, new { recipient = "applicant in person, identity checked" });
+        await Host.AnswerAsync(id, Courier, E.CardPickedUp, new { reference = "VN-HOME", attempt = 1 });
+        await Host.AnswerAsync(id, Courier, E.CardInTransit, new { });
+        await Host.AnswerAsync(id, Courier, E.CardDeliveryFailed, new { reason = "nobody at home" });
+        await Host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Deliver order 2 of 2 sent to courier"));
+        await Host.AnswerAsync(id, Courier, E.CardDeliveryFailed, new { reason = "address not found", attempt = 2 });
+        await Host.WaitForAsync(id, s => s.Timeline.Any(t => t.Detail == "Return order 1 of 2 sent to courier"));
+        await Host.AnswerAsync(id, Courier, E.CardAtStation, new { attempt = 1 });
+        await Host.AnswerAsync(id, Officer, E.CardCollected, new { recipient = "applicant in person, identity checked" });
 
-        ApplicationStatusResponse done = await host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
+        ApplicationStatusResponse done = await Host.WaitForAsync(id, s => s.RuntimeStatus == "Completed");
         Assert.Equal(ApplicationStage.Delivered, done.Stage);
         string[] details = [.. done.Timeline.Select(t => t.Detail ?? "")];
         Assert.Contains("courier reported Deliver order 1 failed: nobody at home", details);
         Assert.Contains("courier reported Deliver order 2 failed: address not found", details);
         Assert.Contains(done.Timeline, t => t.Stage == ApplicationStage.AtStation && t.Cause == "courier-vnpost");
-        await CitizenNotices.AssertToldAsync(azurite, id, NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.ReadyForCollection, NotificationKind.Delivered);
+        await CitizenNotices.AssertToldAsync(Azurite, id, NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.ReadyForCollection, NotificationKind.Delivered);
     }
 
     [Fact]
     public async Task An_unknown_delivery_choice_is_refused_naming_the_field()
     {
         ApplicationUpload upload = Samples.NewApplicant(Samples.NextApplicant().FullName, "1990-01-01", null, delivery: "drone");
-        using HttpResponseMessage response = await kiosk.SubmitApplicationAsync(upload, Guid.NewGuid().ToString("N"));
+        using HttpResponseMessage response = await Kiosk.SubmitApplicationAsync(upload, Guid.NewGuid().ToString("N"));
         JsonElement problem = await Api.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, "validation");
         Assert.Equal(["delivery.allowed"], Api.RulesFor(problem, "delivery"));
     }
@@ -129,17 +104,17 @@ public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : IClassFixtur
     async Task<string> PrintedAsync(string? delivery)
     {
         // A person of their own: no test's applicant may look like a duplicate of another's.
-        string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1988-06-01", null, delivery: delivery))).ApplicationId;
-        await host.AnswerAsync(id, officer, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
-        await host.AnswerAsync(id, printCentre, E.CardPrinted, new { reference = "PJ-1" });
-        await host.WaitForAsync(id, s => s.WaitingFor.Contains(E.CardPickedUp));
+        string id = (await Api.SubmitAsync(Kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1988-06-01", null, delivery: delivery))).ApplicationId;
+        await Host.AnswerAsync(id, Officer, E.ApprovalDecision, new { decision = "approve", reason = "documents in order" });
+        await Host.AnswerAsync(id, PrintCentre, E.CardPrinted, new { reference = "PJ-1" });
+        await Host.WaitForAsync(id, s => s.WaitingFor.Contains(E.CardPickedUp));
         return id;
     }
 
     /// <summary>The shipment manifest under <paramref name="prefix"/> that lists <paramref name="applicationId"/>, once it is written.</summary>
     async Task<(string Name, JsonElement Manifest)> ManifestHoldingAsync(string prefix, string applicationId)
     {
-        BlobContainerClient container = azurite.Blobs.GetBlobContainerClient(ShipmentCloser.ManifestContainer);
+        BlobContainerClient container = Azurite.Blobs.GetBlobContainerClient(ShipmentCloser.ManifestContainer);
         for (DateTime until = DateTime.UtcNow.AddMinutes(2); DateTime.UtcNow < until; await Task.Delay(500))
         {
             await foreach (Azure.Storage.Blobs.Models.BlobItem blob in container.GetBlobsAsync(

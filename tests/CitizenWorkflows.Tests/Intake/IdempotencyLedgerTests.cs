@@ -1,4 +1,3 @@
-using CitizenWorkflows.Tests.Kiosks;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Storage;

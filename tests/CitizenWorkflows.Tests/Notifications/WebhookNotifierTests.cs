@@ -6,7 +6,6 @@ using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using CitizenWorkflows.Tests.Kiosks;
 
 namespace CitizenWorkflows.Tests.Notifications;
 

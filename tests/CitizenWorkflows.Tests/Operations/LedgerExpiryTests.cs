@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using CitizenWorkflows.Tests.Kiosks;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;

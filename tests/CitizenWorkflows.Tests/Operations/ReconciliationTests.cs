@@ -303,8 +303,8 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
         string tag = Guid.NewGuid().ToString("N")[..8];
         var keys = new IdempotencyLedger(azurite.Tables, TimeProvider.System);
         var entry = new IdempotencyEntry("digest", "app-" + tag, now, now, Completed: true);
-        await new IdempotencyLedger(azurite.Tables, new Kiosks.FakeClock(now.AddDays(-31))).ClaimAsync("HK-KIOSK", "old-" + tag, entry, CancellationToken.None);
-        await new IdempotencyLedger(azurite.Tables, new Kiosks.FakeClock(now.AddDays(-1))).ClaimAsync("HK-KIOSK", "new-" + tag, entry, CancellationToken.None);
+        await new IdempotencyLedger(azurite.Tables, new FakeClock(now.AddDays(-31))).ClaimAsync("HK-KIOSK", "old-" + tag, entry, CancellationToken.None);
+        await new IdempotencyLedger(azurite.Tables, new FakeClock(now.AddDays(-1))).ClaimAsync("HK-KIOSK", "new-" + tag, entry, CancellationToken.None);
         TableClient nonces = azurite.Tables.GetTableClient(NonceLedger.TableName);
         var nonceLedger = new NonceLedger(azurite.Tables, TimeProvider.System);
         await nonceLedger.TryRecordAsync("HK-KIOSK", "old-" + tag, now.AddHours(-2), CancellationToken.None);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues.Models;
-using CitizenWorkflows.Tests.Kiosks;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Lifecycle.Batches;
 using CitizenWorkflows.Workflow.Production.PrintBatches;

@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using CitizenWorkflows.KioskClient;
+using CitizenWorkflows.Load;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Production;
@@ -111,29 +110,15 @@ public sealed class LocalHostProcess : IAsyncDisposable
     /// <summary>The kiosk the tests submit as (Hồ Chí Minh, like the sample applicant); its API key reads status.</summary>
     public const string KioskId = "KIOSK-HCM-001";
 
-    readonly Process process;
-    readonly StringBuilder output;
+    readonly HostProcess process;
     readonly Dictionary<string, string> tokens = new(StringComparer.Ordinal);
 
-    LocalHostProcess(Process process, StringBuilder output, Uri baseAddress)
-    {
-        this.process = process;
-        this.output = output;
-        BaseAddress = baseAddress;
-    }
+    LocalHostProcess(HostProcess process) => this.process = process;
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => process.BaseAddress;
 
-    public string Output
-    {
-        get
-        {
-            lock (output)
-            {
-                return output.ToString();
-            }
-        }
-    }
+    /// <summary>Everything the host wrote to stdout and stderr so far.</summary>
+    public string Output => process.Output;
 
     /// <summary>The Local host's settings for a test: storage, task hub, the test keys and officers, simulators off.</summary>
     public static Dictionary<string, string> Configuration(AzuriteFixture azurite, string taskHub, int httpPort, IReadOnlyDictionary<string, string>? settings = null)
@@ -167,49 +152,29 @@ public sealed class LocalHostProcess : IAsyncDisposable
         return config;
     }
 
-    /// <summary>Starts the host; <paramref name="settings"/> are configuration keys (":" separated) that override the defaults.</summary>
-    public static async Task<LocalHostProcess> StartAsync(AzuriteFixture azurite, string taskHub, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
+    /// <summary>
+    /// Starts the host (the built CitizenWorkflows.Local.dll, or <paramref name="hostDll"/>: another build of it);
+    /// <paramref name="settings"/> are configuration keys (":" separated) that override the defaults.
+    /// </summary>
+    public static async Task<LocalHostProcess> StartAsync(
+        AzuriteFixture azurite, string taskHub, IReadOnlyDictionary<string, string>? settings = null, int? port = null, string? hostDll = null)
     {
-        if (!File.Exists(RepoPaths.LocalHostDll))
-        {
-            throw new InvalidOperationException($"The Local host is not built at {RepoPaths.LocalHostDll}.");
-        }
-
         int httpPort = port ?? FreePorts.Take(1)[0];
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(RepoPaths.LocalHostDll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(RepoPaths.LocalHostDll);
-        start.ArgumentList.Add("serve");
         Dictionary<string, string> config = Configuration(azurite, taskHub, httpPort, settings);
-
-        foreach ((string key, string value) in config)
+        config.Remove("urls"); // HostProcess sets it from the port.
+        HostProcess process = await HostProcess.StartAsync(
+            new HostProcess.Start(httpPort, config) { HostDll = hostDll ?? RepoPaths.LocalHostDll, LogPrefix = taskHub, StartTimeout = TimeSpan.FromSeconds(90) });
+        var host = new LocalHostProcess(process);
+        try
         {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            await host.SignInAllAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
         }
 
-        var output = new StringBuilder();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the Local host.");
-        void Collect(object? sender, DataReceivedEventArgs e)
-        {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-        }
-
-        process.OutputDataReceived += Collect;
-        process.ErrorDataReceived += Collect;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var host = new LocalHostProcess(process, output, new Uri($"http://127.0.0.1:{httpPort}"));
-        await host.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
-        await host.SignInAllAsync();
         return host;
     }
 
@@ -244,33 +209,6 @@ public sealed class LocalHostProcess : IAsyncDisposable
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"token for {principal} at {baseAddress}: {(int)response.StatusCode} {body} (server: {response.Headers.Server}; {response.Headers.WwwAuthenticate})");
         return JsonSerializer.Deserialize<JsonElement>(body).GetProperty("access_token").GetString()!;
-    }
-
-    async Task WaitUntilServingAsync(TimeSpan timeout)
-    {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        DateTime until = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The Local host exited with {process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                using HttpResponseMessage response = await http.GetAsync(new Uri("/api/v1/applications/ping", UriKind.Relative));
-                return; // Any HTTP answer (401 here) means the API is up.
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < until)
-            {
-                await Task.Delay(200);
-            }
-            catch (TaskCanceledException) when (DateTime.UtcNow < until)
-            {
-                await Task.Delay(200);
-            }
-        }
     }
 
     /// <summary>
@@ -367,18 +305,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing — a crash.</summary>
-    public async Task KillAsync()
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-    }
+    public Task KillAsync() => process.KillAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await KillAsync();
-        process.Dispose();
-    }
+    public ValueTask DisposeAsync() => process.DisposeAsync();
 }

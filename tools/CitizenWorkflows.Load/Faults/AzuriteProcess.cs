@@ -34,7 +34,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public static async Task<AzuriteProcess> StartAsync(string directory, CancellationToken cancellationToken)
     {
-        int[] ports = [WorkerProcess.FreePort(), WorkerProcess.FreePort(), WorkerProcess.FreePort()];
+        int[] ports = [HostProcess.FreePort(), HostProcess.FreePort(), HostProcess.FreePort()];
         var azurite = new AzuriteProcess(Path.Combine(directory, "azurite"), Path.Combine(directory, "azurite.log"), ports);
         Directory.CreateDirectory(azurite.location);
         await azurite.StartAgainAsync(cancellationToken);
@@ -67,7 +67,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
             }
 
             Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start azurite-{Services[i]}.");
-            WorkerProcess.KillOnExit(process);
+            HostProcess.KillOnExit(process);
             process.OutputDataReceived += (_, e) => { lock (log) { if (e.Data is not null) { log.WriteLine(e.Data); } } };
             process.ErrorDataReceived += (_, e) => { lock (log) { if (e.Data is not null) { log.WriteLine(e.Data); } } };
             process.BeginOutputReadLine();

@@ -87,10 +87,14 @@ public static class FaultCommands
         await driver.StartAsync(cancellationToken);
 
         string log = Path.Combine(directory, "hosts.log");
-        int portA = WorkerProcess.FreePort();
-        WorkerProcess a = await WorkerProcess.StartAsync("fault-worker-a", portA, settings, log, cancellationToken);
-        WorkerProcess? b = scenario == "two-workers"
-            ? await WorkerProcess.StartAsync("fault-worker-b", WorkerProcess.FreePort(), settings, log, cancellationToken)
+        // A restarted host keeps its worker id, as a supervised process would.
+        Task<HostProcess> StartWorker(string workerId, int port, CancellationToken token) => HostProcess.StartAsync(
+            new HostProcess.Start(port, new Dictionary<string, string>(settings) { ["TaskHub:WorkerId"] = workerId }) { LogFile = log, LogPrefix = workerId },
+            token);
+        int portA = HostProcess.FreePort();
+        HostProcess a = await StartWorker("fault-worker-a", portA, cancellationToken);
+        HostProcess? b = scenario == "two-workers"
+            ? await StartWorker("fault-worker-b", HostProcess.FreePort(), cancellationToken)
             : null;
         IReadOnlyList<LocalKiosk.Credentials> kiosks = await SyntheticKiosks.RegisterAsync(
             driver.Services.GetRequiredService<KioskRegistry>(), load.Kiosks, cancellationToken);
@@ -107,7 +111,7 @@ public static class FaultCommands
                 // Not our doing: recorded (the verdict shows it) and restarted, as a process supervisor would.
                 events.Add(string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F0}s: host a EXITED ON ITS OWN (see {log}); restarted"));
                 await a.DisposeAsync();
-                a = await WorkerProcess.StartAsync("fault-worker-a", portA, settings, log, token);
+                a = await StartWorker("fault-worker-a", portA, token);
             }
 
             bool due = elapsed >= nextFault && !tracker.AllFinished;
@@ -117,7 +121,7 @@ public static class FaultCommands
                     await a.KillAsync();
                     await a.DisposeAsync();
                     events.Add(string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F0}s: SIGKILL host ({tracker.Finished}/{load.Count} finished)"));
-                    a = await WorkerProcess.StartAsync("fault-worker-a", portA, settings, log, token);
+                    a = await StartWorker("fault-worker-a", portA, token);
                     faults++;
                     nextFault = elapsed + TimeSpan.FromSeconds(every * (0.5 + random.NextDouble()));
                     break;

@@ -4,8 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using CitizenWorkflows.KioskClient;
-using CitizenWorkflows.Tests.Intake;
-using CitizenWorkflows.Tests.Kiosks;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Intake;
@@ -13,7 +11,7 @@ using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
 
-namespace CitizenWorkflows.Tests.Local;
+namespace CitizenWorkflows.Tests.Intake;
 
 /// <summary>
 /// Every endpoint answers bad input with problem details, and nothing is left behind: no blob, no table row, no

@@ -7,7 +7,7 @@ using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Kiosks;
 
-namespace CitizenWorkflows.Tests.OfflinePackets;
+namespace CitizenWorkflows.Tests.Intake.OfflinePackets;
 
 /// <summary>Packets good and bad: signed ones built with the client library, hostile ones built by hand.</summary>
 public static class PacketSamples

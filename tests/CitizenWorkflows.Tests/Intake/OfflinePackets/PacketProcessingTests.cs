@@ -9,7 +9,7 @@ using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Storage;
 
-namespace CitizenWorkflows.Tests.OfflinePackets;
+namespace CitizenWorkflows.Tests.Intake.OfflinePackets;
 
 /// <summary>
 /// Offline packets end to end on Azurite with the in-process pieces: upload to <c>packets</c>, <see cref="PacketProcessor"/>,

@@ -8,7 +8,7 @@ using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 
-namespace CitizenWorkflows.Tests.OfflinePackets;
+namespace CitizenWorkflows.Tests.Intake.OfflinePackets;
 
 /// <summary>
 /// The in-process pieces of offline-packet intake on a private Azurite: the shared services (<c>AddCitizenWorkflows</c>,

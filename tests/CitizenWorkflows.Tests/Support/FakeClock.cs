@@ -1,4 +1,4 @@
-namespace CitizenWorkflows.Tests.Kiosks;
+namespace CitizenWorkflows.Tests.Support;
 
 /// <summary>A clock the test sets and moves by hand.</summary>
 public sealed class FakeClock(DateTimeOffset start) : TimeProvider

@@ -1,4 +1,4 @@
-namespace CitizenWorkflows.Tests.Telemetry;
+namespace CitizenWorkflows.Tests.Support;
 
 /// <summary>Host settings for a test that runs applications to delivery: the partner simulators on, answering at once, batches closing within a second.</summary>
 static class FastPartners

@@ -13,7 +13,7 @@ using CitizenWorkflows.Workflow.Storage;
 using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
 using CitizenWorkflows.TestData;
 
-namespace CitizenWorkflows.Tests.Local;
+namespace CitizenWorkflows.Tests.Local.Runtime;
 
 /// <summary>
 /// The Local host is killed with SIGKILL while applications wait for the print centre; a new process on the same task

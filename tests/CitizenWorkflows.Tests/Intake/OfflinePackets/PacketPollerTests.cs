@@ -11,7 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace CitizenWorkflows.Tests.OfflinePackets;
+namespace CitizenWorkflows.Tests.Intake.OfflinePackets;
 
 /// <summary>The Local host's poller: each pass hands every blob in <c>packets</c> to the processor; it can be switched off.</summary>
 public sealed class PacketPollerTests(OfflinePacketFixture host) : IClassFixture<OfflinePacketFixture>

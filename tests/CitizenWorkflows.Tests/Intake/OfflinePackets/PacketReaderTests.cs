@@ -5,7 +5,7 @@ using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 
-namespace CitizenWorkflows.Tests.OfflinePackets;
+namespace CitizenWorkflows.Tests.Intake.OfflinePackets;
 
 /// <summary>The packet reader on its own: what it gives for a good packet, and each way a zip is refused before anything is trusted.</summary>
 public class PacketReaderTests

@@ -17,7 +17,7 @@ using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
 
-namespace CitizenWorkflows.Tests.Local;
+namespace CitizenWorkflows.Tests.Lifecycle;
 
 /// <summary>End to end: the Local host process on Azurite, driven over HTTP by a kiosk, an officer, the print centre and the courier.</summary>
 public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime

@@ -8,7 +8,7 @@ using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Storage;
 
-namespace CitizenWorkflows.Tests.Local;
+namespace CitizenWorkflows.Tests.Intake;
 
 /// <summary>
 /// A retry never creates a second application: the same Idempotency-Key gets the first answer, a reused key with

@@ -13,7 +13,7 @@ using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Storage;
 
-namespace CitizenWorkflows.Tests.Local;
+namespace CitizenWorkflows.Tests.Intake;
 
 /// <summary>
 /// One application in flight per citizen, over HTTP on Azurite: concurrent submissions for one person from several

@@ -6,7 +6,7 @@ using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 
-namespace CitizenWorkflows.Tests.OfflinePackets;
+namespace CitizenWorkflows.Tests.Intake.OfflinePackets;
 
 /// <summary>
 /// The packet signature of the client library: the manifest, the canonical string (KioskSignature's, with method

@@ -16,7 +16,7 @@ using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Security;
 using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
 
-namespace CitizenWorkflows.Tests.Local;
+namespace CitizenWorkflows.Tests.Lifecycle;
 
 /// <summary>
 /// Workflows outlive deployments: applications started by a build on workflow version 1 wait for an officer while the
