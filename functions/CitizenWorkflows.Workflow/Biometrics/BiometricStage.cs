@@ -3,6 +3,7 @@ using CitizenWorkflows.Workflow.Biometrics.ExternalMatcher;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask;
 

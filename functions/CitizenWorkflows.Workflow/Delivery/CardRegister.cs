@@ -2,7 +2,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Intake;
-using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

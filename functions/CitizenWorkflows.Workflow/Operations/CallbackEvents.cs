@@ -2,7 +2,7 @@ using CitizenWorkflows.Workflow.Approval;
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Biometrics.ExternalMatcher;
 using CitizenWorkflows.Workflow.Http;
-using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Security;
 
 namespace CitizenWorkflows.Workflow.Operations;

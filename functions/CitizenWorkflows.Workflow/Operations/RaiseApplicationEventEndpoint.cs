@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
-using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Actions;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using CitizenWorkflows.Workflow.Telemetry;

@@ -1,5 +1,5 @@
 using CitizenWorkflows.Workflow.Domain;
-using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 
 namespace CitizenWorkflows.Workflow.Production;
 

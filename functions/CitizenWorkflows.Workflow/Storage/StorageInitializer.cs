@@ -41,7 +41,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, TableServiceClie
         FingerprintSearchIndex.TableName, DemographicIndex.TableName, NotificationOutbox.TableName, RecordingNotifier.TableName,
         PrintBacklog.Table, ShipmentBacklog.Table, CardRegister.TableName, StorageNames.OperationsAuditTable,
         Escalations.TableName, RedriveAttempts.TableName, Operations.Query.ApplicationCounters.TableName, Operations.Query.ApplicationIndex.TableName, Intake.CitizenClaims.TableName, Production.PersonalNumberRegistry.InProductionTable,
-        Lifecycle.Deadlines.DeadlineIndex.TableName, LedgerExpiry.TableName,
+        Orchestration.Deadlines.DeadlineIndex.TableName, LedgerExpiry.TableName,
         Campaign.CampaignTable.TableName, Campaign.Targets.CampaignTargets.TableName,
     ];
 

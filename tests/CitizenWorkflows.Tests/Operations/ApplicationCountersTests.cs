@@ -3,6 +3,7 @@ using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Query;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using CitizenWorkflows.Workflow.Lifecycle.Batches;
+using CitizenWorkflows.Workflow.Orchestration.Batches;
 
 namespace CitizenWorkflows.Workflow.Production.PrintBatches;
 

@@ -1,10 +1,11 @@
 using CitizenWorkflows.Workflow.Delivery.Shipments;
+using CitizenWorkflows.Workflow.Orchestration.Batches;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace CitizenWorkflows.Workflow.Lifecycle.Batches;
+namespace CitizenWorkflows.Workflow.Lifecycle;
 
 public static class CardBatchServices
 {

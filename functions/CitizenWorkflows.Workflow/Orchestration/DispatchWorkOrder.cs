@@ -1,12 +1,11 @@
 using CitizenWorkflows.Workflow.Delivery.Shipments;
-using CitizenWorkflows.Workflow.Lifecycle.Batches;
+using CitizenWorkflows.Workflow.Orchestration.Batches;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
-using CitizenWorkflows.Workflow.Storage;
 using CitizenWorkflows.Workflow.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 
-namespace CitizenWorkflows.Workflow.Lifecycle;
+namespace CitizenWorkflows.Workflow.Orchestration;
 
 /// <summary>
 /// Hands a work order to its partner: a print attempt joins its print centre's backlog for the next batch, a ship
