@@ -1,4 +1,5 @@
 using CitizenWorkflows.Workflow.Delivery.Shipments;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Orchestration.Batches;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using Microsoft.Extensions.Configuration;
@@ -9,7 +10,7 @@ namespace CitizenWorkflows.Workflow.Lifecycle;
 
 public static class CardBatchServices
 {
-    /// <summary>Print batches (section <c>PrintBatches</c>) and shipments (section <c>Shipments</c>); every <see cref="BatchCloser"/> is run by the batch timer through <see cref="DueBatches"/>.</summary>
+    /// <summary>Print batches (section <c>PrintBatches</c>) and shipments (section <c>Shipments</c>); every <see cref="BatchCloser"/> is run by the batch timer through <see cref="DueBatches"/>, and <see cref="DispatchWorkOrder"/> puts print and ship attempts in their backlogs (<see cref="IBatchedWorkOrders"/>).</summary>
     public static IServiceCollection AddCardBatches(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PrintBatchOptions>().Bind(configuration.GetSection(PrintBatchOptions.SectionName));
@@ -20,6 +21,8 @@ public static class CardBatchServices
         services.TryAddSingleton<ShipmentCloser>();
         services.AddSingleton<BatchCloser>(sp => sp.GetRequiredService<PrintBatchCloser>());
         services.AddSingleton<BatchCloser>(sp => sp.GetRequiredService<ShipmentCloser>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IBatchedWorkOrders, BatchedPrintOrders>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IBatchedWorkOrders, BatchedShipOrders>());
         services.TryAddSingleton<DueBatches>();
         return services;
     }

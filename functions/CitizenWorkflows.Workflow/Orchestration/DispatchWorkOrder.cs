@@ -1,22 +1,17 @@
-using CitizenWorkflows.Workflow.Delivery.Shipments;
 using CitizenWorkflows.Workflow.Orchestration.Batches;
-using CitizenWorkflows.Workflow.Production.PrintBatches;
 using CitizenWorkflows.Workflow.Telemetry;
 using Microsoft.DurableTask;
-using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Workflow.Orchestration;
 
 /// <summary>
-/// Hands a work order to its partner: a print attempt joins its print centre's backlog for the next batch, a ship
-/// attempt its destination's backlog for the next shipment; re-delivery and return orders go to the courier's queue,
-/// collections to the stations'. A retried dispatch may deliver a queued order twice; partners answer by callback, and
+/// Hands a work order to its partner: a kind that a stage batches (<see cref="IBatchedWorkOrders"/>: a print attempt by
+/// its print centre, a ship attempt by its destination) joins its group's backlog for the next batch; re-delivery and
+/// return orders go to the courier's queue, collections to the stations'. A retried dispatch may deliver a queued order twice; partners answer by callback, and
 /// a second answer to a workflow that no longer waits for it is refused (409), so a duplicate is harmless. The journal's
 /// entries that open the wait are written first, so a fast partner's answer finds the wait recorded.
 /// </summary>
-public sealed class DispatchWorkOrder(
-    WorkOrderQueues queues, PrintBacklog printBacklog, ShipmentBacklog shipmentBacklog, IOptionsMonitor<PrintBatchOptions> batches, TimeProvider clock,
-    JournalWriter journal)
+public sealed class DispatchWorkOrder(WorkOrderQueues queues, IEnumerable<IBatchedWorkOrders> batched, TimeProvider clock, JournalWriter journal)
     : TaskActivity<WorkOrderDispatch, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, WorkOrderDispatch input)
@@ -31,17 +26,11 @@ public sealed class DispatchWorkOrder(
     public async Task<string> SendAsync(WorkOrder input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        (CardBacklog? backlog, string? group) = input.Kind switch
+        if (batched.FirstOrDefault(b => b.Kind == input.Kind) is { } batching)
         {
-            WorkOrderKind.Print => (printBacklog, batches.CurrentValue.CentreFor(input.Province)),
-            WorkOrderKind.Ship => (shipmentBacklog, input.Destination
-                ?? throw new ArgumentException("A ship order names its shipment destination.", nameof(input))),
-            _ => ((CardBacklog?)null, (string?)null),
-        };
-        if (backlog is not null)
-        {
-            await backlog.AddAsync(group!, new QueuedCard(input.ApplicationId, input.Attempt, clock.GetUtcNow(), input.TraceParent), cancellationToken);
-            return $"{backlog.TableName}/{group}";
+            string group = batching.GroupFor(input);
+            await batching.Backlog.AddAsync(group, new QueuedCard(input.ApplicationId, input.Attempt, clock.GetUtcNow(), input.TraceParent), cancellationToken);
+            return $"{batching.Backlog.TableName}/{group}";
         }
 
         await queues.SendAsync(input, cancellationToken);
