@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Approval;
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Biometrics.ExternalMatcher;
+using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Security;

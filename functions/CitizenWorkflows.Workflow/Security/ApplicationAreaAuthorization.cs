@@ -1,3 +1,4 @@
+using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Storage;
