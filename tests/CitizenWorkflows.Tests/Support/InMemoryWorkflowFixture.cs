@@ -1,10 +1,10 @@
 using System.Text.Json;
 using CitizenWorkflows.Biometrics.Portrait;
-using CitizenWorkflows.Workflow.Orchestration.Deadlines;
-using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
+using CitizenWorkflows.Workflow.Orchestration.Deadlines;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask;

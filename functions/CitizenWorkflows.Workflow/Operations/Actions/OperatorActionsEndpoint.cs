@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CitizenWorkflows.Workflow.Approval;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
@@ -120,7 +121,7 @@ public sealed partial class OperatorActionsEndpoint(
         }
 
         var errors = new List<FieldError>();
-        object? payload = CallbackEvent.All[ApplicationEvents.ApprovalDecision].ToPayload(new CallbackBody { Decision = action, Reason = reason }, caller, errors);
+        object? payload = ApprovalCallbacks.ToDecision(action, reason, caller, errors);
         if (errors.Count > 0)
         {
             return ActionOutcome.Refuse(new ActionRefusal(StatusCodes.Status422UnprocessableEntity, "validation", "The request breaks validation rules",
