@@ -4,10 +4,12 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CitizenWorkflows.Workflow.Approval;
 using CitizenWorkflows.Workflow.Biometrics;
+using CitizenWorkflows.Workflow.Biometrics.ExternalMatcher;
 using CitizenWorkflows.Workflow.Callbacks;
 using CitizenWorkflows.Workflow.Campaign;
 using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Delivery;
+using CitizenWorkflows.Workflow.Delivery.Shipments;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
@@ -15,9 +17,12 @@ using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Notifications;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Operations.Audit;
+using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Operations.Reconciliation;
 using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Production;
+using CitizenWorkflows.Workflow.Production.PrintBatches;
 using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
@@ -99,22 +104,16 @@ public static class WorkflowServices
         services.AddPopulationRegistry();
         services.AddDuplicateDetection(configuration);
         services.AddNotifications(configuration);
-        services.AddCardBatches(configuration);
+        services.AddPrintBatches(configuration);
+        services.AddShipments(configuration);
         services.AddCardRegister();
         services.AddOfflinePackets();
-        services.AddSingleton<DocumentStore>();
-        services.AddSingleton<ApplicationProjection>();
-        services.AddSingleton<Orchestration.Deadlines.DeadlineIndex>();
-        services.AddSingleton<Orchestration.Deadlines.DeadlineSweep>();
-        services.AddSingleton<JournalWriter>();
-        services.AddSingleton<VerifyDocuments>();
-        services.AddSingleton<PersonalNumberRegistry>();
-        services.AddSingleton<WorkOrderQueues>();
+        services.AddApplicationStorage();
+        services.AddOrchestration();
+        services.AddCardProduction(configuration);
+        services.AddExternalMatcher();
         services.AddApiSecurity(configuration);
-        services.AddSingleton<IdempotencyLedger>();
-        services.AddSingleton<CitizenClaims>();
-        services.AddSingleton<IntakeService>();
-        services.AddSingleton<SubmitApplicationEndpoint>();
+        services.AddIntake();
         services.AddSingleton<GetApplicationEndpoint>();
         services.AddSingleton<RaiseApplicationEventEndpoint>();
         // Each stage's events, in this order: the unknown-event answer lists them so.
@@ -123,19 +122,13 @@ public static class WorkflowServices
         services.AddCardPrintingCallbacks();
         services.AddCardDeliveryCallbacks();
         services.AddSingleton<VerifyCardEndpoint>();
-        services.AddSingleton<Operations.Audit.OperationsAudit>();
+        services.AddOperationsAudit();
         services.AddSingleton<Operations.Actions.ApplicationRedrive>();
         services.AddSingleton<Operations.Actions.OperatorActionsEndpoint>();
         services.AddSingleton<Operations.Actions.GetApplicationAuditEndpoint>();
-        services.AddSingleton<ResubmitPartsEndpoint>();
-        services.AddSingleton<Operations.Query.ApplicationSearch>();
-        services.AddSingleton<Operations.Query.ApplicationCounters>();
-        services.AddSingleton<Operations.Query.CounterRecount>();
-        services.AddSingleton<Operations.Query.ApplicationQueryEndpoints>();
+        services.AddApplicationQueries();
         services.AddReconciliation(configuration);
         services.AddCampaign();
-        // From CardSigning:PrivateKeyPem (Key Vault in Azure) or, on a development machine, CardSigning:DevelopmentKeyFile.
-        services.TryAddSingleton(_ => new CardSigner(CardSigningKey.FromConfiguration(configuration)));
 
         // Activities are resolved per call by both hosts.
         foreach (Type activity in WorkflowCatalog.Activities.Values)

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace CitizenWorkflows.Workflow.Orchestration.Batches;
 
 /// <summary>
@@ -13,4 +16,23 @@ public interface IBatchedWorkOrders
 
     /// <summary>The group (a print centre, a shipment destination) the order's card waits in.</summary>
     string GroupFor(WorkOrder order);
+}
+
+public static class BatchedWorkOrderServices
+{
+    /// <summary>
+    /// A stage's batching of one kind of work order: its backlog, the closer <see cref="DueBatches"/> runs and the batching
+    /// <see cref="DispatchWorkOrder"/> puts the kind's cards in.
+    /// </summary>
+    public static IServiceCollection AddBatchedWorkOrders<TBacklog, TCloser, TBatched>(this IServiceCollection services)
+        where TBacklog : CardBacklog
+        where TCloser : BatchCloser
+        where TBatched : class, IBatchedWorkOrders
+    {
+        services.TryAddSingleton<TBacklog>();
+        services.TryAddSingleton<TCloser>();
+        services.AddSingleton<BatchCloser>(sp => sp.GetRequiredService<TCloser>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IBatchedWorkOrders, TBatched>());
+        return services;
+    }
 }
