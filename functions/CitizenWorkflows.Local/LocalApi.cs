@@ -1,3 +1,4 @@
+using CitizenWorkflows.Workflow.Callbacks;
 using CitizenWorkflows.Workflow.Campaign.Appointments;
 using CitizenWorkflows.Workflow.Campaign.Sessions;
 using CitizenWorkflows.Workflow.Campaign.Targets;

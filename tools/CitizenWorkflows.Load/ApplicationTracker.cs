@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Domain;
-using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Storage;
 
 namespace CitizenWorkflows.Load;

@@ -5,7 +5,7 @@ using CitizenWorkflows.Local.Identity;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Kiosks;
-using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Security;
 
 namespace CitizenWorkflows.Load;

@@ -5,6 +5,7 @@ using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Notifications;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Storage;

@@ -1,3 +1,4 @@
+using CitizenWorkflows.Workflow.Callbacks;
 using CitizenWorkflows.Workflow.Health;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;

@@ -1,5 +1,5 @@
 using CitizenWorkflows.Workflow.Lifecycle;
-using CitizenWorkflows.Workflow.Lifecycle.Deadlines;
+using CitizenWorkflows.Workflow.Orchestration.Deadlines;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 

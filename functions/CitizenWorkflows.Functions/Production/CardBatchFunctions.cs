@@ -1,5 +1,5 @@
 using CitizenWorkflows.Workflow.Lifecycle;
-using CitizenWorkflows.Workflow.Lifecycle.Batches;
+using CitizenWorkflows.Workflow.Orchestration.Batches;
 using Microsoft.Azure.Functions.Worker;
 
 namespace CitizenWorkflows.Functions.Production;

@@ -1,5 +1,5 @@
 using CitizenWorkflows.Local.Runtime;
-using CitizenWorkflows.Workflow.Lifecycle.Deadlines;
+using CitizenWorkflows.Workflow.Orchestration.Deadlines;
 using Microsoft.DurableTask.Client;
 
 namespace CitizenWorkflows.Local.Lifecycle;

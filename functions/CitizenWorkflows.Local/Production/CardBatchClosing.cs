@@ -1,5 +1,5 @@
 using CitizenWorkflows.Local.Runtime;
-using CitizenWorkflows.Workflow.Lifecycle.Batches;
+using CitizenWorkflows.Workflow.Orchestration.Batches;
 
 namespace CitizenWorkflows.Local.Production;
 

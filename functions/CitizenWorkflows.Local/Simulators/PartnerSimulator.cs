@@ -8,7 +8,7 @@ using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Delivery.Shipments;
 using CitizenWorkflows.Workflow.Http;
-using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;

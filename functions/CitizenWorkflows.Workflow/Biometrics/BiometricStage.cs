@@ -3,6 +3,7 @@ using CitizenWorkflows.Workflow.Biometrics.ExternalMatcher;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask;
 
@@ -17,7 +18,7 @@ namespace CitizenWorkflows.Workflow.Biometrics;
 public static class BiometricStage
 {
     /// <summary>
-    /// Whether the duplicate search can run with the other checks (<see cref="CheckApplication"/>): not when the external
+    /// Whether the duplicate search can run with the other checks (the orchestration's <c>CheckApplication</c>): not when the external
     /// matcher must answer first; then <see cref="RunAsync"/> searches after its answer.
     /// </summary>
     public static DuplicateSearchRequest? SearchWithTheChecks(CardApplicationInput input)
@@ -26,7 +27,7 @@ public static class BiometricStage
         return AsksExternalMatcher(input) ? null : SearchRequest(input);
     }
 
-    /// <summary>Interprets the portrait check and the duplicate search <see cref="CheckApplication"/> ran (the search, unless it had to wait).</summary>
+    /// <summary>Interprets the portrait check and the duplicate search the orchestration's <c>CheckApplication</c> ran (the search, unless it had to wait).</summary>
     public static async Task<BiometricOutcome> RunAsync(
         TaskOrchestrationContext context, ApplicationJournal journal, CardApplicationInput input, PortraitCheckResult portrait, DuplicateSearchResult? searched)
     {

@@ -1,5 +1,6 @@
 using CitizenWorkflows.Workflow.Campaign.Appointments;
 using CitizenWorkflows.Workflow.Campaign.Sessions;
+using CitizenWorkflows.Workflow.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CitizenWorkflows.Workflow.Campaign;
@@ -19,6 +20,7 @@ public static class CampaignServices
         services.AddSingleton<Targets.CampaignTargets>();
         services.AddSingleton<Targets.CampaignProgress>();
         services.AddSingleton<Targets.CampaignTargetEndpoints>();
+        services.AddTables(CampaignTable.TableName, Targets.CampaignTargets.TableName);
         return services;
     }
 }

@@ -1,6 +1,10 @@
+using CitizenWorkflows.Workflow.Callbacks;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
+using CitizenWorkflows.Workflow.Security;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CitizenWorkflows.Workflow.Delivery;
 
@@ -38,6 +42,19 @@ public static class CardDelivery
     public static readonly PartnerHandoff Collection = new(
         WorkOrderKind.Collect, "police station", ApplicationStage.AtStation, ApplicationStage.Delivered,
         ApplicationEvents.CardCollected, FailureEvent: null);
+
+    /// <summary>
+    /// The courier's and the station's answers, as the callback API accepts them. The station officer may confirm a
+    /// parcel's arrival as well as the courier; handover at the station is the officer's.
+    /// </summary>
+    public static IServiceCollection AddCardDeliveryCallbacks(this IServiceCollection services) => services.AddCallbackEvents(
+        PartnerCallbacks.Event(ApplicationEvents.CardPickedUp, failure: false, Roles.Courier),
+        PartnerCallbacks.Event(ApplicationEvents.CardShippingFailed, failure: true, Roles.Courier),
+        PartnerCallbacks.Event(ApplicationEvents.CardInTransit, failure: false, Roles.Courier),
+        PartnerCallbacks.Event(ApplicationEvents.CardAtStation, failure: false, Roles.Courier, Roles.Operator),
+        PartnerCallbacks.Event(ApplicationEvents.CardDelivered, failure: false, Roles.Courier),
+        PartnerCallbacks.Event(ApplicationEvents.CardCollected, failure: false, Roles.Operator),
+        PartnerCallbacks.Event(ApplicationEvents.CardDeliveryFailed, failure: true, Roles.Courier));
 
     /// <summary>
     /// Runs shipping and delivery; the handover callback on success, or why the card never reached the citizen. A

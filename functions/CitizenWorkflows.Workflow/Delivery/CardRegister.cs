@@ -2,7 +2,8 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Intake;
-using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
+using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -96,6 +97,7 @@ public static class CardRegisterServices
     public static IServiceCollection AddCardRegister(this IServiceCollection services)
     {
         services.TryAddSingleton<CardRegister>();
+        services.AddTables(CardRegister.TableName);
         return services;
     }
 }

@@ -6,6 +6,7 @@ using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Audit;
 using CitizenWorkflows.Workflow.Operations.Actions;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.AspNetCore.Http;

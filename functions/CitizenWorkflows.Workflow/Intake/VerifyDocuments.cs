@@ -4,7 +4,7 @@ namespace CitizenWorkflows.Workflow.Intake;
 
 /// <summary>
 /// Confirms that the documents intake stored are present and intact before anything else reads them (the first of the
-/// checks <see cref="Lifecycle.CheckApplication"/> runs).
+/// checks the orchestration's <c>CheckApplication</c> activity runs).
 /// </summary>
 public sealed class VerifyDocuments(DocumentStore documents)
 {

@@ -4,6 +4,7 @@ using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Registry;
 using Microsoft.DurableTask;

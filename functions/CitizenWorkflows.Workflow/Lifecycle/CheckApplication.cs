@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask;

@@ -15,7 +15,7 @@ public static class PolledTriggers
     /// <summary>Every 30 seconds → <see cref="Notifications.NotificationDispatcher.DispatchPendingAsync"/>.</summary>
     public const string DispatchNotifications = nameof(DispatchNotifications);
 
-    /// <summary>Every 10 seconds → <see cref="Batches.BatchCloser.CloseDueBatchesAsync"/> of every closer: print batches and shipments.</summary>
+    /// <summary>Every 10 seconds → <see cref="Orchestration.Batches.BatchCloser.CloseDueBatchesAsync"/> of every closer: print batches and shipments.</summary>
     public const string CloseCardBatches = nameof(CloseCardBatches);
 
     public const string CloseCardBatchesSchedule = "*/10 * * * * *";
@@ -34,7 +34,7 @@ public static class PolledTriggers
 
     public const string ReconcileApplicationsSchedule = "%Reconciliation:Schedule%";
 
-    /// <summary>Every 10 seconds → <see cref="Deadlines.DeadlineSweep.RunAsync"/>: the wait deadlines that have come.</summary>
+    /// <summary>Every 10 seconds → <see cref="Orchestration.Deadlines.DeadlineSweep.RunAsync"/>: the wait deadlines that have come.</summary>
     public const string SweepDeadlines = nameof(SweepDeadlines);
 
     public const string SweepDeadlinesSchedule = "*/10 * * * * *";

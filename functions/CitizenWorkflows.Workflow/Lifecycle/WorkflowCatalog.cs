@@ -4,6 +4,7 @@ using CitizenWorkflows.Workflow.Biometrics.ExternalMatcher;
 using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Notifications;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Registry;
 using Microsoft.DurableTask;

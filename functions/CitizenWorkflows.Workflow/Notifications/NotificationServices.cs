@@ -1,3 +1,4 @@
+using CitizenWorkflows.Workflow.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,7 @@ public static class NotificationServices
         services.TryAddSingleton<RecordingNotifier>();
         services.TryAddSingleton<INotifier>(sp => sp.GetRequiredService<RecordingNotifier>());
         services.TryAddSingleton<NotificationDispatcher>();
+        services.AddTables(NotificationOutbox.TableName, RecordingNotifier.TableName);
         return services;
     }
 }

@@ -1,5 +1,8 @@
+using CitizenWorkflows.Workflow.Callbacks;
 using CitizenWorkflows.Workflow.Domain;
-using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
+using CitizenWorkflows.Workflow.Security;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CitizenWorkflows.Workflow.Production;
 
@@ -13,4 +16,9 @@ public static class CardPrinting
         ApplicationStage.Printed,
         ApplicationEvents.CardPrinted,
         ApplicationEvents.CardPrintFailed);
+
+    /// <summary>The print centre's answers, as the callback API accepts them.</summary>
+    public static IServiceCollection AddCardPrintingCallbacks(this IServiceCollection services) => services.AddCallbackEvents(
+        PartnerCallbacks.Event(ApplicationEvents.CardPrinted, failure: false, Roles.PrintCentre),
+        PartnerCallbacks.Event(ApplicationEvents.CardPrintFailed, failure: true, Roles.PrintCentre));
 }

@@ -1,5 +1,5 @@
+using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
-using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +15,7 @@ public sealed class ApplicationAreaRequirement : IAuthorizationRequirement
     public static readonly ApplicationAreaRequirement Instance = new();
 }
 
-/// <summary>The caller's role may send the route's <c>{eventName}</c> (<see cref="CallbackEvent.Roles"/>).</summary>
+/// <summary>The caller's role may send the route's <c>{eventName}</c> (the event's roles; checked by <c>Callbacks/CallbackEventRoleHandler</c>).</summary>
 public sealed class CallbackEventRequirement : IAuthorizationRequirement
 {
     public static readonly CallbackEventRequirement Instance = new();
@@ -38,10 +38,10 @@ public sealed class NotOwnApplicationFailure(IAuthorizationHandler handler, stri
 }
 
 /// <summary>Refused: the caller's role may not send this event.</summary>
-public sealed class EventRoleFailure(IAuthorizationHandler handler, string role, CallbackEvent callbackEvent)
-    : AuthorizationFailureReason(handler, $"Role '{role}' may not send '{callbackEvent.Name}'; allowed: {string.Join(", ", callbackEvent.Roles)}.")
+public sealed class EventRoleFailure(IAuthorizationHandler handler, string role, string eventName, IReadOnlyCollection<string> allowedRoles)
+    : AuthorizationFailureReason(handler, $"Role '{role}' may not send '{eventName}'; allowed: {string.Join(", ", allowedRoles)}.")
 {
-    public IReadOnlyCollection<string> AllowedRoles { get; } = callbackEvent.Roles;
+    public IReadOnlyCollection<string> AllowedRoles { get; } = allowedRoles;
 }
 
 /// <summary>
@@ -97,35 +97,5 @@ public sealed class ApplicationAreaHandler(ApplicationProjection projection)
         DurableTaskClient? client = http.Items[typeof(DurableTaskClient)] as DurableTaskClient ?? http.RequestServices.GetService<DurableTaskClient>();
         OrchestrationMetadata? instance = client is null ? null : await client.GetInstanceAsync(id, getInputsAndOutputs: true, http.RequestAborted);
         return instance?.ReadInputAs<CardApplicationInput>() is { } input ? ApplicationArea.Of(input.Header, stage: null) : null;
-    }
-}
-
-/// <summary>
-/// Resource-based check of <see cref="CallbackEventRequirement"/>: the route's <c>{eventName}</c> decides the roles
-/// (partner events their partner, officer events an officer; the officer's area is the
-/// <see cref="ApplicationAreaRequirement"/>'s). An unknown event passes, to be answered 409 <c>unknown-event</c>.
-/// </summary>
-public sealed class CallbackEventRoleHandler : AuthorizationHandler<CallbackEventRequirement, HttpContext>
-{
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, CallbackEventRequirement requirement, HttpContext resource)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(resource);
-        if (CallerClaims.FromPrincipal(context.User) is not { } caller)
-        {
-            return Task.CompletedTask;
-        }
-
-        if (resource.GetRouteValue("eventName") is string name && CallbackEvent.All.TryGetValue(name, out CallbackEvent? definition)
-            && !definition.Roles.Contains(caller.Role))
-        {
-            context.Fail(new EventRoleFailure(this, caller.Role, definition));
-        }
-        else
-        {
-            context.Succeed(requirement);
-        }
-
-        return Task.CompletedTask;
     }
 }

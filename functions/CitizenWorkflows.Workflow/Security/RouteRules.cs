@@ -1,5 +1,4 @@
 using CitizenWorkflows.Workflow.Http;
-using CitizenWorkflows.Workflow.Operations;
 
 namespace CitizenWorkflows.Workflow.Security;
 
@@ -31,7 +30,7 @@ public enum AreaRule
     /// </summary>
     Application,
 
-    /// <summary>Decided per event (<see cref="CallbackEvent"/>): its roles, then the officer's area as for <see cref="Application"/>.</summary>
+    /// <summary>Decided per event (the roles its stage declares, <c>Callbacks/CallbackEvents</c>): its roles, then the officer's area as for <see cref="Application"/>.</summary>
     PerEvent,
 
     /// <summary>A search: an area-bound officer's list and counts are limited to their area (the query adds it).</summary>

@@ -47,7 +47,6 @@ public static class SecurityServices
             }
         });
         services.AddSingleton<IAuthorizationHandler, ApplicationAreaHandler>();
-        services.AddSingleton<IAuthorizationHandler, CallbackEventRoleHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationProblems>();
         services.AddSingleton<ApiGate>();
         services.AddOptions<Operations.Dashboard.DashboardSignInOptions>()

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Query;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Telemetry;
 
 namespace CitizenWorkflows.Workflow.Storage;

@@ -7,7 +7,7 @@ using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
-using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+using E = CitizenWorkflows.Workflow.Orchestration.ApplicationEvents;
 
 namespace CitizenWorkflows.Tests.Biometrics;
 

@@ -9,7 +9,7 @@ using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
-using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+using E = CitizenWorkflows.Workflow.Orchestration.ApplicationEvents;
 
 namespace CitizenWorkflows.Tests.Biometrics;
 

@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Kiosks;
-using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 

@@ -9,7 +9,7 @@ using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Kiosks;
-using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Storage;
 

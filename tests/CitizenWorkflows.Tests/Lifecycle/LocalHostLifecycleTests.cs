@@ -15,7 +15,7 @@ using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
-using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+using E = CitizenWorkflows.Workflow.Orchestration.ApplicationEvents;
 
 namespace CitizenWorkflows.Tests.Lifecycle;
 

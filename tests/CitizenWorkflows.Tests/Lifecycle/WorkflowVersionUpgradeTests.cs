@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
 using CitizenWorkflows.Tests.Support;
-using CitizenWorkflows.Tests.Telemetry;
 using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;

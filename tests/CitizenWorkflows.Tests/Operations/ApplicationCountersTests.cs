@@ -1,9 +1,12 @@
 using Azure.Data.Tables;
 using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Query;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -29,7 +32,7 @@ public sealed class ApplicationCountersTests(AzuriteFixture azurite) : IClassFix
     [Fact]
     public async Task Concurrent_repeated_and_out_of_order_transitions_leave_counters_and_index_equal_to_a_brute_force_recount()
     {
-        await new StorageInitializer(azurite.Blobs, azurite.Tables, azurite.Queues).StartAsync(CancellationToken.None);
+        await new StorageInitializer(azurite.Blobs, azurite.Tables, azurite.Queues, DeclaredStorage()).StartAsync(CancellationToken.None);
         var projection = new ApplicationProjection(azurite.Tables);
         var counters = new ApplicationCounters(azurite.Tables);
         var random = new Random(26);
@@ -301,5 +304,15 @@ public sealed class ApplicationCountersTests(AzuriteFixture azurite) : IClassFix
         }
 
         throw new InvalidOperationException("empty");
+    }
+
+    /// <summary>The containers, tables and queues the features declare, as the hosts' start-up creates them.</summary>
+    List<StorageDeclaration> DeclaredStorage()
+    {
+        var services = new ServiceCollection();
+        services.AddCitizenWorkflows(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = azurite.ConnectionString }).Build());
+        using ServiceProvider provider = services.BuildServiceProvider();
+        return [.. provider.GetServices<StorageDeclaration>()];
     }
 }

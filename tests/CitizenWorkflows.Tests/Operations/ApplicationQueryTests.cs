@@ -68,7 +68,7 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
             Apps[1].Id, Enum.Parse<ApplicationType>(row.GetString("Type")), row.GetString("Province"), row.GetString("KioskId"),
             row.GetDateTimeOffset("CreatedAt")!.Value, row.GetDateTimeOffset("DueAt")!.Value, row.GetString("Commune"), row.GetString("District"));
         int sequence = row.GetInt32("Sequence")!.Value;
-        Workflow.Lifecycle.ApplicationTransition As(int next, DateTimeOffset due) => new(
+        Workflow.Orchestration.ApplicationTransition As(int next, DateTimeOffset due) => new(
             header with { DueAt = due }, next, Enum.Parse<ApplicationStage>(row.GetString("Stage")), row.GetDateTimeOffset("UpdatedAt")!.Value,
             "test", null, row.GetString("WaitingFor")!.Split(','), row.GetDateTimeOffset("WaitDeadline"));
         try

@@ -2,6 +2,7 @@ using Azure;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Reconciliation;
+using CitizenWorkflows.Workflow.Orchestration;
 using Microsoft.DurableTask.Client;
 
 namespace CitizenWorkflows.Tests.Operations;

@@ -13,11 +13,12 @@ using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Notifications;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Operations.Reconciliation;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using CitizenWorkflows.Workflow.Lifecycle;
-using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+using E = CitizenWorkflows.Workflow.Orchestration.ApplicationEvents;
 
 namespace CitizenWorkflows.Tests.Operations;
 

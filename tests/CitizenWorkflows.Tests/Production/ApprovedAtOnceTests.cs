@@ -3,12 +3,13 @@ using CitizenWorkflows.Workflow.Approval;
 using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Delivery.Shipments;
 using CitizenWorkflows.Workflow.Lifecycle;
-using CitizenWorkflows.Workflow.Lifecycle.Batches;
+using CitizenWorkflows.Workflow.Orchestration;
+using CitizenWorkflows.Workflow.Orchestration.Batches;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using CitizenWorkflows.Workflow.Storage;
 using Xunit.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
-using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+using E = CitizenWorkflows.Workflow.Orchestration.ApplicationEvents;
 
 namespace CitizenWorkflows.Tests.Production;
 

@@ -5,7 +5,7 @@ using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Security;
-using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+using E = CitizenWorkflows.Workflow.Orchestration.ApplicationEvents;
 
 namespace CitizenWorkflows.Tests.Security;
 

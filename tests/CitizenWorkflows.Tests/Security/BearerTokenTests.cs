@@ -10,7 +10,7 @@ using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Security;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+using E = CitizenWorkflows.Workflow.Orchestration.ApplicationEvents;
 
 namespace CitizenWorkflows.Tests.Security;
 

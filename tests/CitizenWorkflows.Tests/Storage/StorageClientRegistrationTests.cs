@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CitizenWorkflows.Workflow;
+using CitizenWorkflows.Workflow.Storage;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,6 +61,29 @@ public sealed class StorageClientRegistrationTests
         InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => Compose([]));
 
         Assert.Contains("Storage:ConnectionString or Storage:AccountName", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_up_creates_what_the_features_declare_and_nothing_moved_or_was_dropped()
+    {
+        using ServiceProvider services = Compose(new() { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true" });
+        ILookup<StorageKind, string> declared = services.GetServices<StorageDeclaration>().Distinct().ToLookup(d => d.Kind, d => d.Name);
+
+        // What the one central list in StorageInitializer created before each feature's Add… declared its own.
+        Assert.Equal(
+            ["documents", "print-batches", "reconciliation", "reconciliation-reports", "shipments"],
+            declared[StorageKind.Container].Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [
+                "applicationcounts", "applicationindex", "applications", "applicationtimeline", "campaignsessions", "campaigntargets",
+                "cardregister", "cardsinproduction", "citizenclaims", "deadlines", "demographickeys", "escalations", "fingerprintenrolments",
+                "idempotency", "ledgerexpiry", "notificationoutbox", "operationsaudit", "personalnumbers", "printbacklog", "redriveattempts",
+                "sentnotifications", "shipmentbacklog",
+            ],
+            declared[StorageKind.Table].Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["biometric-searches", "courier-orders", "print-orders", "shipment-orders", "station-orders"],
+            declared[StorageKind.Queue].Order(StringComparer.Ordinal));
     }
 
     static ServiceProvider Compose(Dictionary<string, string?> settings, Action<ILoggingBuilder>? logging = null)

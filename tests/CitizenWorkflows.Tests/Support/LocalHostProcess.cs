@@ -279,7 +279,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
     public async Task<string> SubmitAwaitingApprovalAsync(HttpClient kiosk)
     {
         string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1990-03-04", null))).ApplicationId;
-        await WaitForAsync(id, s => s.WaitingFor.Contains(CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents.ApprovalDecision));
+        await WaitForAsync(id, s => s.WaitingFor.Contains(CitizenWorkflows.Workflow.Orchestration.ApplicationEvents.ApprovalDecision));
         return id;
     }
 

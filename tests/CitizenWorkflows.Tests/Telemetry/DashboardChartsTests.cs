@@ -5,7 +5,7 @@ using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Security;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
-using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+using E = CitizenWorkflows.Workflow.Orchestration.ApplicationEvents;
 
 namespace CitizenWorkflows.Tests.Telemetry;
 

@@ -13,7 +13,7 @@ using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
-using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+using E = CitizenWorkflows.Workflow.Orchestration.ApplicationEvents;
 
 namespace CitizenWorkflows.Tests.Telemetry;
 

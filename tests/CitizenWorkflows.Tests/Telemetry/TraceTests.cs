@@ -11,7 +11,7 @@ using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
-using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+using E = CitizenWorkflows.Workflow.Orchestration.ApplicationEvents;
 
 namespace CitizenWorkflows.Tests.Telemetry;
 

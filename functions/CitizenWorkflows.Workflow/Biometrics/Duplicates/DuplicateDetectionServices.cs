@@ -1,3 +1,4 @@
+using CitizenWorkflows.Workflow.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,6 +13,7 @@ public static class DuplicateDetectionServices
         services.TryAddSingleton<FingerprintSearchIndex>();
         services.TryAddSingleton<DemographicIndex>();
         services.TryAddSingleton<EnrolmentLinks>();
+        services.AddTables(FingerprintSearchIndex.TableName, DemographicIndex.TableName);
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
-using CitizenWorkflows.Workflow.Lifecycle.Batches;
+using CitizenWorkflows.Workflow.Orchestration;
+using CitizenWorkflows.Workflow.Orchestration.Batches;
 
 namespace CitizenWorkflows.Workflow.Delivery.Shipments;
 
@@ -7,4 +8,18 @@ namespace CitizenWorkflows.Workflow.Delivery.Shipments;
 public sealed class ShipmentBacklog(TableServiceClient tables) : CardBacklog(tables, Table)
 {
     public const string Table = "shipmentbacklog";
+}
+
+/// <summary>Ship attempts join the backlog of their shipment destination, which the order names.</summary>
+public sealed class BatchedShipOrders(ShipmentBacklog backlog) : IBatchedWorkOrders
+{
+    public WorkOrderKind Kind => WorkOrderKind.Ship;
+
+    public CardBacklog Backlog => backlog;
+
+    public string GroupFor(WorkOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return order.Destination ?? throw new ArgumentException("A ship order names its shipment destination.", nameof(order));
+    }
 }

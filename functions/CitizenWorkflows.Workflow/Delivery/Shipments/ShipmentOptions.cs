@@ -1,4 +1,4 @@
-using CitizenWorkflows.Workflow.Lifecycle.Batches;
+using CitizenWorkflows.Workflow.Orchestration.Batches;
 
 namespace CitizenWorkflows.Workflow.Delivery.Shipments;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Operations.Audit;
 using Microsoft.AspNetCore.Http;
 

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using CitizenWorkflows.Workflow.Approval;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Audit;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.AspNetCore.Http;
@@ -119,7 +121,7 @@ public sealed partial class OperatorActionsEndpoint(
         }
 
         var errors = new List<FieldError>();
-        object? payload = CallbackEvent.All[ApplicationEvents.ApprovalDecision].ToPayload(new CallbackBody { Decision = action, Reason = reason }, caller, errors);
+        object? payload = ApprovalCallbacks.ToDecision(action, reason, caller, errors);
         if (errors.Count > 0)
         {
             return ActionOutcome.Refuse(new ActionRefusal(StatusCodes.Status422UnprocessableEntity, "validation", "The request breaks validation rules",

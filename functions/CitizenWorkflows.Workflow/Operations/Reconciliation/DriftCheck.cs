@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 using Microsoft.DurableTask.Client;
 
 namespace CitizenWorkflows.Workflow.Operations.Reconciliation;

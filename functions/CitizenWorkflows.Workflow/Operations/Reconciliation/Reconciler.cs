@@ -6,6 +6,7 @@ using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Operations.Actions;
 using CitizenWorkflows.Workflow.Operations.Query;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Storage;
 using CitizenWorkflows.Workflow.Telemetry;
 using Microsoft.DurableTask.Client;

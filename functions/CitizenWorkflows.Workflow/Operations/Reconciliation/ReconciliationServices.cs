@@ -1,3 +1,4 @@
+using CitizenWorkflows.Workflow.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +23,8 @@ public static class ReconciliationServices
         services.AddSingleton<LostWorkOrders>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<ReconciliationEndpoint>();
+        services.AddTables(Escalations.TableName, RedriveAttempts.TableName);
+        services.AddContainers(ReconciliationLock.Container, ReconciliationReports.Container);
         return services;
     }
 }

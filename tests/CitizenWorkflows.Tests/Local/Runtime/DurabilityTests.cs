@@ -10,7 +10,7 @@ using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
-using E = CitizenWorkflows.Workflow.Lifecycle.ApplicationEvents;
+using E = CitizenWorkflows.Workflow.Orchestration.ApplicationEvents;
 using CitizenWorkflows.TestData;
 
 namespace CitizenWorkflows.Tests.Local.Runtime;

@@ -1,6 +1,6 @@
 using Microsoft.DurableTask;
 
-namespace CitizenWorkflows.Workflow.Lifecycle;
+namespace CitizenWorkflows.Workflow.Orchestration;
 
 /// <summary>Retry policies for activities, by what they touch.</summary>
 public static class ActivityRetry

@@ -1,7 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
-namespace CitizenWorkflows.Workflow.Lifecycle.Deadlines;
+namespace CitizenWorkflows.Workflow.Orchestration.Deadlines;
 
 /// <summary>
 /// The scheduled side of the deadline index (a timer function in Azure, a poller in the Local host): raises the

@@ -1,7 +1,7 @@
-using CitizenWorkflows.Workflow.Lifecycle.Deadlines;
+using CitizenWorkflows.Workflow.Orchestration.Deadlines;
 using Microsoft.DurableTask;
 
-namespace CitizenWorkflows.Workflow.Lifecycle;
+namespace CitizenWorkflows.Workflow.Orchestration;
 
 /// <summary>Which of several awaited events arrived first, or that the deadline passed (<see cref="EventName"/> null).</summary>
 public sealed record EventOrDeadline<T>(string? EventName, T? Payload)

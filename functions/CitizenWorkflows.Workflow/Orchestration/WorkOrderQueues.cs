@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
-using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Storage;
 
-namespace CitizenWorkflows.Workflow.Storage;
+namespace CitizenWorkflows.Workflow.Orchestration;
 
 /// <summary>
 /// The queues partners take their work orders from: print batches for the print centre, shipments and single

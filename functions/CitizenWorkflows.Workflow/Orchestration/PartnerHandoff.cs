@@ -1,7 +1,8 @@
 using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Lifecycle;
 using Microsoft.DurableTask;
 
-namespace CitizenWorkflows.Workflow.Lifecycle;
+namespace CitizenWorkflows.Workflow.Orchestration;
 
 /// <summary>
 /// One step where a partner does the work and reports back: send the work order, wait for the success or failure

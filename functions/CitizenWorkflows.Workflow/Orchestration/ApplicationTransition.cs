@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Lifecycle;
 
-namespace CitizenWorkflows.Workflow.Lifecycle;
+namespace CitizenWorkflows.Workflow.Orchestration;
 
 /// <summary>One entry of an application's timeline: the stage it reached (or stayed in), when and why.</summary>
 /// <param name="Sequence">Position in the timeline, starting at 1; makes re-recording on replay idempotent.</param>

@@ -1,4 +1,4 @@
-namespace CitizenWorkflows.Workflow.Lifecycle;
+namespace CitizenWorkflows.Workflow.Orchestration;
 
 /// <summary>The names of the external events an application's workflow waits for.</summary>
 public static class ApplicationEvents

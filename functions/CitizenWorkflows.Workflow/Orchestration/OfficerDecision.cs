@@ -1,7 +1,7 @@
 using CitizenWorkflows.Workflow.Domain;
 using Microsoft.DurableTask;
 
-namespace CitizenWorkflows.Workflow.Lifecycle;
+namespace CitizenWorkflows.Workflow.Orchestration;
 
 /// <summary>
 /// Waits for an officer's decision event with a deadline per level: when it passes, the application escalates one

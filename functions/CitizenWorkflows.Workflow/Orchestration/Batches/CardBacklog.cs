@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 
-namespace CitizenWorkflows.Workflow.Lifecycle.Batches;
+namespace CitizenWorkflows.Workflow.Orchestration.Batches;
 
 /// <summary>A card waiting for (or assigned to) a batch: one attempt of one application's work order.</summary>
 /// <param name="TraceParent">The work order's W3C trace context (see <see cref="WorkOrder.TraceParent"/>), echoed by the partner's callbacks.</param>

@@ -1,4 +1,4 @@
-namespace CitizenWorkflows.Workflow.Lifecycle.Batches;
+namespace CitizenWorkflows.Workflow.Orchestration.Batches;
 
 /// <summary>One pass of every batch closer (print batches, then shipments): what the Functions timer and the Local poller both run.</summary>
 public sealed class DueBatches(IEnumerable<BatchCloser> closers)

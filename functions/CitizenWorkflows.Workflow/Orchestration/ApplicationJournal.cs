@@ -1,9 +1,10 @@
 using CitizenWorkflows.Workflow.Domain;
-using CitizenWorkflows.Workflow.Lifecycle.Deadlines;
+using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Notifications;
+using CitizenWorkflows.Workflow.Orchestration.Deadlines;
 using Microsoft.DurableTask;
 
-namespace CitizenWorkflows.Workflow.Lifecycle;
+namespace CitizenWorkflows.Workflow.Orchestration;
 
 /// <summary>
 /// Records every transition of one application from inside its orchestration: sets the custom status (what the

@@ -1,4 +1,4 @@
-namespace CitizenWorkflows.Workflow.Lifecycle.Deadlines;
+namespace CitizenWorkflows.Workflow.Orchestration.Deadlines;
 
 /// <summary>
 /// The deadline of one wait of an application's workflow, as the deadline index holds it. <paramref name="Wait"/> is

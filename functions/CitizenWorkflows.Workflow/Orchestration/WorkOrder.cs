@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CitizenWorkflows.Workflow.Lifecycle;
+namespace CitizenWorkflows.Workflow.Orchestration;
 
 /// <summary>A request to a partner (print centre or courier) about one card; it carries no personal data.</summary>
 /// <param name="Attempt">1 for the first request, higher for a reprint, re-shipment or re-delivery.</param>

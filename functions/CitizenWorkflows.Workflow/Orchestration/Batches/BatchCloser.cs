@@ -3,7 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 
-namespace CitizenWorkflows.Workflow.Lifecycle.Batches;
+namespace CitizenWorkflows.Workflow.Orchestration.Batches;
 
 /// <summary>When a group's batch closes: at this many cards, or when its oldest card has waited this long.</summary>
 public abstract class CardBatchOptions

@@ -2,7 +2,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 
-namespace CitizenWorkflows.Workflow.Lifecycle.Deadlines;
+namespace CitizenWorkflows.Workflow.Orchestration.Deadlines;
 
 /// <summary>
 /// The deadlines of the waits in flight, in Table storage, in place of durable timers: a timer whose wait an event won

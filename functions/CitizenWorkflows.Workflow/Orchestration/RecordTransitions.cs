@@ -1,9 +1,9 @@
-using CitizenWorkflows.Workflow.Lifecycle.Deadlines;
 using CitizenWorkflows.Workflow.Notifications;
+using CitizenWorkflows.Workflow.Orchestration.Deadlines;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask;
 
-namespace CitizenWorkflows.Workflow.Lifecycle;
+namespace CitizenWorkflows.Workflow.Orchestration;
 
 /// <summary>
 /// Projects the transitions the journal gathered into the applications and timeline tables, puts the notices the

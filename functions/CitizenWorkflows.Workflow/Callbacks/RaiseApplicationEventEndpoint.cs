@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
-using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Operations.Actions;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using CitizenWorkflows.Workflow.Telemetry;
@@ -10,15 +11,16 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
-namespace CitizenWorkflows.Workflow.Operations;
+namespace CitizenWorkflows.Workflow.Callbacks;
 
 /// <summary>
 /// <c>POST /api/v1/applications/{id}/events/{eventName}</c>: an officer, the print centre or the courier reports an
 /// event. It is delivered only when the workflow is waiting for exactly that event; otherwise 409. Who may send
-/// which event, on which application, is the route's rule (<see cref="RouteRules"/>, per <see cref="CallbackEvent"/>).
+/// which event, on which application, is the route's rule (<see cref="RouteRules"/>, per <see cref="CallbackEvent"/>); each
+/// stage declares the events it waits for and how their bodies read (<see cref="CallbackEventServices.AddCallbackEvents"/>).
 /// </summary>
 public sealed partial class RaiseApplicationEventEndpoint(
-    ApplicationProjection projection, WorkflowMetrics metrics, ILogger<RaiseApplicationEventEndpoint> log)
+    CallbackEvents events, ApplicationProjection projection, WorkflowMetrics metrics, ILogger<RaiseApplicationEventEndpoint> log)
 {
     const long MaxBodyBytes = 16 * 1024;
 
@@ -27,13 +29,13 @@ public sealed partial class RaiseApplicationEventEndpoint(
     {
         long started = Stopwatch.GetTimestamp();
         // Under the request's span, which continues the partner's traceparent (the work order's): one trace per application.
-        using Activity? span = WorkflowTelemetry.Source.StartActivity("callback " + (CallbackEvent.All.ContainsKey(eventName) ? eventName : "unknown"));
+        using Activity? span = WorkflowTelemetry.Source.StartActivity("callback " + (events.All.ContainsKey(eventName) ? eventName : "unknown"));
         span?.SetTag("application.id", id);
         using IDisposable? scope = LogScopes.Application(log, id);
         IResult answer = await AnswerAsync(request, client, id, eventName, cancellationToken);
         string outcome = answer is IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted } ? "raised" : "refused";
         span?.SetTag("callback.outcome", outcome);
-        metrics.Callback(CallbackEvent.All.ContainsKey(eventName) ? eventName : "unknown", outcome,
+        metrics.Callback(events.All.ContainsKey(eventName) ? eventName : "unknown", outcome,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return answer;
     }
@@ -42,11 +44,11 @@ public sealed partial class RaiseApplicationEventEndpoint(
         HttpRequest request, DurableTaskClient client, string id, string eventName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (!CallbackEvent.All.TryGetValue(eventName, out CallbackEvent? definition))
+        if (!events.All.TryGetValue(eventName, out CallbackEvent? definition))
         {
             // Only an authenticated caller gets here (the route's rule), so an anonymous one learns nothing about the API.
             return Problems.Status(StatusCodes.Status409Conflict, "unknown-event", "Unknown event",
-                    $"'{eventName}' is not an event of this workflow; known events: {string.Join(", ", CallbackEvent.All.Keys)}.");
+                    $"'{eventName}' is not an event of this workflow; known events: {string.Join(", ", events.All.Keys)}.");
         }
 
         Caller caller = CallerClaims.Of(request);

@@ -1,4 +1,4 @@
-namespace CitizenWorkflows.Workflow.Operations;
+namespace CitizenWorkflows.Workflow.Domain;
 
 /// <summary>Application ids are 32 lowercase hex digits (a version-7 GUID); anything else cannot exist.</summary>
 public static class ApplicationIds
