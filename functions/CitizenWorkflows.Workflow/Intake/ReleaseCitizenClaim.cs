@@ -1,5 +1,6 @@
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 using Microsoft.DurableTask;
 
 namespace CitizenWorkflows.Workflow.Intake;
