@@ -27,7 +27,7 @@ for n in "${counts[@]}"; do
     echo "=== $emulator Azurite, $n applications ($(date -u +%H:%M:%S))"
     dotnet tools/CitizenWorkflows.Load/bin/Release/net10.0/CitizenWorkflows.Load.dll \
       load --count "$n" --rate 20 --kiosks 4 --seed 7 --timeout-minutes "${TIMEOUT_MINUTES:-30}" > "$out/$emulator-$n.log" 2>&1 || true
-    sed -n '/^\$ load/,$p' "$out/$emulator-$n.log" | grep -E "^\\\$|submitted|lifecycles|CPU|intake" || tail -5 "$out/$emulator-$n.log"
+    sed -n '/^\$ .*load /,$p' "$out/$emulator-$n.log" | grep -E "^\\\$|submitted|lifecycles|CPU|intake" || tail -5 "$out/$emulator-$n.log"
     stop_azurite
     rm -rf "$dir"
   done
