@@ -31,6 +31,8 @@ public sealed class LocalSettingsExampleTests : IDisposable
     static readonly Dictionary<Type, string> SectionsByOptions = new()
     {
         [typeof(WorkflowPolicy)] = WorkflowPolicy.SectionName,
+        // Shares the policy's section; the example leaves it out, so instances start on the build's latest version.
+        [typeof(WorkflowVersioning)] = WorkflowVersioning.SectionName,
         [typeof(SecurityOptions)] = SecurityOptions.SectionName,
         [typeof(RateLimitOptions)] = RateLimitOptions.SectionName,
         [typeof(DuplicateSearchOptions)] = DuplicateSearchOptions.SectionName,
@@ -88,8 +90,11 @@ public sealed class LocalSettingsExampleTests : IDisposable
             Type accessor = typeof(IOptions<>).MakeGenericType(options);
             Assert.NotNull(accessor.GetProperty(nameof(IOptions<object>.Value))!.GetValue(provider.GetRequiredService(accessor)));
             // A misspelt or stale key would be silently ignored by the app: bind strictly to find it.
+            // Keys of another options type bound from the same section are that type's to check.
+            string[] siblingKeys = [.. SectionsByOptions.Where(o => o.Value == section && o.Key != options).SelectMany(o => o.Key.GetProperties()).Select(p => p.Name)];
             IConfiguration strict = new ConfigurationBuilder().AddInMemoryCollection(configuration.GetSection(section).AsEnumerable(makePathsRelative: true)
-                .Where(kv => !SettingsReadElsewhere.Contains($"{section}:{kv.Key}", StringComparer.Ordinal))).Build();
+                .Where(kv => !SettingsReadElsewhere.Contains($"{section}:{kv.Key}", StringComparer.Ordinal)
+                    && !siblingKeys.Contains(kv.Key.Split(':')[0], StringComparer.OrdinalIgnoreCase))).Build();
             strict.Get(options, binder => binder.ErrorOnUnknownConfiguration = true);
         }
 
