@@ -36,7 +36,8 @@ public sealed class EmbeddedDurableRuntime : IAsyncDisposable
     /// <summary>Orchestration episodes and activity executions the dispatchers ran.</summary>
     public WorkItemCounts WorkItems { get; } = new();
 
-    /// <summary>The provider's settings; its own storage clients count their requests in <paramref name="requests"/> as the runtime's.</summary>
+    /// <summary>The provider's settings; its own storage clients count their requests in <paramref name="requests"/> as
+    /// the runtime's.</summary>
     public static AzureStorageOrchestrationServiceSettings Settings(
         TaskHubOptions hub, string storageConnectionString, ILoggerFactory loggerFactory, StorageRequestCounter? requests = null)
     {
@@ -154,9 +155,8 @@ public sealed class EmbeddedDurableRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync();
 }
 
-/// <summary>Runs the <see cref="EmbeddedDurableRuntime"/>'s worker with the host: started before the API listens, stopped after it.</summary>
 /// <summary>Ready once the runtime's worker dispatches (started, not yet stopped).</summary>
-sealed class EmbeddedDurableRuntimeHealthCheck(EmbeddedDurableRuntime runtime) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+public sealed class EmbeddedDurableRuntimeHealthCheck(EmbeddedDurableRuntime runtime) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
 {
     public Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
         Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
@@ -165,7 +165,10 @@ sealed class EmbeddedDurableRuntimeHealthCheck(EmbeddedDurableRuntime runtime) :
             : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("The durable runtime is not dispatching."));
 }
 
-sealed class EmbeddedDurableRuntimeService(EmbeddedDurableRuntime runtime, IServiceProvider services, ILoggerFactory loggerFactory) : IHostedService
+/// <summary>
+/// Runs the <see cref="EmbeddedDurableRuntime"/>'s worker with the host: started before the API listens, stopped after it.
+/// </summary>
+public sealed class EmbeddedDurableRuntimeService(EmbeddedDurableRuntime runtime, IServiceProvider services, ILoggerFactory loggerFactory) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => runtime.StartAsync(services, loggerFactory);
 

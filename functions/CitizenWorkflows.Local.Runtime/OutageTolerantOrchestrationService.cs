@@ -107,7 +107,8 @@ public sealed class OutageTolerantOrchestrationService(IOrchestrationService inn
         }
     }
 
-    /// <summary>The provider wraps the storage error; a pop receipt that no longer matches, or a message gone, means the lock is lost.</summary>
+    /// <summary>The provider wraps the storage error; a pop receipt that no longer matches, or a message gone, means
+    /// the lock is lost.</summary>
     static bool IsLockLost(Exception e)
     {
         for (Exception? cause = e; cause is not null; cause = cause.InnerException)

@@ -48,7 +48,8 @@ public sealed class DispatcherGauge
     /// <summary>The most work items of this kind that were in the pipeline at the same moment since the host started.</summary>
     public int PeakInFlight => Volatile.Read(ref peakInFlight);
 
-    /// <summary>Runs one work item (the rest of the dispatcher's pipeline), counting it, timing it and tracking how many run at once.</summary>
+    /// <summary>Runs one work item (the rest of the dispatcher's pipeline), counting it, timing it and tracking how
+    /// many run at once.</summary>
     public async Task MeasureAsync(Func<Task> next)
     {
         ArgumentNullException.ThrowIfNull(next);

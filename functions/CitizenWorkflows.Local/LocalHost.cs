@@ -11,6 +11,7 @@ using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.DurableTask.Client;
+using CitizenWorkflows.Local.Credentials;
 
 namespace CitizenWorkflows.Local;
 

@@ -7,6 +7,7 @@ using CitizenWorkflows.Local.Production;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Local.Pollers;
 
 namespace CitizenWorkflows.Local;
 
@@ -27,7 +28,10 @@ public static class LocalPollers
         [PolledTriggers.SweepCampaign] = typeof(PeriodicPoller<CampaignFollowUp>),
     };
 
-    /// <summary>Registers every poller of <see cref="All"/> with its <see cref="PollerOptions"/> (sections <c>Packets</c>, <c>Notifications</c>, <c>CardBatches:Poller</c>, <c>Reconciliation:Poller</c>, <c>Deadlines:Poller</c>, <c>Campaign:Poller</c>); what they call comes with <c>AddCitizenWorkflows</c>.</summary>
+    /// <summary>Registers every poller of <see cref="All"/> with its <see cref="PollerOptions"/> (sections
+    /// <c>Packets</c>, <c>Notifications</c>, <c>CardBatches:Poller</c>, <c>Reconciliation:Poller</c>,
+    /// <c>Deadlines:Poller</c>, <c>Campaign:Poller</c>); what they call comes with
+    /// <c>AddCitizenWorkflows</c>.</summary>
     public static IServiceCollection AddLocalPollers(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);

@@ -1,4 +1,4 @@
-namespace CitizenWorkflows.Local.Runtime;
+namespace CitizenWorkflows.Local;
 
 /// <summary>Turns a listening address such as <c>http://+:7071</c> into one a client on this machine can call.</summary>
 public static class LoopbackAddress

@@ -2,6 +2,7 @@ using System.CommandLine;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Tools;
 using CitizenWorkflows.Workflow;
+using CitizenWorkflows.Local.Credentials;
 
 namespace CitizenWorkflows.Admin;
 

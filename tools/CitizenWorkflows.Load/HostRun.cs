@@ -4,6 +4,7 @@ using CitizenWorkflows.Local;
 using CitizenWorkflows.Local.Identity;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Kiosks;
+using CitizenWorkflows.Local.Credentials;
 
 namespace CitizenWorkflows.Load;
 

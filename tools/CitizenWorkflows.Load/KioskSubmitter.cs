@@ -4,6 +4,7 @@ using System.Text.Json;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Intake;
+using CitizenWorkflows.Local.Credentials;
 
 namespace CitizenWorkflows.Load;
 

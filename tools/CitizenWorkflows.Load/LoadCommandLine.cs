@@ -26,7 +26,8 @@ public static class LoadCommandLine
         return CommandLineRun.InvokeAsync(parsed, output, error);
     }
 
-    /// <summary>The commands, with the host settings already taken out of the arguments and the command line as printed beside figures.</summary>
+    /// <summary>The commands, with the host settings already taken out of the arguments and the command line as printed
+    /// beside figures.</summary>
     public static RootCommand Create(IReadOnlyList<string> hostSettings, string printedCommand, string rawCommand, TextWriter output, Func<HostRun, Task<int>> runHost)
     {
         var root = new RootCommand("The demo, load runs, benchmarks and fault drivers around the Local host (./run.sh VERB runs them).");

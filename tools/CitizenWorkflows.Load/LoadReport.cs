@@ -35,7 +35,8 @@ public sealed record LoadReport
     /// <summary>Mean time of an orchestration episode inside the dispatcher's pipeline (the orchestrator's run).</summary>
     public double? EpisodeMeanMs { get; init; }
 
-    /// <summary>Mean time of an activity execution inside the dispatcher's pipeline (the activity's own work, storage calls included).</summary>
+    /// <summary>Mean time of an activity execution inside the dispatcher's pipeline (the activity's own work, storage
+    /// calls included).</summary>
     public double? ActivityMeanMs { get; init; }
 
     public int? PeakEpisodesAtOnce { get; init; }
@@ -111,7 +112,8 @@ public sealed record LoadReport
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    /// <summary>Time spent in each stage (entering it until the next transition), over the sampled timelines, in first-seen order.</summary>
+    /// <summary>Time spent in each stage (entering it until the next transition), over the sampled timelines, in
+    /// first-seen order.</summary>
     public static IReadOnlyList<StageLatency> StageLatencies(IEnumerable<ApplicationView> views)
     {
         var order = new List<string>();

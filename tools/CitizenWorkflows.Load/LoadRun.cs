@@ -8,6 +8,7 @@ using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Storage;
+using CitizenWorkflows.Local.Credentials;
 
 namespace CitizenWorkflows.Load;
 
@@ -41,7 +42,8 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
     /// <summary>Called with the prepared uploads before the first is sent (the poison run corrupts one's registry record here).</summary>
     public Func<IReadOnlyList<ApplicationUpload>, CancellationToken, Task>? OnPrepared { get; init; }
 
-    /// <summary>Called after <see cref="OnPrepared"/>; the uploads it returns are the ones sent (the demo books each applicant an appointment here).</summary>
+    /// <summary>Called after <see cref="OnPrepared"/>; the uploads it returns are the ones sent (the demo books each
+    /// applicant an appointment here).</summary>
     public Func<IReadOnlyList<ApplicationUpload>, CancellationToken, Task<IReadOnlyList<ApplicationUpload>>>? BookAppointments { get; init; }
 
     /// <summary>How long one submission is retried with its idempotency key while the host does not answer.</summary>

@@ -20,7 +20,8 @@ public sealed partial class ProcessMeter : IAsyncDisposable
     readonly Stopwatch wall = Stopwatch.StartNew();
     readonly long selfStartTicks;
 
-    /// <summary>Every Azurite process seen: its CPU ticks when first seen (0 when it started during the run) and at the last sample.</summary>
+    /// <summary>Every Azurite process seen: its CPU ticks when first seen (0 when it started during the run) and at the
+    /// last sample.</summary>
     readonly Dictionary<int, (long First, long Last)> azuriteTicks = [];
     int[] azuritePids;
 
@@ -44,7 +45,8 @@ public sealed partial class ProcessMeter : IAsyncDisposable
 
     public long PeakManagedHeapBytes { get; private set; }
 
-    /// <summary>Starts metering; Azurite is found by <c>AZURITE_PID</c> (one id or several, comma-separated) or by who listens on its blob, queue and table ports.</summary>
+    /// <summary>Starts metering; Azurite is found by <c>AZURITE_PID</c> (one id or several, comma-separated) or by who
+    /// listens on its blob, queue and table ports.</summary>
     public static ProcessMeter Start(string? storageConnectionString) => new(storageConnectionString);
 
     async Task SampleAsync(CancellationToken cancellationToken)
@@ -108,7 +110,8 @@ public sealed partial class ProcessMeter : IAsyncDisposable
         }
     }
 
-    /// <summary>CPU seconds used since the start by each Azurite service process (blob, queue, table; "azurite" for one process serving all).</summary>
+    /// <summary>CPU seconds used since the start by each Azurite service process (blob, queue, table; "azurite" for one
+    /// process serving all).</summary>
     public IReadOnlyDictionary<string, double> AzuriteCpuByService()
     {
         Sample();
@@ -202,7 +205,8 @@ public sealed partial class ProcessMeter : IAsyncDisposable
         return [.. (ports.Length > 0 ? ports : [10000, 10001, 10002]).Select(ListeningProcess).OfType<int>().Distinct()];
     }
 
-    /// <summary>The process listening on <paramref name="port"/>: the socket's inode (/proc/net/tcp, state 0A), then who holds it.</summary>
+    /// <summary>The process listening on <paramref name="port"/>: the socket's inode (/proc/net/tcp, state 0A), then
+    /// who holds it.</summary>
     static int? ListeningProcess(int port)
     {
         try

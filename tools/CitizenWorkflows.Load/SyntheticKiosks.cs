@@ -7,13 +7,15 @@ using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Security;
+using CitizenWorkflows.Local.Credentials;
 
 namespace CitizenWorkflows.Load;
 
 /// <summary>The kiosks and the officer a load run acts as.</summary>
 public static class SyntheticKiosks
 {
-    /// <summary>Registers <paramref name="count"/> mobile kiosks (LOAD-xxxxxxxx-NN) for this run, as LocalKiosk registers the demo's.</summary>
+    /// <summary>Registers <paramref name="count"/> mobile kiosks (LOAD-xxxxxxxx-NN) for this run, as LocalKiosk
+    /// registers the demo's.</summary>
     public static async Task<IReadOnlyList<LocalKiosk.Credentials>> RegisterAsync(KioskRegistry registry, int count, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);

@@ -1,5 +1,6 @@
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Campaign.Appointments;
+using CitizenWorkflows.Local.Pollers;
 
 namespace CitizenWorkflows.Local.Campaign;
 

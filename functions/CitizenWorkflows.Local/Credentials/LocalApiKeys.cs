@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CitizenWorkflows.Workflow.Security;
 
-namespace CitizenWorkflows.Local.Runtime;
+namespace CitizenWorkflows.Local.Credentials;
 
 /// <summary>
 /// When no API keys are configured, the Local host makes the kiosk's key (its status reads) on first run and keeps it

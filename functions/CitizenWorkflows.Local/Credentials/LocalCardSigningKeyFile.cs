@@ -1,6 +1,6 @@
 using CitizenWorkflows.Workflow.Production;
 
-namespace CitizenWorkflows.Local.Runtime;
+namespace CitizenWorkflows.Local.Credentials;
 
 /// <summary>
 /// The Local host signs cards with the development key in <c>.local/card-signing-key.pem</c> (in the working directory)
@@ -10,7 +10,8 @@ public static class LocalCardSigningKeyFile
 {
     public static string DefaultPath => Path.Combine(Directory.GetCurrentDirectory(), ".local", "card-signing-key.pem");
 
-    /// <summary>The development key file the host will use (null when a key is configured), made now so a damaged one stops start-up.</summary>
+    /// <summary>The development key file the host will use (null when a key is configured), made now so a damaged one
+    /// stops start-up.</summary>
     public static string? UseUnlessKeyConfigured(ConfigurationManager configuration, bool onlyIfItExists = false)
     {
         ArgumentNullException.ThrowIfNull(configuration);

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CitizenWorkflows.Workflow.Kiosks;
 
-namespace CitizenWorkflows.Local.Runtime;
+namespace CitizenWorkflows.Local.Credentials;
 
 /// <summary>
 /// The kiosk the demo submits as: registered on first use (a mobile team, so it may take applications anywhere) and

@@ -110,7 +110,8 @@ public sealed class LocalIdentities
             : null;
     }
 
-    /// <summary>The account of <paramref name="role"/> reaching the most applications (no area first): simulators and load runs act everywhere.</summary>
+    /// <summary>The account of <paramref name="role"/> reaching the most applications (no area first): simulators and
+    /// load runs act everywhere.</summary>
     public LocalAccount? WidestOf(string role) =>
         Accounts.Where(a => a.Role == role)
             .OrderBy(a => a.Province is null && a.District is null && a.Commune is null ? 0 : 1)

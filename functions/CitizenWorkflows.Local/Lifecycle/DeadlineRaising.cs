@@ -1,6 +1,7 @@
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Orchestration.Deadlines;
 using Microsoft.DurableTask.Client;
+using CitizenWorkflows.Local.Pollers;
 
 namespace CitizenWorkflows.Local.Lifecycle;
 

@@ -1,5 +1,6 @@
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Notifications;
+using CitizenWorkflows.Local.Pollers;
 
 namespace CitizenWorkflows.Local.Notifications;
 

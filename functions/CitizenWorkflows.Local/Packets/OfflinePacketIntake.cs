@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Models;
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using Microsoft.DurableTask.Client;
+using CitizenWorkflows.Local.Pollers;
 
 namespace CitizenWorkflows.Local.Packets;
 

@@ -1,4 +1,4 @@
-namespace CitizenWorkflows.Local.Runtime;
+namespace CitizenWorkflows.Local.Pollers;
 
 /// <summary>What a <see cref="PeriodicPoller{TWork}"/> does on each pass, and where its <see cref="PollerOptions"/> are.</summary>
 public interface IDueWork

@@ -1,7 +1,7 @@
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.Extensions.Options;
 
-namespace CitizenWorkflows.Local.Runtime;
+namespace CitizenWorkflows.Local.Pollers;
 
 /// <summary>
 /// The Local host's stand-in for a Functions timer or blob trigger: runs one pass of <typeparamref name="TWork"/>, waits

@@ -1,4 +1,4 @@
-namespace CitizenWorkflows.Local.Runtime;
+namespace CitizenWorkflows.Local.Pollers;
 
 /// <summary>
 /// One poller's settings. Every poller binds its own instance by name from its own section

@@ -1,5 +1,6 @@
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Orchestration.Batches;
+using CitizenWorkflows.Local.Pollers;
 
 namespace CitizenWorkflows.Local.Production;
 

@@ -1,6 +1,7 @@
 using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Production;
 using Microsoft.Extensions.Configuration;
+using CitizenWorkflows.Local.Credentials;
 
 namespace CitizenWorkflows.Tests.Production;
 

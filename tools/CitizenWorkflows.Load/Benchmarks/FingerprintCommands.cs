@@ -15,7 +15,8 @@ namespace CitizenWorkflows.Load.Benchmarks;
 /// </summary>
 public static class FingerprintCommands
 {
-    /// <summary>The <c>fingerprints accuracy|search-bench</c> commands; <paramref name="commandLine"/> is printed with the results.</summary>
+    /// <summary>The <c>fingerprints accuracy|search-bench</c> commands; <paramref name="commandLine"/> is printed with
+    /// the results.</summary>
     public static Command Command(string commandLine, TextWriter output)
     {
         var identities = CommandOptions.Int("--identities", "Synthetic identities (one enrolment and two probe impressions each).", 1000, min: 2);

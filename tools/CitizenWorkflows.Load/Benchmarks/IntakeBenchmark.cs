@@ -6,6 +6,7 @@ using CitizenWorkflows.TestData;
 using CitizenWorkflows.Load;
 using CitizenWorkflows.Local.Runtime;
 using SkiaSharp;
+using CitizenWorkflows.Local.Credentials;
 
 namespace CitizenWorkflows.Load.Benchmarks;
 

@@ -9,6 +9,7 @@ using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Registry;
+using CitizenWorkflows.Local.Credentials;
 
 namespace CitizenWorkflows.Load.Faults;
 
@@ -19,7 +20,8 @@ namespace CitizenWorkflows.Load.Faults;
 /// (<see cref="FaultVerdict"/>) and prints a verdict table. Exit code 0 when every check passed.
 /// <list type="bullet">
 /// <item><c>kill</c>: SIGKILL the host K times at random moments (every S·[0.5, 1.5) seconds), restarting it each time.</item>
-/// <item><c>azurite-restart</c>: stop Azurite (SIGINT, so it saves its data) R times mid-run, restart it a few seconds later on the same data.</item>
+/// <item><c>azurite-restart</c>: stop Azurite (SIGINT, so it saves its data) R times mid-run, restart it a few seconds
+/// later on the same data.</item>
 /// <item><c>two-workers</c>: two hosts with distinct worker ids share the hub; one is killed mid-run for good.</item>
 /// <item><c>poison</c>: one renewal's registry record is corrupted behind the system's back (a malformed birth date),
 /// so its registry-check activity throws on every attempt: that application must end Failed with the reason while

@@ -116,7 +116,8 @@ public sealed class FaultVerdict
                 printedTwice.Add(id);
             }
 
-            // "missing" with a Delivered projection: the workflow completed and housekeeping purged it (only the workflow writes Delivered).
+            // "missing" with a Delivered projection: the workflow completed and housekeeping purged it (only the
+            // workflow writes Delivered).
             if (view.Stage == ApplicationStage.Delivered && delivered == 1 && status is "Completed" or "missing")
             {
                 verdict.Delivered++;

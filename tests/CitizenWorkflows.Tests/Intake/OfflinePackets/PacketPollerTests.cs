@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using CitizenWorkflows.Local.Pollers;
 
 namespace CitizenWorkflows.Tests.Intake.OfflinePackets;
 

@@ -11,8 +11,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using CitizenWorkflows.Local.Pollers;
 
-namespace CitizenWorkflows.Tests.Local.Runtime;
+namespace CitizenWorkflows.Tests.Local.Pollers;
 
 /// <summary>
 /// The Local host's one poller: each poller's <see cref="PollerOptions"/> come by name from its own section with its own

@@ -94,7 +94,8 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
         List<TableEntity> numbers = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(StorageNames.PersonalNumbersTable).QueryAsync<TableEntity>());
         Assert.Equal(ids.Order(StringComparer.Ordinal), numbers.Select(n => n.GetString("ApplicationId")).Order(StringComparer.Ordinal));
 
-        // Each citizen told of approval, the printed card, the card waiting at the station and the handover once each, across the kill; the outbox drained.
+        // Each citizen told of approval, the printed card, the card waiting at the station and the handover once each,
+        // across the kill; the outbox drained.
         string[] expected = [.. ids.SelectMany(id => new[] { NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.ReadyForCollection, NotificationKind.Delivered }
             .Where(k => k != NotificationKind.ReadyForCollection || collectedAtStation.Contains(id))
             .Select(k => $"{id}:{k}"))];
