@@ -8,11 +8,11 @@ using Azure.Storage.Queues;
 
 // The cost of one storage operation as the data grows, on stock Azurite and on the repository's patched Azurite, side
 // by side in one run (docs/benchmarks.md, "Embedded storage"). Each emulator gets a fresh Azurite (disk persistence, as
-// the embedded default runs) for the table part and another for the queue part.
-//   dotnet run -c Release --project benchmarks/CitizenWorkflows.StorageBenchmark -- \
-//     [--rows 1000,10000,100000] [--stock-max-rows 10000] [--messages 1000,10000] [--samples 31]
-// The table has the shape the projection had before its keys changed (docs/design.md, "Known limits"): one row per
-// application, a unique PartitionKey and the constant RowKey "application" — the emulator's worst case. Stock Azurite inserts slow down with every row (hours to reach 100,000), hence --stock-max-rows.
+// the embedded default runs) for the table part and another for the queue part. dotnet run -c Release --project
+// benchmarks/CitizenWorkflows.StorageBenchmark -- \ [--rows 1000,10000,100000] [--stock-max-rows 10000] [--messages
+// 1000,10000] [--samples 31] The table has the shape the projection had before its keys changed (docs/design.md, "Known
+// limits"): one row per application, a unique PartitionKey and the constant RowKey "application" — the emulator's worst
+// case. Stock Azurite inserts slow down with every row (hours to reach 100,000), hence --stock-max-rows.
 var options = BenchmarkOptions.Parse(args);
 string root = RepoRoot.Find();
 var results = new Results();

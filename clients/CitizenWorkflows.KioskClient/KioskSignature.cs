@@ -60,11 +60,13 @@ public static class KioskSignature
     /// <summary>Lower-case hex SHA-256 of the body bytes exactly as sent (the digest of no body is that of zero bytes).</summary>
     public static string BodyDigest(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
 
-    /// <summary>The <see cref="SignatureHeader"/> value: base64 HMAC-SHA256 of the canonical string with <paramref name="secret"/>.</summary>
+    /// <summary>The <see cref="SignatureHeader"/> value: base64 HMAC-SHA256 of the canonical string with <paramref
+    /// name="secret"/>.</summary>
     public static string Compute(ReadOnlySpan<byte> secret, string method, string pathAndQuery, long timestamp, string nonce, ReadOnlySpan<byte> body) =>
         Convert.ToBase64String(Mac(secret, CanonicalString(method, pathAndQuery, timestamp, nonce, body)));
 
-    /// <summary>As <see cref="Compute(ReadOnlySpan{byte}, string, string, long, string, ReadOnlySpan{byte})"/>, with the secret as issued (base64).</summary>
+    /// <summary>As <see cref="Compute(ReadOnlySpan{byte}, string, string, long, string, ReadOnlySpan{byte})"/>, with
+    /// the secret as issued (base64).</summary>
     public static string Compute(string secretBase64, string method, string pathAndQuery, long timestamp, string nonce, ReadOnlySpan<byte> body) =>
         Compute(DecodeSecret(secretBase64), method, pathAndQuery, timestamp, nonce, body);
 

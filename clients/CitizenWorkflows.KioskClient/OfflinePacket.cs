@@ -69,7 +69,8 @@ public static class OfflinePacket
         return text.ToString();
     }
 
-    /// <summary>The <see cref="PacketSignature.Signature"/> of these entries: base64 HMAC-SHA256 of the packet's canonical string.</summary>
+    /// <summary>The <see cref="PacketSignature.Signature"/> of these entries: base64 HMAC-SHA256 of the packet's
+    /// canonical string.</summary>
     public static string Sign(ReadOnlySpan<byte> secret, string idempotencyKey, long timestamp, string nonce, IEnumerable<PacketEntry> entries) =>
         KioskSignature.Compute(secret, Method, PathFor(idempotencyKey), timestamp, nonce, Encoding.UTF8.GetBytes(Manifest(entries)));
 
@@ -180,7 +181,8 @@ public sealed record PacketEntry(string Name, byte[] Content);
 
 /// <summary>
 /// <c>signature.json</c>: who signed the packet, when (Unix seconds), with which nonce, under which idempotency key,
-/// and the signature (base64 HMAC-SHA256, as <see cref="KioskSignature.Compute(string, string, string, long, string, ReadOnlySpan{byte})"/>).
-/// Serialised with camelCase names: <c>{ "kioskId", "timestamp", "nonce", "idempotencyKey", "signature" }</c>.
+/// and the signature (base64 HMAC-SHA256, as <see cref="KioskSignature.Compute(string, string, string, long, string,
+/// ReadOnlySpan{byte})"/>). Serialised with camelCase names: <c>{ "kioskId", "timestamp", "nonce", "idempotencyKey",
+/// "signature" }</c>.
 /// </summary>
 public sealed record PacketSignature(string KioskId, long Timestamp, string Nonce, string IdempotencyKey, string Signature);

@@ -26,14 +26,16 @@ public sealed class ReadCosts(LocalHost host, LocalAccount supervisor) : IAsyncD
 
     public IServiceProvider Services => host.App.Services;
 
-    /// <summary>Writes applications <paramref name="from"/>..+<paramref name="count"/>: projection rows (counters, index) and the ledger rows their intake left.</summary>
+    /// <summary>Writes applications <paramref name="from"/>..+<paramref name="count"/>: projection rows (counters,
+    /// index) and the ledger rows their intake left.</summary>
     public async Task SeedAsync(int from, int count, Action<int>? progress, CancellationToken cancellationToken)
     {
         await Seeder.SeedAsync(Services.GetRequiredService<ApplicationProjection>(), from, count, batchSize: 1000, parallelism: 8, progress, cancellationToken);
         await Seeder.SeedLedgersAsync(Services.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), from, count, parallelism: 8, cancellationToken);
     }
 
-    /// <summary>Starts a Local host on <paramref name="connectionString"/> with simulators and pollers off; calls as its national supervisor.</summary>
+    /// <summary>Starts a Local host on <paramref name="connectionString"/> with simulators and pollers off; calls as
+    /// its national supervisor.</summary>
     public static async Task<ReadCosts> StartAsync(string connectionString, string taskHub, int port, CancellationToken cancellationToken)
     {
         string directory = Path.Combine(Path.GetTempPath(), "cw-seeding-" + Guid.NewGuid().ToString("N"));

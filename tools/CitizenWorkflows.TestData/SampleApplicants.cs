@@ -8,7 +8,8 @@ using SkiaSharp;
 
 namespace CitizenWorkflows.TestData;
 
-/// <summary>Synthetic but valid applications (Vietnamese names, real province codes, consistent personal numbers) for the demo and tests.</summary>
+/// <summary>Synthetic but valid applications (Vietnamese names, real province codes, consistent personal numbers) for
+/// the demo and tests.</summary>
 public sealed class SampleApplicants(int seed)
 {
     static readonly string[] FamilyNames = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
@@ -33,7 +34,8 @@ public sealed class SampleApplicants(int seed)
 
     readonly Random random = new(seed);
 
-    /// <summary>An upload as a kiosk sends it; about half carry an existing personal number (renewals), the rest get one allocated.</summary>
+    /// <summary>An upload as a kiosk sends it; about half carry an existing personal number (renewals), the rest get
+    /// one allocated.</summary>
     public ApplicationUpload Next(DateTimeOffset capturedAt)
     {
         ApplicationSubmission form = NextForm(capturedAt);

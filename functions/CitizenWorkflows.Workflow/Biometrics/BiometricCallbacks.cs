@@ -8,7 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CitizenWorkflows.Workflow.Biometrics;
 
-/// <summary>The events the biometric stage waits for, as the callback API accepts them: an officer's adjudication, the external matcher's result.</summary>
+/// <summary>The events the biometric stage waits for, as the callback API accepts them: an officer's adjudication, the
+/// external matcher's result.</summary>
 public static class BiometricCallbacks
 {
     public static readonly CallbackEvent Adjudication = new(ApplicationEvents.AdjudicationDecision, [Roles.Operator], ToAdjudication);

@@ -27,7 +27,8 @@ public static class BiometricStage
         return AsksExternalMatcher(input) ? null : SearchRequest(input);
     }
 
-    /// <summary>Interprets the portrait check and the duplicate search the orchestration's <c>CheckApplication</c> ran (the search, unless it had to wait).</summary>
+    /// <summary>Interprets the portrait check and the duplicate search the orchestration's <c>CheckApplication</c> ran
+    /// (the search, unless it had to wait).</summary>
     public static async Task<BiometricOutcome> RunAsync(
         TaskOrchestrationContext context, ApplicationJournal journal, CardApplicationInput input, PortraitCheckResult portrait, DuplicateSearchResult? searched)
     {

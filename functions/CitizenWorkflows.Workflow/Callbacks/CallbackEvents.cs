@@ -38,7 +38,8 @@ public sealed record CandidateBody(string? ApplicationId, double? Score);
 /// </summary>
 public sealed record CallbackEvent(string Name, IReadOnlyCollection<string> Roles, Func<CallbackBody, Caller, List<FieldError>, object?> ToPayload);
 
-/// <summary>Every event the API accepts, by name, in the order the stages registered them (the unknown-event answer lists them so).</summary>
+/// <summary>Every event the API accepts, by name, in the order the stages registered them (the unknown-event answer
+/// lists them so).</summary>
 public sealed class CallbackEvents
 {
     public CallbackEvents(IEnumerable<CallbackEvent> events)

@@ -38,7 +38,8 @@ public static class CardDelivery
         WorkOrderKind.Return, "courier", ApplicationStage.InTransit, ApplicationStage.AtStation,
         ApplicationEvents.CardAtStation, FailureEvent: null);
 
-    /// <summary>The station hands the card over when the citizen comes; an officer confirms it with the recipient (<c>card-collected</c>).</summary>
+    /// <summary>The station hands the card over when the citizen comes; an officer confirms it with the recipient
+    /// (<c>card-collected</c>).</summary>
     public static readonly PartnerHandoff Collection = new(
         WorkOrderKind.Collect, "police station", ApplicationStage.AtStation, ApplicationStage.Delivered,
         ApplicationEvents.CardCollected, FailureEvent: null);

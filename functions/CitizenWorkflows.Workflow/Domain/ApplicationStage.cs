@@ -22,7 +22,8 @@ public enum ApplicationStage
     /// <summary>The courier reported the card on its way to the station or the address.</summary>
     InTransit,
 
-    /// <summary>At the police station, waiting for the citizen to collect it (delivered there, or returned after failed deliveries).</summary>
+    /// <summary>At the police station, waiting for the citizen to collect it (delivered there, or returned after failed
+    /// deliveries).</summary>
     AtStation,
     Delivered,
     Failed,

@@ -26,7 +26,8 @@ public sealed record ApplicationSubmission
 
     public CaptureFields? Capture { get; init; }
 
-    /// <summary>"station" (collect at the police station where the application is made; the default) or "address" (posted to the current residence).</summary>
+    /// <summary>"station" (collect at the police station where the application is made; the default) or "address"
+    /// (posted to the current residence).</summary>
     public string? Delivery { get; init; }
 
     /// <summary>The campaign appointment the applicant came to (optional): checked in once the application is accepted.</summary>

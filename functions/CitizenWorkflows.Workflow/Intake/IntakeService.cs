@@ -180,7 +180,8 @@ public sealed class IntakeService(
 public sealed record IntakeRequest(Caller Kiosk, string IdempotencyKey, string RequestDigest, ValidSubmission Submission);
 
 /// <summary>Accepted (first time or replayed) or refused with a problem.</summary>
-/// <param name="FirstCopyUnfinished">Refused only because an earlier copy with the same key is still being taken in: try again later.</param>
+/// <param name="FirstCopyUnfinished">Refused only because an earlier copy with the same key is still being taken in:
+/// try again later.</param>
 public sealed record IntakeResult(SubmissionAccepted? Accepted, bool Replayed, IResult? Problem, bool FirstCopyUnfinished = false)
 {
     public static IntakeResult Accept(SubmissionAccepted accepted, bool replayed) => new(accepted, replayed, null);

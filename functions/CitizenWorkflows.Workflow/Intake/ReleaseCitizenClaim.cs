@@ -20,7 +20,8 @@ public sealed class ReleaseCitizenClaim(CitizenClaims claims, JournalWriter jour
     }
 }
 
-/// <summary>What an application holds: the citizen (by the applicant as submitted) and the personal number of its card, if it got one.</summary>
+/// <summary>What an application holds: the citizen (by the applicant as submitted) and the personal number of its card,
+/// if it got one.</summary>
 /// <param name="Journal">
 /// The journal's final entries, to write before the release (workflow version 2 on); null when they were written
 /// already, or the release is not the workflow's.

@@ -11,8 +11,9 @@ namespace CitizenWorkflows.Workflow.Intake;
 
 /// <summary>
 /// <c>POST /api/v1/applications</c> (multipart/form-data): a registered kiosk submits a signed application with an
-/// <c>Idempotency-Key</c>, for an applicant living in its area (mobile teams: anywhere). Valid → documents stored, workflow started, 202 with the status URL (the same answer for
-/// every retry with that key). Invalid → problem details naming every broken rule; nothing stored, nothing started.
+/// <c>Idempotency-Key</c>, for an applicant living in its area (mobile teams: anywhere). Valid → documents stored,
+/// workflow started, 202 with the status URL (the same answer for every retry with that key). Invalid → problem details
+/// naming every broken rule; nothing stored, nothing started.
 /// </summary>
 public sealed partial class SubmitApplicationEndpoint(
     KioskRequestAuthenticator authenticator,

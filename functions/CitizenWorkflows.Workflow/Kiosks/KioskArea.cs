@@ -7,7 +7,8 @@ namespace CitizenWorkflows.Workflow.Kiosks;
 /// <summary>Where a kiosk may take applications: a fixed kiosk in its registered province only, a mobile one anywhere.</summary>
 public static class KioskArea
 {
-    /// <summary>True when <paramref name="kiosk"/> may submit for <paramref name="provinceCode"/> (never for an unknown province).</summary>
+    /// <summary>True when <paramref name="kiosk"/> may submit for <paramref name="provinceCode"/> (never for an unknown
+    /// province).</summary>
     public static bool Allows(Kiosk kiosk, string provinceCode)
     {
         ArgumentNullException.ThrowIfNull(kiosk);

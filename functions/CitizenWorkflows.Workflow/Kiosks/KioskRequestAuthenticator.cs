@@ -145,7 +145,8 @@ public sealed partial class KioskRequestAuthenticator(
     static partial void LogDenied(ILogger logger, string kioskId, string reason);
 }
 
-/// <summary>The outcome of <see cref="KioskRequestAuthenticator.AuthenticateAsync"/>: a caller and its kiosk, or the problem to answer.</summary>
+/// <summary>The outcome of <see cref="KioskRequestAuthenticator.AuthenticateAsync"/>: a caller and its kiosk, or the
+/// problem to answer.</summary>
 public sealed record KioskAuthentication
 {
     KioskAuthentication(Caller? caller, Kiosk? kiosk, IResult? denied) => (Caller, Kiosk, Denied) = (caller, kiosk, denied);

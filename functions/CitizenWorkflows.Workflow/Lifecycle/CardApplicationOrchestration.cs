@@ -29,7 +29,8 @@ public sealed partial class CardApplicationOrchestration : TaskOrchestrator<Card
     /// <summary>The name both hosts register this orchestration under.</summary>
     public const string Name = "CardApplication";
 
-    /// <summary>The newest version this build runs; new instances start on it unless <see cref="WorkflowVersioning"/> says otherwise.</summary>
+    /// <summary>The newest version this build runs; new instances start on it unless <see cref="WorkflowVersioning"/>
+    /// says otherwise.</summary>
     public const int LatestVersion = 2;
 
     public override async Task<CardApplicationResult> RunAsync(TaskOrchestrationContext context, CardApplicationInput input)

@@ -47,7 +47,8 @@ public sealed class CheckApplication(
 }
 
 /// <summary>What to check, and the journal entries to write first.</summary>
-/// <param name="Search">Null when the duplicate search must wait (for the external matcher): the checks then stop after the portrait.</param>
+/// <param name="Search">Null when the duplicate search must wait (for the external matcher): the checks then stop after
+/// the portrait.</param>
 public sealed record ApplicationChecks(
     IReadOnlyList<DocumentReference> Documents, DocumentReference Portrait, DuplicateSearchRequest? Search, RegistryCheckRequest Registry,
     JournalEntries? Journal);

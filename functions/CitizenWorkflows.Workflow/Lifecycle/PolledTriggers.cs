@@ -15,7 +15,8 @@ public static class PolledTriggers
     /// <summary>Every 30 seconds → <see cref="Notifications.NotificationDispatcher.DispatchPendingAsync"/>.</summary>
     public const string DispatchNotifications = nameof(DispatchNotifications);
 
-    /// <summary>Every 10 seconds → <see cref="Orchestration.Batches.BatchCloser.CloseDueBatchesAsync"/> of every closer: print batches and shipments.</summary>
+    /// <summary>Every 10 seconds → <see cref="Orchestration.Batches.BatchCloser.CloseDueBatchesAsync"/> of every
+    /// closer: print batches and shipments.</summary>
     public const string CloseCardBatches = nameof(CloseCardBatches);
 
     public const string CloseCardBatchesSchedule = "*/10 * * * * *";
@@ -34,12 +35,14 @@ public static class PolledTriggers
 
     public const string ReconcileApplicationsSchedule = "%Reconciliation:Schedule%";
 
-    /// <summary>Every 10 seconds → <see cref="Orchestration.Deadlines.DeadlineSweep.RunAsync"/>: the wait deadlines that have come.</summary>
+    /// <summary>Every 10 seconds → <see cref="Orchestration.Deadlines.DeadlineSweep.RunAsync"/>: the wait deadlines
+    /// that have come.</summary>
     public const string SweepDeadlines = nameof(SweepDeadlines);
 
     public const string SweepDeadlinesSchedule = "*/10 * * * * *";
 
-    /// <summary>Every 5 minutes → <see cref="Campaign.Appointments.CampaignSweep.RunAsync"/>: reminders for tomorrow, no-shows of ended sessions.</summary>
+    /// <summary>Every 5 minutes → <see cref="Campaign.Appointments.CampaignSweep.RunAsync"/>: reminders for tomorrow,
+    /// no-shows of ended sessions.</summary>
     public const string SweepCampaign = nameof(SweepCampaign);
 
     public const string SweepCampaignSchedule = "0 */5 * * * *";

@@ -13,11 +13,11 @@ namespace CitizenWorkflows.Workflow.Orchestration;
 /// </summary>
 /// <remarks>
 /// The first transition is written at once; later ones gather until the workflow is about to wait (operators must see
-/// what it waits for) or ends, and then go in one activity: every activity costs an orchestration episode, which reloads the whole history from storage. In
-/// between, the projection lags the custom status by the activities that ran (seconds); call <see cref="FlushAsync"/>
-/// before anything else that must find the projection current.
-/// A transition with a wait deadline opens a wait: its deadline goes into the <see cref="DeadlineIndex"/> with the same
-/// write (a later transition with the same deadline stays in that wait), and leaves it with the next write after the wait ends.
+/// what it waits for) or ends, and then go in one activity: every activity costs an orchestration episode, which
+/// reloads the whole history from storage. In between, the projection lags the custom status by the activities that ran
+/// (seconds); call <see cref="FlushAsync"/> before anything else that must find the projection current. A transition
+/// with a wait deadline opens a wait: its deadline goes into the <see cref="DeadlineIndex"/> with the same write (a
+/// later transition with the same deadline stays in that wait), and leaves it with the next write after the wait ends.
 /// </remarks>
 /// <param name="sequenceFrom">The last sequence an earlier run of this application recorded (a re-drive continues after it).</param>
 public sealed class ApplicationJournal(TaskOrchestrationContext context, ApplicationHeader header, int sequenceFrom = 0)

@@ -7,9 +7,10 @@ namespace CitizenWorkflows.Workflow.Orchestration;
 /// <summary>
 /// Hands a work order to its partner: a kind that a stage batches (<see cref="IBatchedWorkOrders"/>: a print attempt by
 /// its print centre, a ship attempt by its destination) joins its group's backlog for the next batch; re-delivery and
-/// return orders go to the courier's queue, collections to the stations'. A retried dispatch may deliver a queued order twice; partners answer by callback, and
-/// a second answer to a workflow that no longer waits for it is refused (409), so a duplicate is harmless. The journal's
-/// entries that open the wait are written first, so a fast partner's answer finds the wait recorded.
+/// return orders go to the courier's queue, collections to the stations'. A retried dispatch may deliver a queued order
+/// twice; partners answer by callback, and a second answer to a workflow that no longer waits for it is refused (409),
+/// so a duplicate is harmless. The journal's entries that open the wait are written first, so a fast partner's answer
+/// finds the wait recorded.
 /// </summary>
 public sealed class DispatchWorkOrder(WorkOrderQueues queues, IEnumerable<IBatchedWorkOrders> batched, TimeProvider clock, JournalWriter journal)
     : TaskActivity<WorkOrderDispatch, string>

@@ -24,7 +24,8 @@ public sealed record PartnerHandoff(
     /// <summary>Runs the handoff: the partner's success callback, or the reason it finally failed.</summary>
     /// <param name="destination">Where the order sends the card (a shipment group, a station), if the kind needs one.</param>
     /// <param name="ordersBefore">Orders sent by earlier runs (a re-drive): this run's orders are numbered after them.</param>
-    /// <param name="firstOrderCarried">The first attempt needs no order of its own: the shipment that brought the card carries it on.</param>
+    /// <param name="firstOrderCarried">The first attempt needs no order of its own: the shipment that brought the card
+    /// carries it on.</param>
     public async Task<HandoffOutcome> RunAsync(
         TaskOrchestrationContext context, ApplicationJournal journal, ApplicationHeader header, TimeSpan deadline, int maxAttempts,
         string? destination = null, int ordersBefore = 0, bool firstOrderCarried = false)

@@ -132,7 +132,8 @@ public sealed class PersonalNumberRegistry(TableServiceClient tables, Population
         return holder ?? throw new InvalidOperationException($"The production mark of a personal number kept changing for application {applicationId}.");
     }
 
-    /// <summary>Clears the production mark if <paramref name="applicationId"/> holds it (its application ended, or an officer released it).</summary>
+    /// <summary>Clears the production mark if <paramref name="applicationId"/> holds it (its application ended, or an
+    /// officer released it).</summary>
     public async Task<bool> EndProductionAsync(PersonalNumber number, string applicationId, CancellationToken cancellationToken)
     {
         NullableResponse<TableEntity> found = await InProduction.GetEntityIfExistsAsync<TableEntity>(

@@ -87,7 +87,8 @@ public sealed record PersonalisationRequest(
 public sealed record CardData(string PersonalNumber, bool NumberAllocated, string CardNumber, DateOnly IssueDate, DateOnly? ExpiryDate, string QrPayload);
 
 /// <summary>What the workflow keeps of personalisation: the number and expiry, and references to the documents, not their data.</summary>
-/// <param name="InProductionFor">Set when nothing was personalised: the other application whose card for the number is in production.</param>
+/// <param name="InProductionFor">Set when nothing was personalised: the other application whose card for the number is
+/// in production.</param>
 public sealed record PersonalisedCard(
     string PersonalNumber, bool NumberAllocated, DateOnly? ExpiryDate, DocumentReference? CardData, DocumentReference? QrImage, DocumentReference? SignedChip,
     string? InProductionFor = null)

@@ -62,5 +62,6 @@ public sealed class VerifyCardEndpoint(CardSigner signer)
     }
 }
 
-/// <summary>The answer of a card verification; <see cref="Data"/> only when the signature holds, <see cref="KeyId"/> when the header named one.</summary>
+/// <summary>The answer of a card verification; <see cref="Data"/> only when the signature holds, <see cref="KeyId"/>
+/// when the header named one.</summary>
 public sealed record CardVerification(bool Valid, string Status, string Reason, string? KeyId, ChipData? Data);

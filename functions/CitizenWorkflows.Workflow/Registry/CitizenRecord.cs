@@ -147,5 +147,6 @@ public sealed record CitizenRecord(
     }
 }
 
-/// <summary>A rule a registry record broke: the field (a <see cref="CitizenRecord"/> property name), the rule's name and a message.</summary>
+/// <summary>A rule a registry record broke: the field (a <see cref="CitizenRecord"/> property name), the rule's name
+/// and a message.</summary>
 public sealed record RecordViolation(string Field, string Rule, string Message);

@@ -4,7 +4,8 @@ using CitizenWorkflows.Workflow.Domain;
 
 namespace CitizenWorkflows.Workflow.Registry;
 
-/// <summary>What intake does next: continue (match), send to manual review (mismatch), allocate a number at personalisation (unknown).</summary>
+/// <summary>What intake does next: continue (match), send to manual review (mismatch), allocate a number at
+/// personalisation (unknown).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RegistryOutcome>))]
 public enum RegistryOutcome
 {
@@ -18,7 +19,8 @@ public enum RegistryOutcome
     Unknown,
 }
 
-/// <summary>The outcome of comparing an applicant with the registry, and for a mismatch the <see cref="CitizenRecord"/> fields that differ.</summary>
+/// <summary>The outcome of comparing an applicant with the registry, and for a mismatch the <see cref="CitizenRecord"/>
+/// fields that differ.</summary>
 public sealed record RegistryMatch(RegistryOutcome Outcome, IReadOnlyList<string> MismatchedFields)
 {
     public static RegistryMatch Unknown { get; } = new(RegistryOutcome.Unknown, []);

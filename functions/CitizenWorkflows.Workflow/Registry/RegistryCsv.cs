@@ -90,7 +90,8 @@ public static class RegistryCsv
         return count;
     }
 
-    /// <summary>The record's fields as the CSV writes them, in the order of <see cref="Columns"/> (null for an empty optional field).</summary>
+    /// <summary>The record's fields as the CSV writes them, in the order of <see cref="Columns"/> (null for an empty
+    /// optional field).</summary>
     public static IReadOnlyList<string?> Fields(CitizenRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);

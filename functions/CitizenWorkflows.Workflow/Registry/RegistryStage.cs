@@ -12,7 +12,8 @@ namespace CitizenWorkflows.Workflow.Registry;
 public static class RegistryStage
 {
     /// <summary>Returns true when an officer must review the application.</summary>
-    /// <param name="compared">The comparison the orchestration's <c>CheckApplication</c> made with the other checks; null when it could not (after an adjudication).</param>
+    /// <param name="compared">The comparison the orchestration's <c>CheckApplication</c> made with the other checks;
+    /// null when it could not (after an adjudication).</param>
     public static async Task<bool> RunAsync(TaskOrchestrationContext context, ApplicationJournal journal, Applicant applicant, RegistryMatch? compared)
     {
         ArgumentNullException.ThrowIfNull(context);

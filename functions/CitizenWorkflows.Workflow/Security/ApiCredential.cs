@@ -18,7 +18,8 @@ public sealed class SecurityOptions
     public bool PartnerApiKeys { get; set; }
 }
 
-/// <summary>One API key: who holds it (a kiosk id, or a partner name while <see cref="SecurityOptions.PartnerApiKeys"/> is on) and in which role.</summary>
+/// <summary>One API key: who holds it (a kiosk id, or a partner name while <see cref="SecurityOptions.PartnerApiKeys"/>
+/// is on) and in which role.</summary>
 public sealed record ApiCredential
 {
     public string Key { get; init; } = "";

@@ -20,7 +20,8 @@ public sealed class RateLimitOptions
     /// <summary>Each kiosk (signed intake, or a kiosk's API key).</summary>
     public BucketOptions Kiosk { get; set; } = new() { PermitsPerSecond = 10, Burst = 100 };
 
-    /// <summary>Each partner system (print centre, courier, biometric matcher): callbacks for every card, answered a batch at a time.</summary>
+    /// <summary>Each partner system (print centre, courier, biometric matcher): callbacks for every card, answered a
+    /// batch at a time.</summary>
     public BucketOptions Partner { get; set; } = new() { PermitsPerSecond = 200, Burst = 1000 };
 
     /// <summary>Each other authenticated principal (an officer, a supervisor).</summary>
@@ -44,7 +45,8 @@ public sealed class BucketOptions
 /// </summary>
 public static class ApiRateLimits
 {
-    /// <summary>Partitioned by the authenticated principal; a signed kiosk request (verified later, over its body) by the kiosk id it names and its address.</summary>
+    /// <summary>Partitioned by the authenticated principal; a signed kiosk request (verified later, over its body) by
+    /// the kiosk id it names and its address.</summary>
     public static PartitionedRateLimiter<HttpContext> Create(RateLimitOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

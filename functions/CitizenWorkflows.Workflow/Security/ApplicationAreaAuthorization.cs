@@ -15,7 +15,8 @@ public sealed class ApplicationAreaRequirement : IAuthorizationRequirement
     public static readonly ApplicationAreaRequirement Instance = new();
 }
 
-/// <summary>The caller's role may send the route's <c>{eventName}</c> (the event's roles; checked by <c>Callbacks/CallbackEventRoleHandler</c>).</summary>
+/// <summary>The caller's role may send the route's <c>{eventName}</c> (the event's roles; checked by
+/// <c>Callbacks/CallbackEventRoleHandler</c>).</summary>
 public sealed class CallbackEventRequirement : IAuthorizationRequirement
 {
     public static readonly CallbackEventRequirement Instance = new();

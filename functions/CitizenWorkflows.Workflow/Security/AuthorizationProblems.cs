@@ -78,7 +78,8 @@ public sealed class AuthorizationProblems(OperationsAudit audit) : IAuthorizatio
             $"Role '{caller.Role}' may not do this; allowed: {string.Join(", ", allowed ?? [])}.");
     }
 
-    /// <summary>The rule of the route being served: endpoint metadata (Local host) or what the Functions gate put in the request's items.</summary>
+    /// <summary>The rule of the route being served: endpoint metadata (Local host) or what the Functions gate put in
+    /// the request's items.</summary>
     public static RouteRule? RuleOf(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

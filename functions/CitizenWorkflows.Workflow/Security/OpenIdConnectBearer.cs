@@ -37,7 +37,8 @@ public sealed class OpenIdConnectOptions
     /// <summary>A person's display name; a partner system's token carries its client id instead (<see cref="ClientIdClaims"/>).</summary>
     public string NameClaim { get; set; } = "name";
 
-    /// <summary>Where a client-credentials token names its client: OpenIddict <c>client_id</c>, Entra ID v2 <c>azp</c>, v1 <c>appid</c>.</summary>
+    /// <summary>Where a client-credentials token names its client: OpenIddict <c>client_id</c>, Entra ID v2 <c>azp</c>,
+    /// v1 <c>appid</c>.</summary>
     public IList<string> ClientIdClaims { get; } = ["client_id", "azp", "appid"];
 }
 

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Builder;
 
 namespace CitizenWorkflows.Workflow.Security;
 
-/// <summary>Puts a route's rule on an ASP.NET Core endpoint: the rule as metadata, and its policy (or anonymous access) for the authorization middleware.</summary>
+/// <summary>Puts a route's rule on an ASP.NET Core endpoint: the rule as metadata, and its policy (or anonymous access)
+/// for the authorization middleware.</summary>
 public static class RouteRuleConventions
 {
     public static TBuilder WithRouteRule<TBuilder>(this TBuilder builder, string route)

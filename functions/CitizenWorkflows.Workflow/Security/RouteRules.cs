@@ -8,7 +8,8 @@ public enum RouteAccess
     /// <summary>No caller: the route serves nothing that needs one (the dashboard's static page).</summary>
     Anonymous,
 
-    /// <summary>An authenticated caller (<see cref="RouteRules.Schemes"/>) whose role is one of the rule's roles: the route's policy.</summary>
+    /// <summary>An authenticated caller (<see cref="RouteRules.Schemes"/>) whose role is one of the rule's roles: the
+    /// route's policy.</summary>
     Policy,
 
     /// <summary>
@@ -30,7 +31,8 @@ public enum AreaRule
     /// </summary>
     Application,
 
-    /// <summary>Decided per event (the roles its stage declares, <c>Callbacks/CallbackEvents</c>): its roles, then the officer's area as for <see cref="Application"/>.</summary>
+    /// <summary>Decided per event (the roles its stage declares, <c>Callbacks/CallbackEvents</c>): its roles, then the
+    /// officer's area as for <see cref="Application"/>.</summary>
     PerEvent,
 
     /// <summary>A search: an area-bound officer's list and counts are limited to their area (the query adds it).</summary>
@@ -42,7 +44,8 @@ public enum AreaRule
     /// </summary>
     CampaignPlace,
 
-    /// <summary>Intake: a fixed kiosk takes residents of its province only (Kiosks/KioskArea); parts only for its own or its province's applications.</summary>
+    /// <summary>Intake: a fixed kiosk takes residents of its province only (Kiosks/KioskArea); parts only for its own
+    /// or its province's applications.</summary>
     KioskArea,
 }
 

@@ -9,10 +9,12 @@ using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Workflow.Security;
 
-/// <summary>Registers authentication (API keys and OpenID Connect bearer tokens), one authorization policy per route rule, and the per-caller rate limits.</summary>
+/// <summary>Registers authentication (API keys and OpenID Connect bearer tokens), one authorization policy per route
+/// rule, and the per-caller rate limits.</summary>
 public static class SecurityServices
 {
-    /// <summary>The default scheme: forwards to the bearer scheme for an <c>Authorization: Bearer</c> request, else to the API key.</summary>
+    /// <summary>The default scheme: forwards to the bearer scheme for an <c>Authorization: Bearer</c> request, else to
+    /// the API key.</summary>
     public const string CallerScheme = "Caller";
 
     public static IServiceCollection AddApiSecurity(this IServiceCollection services, IConfiguration configuration)

@@ -18,7 +18,8 @@ namespace CitizenWorkflows.Workflow.Storage;
 /// </summary>
 public sealed class ApplicationProjection(TableServiceClient tables, WorkflowMetrics? metrics = null)
 {
-    /// <summary>When the row's stage began (an entry in the same stage, e.g. a reprint, does not restart it): stage durations are measured from it.</summary>
+    /// <summary>When the row's stage began (an entry in the same stage, e.g. a reprint, does not restart it): stage
+    /// durations are measured from it.</summary>
     const string StageSinceColumn = "StageSince";
 
     readonly ApplicationCounters counters = new(tables);

@@ -23,7 +23,8 @@ public sealed class LedgerExpiry(TableServiceClient tables)
 
     TableClient Table => tables.GetTableClient(TableName);
 
-    /// <summary>Indexes the ledger row (<paramref name="partitionKey"/>, <paramref name="rowKey"/>) under the hour of <paramref name="at"/>; idempotent.</summary>
+    /// <summary>Indexes the ledger row (<paramref name="partitionKey"/>, <paramref name="rowKey"/>) under the hour of
+    /// <paramref name="at"/>; idempotent.</summary>
     public async Task AddAsync(string ledger, string partitionKey, string rowKey, DateTimeOffset at, CancellationToken cancellationToken)
     {
         TableEntity entry = Entry(ledger, partitionKey, rowKey, at);

@@ -39,7 +39,8 @@ public sealed class StorageRequestCounter
         new(counts.Select(c => new StorageRequestCount(c.Key.Service, c.Key.Caller, c.Value))
             .OrderBy(c => c.Service).ThenBy(c => c.Caller, StringComparer.Ordinal).ToArray());
 
-    /// <summary>Requests counted so far by caller and operation (<see cref="OperationOf"/>): which calls make up a caller's share.</summary>
+    /// <summary>Requests counted so far by caller and operation (<see cref="OperationOf"/>): which calls make up a
+    /// caller's share.</summary>
     public IReadOnlyList<StorageOperationCount> Operations() =>
         [.. operations.Select(o => new StorageOperationCount(o.Key.Caller, o.Key.Operation, o.Value))];
 

@@ -3,7 +3,8 @@ using CitizenWorkflows.Workflow.Domain;
 
 namespace CitizenWorkflows.Workflow.Telemetry;
 
-/// <summary>Percentiles of the time applications spent in one stage (seconds), from <see cref="Count"/> applications that left it.</summary>
+/// <summary>Percentiles of the time applications spent in one stage (seconds), from <see cref="Count"/> applications
+/// that left it.</summary>
 public sealed record StagePercentiles(ApplicationStage Stage, long Count, double P50, double P90, double P99);
 
 /// <summary>
@@ -29,7 +30,8 @@ public sealed class StageDurations(TimeProvider clock)
         Interlocked.Increment(ref counts[bucket < 0 ? Bounds.Length : bucket]);
     }
 
-    /// <summary>Per stage, in stage order, the 50th, 90th and 99th percentile (seconds) of the provinces <paramref name="province"/> selects (null: all).</summary>
+    /// <summary>Per stage, in stage order, the 50th, 90th and 99th percentile (seconds) of the provinces <paramref
+    /// name="province"/> selects (null: all).</summary>
     public IReadOnlyList<StagePercentiles> Percentiles(string? province)
     {
         var result = new List<StagePercentiles>();

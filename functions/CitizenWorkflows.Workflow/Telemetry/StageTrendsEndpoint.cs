@@ -57,7 +57,8 @@ public sealed class StageTrendsEndpoint(ApplicationCounters counters, StageDurat
     }
 }
 
-/// <summary>The dashboard's trends: per day from <see cref="From"/> to <see cref="To"/> (Vietnam time), and stage durations since <see cref="DurationsSince"/>.</summary>
+/// <summary>The dashboard's trends: per day from <see cref="From"/> to <see cref="To"/> (Vietnam time), and stage
+/// durations since <see cref="DurationsSince"/>.</summary>
 /// <param name="Province">The province the figures are of; null for the whole country.</param>
 /// <param name="Note">Why figures are missing, when they are.</param>
 public sealed record StageTrends(

@@ -87,7 +87,8 @@ public sealed class WorkflowMetrics
     public void DeadlinePassed(ApplicationStage stage, string province) =>
         deadlinesPassed.Add(1, new("stage", stage.ToString()), new("province", province));
 
-    /// <summary>An application ended in <paramref name="finalStage"/> at <paramref name="at"/>, due by <paramref name="dueAt"/> (7 working days after intake).</summary>
+    /// <summary>An application ended in <paramref name="finalStage"/> at <paramref name="at"/>, due by <paramref
+    /// name="dueAt"/> (7 working days after intake).</summary>
     public void Ended(ApplicationStage finalStage, string province, DateTimeOffset at, DateTimeOffset dueAt) =>
         serviceLevel.Add(1, new("outcome", at <= dueAt ? "met" : "missed"), new("stage", finalStage.ToString()), new("province", province));
 

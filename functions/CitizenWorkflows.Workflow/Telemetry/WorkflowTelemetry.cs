@@ -22,6 +22,7 @@ public static class WorkflowTelemetry
     /// <summary>The product's spans (intake acceptance, callbacks): application ids and kiosk ids as tags, never personal data.</summary>
     public static readonly ActivitySource Source = new(Name);
 
-    /// <summary>The W3C <c>traceparent</c> of the span in progress, or null when none is recorded (no listener: nothing to carry).</summary>
+    /// <summary>The W3C <c>traceparent</c> of the span in progress, or null when none is recorded (no listener: nothing
+    /// to carry).</summary>
     public static string? CurrentTraceParent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
 }

@@ -101,7 +101,8 @@ public sealed class ExternalMatcherEndToEndTests(AzuriteFixture azurite) : EndTo
         Assert.Contains(E.BiometricResult, (await Host.StatusAsync(id)).WaitingFor);
     }
 
-    /// <summary>The search request for <paramref name="id"/> and <paramref name="attempt"/> on the queue (left there for the other tests).</summary>
+    /// <summary>The search request for <paramref name="id"/> and <paramref name="attempt"/> on the queue (left there
+    /// for the other tests).</summary>
     async Task<BiometricSearchOrder> OrderAsync(string id, int attempt)
     {
         QueueClient queue = Azurite.Queues.GetQueueClient(StorageNames.BiometricSearchesQueue);

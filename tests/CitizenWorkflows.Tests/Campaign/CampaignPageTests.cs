@@ -10,8 +10,9 @@ namespace CitizenWorkflows.Tests.Campaign;
 
 /// <summary>
 /// The dashboard's campaign page in Chromium, against a Local host (child process): an officer sets targets for two
-/// provinces, a kiosk in one of them takes two applications; the page lists both provinces against their targets, draws the target chart and the weekly trend from the host's figures, and downloads the weekly
-/// review as CSV. The page is saved as a screenshot with the test results.
+/// provinces, a kiosk in one of them takes two applications; the page lists both provinces against their targets, draws
+/// the target chart and the weekly trend from the host's figures, and downloads the weekly review as CSV. The page is
+/// saved as a screenshot with the test results.
 /// </summary>
 public sealed class CampaignPageTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
 {

@@ -111,7 +111,8 @@ public sealed class ShipmentEndToEndTests(AzuriteFixture azurite) : EndToEndTest
         return id;
     }
 
-    /// <summary>The shipment manifest under <paramref name="prefix"/> that lists <paramref name="applicationId"/>, once it is written.</summary>
+    /// <summary>The shipment manifest under <paramref name="prefix"/> that lists <paramref name="applicationId"/>, once
+    /// it is written.</summary>
     async Task<(string Name, JsonElement Manifest)> ManifestHoldingAsync(string prefix, string applicationId)
     {
         BlobContainerClient container = Azurite.Blobs.GetBlobContainerClient(ShipmentCloser.ManifestContainer);

@@ -157,7 +157,8 @@ static class LocalRoutes
         ((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>();
 }
 
-/// <summary>One function in <c>functions.metadata</c>: its name, trigger binding type, for HTTP route and methods, for blobs the path.</summary>
+/// <summary>One function in <c>functions.metadata</c>: its name, trigger binding type, for HTTP route and methods, for
+/// blobs the path.</summary>
 sealed record FunctionDeclaration(string Name, string Trigger, string? Route, IReadOnlyList<string> Methods, string? Path = null);
 
 /// <summary>One endpoint the Local host maps: its endpoint name, route without the <c>api/</c> prefix, and methods.</summary>

@@ -169,7 +169,8 @@ public static class BadSubmissionCorpus
         return request;
     }
 
-    /// <summary>The server refuses by Content-Length before reading; 100-continue lets the client hear it instead of a broken pipe.</summary>
+    /// <summary>The server refuses by Content-Length before reading; 100-continue lets the client hear it instead of a
+    /// broken pipe.</summary>
     static HttpRequestMessage ExpectContinue(HttpRequestMessage request)
     {
         request.Headers.ExpectContinue = true;

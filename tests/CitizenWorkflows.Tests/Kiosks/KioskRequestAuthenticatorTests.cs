@@ -310,7 +310,8 @@ public sealed class KioskRequestAuthenticatorTests : IClassFixture<AzuriteFixtur
         Assert.DoesNotContain(secret[..20], e.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>The server side of the handler test: turns the request into an ASP.NET Core request as Kestrel would and authenticates it.</summary>
+    /// <summary>The server side of the handler test: turns the request into an ASP.NET Core request as Kestrel would
+    /// and authenticates it.</summary>
     sealed class AuthenticatingHandler(KioskRequestAuthenticator authenticator) : HttpMessageHandler
     {
         public List<KioskAuthentication> Seen { get; } = [];
@@ -356,7 +357,8 @@ public sealed class KioskRequestAuthenticatorTests : IClassFixture<AzuriteFixtur
         await Registry.RegisterAsync(NewKioskId(), provinceCode, null, mobile, CancellationToken.None)
         ?? throw new InvalidOperationException("A fresh kiosk id was already registered.");
 
-    /// <summary>A request to <paramref name="pathAndQuery"/> signed now (or at <paramref name="timestamp"/>) with the kiosk's secret (or another).</summary>
+    /// <summary>A request to <paramref name="pathAndQuery"/> signed now (or at <paramref name="timestamp"/>) with the
+    /// kiosk's secret (or another).</summary>
     HttpRequest Signed(
         Kiosk kiosk, long? timestamp = null, string? nonce = null, string? secret = null, byte[]? body = null,
         string method = "POST", string pathAndQuery = ApplicationsPath)

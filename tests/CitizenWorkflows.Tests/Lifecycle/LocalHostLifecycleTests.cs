@@ -19,7 +19,8 @@ using E = CitizenWorkflows.Workflow.Orchestration.ApplicationEvents;
 
 namespace CitizenWorkflows.Tests.Lifecycle;
 
-/// <summary>End to end: the Local host process on Azurite, driven over HTTP by a kiosk, an officer, the print centre and the courier.</summary>
+/// <summary>End to end: the Local host process on Azurite, driven over HTTP by a kiosk, an officer, the print centre
+/// and the courier.</summary>
 public sealed class LocalHostLifecycleTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     LocalHostProcess host = null!;

@@ -117,7 +117,8 @@ public sealed class WorkflowVersionUpgradeTests(AzuriteFixture azurite) : IClass
         return (person, id);
     }
 
-    /// <summary>The activities the workflow scheduled after the officer's decision, from the stored history the operators' detail shows.</summary>
+    /// <summary>The activities the workflow scheduled after the officer's decision, from the stored history the
+    /// operators' detail shows.</summary>
     static async Task<string[]> ScheduledAfterTheDecisionAsync(HttpClient officer, string id)
     {
         JsonElement detail = await officer.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/applications/{id}/detail", UriKind.Relative));

@@ -49,7 +49,8 @@ public class WorkflowVersioningTests
         Assert.Contains("Workflow:OrchestrationVersion", refused.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>The version the hosts' shared registration gives new instances with <c>Workflow:OrchestrationVersion</c> set (or not).</summary>
+    /// <summary>The version the hosts' shared registration gives new instances with
+    /// <c>Workflow:OrchestrationVersion</c> set (or not).</summary>
     static int Configured(string? version)
     {
         var settings = new Dictionary<string, string?> { ["Storage:ConnectionString"] = "UseDevelopmentStorage=true" };

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Primitives;
 
 namespace CitizenWorkflows.Tests.Operations;
 
-/// <summary>The query string becomes a key range over the list index plus a storage-side filter; continuation tokens are opaque and bound to their filter.</summary>
+/// <summary>The query string becomes a key range over the list index plus a storage-side filter; continuation tokens
+/// are opaque and bound to their filter.</summary>
 public class ApplicationFilterTests
 {
     static readonly DateTimeOffset Now = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);

@@ -343,7 +343,8 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
         await Api.AssertProblemAsync(other, HttpStatusCode.NotFound, "not-found");
     }
 
-    /// <summary>Ids in id order (version-7: submission order); lists from the index come by due time within a partition, so compared in id order.</summary>
+    /// <summary>Ids in id order (version-7: submission order); lists from the index come by due time within a
+    /// partition, so compared in id order.</summary>
     static string[] Ids(IEnumerable<Submitted> apps) => [.. apps.Select(a => a.Id).Order(StringComparer.Ordinal)];
 
     async Task<ApplicationPage> ListAsync(string query)

@@ -67,7 +67,8 @@ public sealed class ApprovedAtOnceTests(InMemoryWorkflowFixture workflow, ITestO
         output.WriteLine(string.Join(", ", spent.Select(s => FormattableString.Invariant($"{s.Key} {s.Value.Average():F1} s"))));
     }
 
-    /// <summary>Runs three closers of the kind at once (every batch due now: 40 cards, or fewer at the end); returns the group's batches.</summary>
+    /// <summary>Runs three closers of the kind at once (every batch due now: 40 cards, or fewer at the end); returns
+    /// the group's batches.</summary>
     async Task<List<CardBatch>> CloseRacingAsync<TCloser>(CardBacklog backlog, string group, object options)
         where TCloser : BatchCloser
     {
@@ -93,7 +94,8 @@ public sealed class ApprovedAtOnceTests(InMemoryWorkflowFixture workflow, ITestO
         Assert.Equal(ids.Order(StringComparer.Ordinal), held.Order(StringComparer.Ordinal));
     }
 
-    /// <summary>Waits for each in turn: the later ones have usually got there meanwhile, and 500 pollers at once would swamp two cores.</summary>
+    /// <summary>Waits for each in turn: the later ones have usually got there meanwhile, and 500 pollers at once would
+    /// swamp two cores.</summary>
     static async Task EachAsync(IEnumerable<string> ids, Func<string, Task> wait)
     {
         foreach (string id in ids)

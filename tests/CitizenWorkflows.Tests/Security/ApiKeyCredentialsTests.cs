@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Tests.Security;
 
-/// <summary>Which API keys remain (issue 18): a kiosk's; a partner's only behind a setting that is off by default; never a person's.</summary>
+/// <summary>Which API keys remain (issue 18): a kiosk's; a partner's only behind a setting that is off by default;
+/// never a person's.</summary>
 public class ApiKeyCredentialsTests
 {
     static ApiKeyCredentials With(string role, bool partnerKeys = false)

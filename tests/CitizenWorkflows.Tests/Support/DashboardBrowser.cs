@@ -72,7 +72,8 @@ public sealed class DashboardBrowser : IAsyncDisposable
         }
     }
 
-    /// <summary>Opens the dashboard and signs <paramref name="principal"/> in with their password; returns once the page shows them signed in.</summary>
+    /// <summary>Opens the dashboard and signs <paramref name="principal"/> in with their password; returns once the
+    /// page shows them signed in.</summary>
     public async Task SignInAsync(string principal)
     {
         await Page.GotoAsync("/api/dashboard");
@@ -100,7 +101,8 @@ public sealed class DashboardBrowser : IAsyncDisposable
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
-    /// <summary>How many pixels of the canvas <paramref name="canvasId"/> are not transparent: a chart that rendered draws hundreds.</summary>
+    /// <summary>How many pixels of the canvas <paramref name="canvasId"/> are not transparent: a chart that rendered
+    /// draws hundreds.</summary>
     public Task<int> PixelsDrawnAsync(string canvasId) => Page.EvaluateAsync<int>(
         """
         (id) => {

@@ -1,6 +1,7 @@
 namespace CitizenWorkflows.Tests.Support;
 
-/// <summary>Host settings for a test that runs applications to delivery: the partner simulators on, answering at once, batches closing within a second.</summary>
+/// <summary>Host settings for a test that runs applications to delivery: the partner simulators on, answering at once,
+/// batches closing within a second.</summary>
 static class FastPartners
 {
     public static Dictionary<string, string> Settings(IReadOnlyDictionary<string, string>? more = null)

@@ -75,7 +75,8 @@ public sealed class InMemoryWorkflowFixture : IAsyncLifetime
         await Azurite.DisposeAsync();
     }
 
-    /// <summary>Stores the portrait as intake would and starts the workflow (this build's latest version unless given); returns the application id.</summary>
+    /// <summary>Stores the portrait as intake would and starts the workflow (this build's latest version unless given);
+    /// returns the application id.</summary>
     public async Task<string> StartAsync(
         WorkflowPolicy policy, Applicant applicant, byte[]? portrait = null, int workflowVersion = CardApplicationOrchestration.LatestVersion)
     {

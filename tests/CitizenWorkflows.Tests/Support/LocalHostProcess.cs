@@ -222,7 +222,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
-    /// <summary>A client of <paramref name="role"/>: a kiosk with its API key, everyone else with a bearer token from the host's provider.</summary>
+    /// <summary>A client of <paramref name="role"/>: a kiosk with its API key, everyone else with a bearer token from
+    /// the host's provider.</summary>
     public HttpClient Client(string? role)
     {
         var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -275,7 +276,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
         return (await officer.GetFromJsonAsync<ApplicationStatusResponse>(new Uri($"/api/v1/applications/{id}", UriKind.Relative), JsonSerializerOptions.Web))!;
     }
 
-    /// <summary>Submits a new applicant through <paramref name="kiosk"/> and waits until the workflow waits for an officer's decision.</summary>
+    /// <summary>Submits a new applicant through <paramref name="kiosk"/> and waits until the workflow waits for an
+    /// officer's decision.</summary>
     public async Task<string> SubmitAwaitingApprovalAsync(HttpClient kiosk)
     {
         string id = (await Api.SubmitAsync(kiosk, Samples.NewApplicant(Samples.NextApplicant().FullName, "1990-03-04", null))).ApplicationId;

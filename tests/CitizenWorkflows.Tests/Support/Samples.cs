@@ -102,7 +102,8 @@ public static class Samples
         return RedrawnPortrait(size: null, paint);
     }
 
-    /// <summary>The sample portrait drawn onto a canvas of <paramref name="size"/> (its own by default) through <paramref name="paint"/>, as PNG.</summary>
+    /// <summary>The sample portrait drawn onto a canvas of <paramref name="size"/> (its own by default) through
+    /// <paramref name="paint"/>, as PNG.</summary>
     static byte[] RedrawnPortrait(SKImageInfo? size, SKPaint? paint)
     {
         using SKBitmap original = SKBitmap.Decode(SampleApplicants.SamplePortrait);
@@ -127,7 +128,8 @@ public static class Samples
             position => MinutiaeRecord.Write(SyntheticFingerprints.Impression(
                 SyntheticFingerprints.Master(identity, seed: 2026, fingerPosition: position), new Random((identity * 1_000) + (impressionSeed * 10) + position))));
 
-    /// <summary>A first-time applicant (no personal number) with fingerprints captured now; <paramref name="delivery"/> "address" posts the card.</summary>
+    /// <summary>A first-time applicant (no personal number) with fingerprints captured now; <paramref name="delivery"/>
+    /// "address" posts the card.</summary>
     public static ApplicationUpload NewApplicant(
         string fullName, string dateOfBirth, Dictionary<int, byte[]>? fingerprints, byte[]? portrait = null, string? delivery = null)
     {

@@ -16,7 +16,8 @@ public sealed record DuplicateSearchRequest(string ApplicationId, Applicant Appl
 /// <param name="SameDemographics">Same normalised name, date of birth and birth province.</param>
 public sealed record DuplicateCandidate(string ApplicationId, double? FingerprintScore, int MatchingFingers, int ComparedFingers, bool SameDemographics)
 {
-    /// <summary>"application 0193… (fingerprints: 4 of 4 fingers match, score 212.5; same name, date of birth and birth province)".</summary>
+    /// <summary>"application 0193… (fingerprints: 4 of 4 fingers match, score 212.5; same name, date of birth and birth
+    /// province)".</summary>
     public string Describe()
     {
         var evidence = new List<string>();

@@ -95,7 +95,8 @@ public sealed record CitizenIdentity(string? PersonalNumber, string? FullName, s
         return errors;
     }
 
-    /// <summary>The citizen's lookup key: the intake's digest of the personal number, or a digest of name, birth date and commune.</summary>
+    /// <summary>The citizen's lookup key: the intake's digest of the personal number, or a digest of name, birth date
+    /// and commune.</summary>
     public string Digest() => PersonalNumber is { } number
         ? CitizenKey.OfPersonalNumber(number).Digest
         : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"first-card:{DemographicKey.NormaliseName(FullName!)}|{DateOfBirth}|{Commune}")));

@@ -13,7 +13,8 @@ public enum BookingRefusal
     AlreadyBooked,
 }
 
-/// <summary>A booking made, or refused (with the appointment the citizen holds already, for <see cref="BookingRefusal.AlreadyBooked"/>).</summary>
+/// <summary>A booking made, or refused (with the appointment the citizen holds already, for <see
+/// cref="BookingRefusal.AlreadyBooked"/>).</summary>
 public sealed record BookingOutcome(Appointment? Appointment, BookingRefusal? Refusal, string? HeldAppointmentId = null);
 
 /// <summary>
@@ -29,7 +30,8 @@ public sealed class AppointmentBook(TableServiceClient tables, TimeProvider cloc
 
     TableClient Table => tables.GetTableClient(CampaignTable.TableName);
 
-    /// <summary>Books the first free seat of <paramref name="slot"/>, or, with <paramref name="replacing"/>, moves that appointment there.</summary>
+    /// <summary>Books the first free seat of <paramref name="slot"/>, or, with <paramref name="replacing"/>, moves that
+    /// appointment there.</summary>
     public async Task<BookingOutcome> BookAsync(
         IntakeSession session, int slot, string citizenDigest, IReadOnlyList<PriorityReason> priority, string bookedBy, Appointment? replacing, CancellationToken cancellationToken)
     {
@@ -139,7 +141,8 @@ public sealed class AppointmentBook(TableServiceClient tables, TimeProvider cloc
         throw new InvalidOperationException($"Slot {slot} of session {session.SessionId}: no seat settled after {MaxAttempts} attempts.");
     }
 
-    /// <summary>Moves a booked appointment to the first free seat of <paramref name="slot"/>: a new appointment, the old one <see cref="AppointmentStatus.Moved"/>.</summary>
+    /// <summary>Moves a booked appointment to the first free seat of <paramref name="slot"/>: a new appointment, the
+    /// old one <see cref="AppointmentStatus.Moved"/>.</summary>
     public async Task<BookingOutcome> MoveAsync(Appointment appointment, IntakeSession session, int slot, string movedBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(appointment);
@@ -160,7 +163,8 @@ public sealed class AppointmentBook(TableServiceClient tables, TimeProvider cloc
         return row.HasValue ? Read(row.Value!) : null;
     }
 
-    /// <summary>Ends a booked appointment (cancelled, moved away, no-show): frees its seat and the citizen's day. False when it was not booked.</summary>
+    /// <summary>Ends a booked appointment (cancelled, moved away, no-show): frees its seat and the citizen's day. False
+    /// when it was not booked.</summary>
     public async Task<bool> EndAsync(Appointment appointment, AppointmentStatus status, string? movedTo, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(appointment);

@@ -5,7 +5,8 @@ using CitizenWorkflows.Workflow.Domain;
 
 namespace CitizenWorkflows.Workflow.Campaign.Sessions;
 
-/// <summary>The sessions and their slots in <see cref="CampaignTable"/>: created in one transaction, listed by province and day in one partition query.</summary>
+/// <summary>The sessions and their slots in <see cref="CampaignTable"/>: created in one transaction, listed by province
+/// and day in one partition query.</summary>
 public sealed class IntakeSessions(TableServiceClient tables)
 {
     internal TableClient Table => tables.GetTableClient(CampaignTable.TableName);

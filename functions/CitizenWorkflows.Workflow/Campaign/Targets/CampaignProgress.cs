@@ -30,7 +30,8 @@ public sealed record ProvinceProgress(
     IReadOnlyList<WeekProgress> Weeks,
     IReadOnlyList<CampaignTarget> DistrictTargets);
 
-/// <summary>The weekly review: every province with a target or any application in the days from <see cref="From"/> to <see cref="To"/>, behind and overdue first.</summary>
+/// <summary>The weekly review: every province with a target or any application in the days from <see cref="From"/> to
+/// <see cref="To"/>, behind and overdue first.</summary>
 public sealed record CampaignReport(DateOnly From, DateOnly To, IReadOnlyList<ProvinceProgress> Provinces);
 
 /// <summary>
@@ -101,7 +102,8 @@ public sealed class CampaignProgress(CampaignTargets targets, ApplicationCounter
         return counts;
     }
 
-    /// <summary>The weekly review as CSV (RFC 4180): one line per province and week, then its totals; user text guarded against spreadsheet formulas.</summary>
+    /// <summary>The weekly review as CSV (RFC 4180): one line per province and week, then its totals; user text guarded
+    /// against spreadsheet formulas.</summary>
     public static string ToCsv(CampaignReport report)
     {
         ArgumentNullException.ThrowIfNull(report);

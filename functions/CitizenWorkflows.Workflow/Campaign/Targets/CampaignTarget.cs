@@ -7,13 +7,15 @@ namespace CitizenWorkflows.Workflow.Campaign.Targets;
 /// <summary>How many applications a province (or one of its districts) is to take in a campaign period.</summary>
 public sealed record CampaignTarget(string Province, string? District, int Target, DateOnly PeriodStart, DateOnly PeriodEnd);
 
-/// <summary>The JSON body of <c>PUT /v1/campaign/targets</c>; the same targets may come as CSV (<see cref="CampaignTargetsCsv"/>).</summary>
+/// <summary>The JSON body of <c>PUT /v1/campaign/targets</c>; the same targets may come as CSV (<see
+/// cref="CampaignTargetsCsv"/>).</summary>
 public sealed record SetCampaignTargets(IReadOnlyList<TargetLine>? Targets);
 
 /// <summary>One target as sent: province, optional district, the number, the period (yyyy-MM-dd).</summary>
 public sealed record TargetLine(string? Province, string? District, int? Target, string? PeriodStart, string? PeriodEnd)
 {
-    /// <summary>The target, or the rules it breaks with their fields under <paramref name="at"/> (e.g. <c>targets[2].</c> or <c>line 3: </c>).</summary>
+    /// <summary>The target, or the rules it breaks with their fields under <paramref name="at"/> (e.g.
+    /// <c>targets[2].</c> or <c>line 3: </c>).</summary>
     public (CampaignTarget? Target, IReadOnlyList<FieldError> Errors) Validate(string at)
     {
         var errors = CampaignPlace.Validate(Province, District, commune: null, at).ToList();

@@ -28,7 +28,8 @@ public static class OfflinePacketServices
     }
 }
 
-/// <summary>Creates <c>packets</c>, <c>packets-quarantine</c>, <c>packetreceipts</c>, <c>packetstats</c> and <c>packetnonces</c> at start-up (idempotent).</summary>
+/// <summary>Creates <c>packets</c>, <c>packets-quarantine</c>, <c>packetreceipts</c>, <c>packetstats</c> and
+/// <c>packetnonces</c> at start-up (idempotent).</summary>
 public sealed class OfflinePacketStorageInitializer(BlobServiceClient blobs, TableServiceClient tables) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken) =>

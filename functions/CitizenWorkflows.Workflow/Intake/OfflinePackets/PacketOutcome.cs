@@ -13,7 +13,8 @@ public abstract record PacketOutcome
     /// </summary>
     public sealed record Accepted(string ApplicationId, bool Replayed) : PacketOutcome;
 
-    /// <summary>Refused: moved to <c>packets-quarantine</c>; nothing stored, nothing started. <paramref name="Rule"/> is a <see cref="PacketRules"/> name.</summary>
+    /// <summary>Refused: moved to <c>packets-quarantine</c>; nothing stored, nothing started. <paramref name="Rule"/>
+    /// is a <see cref="PacketRules"/> name.</summary>
     public sealed record Quarantined(string Rule, string Reason) : PacketOutcome;
 
     /// <summary>Not processed by this call: the blob is gone (already processed) or another processor holds it.</summary>

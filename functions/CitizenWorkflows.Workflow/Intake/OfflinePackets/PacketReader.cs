@@ -168,7 +168,8 @@ public static class PacketReader
             : new PacketReadResult(new PacketContents(parts, files, signature), null);
     }
 
-    /// <summary>Inflates one entry, counting what actually comes out; never past its limit, the packet's remaining room or a sane ratio.</summary>
+    /// <summary>Inflates one entry, counting what actually comes out; never past its limit, the packet's remaining room
+    /// or a sane ratio.</summary>
     static (byte[]? Content, PacketReadResult? Refused) Inflate(ZipArchiveEntry entry, int limit, long room)
     {
         string name = entry.FullName;
@@ -319,7 +320,8 @@ public static class PacketReader
     sealed record SignatureBlock(string? KioskId, long? Timestamp, string? Nonce, string? IdempotencyKey, string? Signature);
 }
 
-/// <summary>A packet that opened cleanly: its parts (as multipart would give them), its files (entry names) and its signature block.</summary>
+/// <summary>A packet that opened cleanly: its parts (as multipart would give them), its files (entry names) and its
+/// signature block.</summary>
 public sealed record PacketContents(IReadOnlyList<SubmittedPart> Parts, IReadOnlyList<PacketEntry> Entries, PacketSignature Signature);
 
 /// <summary>Why a packet was refused: a <see cref="PacketRules"/> name and a message for operators.</summary>

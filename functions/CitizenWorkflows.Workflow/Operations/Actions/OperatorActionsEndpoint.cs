@@ -17,8 +17,8 @@ namespace CitizenWorkflows.Workflow.Operations.Actions;
 /// <summary>
 /// <c>POST /api/v1/applications/{id}/actions/{action}</c>: an officer steers one application (approve, reject, suspend,
 /// resume, terminate, redrive). Authorised before it runs by the route's rule (<see cref="RouteRules"/>: role operator,
-/// the officer's area, area refusals audited); checked against the workflow's real state (409 naming the stage and what the action needs); every accepted action, and every refusal
-/// for area or stage, is appended to the audit table.
+/// the officer's area, area refusals audited); checked against the workflow's real state (409 naming the stage and what
+/// the action needs); every accepted action, and every refusal for area or stage, is appended to the audit table.
 /// </summary>
 public sealed partial class OperatorActionsEndpoint(
     OperationsAudit audit,

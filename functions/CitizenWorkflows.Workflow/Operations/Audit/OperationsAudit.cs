@@ -97,7 +97,8 @@ public sealed class OperationsAudit(TableServiceClient tables, TimeProvider cloc
 /// <summary>What one audit row says: who (principal and role), did what, why, and the stage before/after where it applies.</summary>
 /// <param name="Detail">What the action concerned beyond the application, e.g. the document read.</param>
 /// <param name="Outcome"><see cref="OperationsAudit.Accepted"/> or <see cref="OperationsAudit.Refused"/>.</param>
-/// <param name="ActorName">The person's name (a token's <c>name</c>) beside <paramref name="Actor"/>, the token's subject; null for keys and the system.</param>
+/// <param name="ActorName">The person's name (a token's <c>name</c>) beside <paramref name="Actor"/>, the token's
+/// subject; null for keys and the system.</param>
 public sealed record AuditRecord(
     string Actor, string Role, string Action, string? Reason, string? StageBefore, string? StageAfter, string? Detail = null,
     string Outcome = OperationsAudit.Accepted, string? ActorName = null);

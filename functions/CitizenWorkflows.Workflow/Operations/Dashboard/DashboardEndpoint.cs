@@ -11,10 +11,11 @@ using Microsoft.Extensions.Options;
 namespace CitizenWorkflows.Workflow.Operations.Dashboard;
 
 /// <summary>
-/// <c>GET /api/dashboard</c> and its script and style (<c>/api/dashboard/{asset}</c>): the operators' page, static files embedded in this assembly and
-/// served the same by both hosts, and <c>sign-in.json</c> (<see cref="DashboardSignInOptions"/>). Deliberately anonymous:
-/// the shell holds no data; everything it shows comes from the API with the token the operator signs in for. A strict
-/// Content-Security-Policy allows only these files, the API and the OpenID provider.
+/// <c>GET /api/dashboard</c> and its script and style (<c>/api/dashboard/{asset}</c>): the operators' page, static
+/// files embedded in this assembly and served the same by both hosts, and <c>sign-in.json</c> (<see
+/// cref="DashboardSignInOptions"/>). Deliberately anonymous: the shell holds no data; everything it shows comes from
+/// the API with the token the operator signs in for. A strict Content-Security-Policy allows only these files, the API
+/// and the OpenID provider.
 /// </summary>
 public static class DashboardEndpoint
 {

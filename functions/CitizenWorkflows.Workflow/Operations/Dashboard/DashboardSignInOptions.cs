@@ -14,6 +14,7 @@ public sealed class DashboardSignInOptions
     /// <summary>The dashboard's client id (Entra ID: the single-page-application registration's).</summary>
     public string? ClientId { get; set; }
 
-    /// <summary>The scopes asked for; with Entra ID, the API's scope (e.g. <c>openid api://citizenworkflows/Operations</c>), so the token's audience is the API.</summary>
+    /// <summary>The scopes asked for; with Entra ID, the API's scope (e.g. <c>openid
+    /// api://citizenworkflows/Operations</c>), so the token's audience is the API.</summary>
     public string Scope { get; set; } = "openid";
 }

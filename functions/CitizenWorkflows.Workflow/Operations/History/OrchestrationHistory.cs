@@ -41,5 +41,6 @@ public sealed record HistoryReading(IReadOnlyList<HistoryItem>? Events, string? 
     public static HistoryReading NotAvailable(string reason) => new(null, reason);
 }
 
-/// <summary>One history event: its id within the execution (-1 for events without one), its type, the task or event name where it has one, and when.</summary>
+/// <summary>One history event: its id within the execution (-1 for events without one), its type, the task or event
+/// name where it has one, and when.</summary>
 public sealed record HistoryItem(int EventId, string EventType, string? Name, DateTimeOffset Timestamp);

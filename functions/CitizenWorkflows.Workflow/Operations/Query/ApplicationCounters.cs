@@ -70,7 +70,8 @@ public sealed class ApplicationCounters(TableServiceClient tables)
         }
     }
 
-    /// <summary>Counts applications that did not exist before (a bulk import): their increments summed per counter row, one write each.</summary>
+    /// <summary>Counts applications that did not exist before (a bulk import): their increments summed per counter row,
+    /// one write each.</summary>
     public async Task CountAddedAsync(IReadOnlyList<ProjectedRow> added, int parallelism, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(added);
@@ -99,7 +100,8 @@ public sealed class ApplicationCounters(TableServiceClient tables)
         }
     }
 
-    /// <summary>Every counter one application adds 1 to: its stage in its area and kiosk rows, its intake day and (once ended) its end day.</summary>
+    /// <summary>Every counter one application adds 1 to: its stage in its area and kiosk rows, its intake day and (once
+    /// ended) its end day.</summary>
     internal static IEnumerable<(string Partition, string Row, string Column)> Cells(ProjectedRow row)
     {
         if (row.KnownStage is not { } stage)
@@ -289,7 +291,8 @@ public sealed class ApplicationCounters(TableServiceClient tables)
         public bool Writing { get; set; }
     }
 
-    /// <summary>Merges the summed changes, conditional on the ETag of the row as last seen; read again when another writer changed it.</summary>
+    /// <summary>Merges the summed changes, conditional on the ETag of the row as last seen; read again when another
+    /// writer changed it.</summary>
     async Task WriteAsync((string Partition, string Row) key, Dictionary<string, long> columns)
     {
         (string partition, string row) = key;
@@ -439,7 +442,8 @@ public sealed class ApplicationCounters(TableServiceClient tables)
         }
     }
 
-    /// <summary>Applications taken and ended per day and province from <paramref name="from"/> to <paramref name="to"/> (inclusive): one range query.</summary>
+    /// <summary>Applications taken and ended per day and province from <paramref name="from"/> to <paramref name="to"/>
+    /// (inclusive): one range query.</summary>
     /// <remarks><paramref name="columns"/>: <see cref="DayColumns"/> unless named (e.g. with <see cref="MilestoneColumns"/>).</remarks>
     public async Task<IReadOnlyList<DailyCount>> ReadDaysAsync(
         DateOnly from, DateOnly to, string? province, CancellationToken cancellationToken, IReadOnlyList<string>? columns = null)

@@ -28,7 +28,8 @@ public sealed record ApplicationFilter(
 
     const int MaxKioskIdLength = 64;
 
-    /// <summary>The caller's area, ANDed to the criteria: an area-bound officer searches their area only (null: the whole country).</summary>
+    /// <summary>The caller's area, ANDed to the criteria: an area-bound officer searches their area only (null: the
+    /// whole country).</summary>
     public OfficerScope? Scope { get; init; }
 
     /// <summary>The stages after which an application can no longer be overdue (it is done).</summary>

@@ -52,7 +52,8 @@ public sealed class ApplicationIndex(TableServiceClient tables)
         }
     }
 
-    /// <summary>Writes the index rows of applications not indexed before (a bulk import): one table transaction per 100 rows of a partition.</summary>
+    /// <summary>Writes the index rows of applications not indexed before (a bulk import): one table transaction per 100
+    /// rows of a partition.</summary>
     public async Task AddAsync(IReadOnlyList<ProjectedRow> rows, int parallelism, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);

@@ -207,7 +207,8 @@ public sealed partial class ApplicationQueryEndpoints(
 }
 
 /// <summary>The body of the detail answer.</summary>
-/// <param name="History">The orchestration's stored history (latest execution), or null with <paramref name="HistoryUnavailable"/> saying why.</param>
+/// <param name="History">The orchestration's stored history (latest execution), or null with <paramref
+/// name="HistoryUnavailable"/> saying why.</param>
 public sealed record ApplicationDetail(
     ApplicationSummary Application,
     IReadOnlyList<TimelineEntry> Timeline,

@@ -5,7 +5,8 @@ namespace CitizenWorkflows.Workflow.Operations.Query;
 
 public static class ApplicationQueryServices
 {
-    /// <summary>The list, search and counts of applications, with the counters (table <c>applicationcounts</c>) and the index (<c>applicationindex</c>) the projection keeps.</summary>
+    /// <summary>The list, search and counts of applications, with the counters (table <c>applicationcounts</c>) and the
+    /// index (<c>applicationindex</c>) the projection keeps.</summary>
     public static IServiceCollection AddApplicationQueries(this IServiceCollection services)
     {
         services.AddSingleton<ApplicationSearch>();

@@ -173,7 +173,8 @@ public sealed class CounterRecount(TableServiceClient tables, BlobServiceClient 
 /// <summary>How far a recount got; once <paramref name="Finished"/>, the corrections it wrote (empty: the counters were right).</summary>
 public sealed record RecountProgress(bool Finished, long RowsRead, long UnreadableRows, IReadOnlyList<CounterCorrection> Corrections)
 {
-    /// <summary>Differences found once and not written yet (a recount with <c>confirm</c>): the next pass confirms or clears them.</summary>
+    /// <summary>Differences found once and not written yet (a recount with <c>confirm</c>): the next pass confirms or
+    /// clears them.</summary>
     public IReadOnlyList<CounterCorrection> Suspected { get; init; } = [];
 }
 

@@ -26,7 +26,8 @@ public sealed record ProjectedRow(
     public ApplicationStage? KnownStage =>
         Enum.GetNames<ApplicationStage>().Contains(Stage, StringComparer.Ordinal) ? Enum.Parse<ApplicationStage>(Stage) : null;
 
-    /// <summary>Reads a projection row; null when a key column is missing or unreadable (such a row is neither counted nor indexed).</summary>
+    /// <summary>Reads a projection row; null when a key column is missing or unreadable (such a row is neither counted
+    /// nor indexed).</summary>
     public static ProjectedRow? From(TableEntity row)
     {
         ArgumentNullException.ThrowIfNull(row);

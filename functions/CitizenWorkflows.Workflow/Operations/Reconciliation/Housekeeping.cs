@@ -12,10 +12,12 @@ using Microsoft.Extensions.Options;
 
 namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 
-/// <summary>A ledger's scan for rows written before its expiry index: since when the index is written, and whether none of those is left.</summary>
+/// <summary>A ledger's scan for rows written before its expiry index: since when the index is written, and whether none
+/// of those is left.</summary>
 sealed record LegacyScan(DateTimeOffset IndexedSince, bool Done, ETag ETag);
 
-/// <summary>How many stale entries one housekeeping pass deleted (and finished workflows it purged), and whether more are left for the next.</summary>
+/// <summary>How many stale entries one housekeeping pass deleted (and finished workflows it purged), and whether more
+/// are left for the next.</summary>
 /// <param name="ClaimsReleased">Citizens' claims released because their application had ended (<see cref="CitizenClaims"/>).</param>
 public sealed record HousekeepingResult(int IdempotencyKeysDeleted, int NoncesDeleted, int ReceiptsDeleted, bool MoreLeft, int WorkflowsPurged = 0, int ClaimsReleased = 0);
 

@@ -73,5 +73,6 @@ public sealed class InFlightCursor(TableServiceClient tables, BlobServiceClient 
     }
 }
 
-/// <summary>One run's share of the walk: the applications to check, which pass it belongs to, how far into the pass, and whether it ended the pass.</summary>
+/// <summary>One run's share of the walk: the applications to check, which pass it belongs to, how far into the pass,
+/// and whether it ended the pass.</summary>
 public sealed record CursorPage(IReadOnlyList<string> ApplicationIds, long Pass, long CheckedInPass, bool PassCompleted);

@@ -18,10 +18,11 @@ namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 /// <summary>
 /// One reconciliation run, started by the timer, the Local host's poller or an operator's request: under the run lock,
 /// it compares the applications in reach (workflows started within <c>RecentWorkflows</c>, and the next
-/// <c>MaxInFlightPerRun</c> applications in flight from the persisted <see cref="InFlightCursor"/>, so every application
-/// in flight is checked once per pass of ⌈N / cap⌉ runs) with its orchestration, repairs projection drift from the journal's last transition, re-drives failed
-/// workflows (<see cref="ApplicationRedrive"/>) and lost print orders (<see cref="LostWorkOrders"/>), escalates what it cannot put right, sweeps stale ledger entries and stores the report. Every action
-/// is idempotent, so a run may start at any moment and repeat any other.
+/// <c>MaxInFlightPerRun</c> applications in flight from the persisted <see cref="InFlightCursor"/>, so every
+/// application in flight is checked once per pass of ⌈N / cap⌉ runs) with its orchestration, repairs projection drift
+/// from the journal's last transition, re-drives failed workflows (<see cref="ApplicationRedrive"/>) and lost print
+/// orders (<see cref="LostWorkOrders"/>), escalates what it cannot put right, sweeps stale ledger entries and stores
+/// the report. Every action is idempotent, so a run may start at any moment and repeat any other.
 /// </summary>
 public sealed partial class Reconciler(
     TableServiceClient tables,

@@ -55,7 +55,8 @@ public sealed class ReconciliationLock(BlobServiceClient blobs)
         return new Held(lease, duration);
     }
 
-    /// <summary>A held lease: renewed in the background until disposed, then released. <see cref="Lost"/> fires if a renewal fails.</summary>
+    /// <summary>A held lease: renewed in the background until disposed, then released. <see cref="Lost"/> fires if a
+    /// renewal fails.</summary>
     public sealed class Held : IAsyncDisposable
     {
         readonly BlobLeaseClient lease;

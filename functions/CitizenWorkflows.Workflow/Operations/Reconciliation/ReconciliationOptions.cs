@@ -2,7 +2,8 @@ using CitizenWorkflows.Workflow.Domain;
 
 namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 
-/// <summary>Configuration section <c>Reconciliation</c>: when a stage counts as stuck, how much one run may do, housekeeping windows.</summary>
+/// <summary>Configuration section <c>Reconciliation</c>: when a stage counts as stuck, how much one run may do,
+/// housekeeping windows.</summary>
 public sealed class ReconciliationOptions
 {
     public const string SectionName = "Reconciliation";
@@ -109,6 +110,7 @@ public sealed class HousekeepingOptions
     /// </summary>
     public TimeSpan CompletedWorkflowRetention { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>At most this many workflows are purged per run (the programme completes ~350,000 a day; runs come every 15 minutes).</summary>
+    /// <summary>At most this many workflows are purged per run (the programme completes ~350,000 a day; runs come every
+    /// 15 minutes).</summary>
     public int MaxWorkflowPurges { get; set; } = 10_000;
 }

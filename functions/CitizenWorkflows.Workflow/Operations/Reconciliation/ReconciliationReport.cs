@@ -17,7 +17,8 @@ namespace CitizenWorkflows.Workflow.Operations.Reconciliation;
 /// <param name="Done">Action → how many.</param>
 /// <param name="Coverage">How far the walk over applications in flight got (null in reports written before it existed).</param>
 /// <param name="Status">Always <c>finished</c>: a stored report is a finished run (a run under way answers its status instead).</param>
-/// <param name="CounterRecount">The run's batch of the counters' recount: how far the pass is, and at its end what it corrected and what it suspects (null when off).</param>
+/// <param name="CounterRecount">The run's batch of the counters' recount: how far the pass is, and at its end what it
+/// corrected and what it suspects (null when off).</param>
 public sealed record ReconciliationReport(
     string RunId,
     string Trigger,

@@ -90,7 +90,8 @@ public abstract partial class BatchCloser(CardBacklog backlog, TimeProvider cloc
         await backlog.MarkSentAsync(batch, cancellationToken);
     }
 
-    /// <summary>Uploads a manifest unless it is there: a run that stopped before sending wrote the same content (the batch row fixes it).</summary>
+    /// <summary>Uploads a manifest unless it is there: a run that stopped before sending wrote the same content (the
+    /// batch row fixes it).</summary>
     protected static async Task UploadOnceAsync(BlobContainerClient container, string name, byte[] content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(container);

@@ -8,7 +8,8 @@ using Azure.Data.Tables;
 namespace CitizenWorkflows.Workflow.Orchestration.Batches;
 
 /// <summary>A card waiting for (or assigned to) a batch: one attempt of one application's work order.</summary>
-/// <param name="TraceParent">The work order's W3C trace context (see <see cref="WorkOrder.TraceParent"/>), echoed by the partner's callbacks.</param>
+/// <param name="TraceParent">The work order's W3C trace context (see <see cref="WorkOrder.TraceParent"/>), echoed by
+/// the partner's callbacks.</param>
 public sealed record QueuedCard(
     string ApplicationId, int Attempt, DateTimeOffset QueuedAt, [property: JsonPropertyName("traceparent")] string? TraceParent = null);
 

@@ -291,7 +291,8 @@ public sealed class PacketProcessingTests(OfflinePacketFixture host) : IClassFix
         await AssertQuarantinedAsync(Name("key-reused"), PacketSamples.SignedBy(kiosk, key, Entries(other)), "idempotency-key-reused");
     }
 
-    /// <summary>Uploads and processes a packet that must be refused: quarantined with its rule, counted, nothing stored or started.</summary>
+    /// <summary>Uploads and processes a packet that must be refused: quarantined with its rule, counted, nothing stored
+    /// or started.</summary>
     async Task<BlobProperties> AssertQuarantinedAsync(string blob, byte[] packet, string rule)
     {
         Snapshot before = await SnapshotAsync();

@@ -7,7 +7,8 @@ using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 
 namespace CitizenWorkflows.Tests.Intake.OfflinePackets;
 
-/// <summary>The packet reader on its own: what it gives for a good packet, and each way a zip is refused before anything is trusted.</summary>
+/// <summary>The packet reader on its own: what it gives for a good packet, and each way a zip is refused before
+/// anything is trusted.</summary>
 public class PacketReaderTests
 {
     [Fact]
