@@ -28,14 +28,14 @@ public sealed class ApplicationRowWireTests
 
     const string TimelineJson = """[{"sequence":1,"stage":"Received","at":"2026-03-01T09:30:00+00:00","cause":"submitted","detail":null}]""";
 
-    static ApplicationSummary Row() => new(
-        "0123456789abcdef0123456789abcdef", ApplicationStage.Printing, ApplicationType.Renewal, "HN", "kiosk-7",
-        Created, Created.AddDays(1), Created.AddDays(10), Overdue: true, ["CardPrinted"], Created.AddDays(11));
+    static ApplicationSummary Row() => new()
+    {
+        ApplicationId = "0123456789abcdef0123456789abcdef", Stage = ApplicationStage.Printing, Type = ApplicationType.Renewal,
+        Province = "HN", KioskId = "kiosk-7", CreatedAt = Created, UpdatedAt = Created.AddDays(1), DueAt = Created.AddDays(10),
+        Overdue = true, WaitingFor = ["CardPrinted"], WaitDeadline = Created.AddDays(11),
+    };
 
-    static ApplicationStatusResponse Status() => new(
-        "0123456789abcdef0123456789abcdef", ApplicationStage.Printing, ApplicationType.Renewal, "HN", "kiosk-7",
-        Created, Created.AddDays(1), Created.AddDays(10), Overdue: true, ["CardPrinted"], Created.AddDays(11),
-        "Running", null, Timeline);
+    static ApplicationStatusResponse Status() => new(Row(), "Running", null, Timeline);
 
     [Fact]
     public void The_list_item_serializes_as_before()
@@ -51,6 +51,15 @@ public sealed class ApplicationRowWireTests
         string json = JsonSerializer.Serialize(Status(), JsonSerializerOptions.Web);
 
         Assert.Equal(Compact($$"""{{{RowJson}},"runtimeStatus":"Running","failure":null,"timeline":{{TimelineJson}}}"""), json);
+    }
+
+    [Fact]
+    public void The_detail_s_application_is_the_row_without_the_view_s_timeline()
+    {
+        using JsonDocument json = JsonDocument.Parse(JsonSerializer.Serialize(
+            new ApplicationDetail(new ApplicationView(Row(), Timeline), Timeline, null, null, null, []), JsonSerializerOptions.Web));
+
+        Assert.Equal(Compact($$"""{{{RowJson}}}"""), json.RootElement.GetProperty("application").GetRawText());
     }
 
     [Fact]
