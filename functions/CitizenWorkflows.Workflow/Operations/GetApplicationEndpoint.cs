@@ -1,7 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.AspNetCore.Http;
@@ -48,16 +51,15 @@ public sealed class GetApplicationEndpoint(ApplicationProjection projection, Tim
                 return NotFound(id);
             }
 
-            ApplicationHeader h = input.Header;
-            view = new ApplicationView(id, ApplicationStage.Received, h.Type, h.Province, h.KioskId, h.ReceivedAt, h.ReceivedAt, h.DueAt, [], null, []);
+            view = new ApplicationView(ApplicationSummary.Received(input.Header, clock.GetUtcNow()), []);
         }
 
-        DateTimeOffset now = clock.GetUtcNow();
         return Results.Json(
             new ApplicationStatusResponse(
-                view.ApplicationId, view.Stage, view.Type, view.Province, view.KioskId, view.CreatedAt, view.UpdatedAt,
-                view.DueAt, Overdue: !view.Stage.IsFinal() && now > view.DueAt, view.WaitingFor, view.WaitDeadline,
-                instance?.RuntimeStatus.ToString() ?? (view.Stage.IsFinal() ? PurgedStatus : "Unknown"), instance?.FailureDetails?.ErrorMessage ?? instance?.SerializedOutput, view.Timeline),
+                view,
+                instance?.RuntimeStatus.ToString() ?? (view.Stage.IsFinal() ? PurgedStatus : "Unknown"),
+                instance?.FailureDetails?.ErrorMessage ?? instance?.SerializedOutput,
+                view.Timeline),
             JsonSerializerOptions.Web);
     }
 
@@ -68,19 +70,33 @@ public sealed class GetApplicationEndpoint(ApplicationProjection projection, Tim
         Problems.Status(StatusCodes.Status404NotFound, "not-found", "No such application", $"There is no application '{id}'.");
 }
 
-/// <summary>The body of the status answer.</summary>
-public sealed record ApplicationStatusResponse(
-    string ApplicationId,
-    ApplicationStage Stage,
-    ApplicationType Type,
-    string Province,
-    string KioskId,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    DateTimeOffset DueAt,
-    bool Overdue,
-    IReadOnlyList<string> WaitingFor,
-    DateTimeOffset? WaitDeadline,
-    string RuntimeStatus,
-    string? Failure,
-    IReadOnlyList<TimelineEntry> Timeline);
+/// <summary>
+/// The body of the status answer: the application's row (<see cref="ApplicationSummary"/>, flat and first) and
+/// then the workflow's runtime status, its failure and the timeline.
+/// </summary>
+public sealed record ApplicationStatusResponse : ApplicationSummary
+{
+    /// <summary>For the deserializer.</summary>
+    public ApplicationStatusResponse()
+    {
+    }
+
+    [SetsRequiredMembers]
+    public ApplicationStatusResponse(ApplicationSummary row, string runtimeStatus, string? failure, IReadOnlyList<TimelineEntry> timeline)
+        : base(row)
+    {
+        RuntimeStatus = runtimeStatus;
+        Failure = failure;
+        Timeline = timeline;
+    }
+
+    // The serializer writes a derived record's own members before the base's; these go after the row, as they always have.
+    [JsonPropertyOrder(1)]
+    public required string RuntimeStatus { get; init; }
+
+    [JsonPropertyOrder(2)]
+    public string? Failure { get; init; }
+
+    [JsonPropertyOrder(3)]
+    public required IReadOnlyList<TimelineEntry> Timeline { get; init; }
+}

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
@@ -16,7 +17,7 @@ namespace CitizenWorkflows.Workflow.Storage;
 /// by the writer whose conditional write made it, so a repeat or an older transition changes neither; that writer also
 /// records the stage-duration, deadline and service-level metrics of the transitions it applied, once each.
 /// </summary>
-public sealed class ApplicationProjection(TableServiceClient tables, WorkflowMetrics? metrics = null)
+public sealed class ApplicationProjection(TableServiceClient tables, WorkflowMetrics? metrics = null, TimeProvider? clock = null)
 {
     /// <summary>When the row's stage began (an entry in the same stage, e.g. a reprint, does not restart it): stage
     /// durations are measured from it.</summary>
@@ -358,19 +359,9 @@ public sealed class ApplicationProjection(TableServiceClient tables, WorkflowMet
             return null;
         }
 
-        TableEntity r = row.Value!;
-        return new ApplicationView(
-            applicationId,
-            Enum.Parse<ApplicationStage>(r.GetString("Stage")),
-            Enum.Parse<ApplicationType>(r.GetString("Type")),
-            r.GetString("Province"),
-            r.GetString("KioskId"),
-            r.GetDateTimeOffset("CreatedAt")!.Value,
-            r.GetDateTimeOffset("UpdatedAt")!.Value,
-            r.GetDateTimeOffset("DueAt")!.Value,
-            SplitList(r.GetString("WaitingFor")),
-            r.GetDateTimeOffset("WaitDeadline"),
-            [.. timeline.OrderBy(t => t.Sequence)]);
+        return ApplicationSummary.TryRead(row.Value!, (clock ?? TimeProvider.System).GetUtcNow(), out ApplicationSummary? summary, out string? problem)
+            ? new ApplicationView(summary, [.. timeline.OrderBy(t => t.Sequence)])
+            : throw new InvalidOperationException($"Application {applicationId}'s projection row does not read: {problem}");
     }
 
     static readonly string[] AreaColumns = ["Province", "District", "Commune", "KioskId", "Stage"];
@@ -386,9 +377,6 @@ public sealed class ApplicationProjection(TableServiceClient tables, WorkflowMet
                 row.Value.GetString("KioskId") ?? "", row.Value.GetString("Stage"))
             : null;
     }
-
-    static string[] SplitList(string? value) =>
-        string.IsNullOrEmpty(value) ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries);
 }
 
 /// <summary>Where an application was taken (province, district, commune), by which kiosk, and its stage when read.</summary>
@@ -401,18 +389,17 @@ public sealed record ApplicationArea(string ApplicationId, string Province, stri
     }
 }
 
-/// <summary>An application as the projection knows it.</summary>
-public sealed record ApplicationView(
-    string ApplicationId,
-    ApplicationStage Stage,
-    ApplicationType Type,
-    string Province,
-    string KioskId,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    DateTimeOffset DueAt,
-    IReadOnlyList<string> WaitingFor,
-    DateTimeOffset? WaitDeadline,
-    IReadOnlyList<TimelineEntry> Timeline);
+/// <summary>An application as the projection knows it: its row and its timeline.</summary>
+public sealed record ApplicationView : ApplicationSummary
+{
+    [SetsRequiredMembers]
+    public ApplicationView(ApplicationSummary row, IReadOnlyList<TimelineEntry> timeline)
+        : base(row)
+    {
+        Timeline = timeline;
+    }
+
+    public IReadOnlyList<TimelineEntry> Timeline { get; init; }
+}
 
 public sealed record TimelineEntry(int Sequence, ApplicationStage Stage, DateTimeOffset At, string Cause, string? Detail);

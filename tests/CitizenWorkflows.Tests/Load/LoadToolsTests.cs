@@ -4,6 +4,7 @@ using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Registry;
+using CitizenWorkflows.Workflow.Operations.Query;
 using CitizenWorkflows.Workflow.Storage;
 using CitizenWorkflows.TestData;
 
@@ -31,7 +32,11 @@ public sealed class LoadToolsTests
     {
         DateTimeOffset t0 = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
         ApplicationView View(params (ApplicationStage Stage, double Seconds)[] entries) => new(
-            "id", entries[^1].Stage, ApplicationType.New, "001", "K", t0, t0, t0.AddDays(9), [], null,
+            new ApplicationSummary
+            {
+                ApplicationId = "id", Stage = entries[^1].Stage, Type = ApplicationType.New, Province = "001", KioskId = "K",
+                CreatedAt = t0, UpdatedAt = t0, DueAt = t0.AddDays(9), Overdue = false, WaitingFor = [], WaitDeadline = null,
+            },
             [.. entries.Select((e, i) => new TimelineEntry(i + 1, e.Stage, t0.AddSeconds(e.Seconds), "c", null))]);
 
         IReadOnlyList<StageLatency> stages = LoadReport.StageLatencies(

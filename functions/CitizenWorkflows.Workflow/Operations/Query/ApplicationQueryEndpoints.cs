@@ -21,7 +21,6 @@ public sealed partial class ApplicationQueryEndpoints(
     ApplicationProjection projection,
     DocumentStore documents,
     OperationsAudit audit,
-    TimeProvider clock,
     ILogger<ApplicationQueryEndpoints> log)
 {
     /// <summary>The audit action of a document download.</summary>
@@ -114,7 +113,6 @@ public sealed partial class ApplicationQueryEndpoints(
             instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
         }
 
-        DateTimeOffset now = clock.GetUtcNow();
         HistoryReading reading = await historyTask;
         if (instance is null && view.Stage.IsFinal() && reading.Events is { Count: 0 })
         {
@@ -124,9 +122,7 @@ public sealed partial class ApplicationQueryEndpoints(
 
         return Results.Json(
             new ApplicationDetail(
-                new ApplicationSummary(
-                    view.ApplicationId, view.Stage, view.Type, view.Province, view.KioskId, view.CreatedAt, view.UpdatedAt, view.DueAt,
-                    Overdue: !view.Stage.IsFinal() && now > view.DueAt, view.WaitingFor, view.WaitDeadline),
+                view,
                 view.Timeline,
                 instance is null ? null : new RuntimeStatus(
                     instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt, instance.FailureDetails?.ErrorMessage),

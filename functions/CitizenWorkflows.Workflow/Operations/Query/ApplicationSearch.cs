@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Domain;
+using CitizenWorkflows.Workflow.Lifecycle;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -55,13 +56,13 @@ public sealed partial class ApplicationSearch(TableServiceClient tables, TimePro
             {
                 foreach (TableEntity row in page.Values)
                 {
-                    if (TrySummary(row, now, out ApplicationSummary? summary, out string? problem))
+                    if (ApplicationSummary.TryRead(row, now, out ApplicationSummary? summary, out string? problem))
                     {
                         items.Add(summary);
                     }
                     else
                     {
-                        string id = IdOf(row);
+                        string id = ApplicationSummary.IdOf(row);
                         LogUnreadable(log, id, problem);
                         unreadable.Add(new UnreadableApplication(id, problem));
                     }
@@ -92,14 +93,37 @@ public sealed partial class ApplicationSearch(TableServiceClient tables, TimePro
     {
         NullableResponse<TableEntity> row = await Applications.GetEntityIfExistsAsync<TableEntity>(
             applicationId, ApplicationRowKey.Of(applicationId), ListColumns, cancellationToken);
-        return row.HasValue && TrySummary(row.Value!, clock.GetUtcNow(), out ApplicationSummary? summary, out _) ? summary : null;
+        return row.HasValue && ApplicationSummary.TryRead(row.Value!, clock.GetUtcNow(), out ApplicationSummary? summary, out _) ? summary : null;
     }
 
-    static string IdOf(TableEntity row) => row.GetString(ApplicationIndex.ApplicationIdColumn) ?? row.PartitionKey;
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Application {ApplicationId} is listed as unreadable: {Problem}")]
+    static partial void LogUnreadable(ILogger logger, string applicationId, string problem);
+}
 
-    /// <summary>A projection or index row as a list item, or why it does not read.</summary>
-    internal static bool TrySummary(TableEntity row, DateTimeOffset now, [NotNullWhen(true)] out ApplicationSummary? summary, [NotNullWhen(false)] out string? problem)
+/// <summary>
+/// One application's row as the answers show it: the list item, the detail's <c>application</c>, and the head of the
+/// status answer (<see cref="ApplicationStatusResponse"/>) and of the projection's view (<see cref="ApplicationView"/>),
+/// which add their own members after these. Read from a projection or list-index row in one place, <see cref="TryRead"/>.
+/// </summary>
+public record ApplicationSummary
+{
+    public required string ApplicationId { get; init; }
+    public required ApplicationStage Stage { get; init; }
+    public required ApplicationType Type { get; init; }
+    public required string Province { get; init; }
+    public required string KioskId { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public required DateTimeOffset DueAt { get; init; }
+    /// <summary>Not final and past <see cref="DueAt"/> when read.</summary>
+    public required bool Overdue { get; init; }
+    public required IReadOnlyList<string> WaitingFor { get; init; }
+    public DateTimeOffset? WaitDeadline { get; init; }
+
+    /// <summary>A projection or index row as the application's row, or why it does not read.</summary>
+    public static bool TryRead(TableEntity row, DateTimeOffset now, [NotNullWhen(true)] out ApplicationSummary? summary, [NotNullWhen(false)] out string? problem)
     {
+        ArgumentNullException.ThrowIfNull(row);
         summary = null;
         try
         {
@@ -122,18 +146,20 @@ public sealed partial class ApplicationSearch(TableServiceClient tables, TimePro
             }
 
             string? waitingFor = row.GetString("WaitingFor");
-            summary = new ApplicationSummary(
-                IdOf(row),
-                stage,
-                type,
-                row.GetString("Province") ?? "",
-                row.GetString("KioskId") ?? "",
-                created,
-                row.GetDateTimeOffset("UpdatedAt") ?? created,
-                due,
-                Overdue: !stage.IsFinal() && now > due,
-                string.IsNullOrEmpty(waitingFor) ? [] : waitingFor.Split(',', StringSplitOptions.RemoveEmptyEntries),
-                row.GetDateTimeOffset("WaitDeadline"));
+            summary = new ApplicationSummary
+            {
+                ApplicationId = IdOf(row),
+                Stage = stage,
+                Type = type,
+                Province = row.GetString("Province") ?? "",
+                KioskId = row.GetString("KioskId") ?? "",
+                CreatedAt = created,
+                UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? created,
+                DueAt = due,
+                Overdue = IsOverdue(stage, due, now),
+                WaitingFor = string.IsNullOrEmpty(waitingFor) ? [] : waitingFor.Split(',', StringSplitOptions.RemoveEmptyEntries),
+                WaitDeadline = row.GetDateTimeOffset("WaitDeadline"),
+            };
             problem = null;
             return true;
         }
@@ -145,6 +171,30 @@ public sealed partial class ApplicationSearch(TableServiceClient tables, TimePro
         }
     }
 
+    /// <summary>The row of an application the workflow has received but the projection not yet written (it lags by one activity).</summary>
+    public static ApplicationSummary Received(ApplicationHeader header, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        return new ApplicationSummary
+        {
+            ApplicationId = header.ApplicationId,
+            Stage = ApplicationStage.Received,
+            Type = header.Type,
+            Province = header.Province,
+            KioskId = header.KioskId,
+            CreatedAt = header.ReceivedAt,
+            UpdatedAt = header.ReceivedAt,
+            DueAt = header.DueAt,
+            Overdue = IsOverdue(ApplicationStage.Received, header.DueAt, now),
+            WaitingFor = [],
+            WaitDeadline = null,
+        };
+    }
+
+    internal static string IdOf(TableEntity row) => row.GetString(ApplicationIndex.ApplicationIdColumn) ?? row.PartitionKey;
+
+    static bool IsOverdue(ApplicationStage stage, DateTimeOffset due, DateTimeOffset now) => !stage.IsFinal() && now > due;
+
     /// <summary>Names only (an enum's number is not a name the projection writes).</summary>
     static bool TryName<TEnum>(string? text, out TEnum value)
         where TEnum : struct, Enum
@@ -152,24 +202,7 @@ public sealed partial class ApplicationSearch(TableServiceClient tables, TimePro
         value = default;
         return text is not null && Enum.GetNames<TEnum>().Contains(text, StringComparer.Ordinal) && Enum.TryParse(text, out value);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Application {ApplicationId} is listed as unreadable: {Problem}")]
-    static partial void LogUnreadable(ILogger logger, string applicationId, string problem);
 }
-
-/// <summary>An application as the list shows it (the projection's row).</summary>
-public sealed record ApplicationSummary(
-    string ApplicationId,
-    ApplicationStage Stage,
-    ApplicationType Type,
-    string Province,
-    string KioskId,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    DateTimeOffset DueAt,
-    bool Overdue,
-    IReadOnlyList<string> WaitingFor,
-    DateTimeOffset? WaitDeadline);
 
 /// <summary>One page of the list, the rows on it that did not read, and the opaque token for the next (null after the last page).</summary>
 public sealed record ApplicationPage(IReadOnlyList<ApplicationSummary> Items, string? Continuation, IReadOnlyList<UnreadableApplication> Unreadable);
