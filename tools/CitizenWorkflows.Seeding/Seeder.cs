@@ -4,6 +4,7 @@ using CitizenWorkflows.Workflow.Intake;
 using CitizenWorkflows.Workflow.Intake.OfflinePackets;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Storage;
 
 namespace CitizenWorkflows.Seeding;

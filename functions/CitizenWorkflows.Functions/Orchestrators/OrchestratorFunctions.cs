@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Lifecycle;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using CitizenWorkflows.Workflow.Orchestration;
 
 namespace CitizenWorkflows.Functions.Orchestrators;
 

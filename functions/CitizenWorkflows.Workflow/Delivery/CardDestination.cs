@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 
 namespace CitizenWorkflows.Workflow.Delivery;
 

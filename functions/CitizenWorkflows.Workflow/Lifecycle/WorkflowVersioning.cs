@@ -1,3 +1,4 @@
+using CitizenWorkflows.Workflow.Orchestration;
 namespace CitizenWorkflows.Workflow.Lifecycle;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using CitizenWorkflows.Biometrics.Portrait;
 using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Biometrics.Duplicates;
 using CitizenWorkflows.Workflow.Delivery.Shipments;

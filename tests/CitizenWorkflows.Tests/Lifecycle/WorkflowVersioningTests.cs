@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CitizenWorkflows.Tests.Support;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;

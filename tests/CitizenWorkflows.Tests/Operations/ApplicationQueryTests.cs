@@ -9,6 +9,7 @@ using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Operations.Audit;
 using CitizenWorkflows.Workflow.Operations.History;
 using CitizenWorkflows.Workflow.Operations.Query;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
 
@@ -64,7 +65,7 @@ public sealed class ApplicationQueryTests(ApplicationQueryFixture fixture) : ICl
         var projection = new ApplicationProjection(fixture.Azurite.Tables);
         TableClient applications = fixture.Azurite.Tables.GetTableClient(StorageNames.ApplicationsTable);
         TableEntity row = (await applications.GetEntityAsync<TableEntity>(Apps[1].Id, ApplicationRowKey.Of(Apps[1].Id))).Value;
-        var header = new Workflow.Lifecycle.ApplicationHeader(
+        var header = new Workflow.Orchestration.ApplicationHeader(
             Apps[1].Id, Enum.Parse<ApplicationType>(row.GetString("Type")), row.GetString("Province"), row.GetString("KioskId"),
             row.GetDateTimeOffset("CreatedAt")!.Value, row.GetDateTimeOffset("DueAt")!.Value, row.GetString("Commune"), row.GetString("District"));
         int sequence = row.GetInt32("Sequence")!.Value;

@@ -5,6 +5,7 @@ using Azure;
 using Azure.Data.Tables;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Storage;
 using Microsoft.Extensions.Logging;
 

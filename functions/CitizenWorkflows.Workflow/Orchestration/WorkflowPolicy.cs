@@ -1,6 +1,6 @@
 using CitizenWorkflows.Workflow.Domain;
 
-namespace CitizenWorkflows.Workflow.Lifecycle;
+namespace CitizenWorkflows.Workflow.Orchestration;
 
 /// <summary>
 /// The rules one application runs under. Bound from configuration section <c>Workflow</c> at intake and carried in

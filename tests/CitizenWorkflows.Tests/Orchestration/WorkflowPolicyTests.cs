@@ -1,6 +1,7 @@
 using CitizenWorkflows.Workflow.Lifecycle;
+using CitizenWorkflows.Workflow.Orchestration;
 
-namespace CitizenWorkflows.Tests.Lifecycle;
+namespace CitizenWorkflows.Tests.Orchestration;
 
 /// <summary>Approval deadlines in working days, Vietnam time, skipping weekends and the configured holidays.</summary>
 public class WorkflowPolicyTests

@@ -9,7 +9,7 @@ using CitizenWorkflows.Workflow.Registry;
 using CitizenWorkflows.Workflow.Storage;
 using E = CitizenWorkflows.Workflow.Orchestration.ApplicationEvents;
 
-namespace CitizenWorkflows.Tests.Lifecycle;
+namespace CitizenWorkflows.Tests.Orchestration;
 
 /// <summary>
 /// Waits end by the deadline index, not by durable timers: each wait's deadline is a row while the wait lasts, and the
