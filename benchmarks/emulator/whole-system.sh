@@ -28,7 +28,7 @@ for n in "${counts[@]}"; do
     echo "=== $emulator Azurite, $n applications at ${RATE:-20}/s ($(date -u +%H:%M:%S))"
     dotnet tools/CitizenWorkflows.Load/bin/Release/net10.0/CitizenWorkflows.Load.dll \
       load --count "$n" --rate "${RATE:-20}" --kiosks 4 --seed 7 --timeout-minutes "${TIMEOUT_MINUTES:-30}" > "$out/$emulator-$n-r${RATE:-20}.log" 2>&1 || true
-    sed -n '/^\$ .*load /,$p' "$out/$emulator-$n-r${RATE:-20}.log" | grep -E "^\\\$|submitted|lifecycles|CPU|intake" || tail -5 "$out/$emulator-$n-r${RATE:-20}.log"
+    sed -n '/^\$ .*load /,$p' "$out/$emulator-$n-r${RATE:-20}.log" | grep -v '^\[' | grep -E "^\\\$|submitted|lifecycles|CPU|intake" || tail -5 "$out/$emulator-$n-r${RATE:-20}.log"
     stop_azurite
     rm -rf "$dir"
   done
