@@ -1,60 +1,54 @@
+using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using CitizenWorkflows.Seeding;
+using CitizenWorkflows.Tools;
 
-// dotnet tools/CitizenWorkflows.Seeding/bin/Release/net10.0/CitizenWorkflows.Seeding.dll
-//   --connection-string "<Azurite or Azure>" --sizes 1000,10000,100000 [--port 7081] [--task-hub SeedingHub]
-//   or --connection-string "<…>" --counter-contention 1,2,4,8,16,32 [--seconds 10]: changes/s one counter row takes (CounterContention)
-// Seeds up to each size (through the projection's write path, in batches) and measures the operators' reads and the
-// sweeps at that size: storage requests and wall time per call. Run it against an empty storage account.
-string? connection = null;
-int[] sizes = [1000];
-int port = 7081;
-string hub = "SeedingHub";
-int[]? contention = null;
-int seconds = 10;
-for (int i = 0; i + 1 < args.Length; i += 2)
+// dotnet tools/CitizenWorkflows.Seeding/bin/Release/net10.0/CitizenWorkflows.Seeding.dll --help
+var connection = new Option<string>("--connection-string")
 {
-    switch (args[i])
+    Description = "The storage to seed and measure (Azurite or Azure); an empty account: the sizes count from zero.",
+    Required = true,
+};
+var sizes = CommandOptions.IntList("--sizes", "Seed up to each size in turn (comma-separated) and measure the reads at each.", [1000], min: 1);
+var port = CommandOptions.Int("--port", "The port of the Local host the measurements run in (in this process).", 7081, min: 1);
+var hub = new Option<string>("--task-hub") { Description = "The task hub of that host.", DefaultValueFactory = _ => "SeedingHub" };
+var contention = CommandOptions.IntList(
+    "--counter-contention", "Instead of seeding: changes/s one counter row takes with each number of writers (comma-separated).", null, min: 1);
+var seconds = CommandOptions.Int("--seconds", "How long each --counter-contention step runs.", 10, min: 1);
+var root = new RootCommand(
+    "Seeds the projection through its own write path up to each size and measures the operators' reads and the sweeps at that "
+    + "size (storage requests and wall time per call); or measures one counter row's contention.")
+{
+    connection, sizes, port, hub, contention, seconds,
+};
+root.SetAction(async (result, cancellationToken) =>
+{
+    string storage = result.GetValue(connection)!;
+    if (result.GetValue(contention) is { Length: > 0 } writers)
     {
-        case "--connection-string": connection = args[i + 1]; break;
-        case "--sizes": sizes = [.. args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
-        case "--port": port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-        case "--task-hub": hub = args[i + 1]; break;
-        case "--counter-contention": contention = [.. args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
-        case "--seconds": seconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-        default: Console.Error.WriteLine($"Unknown option {args[i]}"); return 2;
+        foreach (CounterContention.Figure f in await CounterContention.RunAsync(storage, writers, TimeSpan.FromSeconds(result.GetValue(seconds)), cancellationToken))
+        {
+            Console.WriteLine($"{f.Writers,3} writers  {f.Changes,7} changes in {f.Elapsed.TotalSeconds,5:F1} s  {f.ChangesPerSecond,7:F1} changes/s on one row  {f.RequestsPerChange,5:F2} requests/change");
+        }
+
+        return 0;
     }
-}
 
-if (connection is null)
-{
-    Console.Error.WriteLine("Usage: --connection-string <storage> [--sizes 1000,10000,100000] [--port 7081] [--task-hub SeedingHub]");
-    return 2;
-}
-
-if (contention is not null)
-{
-    foreach (CounterContention.Figure f in await CounterContention.RunAsync(connection, contention, TimeSpan.FromSeconds(seconds), CancellationToken.None))
+    await using ReadCosts costs = await ReadCosts.StartAsync(storage, result.GetValue(hub)!, result.GetValue(port), cancellationToken);
+    int seeded = 0;
+    foreach (int size in result.GetValue(sizes)!.Order())
     {
-        Console.WriteLine($"{f.Writers,3} writers  {f.Changes,7} changes in {f.Elapsed.TotalSeconds,5:F1} s  {f.ChangesPerSecond,7:F1} changes/s on one row  {f.RequestsPerChange,5:F2} requests/change");
+        var watch = Stopwatch.StartNew();
+        await costs.SeedAsync(seeded, size - seeded, null, cancellationToken);
+        Console.WriteLine($"seeded {size - seeded} applications (to {size}) in {watch.Elapsed.TotalSeconds:F0} s");
+        seeded = size;
+        foreach (CallCost cost in await costs.MeasureAsync(cancellationToken))
+        {
+            Console.WriteLine($"{size,9:N0}  {cost.Call,-52} {cost.Requests,6} requests {cost.Elapsed.TotalMilliseconds,9:F0} ms");
+        }
     }
 
     return 0;
-}
+});
 
-await using ReadCosts costs = await ReadCosts.StartAsync(connection, hub, port, CancellationToken.None);
-int seeded = 0;
-foreach (int size in sizes.Order())
-{
-    var watch = Stopwatch.StartNew();
-    await costs.SeedAsync(seeded, size - seeded, null, CancellationToken.None);
-    Console.WriteLine($"seeded {size - seeded} applications (to {size}) in {watch.Elapsed.TotalSeconds:F0} s");
-    seeded = size;
-    foreach (CallCost cost in await costs.MeasureAsync(CancellationToken.None))
-    {
-        Console.WriteLine($"{size,9:N0}  {cost.Call,-52} {cost.Requests,6} requests {cost.Elapsed.TotalMilliseconds,9:F0} ms");
-    }
-}
-
-return 0;
+return await CommandLineRun.InvokeAsync(root.Parse(args), Console.Out, Console.Error);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
 using CitizenWorkflows.TestData;
+using CitizenWorkflows.Tools;
 
 namespace CitizenWorkflows.Load.Benchmarks;
 
