@@ -89,14 +89,6 @@ public sealed partial class ApplicationSearch(TableServiceClient tables, TimePro
         return counters.ReadAsync(CountScope.Of(filter), filter.Stage, cancellationToken);
     }
 
-    /// <summary>One application's row as a list item; null when the projection has no row for it or it does not read.</summary>
-    public async Task<ApplicationSummary?> GetAsync(string applicationId, CancellationToken cancellationToken)
-    {
-        NullableResponse<TableEntity> row = await Applications.GetEntityIfExistsAsync<TableEntity>(
-            applicationId, ApplicationRowKey.Of(applicationId), ListColumns, cancellationToken);
-        return row.HasValue && ApplicationSummary.TryRead(row.Value!, clock.GetUtcNow(), out ApplicationSummary? summary, out _) ? summary : null;
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Application {ApplicationId} is listed as unreadable: {Problem}")]
     static partial void LogUnreadable(ILogger logger, string applicationId, string problem);
 }
