@@ -186,27 +186,56 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Children still running; the exit handlers are registered once, for all of them.</summary>
+    static readonly HashSet<Process> Live = [];
+    static bool exitHandlersRegistered;
+
     /// <summary>A stopped driver (SIGTERM, Ctrl+C, timeout) takes its children with it instead of orphaning them.</summary>
     public static void KillOnExit(Process child)
     {
         ArgumentNullException.ThrowIfNull(child);
-        void Kill()
+        lock (Live)
+        {
+            if (!exitHandlersRegistered)
+            {
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => KillLive();
+                Console.CancelKeyPress += (_, _) => KillLive();
+                exitHandlersRegistered = true;
+            }
+
+            Live.Add(child);
+        }
+
+        // A fault run restarts hosts many times: one that has exited is forgotten, not kept until the driver ends.
+        child.EnableRaisingEvents = true;
+        child.Exited += (_, _) =>
+        {
+            lock (Live)
+            {
+                Live.Remove(child);
+            }
+        };
+    }
+
+    static void KillLive()
+    {
+        Process[] children;
+        lock (Live)
+        {
+            children = [.. Live];
+        }
+
+        foreach (Process child in children)
         {
             try
             {
-                if (!child.HasExited)
-                {
-                    child.Kill(entireProcessTree: true);
-                }
+                child.Kill(entireProcessTree: true);
             }
-            catch (InvalidOperationException)
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
             {
                 // Already gone.
             }
         }
-
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill();
-        Console.CancelKeyPress += (_, _) => Kill();
     }
 
     /// <summary>A loopback port nobody listens on now.</summary>
