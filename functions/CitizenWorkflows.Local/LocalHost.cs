@@ -1,7 +1,6 @@
 using CitizenWorkflows.Biometrics.Portrait;
 using CitizenWorkflows.Local.Identity;
 using CitizenWorkflows.Local.Runtime;
-using CitizenWorkflows.Local.Simulators;
 using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Telemetry;
 using CitizenWorkflows.Workflow.Biometrics;
@@ -17,7 +16,8 @@ namespace CitizenWorkflows.Local;
 
 /// <summary>
 /// Composes the embedded runtime (DurableTask.Core's worker over the Azurite-backed task hub) running the Workflow
-/// project's orchestrations, the client the endpoints use, the HTTP API and the partner simulators into one process.
+/// project's orchestrations, the client the endpoints use, the HTTP API and the pollers into one process. The partner
+/// simulators are a tool beside it (tools/CitizenWorkflows.Simulators).
 /// </summary>
 public sealed class LocalHost : IAsyncDisposable
 {
@@ -69,7 +69,7 @@ public sealed class LocalHost : IAsyncDisposable
             logging.AddConfiguration(config.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
         var storageRequests = new StorageRequestCounter();
         EmbeddedDurableRuntime runtime = await EmbeddedDurableRuntime.CreateAsync(EmbeddedDurableRuntime.Settings(hub, storage, runtimeLoggers, storageRequests));
-        // First hosted service: it dispatches before the pollers and simulators start and stops after they stop.
+        // First hosted service: it dispatches before the pollers start and stops after they stop.
         builder.Services.AddHostedService(services => new EmbeddedDurableRuntimeService(runtime, services, services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHealthChecks().AddCheck("durable-runtime", new EmbeddedDurableRuntimeHealthCheck(runtime), tags: [HealthServices.Ready]);
 
@@ -81,16 +81,10 @@ public sealed class LocalHost : IAsyncDisposable
         builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
         builder.Services.AddLocalPollers(config);
         builder.Services.AddSingleton<DurableTaskClient>(new OrchestrationServiceClient(runtime.Client));
-
-        builder.Services.Configure<SimulatorOptions>(config.GetSection(SimulatorOptions.SectionName));
-        if (config.GetSection(SimulatorOptions.SectionName).Get<SimulatorOptions>()?.Enabled ?? true)
+        if (config[HostCounters.FileSetting] is { Length: > 0 } countersFile)
         {
-            _ = identities ?? throw new InvalidOperationException(
-                "The simulators sign in at the Local host's OpenID provider: set Local:IdentityProvider:Enabled=true, or Simulators:Enabled=false.");
-            builder.Services.AddHostedService<PrintCentreSimulator>();
-            builder.Services.AddHostedService<ShipmentSimulator>();
-            builder.Services.AddHostedService<CourierSimulator>();
-            builder.Services.AddHostedService<StationSimulator>();
+            // For a tool in another process (the load driver): what a run cost this host.
+            builder.Services.AddHostedService(_ => new HostCountersFile(countersFile, runtime.WorkItems, storageRequests));
         }
 
         WebApplication app = builder.Build();

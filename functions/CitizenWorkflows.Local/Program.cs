@@ -1,6 +1,7 @@
 using CitizenWorkflows.Local;
 
-// Usage: CitizenWorkflows.Local [serve] [--key value …]   the API, the embedded runtime, the pollers and the simulators.
+// Usage: CitizenWorkflows.Local [serve] [--key value …]   the API, the embedded runtime and the pollers (./run.sh starts the
+// partner simulators, tools/CitizenWorkflows.Simulators, beside it).
 // The demo, load runs, benchmarks and fault drivers are tools/CitizenWorkflows.Load; the registry, kiosk and card
 // commands are tools/CitizenWorkflows.Admin. ./run.sh sends each verb to the program that has it.
 string[] settings = args.Length > 0 && args[0] == "serve" ? args[1..] : args;

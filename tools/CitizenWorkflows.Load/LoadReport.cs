@@ -79,7 +79,11 @@ public sealed record LoadReport
 
     public required IReadOnlyList<string> MemoryAtQuarters { get; init; }
 
+    /// <summary>The Local host's CPU seconds (its own process; with the driver's when both ran in one).</summary>
     public required double DotnetCpuSeconds { get; init; }
+
+    /// <summary>The driver's own CPU seconds (submitting, following, the simulators) when the host ran in another process.</summary>
+    public double? DriverCpuSeconds { get; init; }
 
     public required double AzuriteCpuSeconds { get; init; }
 
@@ -155,7 +159,7 @@ public sealed record LoadReport
             : "orchestration work items: not counted (the runtime is in another process)");
         if (EpisodeMeanMs is double episodeMs && ActivityMeanMs is double activityMs && OrchestrationWorkItems + ActivityWorkItems is long items and > 0)
         {
-            output.WriteLine(string.Create(c, $"dispatchers: episode mean {episodeMs:F1} ms (peak {PeakEpisodesAtOnce} at once), activity mean {activityMs:F1} ms (peak {PeakActivitiesAtOnce} at once); .NET CPU {1000 * DotnetCpuSeconds / items:F1} ms per work item"));
+            output.WriteLine(string.Create(c, $"dispatchers: episode mean {episodeMs:F1} ms (peak {PeakEpisodesAtOnce} at once), activity mean {activityMs:F1} ms (peak {PeakActivitiesAtOnce} at once); host CPU {1000 * DotnetCpuSeconds / items:F1} ms per work item"));
         }
 
         if (WorkItemsPerSecond is null)
@@ -175,10 +179,11 @@ public sealed record LoadReport
                 : string.Create(c, $"control-queue messages left at the end: {left} ({ControlQueueVisibleMessages} visible; the rest are timers or events hidden until later)"));
         }
 
-        output.WriteLine(string.Create(c, $"memory: .NET peak RSS {PeakDotnetRssBytes / 1048576.0:F0} MB (managed heap peak {PeakManagedHeapBytes / 1048576.0:F0} MB); Azurite peak RSS {(PeakAzuriteRssBytes > 0 ? $"{PeakAzuriteRssBytes / 1048576.0:F0} MB" : "n/a (not found)")}"));
-        output.WriteLine($"memory at 25/50/75/100% of deliveries (.NET RSS / heap / Azurite RSS, MB): {string.Join("  ", MemoryAtQuarters)}");
+        output.WriteLine(string.Create(c, $"memory: host peak RSS {PeakDotnetRssBytes / 1048576.0:F0} MB (managed heap peak {PeakManagedHeapBytes / 1048576.0:F0} MB); Azurite peak RSS {(PeakAzuriteRssBytes > 0 ? $"{PeakAzuriteRssBytes / 1048576.0:F0} MB" : "n/a (not found)")}"));
+        output.WriteLine($"memory at 25/50/75/100% of deliveries (host RSS / heap / Azurite RSS, MB): {string.Join("  ", MemoryAtQuarters)}");
         double total = DotnetCpuSeconds + AzuriteCpuSeconds;
-        output.WriteLine(string.Create(c, $"CPU: .NET {DotnetCpuSeconds:F1} s ({(total > 0 ? 100 * DotnetCpuSeconds / total : 0):F0}%), Azurite {AzuriteCpuSeconds:F1} s ({(total > 0 ? 100 * AzuriteCpuSeconds / total : 0):F0}%); {total / WallSeconds:F2} cores busy on average"));
+        string driver = DriverCpuSeconds is double d ? string.Create(c, $"; the load driver and simulators, in their own process, {d:F1} s more") : "";
+        output.WriteLine(string.Create(c, $"CPU: host {DotnetCpuSeconds:F1} s ({(total > 0 ? 100 * DotnetCpuSeconds / total : 0):F0}%), Azurite {AzuriteCpuSeconds:F1} s ({(total > 0 ? 100 * AzuriteCpuSeconds / total : 0):F0}%); {total / WallSeconds:F2} cores busy on average{driver}"));
         if (Finished > 0)
         {
             string byService = AzuriteCpuSecondsByService.Count > 1

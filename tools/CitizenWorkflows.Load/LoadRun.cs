@@ -3,7 +3,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using CitizenWorkflows.KioskClient;
-using CitizenWorkflows.Local.Runtime;
+using CitizenWorkflows.Local;
 using CitizenWorkflows.Workflow.Biometrics;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Registry;
@@ -20,17 +20,21 @@ namespace CitizenWorkflows.Load;
 public sealed class LoadRun(LoadOptions options, TextWriter output)
 {
     /// <summary>
-    /// Where the run reaches the system; <see cref="WorkItems"/> is null when the runtime is another process (then
-    /// the storage requests the services' counter sees are the driver's own, and are not reported as the lifecycle's).
+    /// Where the run reaches the system: the host's address, the driver's own services on its storage, and where the
+    /// host's measures are (<see cref="Host"/>: null when there is none to read, as in the fault runs; then work items
+    /// and the lifecycles' storage requests are not reported).
     /// </summary>
     public sealed record Target(
         Uri BaseAddress,
         IServiceProvider Services,
         IReadOnlyList<LocalKiosk.Credentials> Kiosks,
-        WorkItemCounts? WorkItems,
+        HostMeasures? Host,
         Func<string, CancellationToken, Task<bool>>? Approve,
         string? StorageConnectionString,
         string? TaskHub = null);
+
+    /// <summary>The Local host's process (CPU, memory) and the file it writes its counters to (<see cref="HostCounters"/>).</summary>
+    public sealed record HostMeasures(int ProcessId, string CountersFile);
 
     /// <summary>Submitted uploads by index (the fault runs re-verify stored documents against them).</summary>
     public IReadOnlyList<ApplicationUpload> Uploads { get; private set; } = [];
@@ -78,12 +82,15 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         }
 
         var tracker = Tracker = new ApplicationTracker(tables, target.Approve, target.TaskHub is { } hub ? hub + "Instances" : null);
-        await using ProcessMeter meter = ProcessMeter.Start(target.StorageConnectionString);
-        StorageRequestCounter storageRequests = target.Services.GetRequiredService<StorageRequestCounter>();
-        StorageRequestCounts requests0 = storageRequests.Snapshot();
-        IReadOnlyList<StorageOperationCount> operations0 = storageRequests.Operations();
-        (long o0, long a0) = (target.WorkItems?.OrchestrationWorkItems ?? 0, target.WorkItems?.ActivityWorkItems ?? 0);
-        (TimeSpan ob0, TimeSpan ab0) = (target.WorkItems?.Orchestrations.BusyTime ?? default, target.WorkItems?.Activities.BusyTime ?? default);
+        await using ProcessMeter meter = ProcessMeter.Start(
+            target.StorageConnectionString,
+            target.Host?.ProcessId,
+            target.Host is { } measured ? () => HostCounters.Read(measured.CountersFile)?.ManagedHeapBytes ?? 0 : null);
+        // The driver's process counts its own reads and the simulators' queue calls; the host counts the rest.
+        StorageRequestCounter driverRequests = target.Services.GetRequiredService<StorageRequestCounter>();
+        StorageRequestCounts driver0 = driverRequests.Snapshot();
+        IReadOnlyList<StorageOperationCount> driverOperations0 = driverRequests.Operations();
+        HostCounters? host0 = target.Host is { } h0 ? await FreshCountersAsync(h0.CountersFile, cancellationToken) : null;
         using var submitter = new KioskSubmitter(target.BaseAddress, target.Kiosks) { RetryFor = SubmitRetryFor };
         var clock = Stopwatch.StartNew();
         DateTimeOffset startedAt = DateTimeOffset.UtcNow;
@@ -121,8 +128,8 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             }
             while (quarters.Count < 4 && tracker.Finished >= (quarters.Count + 1) * options.Count / 4)
             {
-                (long self, long azurite, long heap) = meter.Sample();
-                quarters.Add(string.Create(CultureInfo.InvariantCulture, $"{self / 1048576}/{heap / 1048576}/{azurite / 1048576}"));
+                (long hostRss, long azurite, long heap) = meter.Sample();
+                quarters.Add(string.Create(CultureInfo.InvariantCulture, $"{hostRss / 1048576}/{heap / 1048576}/{azurite / 1048576}"));
             }
 
             tracker.DrawProgress(output, Volatile.Read(ref answered), options.Count, clock.Elapsed);
@@ -141,15 +148,22 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         tracker.DrawProgress(output, Volatile.Read(ref answered), options.Count, wall, force: true);
         output.WriteLine();
         await LetWorkflowsEndAsync(tracker, cancellationToken);
-        StorageRequestCounts requests = storageRequests.Snapshot().Since(requests0);
+        HostCounters? host1 = target.Host is { } h1 ? await FreshCountersAsync(h1.CountersFile, cancellationToken) : null;
+        StorageRequestCounts requests = new([
+            .. driverRequests.Snapshot().Since(driver0).Cells,
+            .. host0 is null || host1 is null ? [] : new StorageRequestCounts(host1.StorageRequests).Since(new(host0.StorageRequests)).Cells]);
+        IReadOnlyList<StorageOperationCount> operations = [
+            .. StorageOperationCount.Since(driverRequests.Operations(), driverOperations0),
+            .. host0 is null || host1 is null ? [] : StorageOperationCount.Since(host1.StorageOperations, host0.StorageOperations)];
         ControlQueueCount? controlQueues = target.TaskHub is { } taskHub
             ? await ControlQueueCount.ReadAsync(target.Services.GetRequiredService<QueueServiceClient>(), taskHub, cancellationToken)
             : null;
         Submissions = submitting.IsCompletedSuccessfully ? await submitting : [];
-        (double selfCpu, double azuriteCpu, _) = meter.Cpu();
+        (double hostCpu, double azuriteCpu, double driverCpu, _) = meter.Cpu();
         IReadOnlyDictionary<string, double> azuriteCpuByService = meter.AzuriteCpuByService();
-        (long o1, long a1) = (target.WorkItems?.OrchestrationWorkItems ?? 0, target.WorkItems?.ActivityWorkItems ?? 0);
-        (TimeSpan ob1, TimeSpan ab1) = (target.WorkItems?.Orchestrations.BusyTime ?? default, target.WorkItems?.Activities.BusyTime ?? default);
+        bool counted = host0 is not null && host1 is not null;
+        (long o0, long a0, double ob0, double ab0) = (host0?.Episodes ?? 0, host0?.Activities ?? 0, host0?.EpisodeBusyMs ?? 0, host0?.ActivityBusyMs ?? 0);
+        (long o1, long a1, double ob1, double ab1) = (host1?.Episodes ?? 0, host1?.Activities ?? 0, host1?.EpisodeBusyMs ?? 0, host1?.ActivityBusyMs ?? 0);
 
         List<ApplicationView> sample = await SampleTimelinesAsync(target.Services.GetRequiredService<ApplicationProjection>(), cancellationToken);
         double[] intake = [.. Submissions.Where(s => s.Accepted).Select(s => s.LatencyMs).Order()];
@@ -167,17 +181,16 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             WallSeconds = wall.TotalSeconds,
             CompletedPerSecond = delivered / wall.TotalSeconds,
             SubmissionsPerSecond = Submissions.Count(s => s.Accepted) / (submitSeconds == 0 ? wall.TotalSeconds : submitSeconds),
-            OrchestrationWorkItems = target.WorkItems is null ? null : o1 - o0,
-            ActivityWorkItems = target.WorkItems is null ? null : a1 - a0,
-            WorkItemsPerSecond = target.WorkItems is null ? null : workItems / wall.TotalSeconds,
-            EpisodeMeanMs = target.WorkItems is null || o1 == o0 ? null : (ob1 - ob0).TotalMilliseconds / (o1 - o0),
-            ActivityMeanMs = target.WorkItems is null || a1 == a0 ? null : (ab1 - ab0).TotalMilliseconds / (a1 - a0),
-            PeakEpisodesAtOnce = target.WorkItems?.Orchestrations.PeakInFlight,
-            PeakActivitiesAtOnce = target.WorkItems?.Activities.PeakInFlight,
-            StorageRequests = target.WorkItems is null ? null : [.. requests.Cells.Where(c => c.Caller != StorageCaller.LoadDriver)],
+            OrchestrationWorkItems = counted ? o1 - o0 : null,
+            ActivityWorkItems = counted ? a1 - a0 : null,
+            WorkItemsPerSecond = counted ? workItems / wall.TotalSeconds : null,
+            EpisodeMeanMs = !counted || o1 == o0 ? null : (ob1 - ob0) / (o1 - o0),
+            ActivityMeanMs = !counted || a1 == a0 ? null : (ab1 - ab0) / (a1 - a0),
+            PeakEpisodesAtOnce = host1?.PeakEpisodes,
+            PeakActivitiesAtOnce = host1?.PeakActivities,
+            StorageRequests = counted ? [.. requests.Cells.Where(c => c.Caller != StorageCaller.LoadDriver)] : null,
             LoadDriverStorageRequests = requests.For(StorageCaller.LoadDriver),
-            StorageOperations = target.WorkItems is null ? null
-                : [.. StorageOperationCount.Since(storageRequests.Operations(), operations0).Where(o => o.Caller != StorageCaller.LoadDriver)],
+            StorageOperations = counted ? [.. operations.Where(o => o.Caller != StorageCaller.LoadDriver)] : null,
             ControlQueueMessages = controlQueues?.Messages,
             ControlQueueVisibleMessages = controlQueues?.Visible,
             IntakeP50Ms = LoadReport.Percentile(intake, 0.50),
@@ -187,11 +200,12 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             LifecycleP50Seconds = LoadReport.Percentile(lifecycles, 0.50),
             LifecycleP95Seconds = LoadReport.Percentile(lifecycles, 0.95),
             Stages = LoadReport.StageLatencies(sample),
-            PeakDotnetRssBytes = meter.PeakSelfRssBytes,
+            PeakDotnetRssBytes = meter.PeakHostRssBytes,
             PeakManagedHeapBytes = meter.PeakManagedHeapBytes,
             PeakAzuriteRssBytes = meter.PeakAzuriteRssBytes,
             MemoryAtQuarters = quarters,
-            DotnetCpuSeconds = selfCpu,
+            DotnetCpuSeconds = hostCpu,
+            DriverCpuSeconds = target.Host is null ? null : driverCpu,
             AzuriteCpuSeconds = azuriteCpu,
             AzuriteCpuSecondsByService = azuriteCpuByService,
             QuarterRates = LoadReport.RatesByQuarter(startedAt, tracker.FinishedAt.Values),
@@ -210,6 +224,27 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         }
 
         return report;
+    }
+
+    /// <summary>The host's counters as written after this moment (it writes them every second).</summary>
+    static async Task<HostCounters> FreshCountersAsync(string path, CancellationToken cancellationToken)
+    {
+        DateTimeOffset asked = DateTimeOffset.UtcNow;
+        DateTimeOffset giveUpAt = asked.AddSeconds(30);
+        while (true)
+        {
+            if (HostCounters.Read(path) is { } counters && counters.WrittenAt > asked)
+            {
+                return counters;
+            }
+
+            if (DateTimeOffset.UtcNow > giveUpAt)
+            {
+                throw new InvalidOperationException($"The Local host wrote no counters to {path} for 30 s (is it running, with {HostCounters.FileSetting}?).");
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
     }
 
     /// <summary>

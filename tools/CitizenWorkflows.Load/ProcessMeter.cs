@@ -5,9 +5,10 @@ using System.Text.RegularExpressions;
 namespace CitizenWorkflows.Load;
 
 /// <summary>
-/// CPU time and resident memory of this .NET process and of Azurite (summed over its processes when blob, queue and
-/// table run as three), from /proc (Linux), sampled once a second: peak memory, memory at each quarter of the run (a
-/// flat line means no leak) and how the CPU split between the two.
+/// CPU time and resident memory of the Local host's process (this one when the host runs here) and of Azurite (summed
+/// over its processes when blob, queue and table run as three), from /proc (Linux), sampled once a second: peak memory,
+/// memory at each quarter of the run (a flat line means no leak) and how the CPU split between them; and this driver's
+/// own CPU apart.
 /// </summary>
 public sealed partial class ProcessMeter : IAsyncDisposable
 {
@@ -18,6 +19,9 @@ public sealed partial class ProcessMeter : IAsyncDisposable
     readonly CancellationTokenSource stop = new();
     readonly Task sampling;
     readonly Stopwatch wall = Stopwatch.StartNew();
+    readonly int hostPid;
+    readonly Func<long> hostHeapBytes;
+    readonly long hostStartTicks;
     readonly long selfStartTicks;
 
     /// <summary>Every Azurite process seen: its CPU ticks when first seen (0 when it started during the run) and at the
@@ -25,10 +29,13 @@ public sealed partial class ProcessMeter : IAsyncDisposable
     readonly Dictionary<int, (long First, long Last)> azuriteTicks = [];
     int[] azuritePids;
 
-    ProcessMeter(string? storageConnectionString)
+    ProcessMeter(string? storageConnectionString, int? hostPid, Func<long>? hostHeapBytes)
     {
         this.storageConnectionString = storageConnectionString;
+        this.hostPid = hostPid ?? Environment.ProcessId;
+        this.hostHeapBytes = hostHeapBytes ?? (() => GC.GetTotalMemory(forceFullCollection: false));
         azuritePids = FindAzurite(storageConnectionString);
+        hostStartTicks = CpuTicks(this.hostPid);
         selfStartTicks = CpuTicks(Environment.ProcessId);
         foreach (int pid in azuritePids)
         {
@@ -39,7 +46,7 @@ public sealed partial class ProcessMeter : IAsyncDisposable
         sampling = SampleAsync(stop.Token);
     }
 
-    public long PeakSelfRssBytes { get; private set; }
+    public long PeakHostRssBytes { get; private set; }
 
     public long PeakAzuriteRssBytes { get; private set; }
 
@@ -47,7 +54,10 @@ public sealed partial class ProcessMeter : IAsyncDisposable
 
     /// <summary>Starts metering; Azurite is found by <c>AZURITE_PID</c> (one id or several, comma-separated) or by who
     /// listens on its blob, queue and table ports.</summary>
-    public static ProcessMeter Start(string? storageConnectionString) => new(storageConnectionString);
+    /// <param name="hostPid">The Local host's process; null: this one.</param>
+    /// <param name="hostHeapBytes">The host's managed heap; null: this process's.</param>
+    public static ProcessMeter Start(string? storageConnectionString, int? hostPid = null, Func<long>? hostHeapBytes = null) =>
+        new(storageConnectionString, hostPid, hostHeapBytes);
 
     async Task SampleAsync(CancellationToken cancellationToken)
     {
@@ -72,10 +82,10 @@ public sealed partial class ProcessMeter : IAsyncDisposable
     }
 
     /// <summary>Takes a sample now (also called at milestones, so the figures at each quarter are fresh).</summary>
-    public (long SelfRss, long AzuriteRss, long Heap) Sample()
+    public (long HostRss, long AzuriteRss, long Heap) Sample()
     {
-        long self = RssBytes(Environment.ProcessId);
-        long heap = GC.GetTotalMemory(forceFullCollection: false);
+        long host = RssBytes(hostPid);
+        long heap = hostHeapBytes();
         lock (stop)
         {
             // Azurite restarted (faults azurite-restart): meter the new processes too; the old ones keep their last figures.
@@ -91,21 +101,23 @@ public sealed partial class ProcessMeter : IAsyncDisposable
             }
 
             long azurite = azuritePids.Sum(RssBytes);
-            PeakSelfRssBytes = Math.Max(PeakSelfRssBytes, self);
+            PeakHostRssBytes = Math.Max(PeakHostRssBytes, host);
             PeakAzuriteRssBytes = Math.Max(PeakAzuriteRssBytes, azurite);
             PeakManagedHeapBytes = Math.Max(PeakManagedHeapBytes, heap);
-            return (self, azurite, heap);
+            return (host, azurite, heap);
         }
     }
 
-    /// <summary>CPU seconds used since the start by this process and by Azurite (every process it ran as), and the wall time.</summary>
-    public (double SelfCpuSeconds, double AzuriteCpuSeconds, double WallSeconds) Cpu()
+    /// <summary>CPU seconds used since the start by the host, by Azurite (every process it ran as) and by this driver
+    /// (the same as the host's when the host runs here), and the wall time.</summary>
+    public (double HostCpuSeconds, double AzuriteCpuSeconds, double DriverCpuSeconds, double WallSeconds) Cpu()
     {
         Sample();
         lock (stop)
         {
-            return ((CpuTicks(Environment.ProcessId) - selfStartTicks) / TicksPerSecond,
+            return ((CpuTicks(hostPid) - hostStartTicks) / TicksPerSecond,
                 azuriteTicks.Values.Sum(t => t.Last - t.First) / TicksPerSecond,
+                (CpuTicks(Environment.ProcessId) - selfStartTicks) / TicksPerSecond,
                 wall.Elapsed.TotalSeconds);
         }
     }

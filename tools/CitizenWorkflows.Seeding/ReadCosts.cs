@@ -46,7 +46,6 @@ public sealed class ReadCosts(LocalHost host, LocalAccount supervisor) : IAsyncD
             ["urls"] = $"http://127.0.0.1:{port}",
             ["Storage:ConnectionString"] = connectionString,
             ["TaskHub:Name"] = taskHub,
-            ["Simulators:Enabled"] = "false",
             ["Reconciliation:Poller:Enabled"] = "false",
             ["Reconciliation:MaxInFlightPerRun"] = ReconciliationCap.ToString(CultureInfo.InvariantCulture),
             // The counters' recount reads a batch per run, a cost of its own (by batch size): measured apart, not here.

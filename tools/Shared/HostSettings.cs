@@ -46,6 +46,19 @@ internal static class HostSettings
         return ([.. command], [.. settings]);
     }
 
+    /// <summary>Settings as <see cref="Split"/> returns them (<c>--Key=value</c>) as configuration keys and values, later ones winning.</summary>
+    public static Dictionary<string, string> AsConfiguration(IEnumerable<string> settings)
+    {
+        var configuration = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string setting in settings.Where(s => s.StartsWith("--", StringComparison.Ordinal) && s.Contains('=', StringComparison.Ordinal)))
+        {
+            string[] kv = setting[2..].Split('=', 2);
+            configuration[kv[0]] = kv[1];
+        }
+
+        return configuration;
+    }
+
     // Section:Key, never a URL or a path that happens to hold a ':' (a value such as http://host:4318/?a=b).
     static bool IsSettingKey(string key) =>
         (key.Length > 0 && key.Contains(':', StringComparison.Ordinal) && key[0] is not (':' or '-' or '/') && key.IndexOfAny(['/', '\\', '?', ' ']) < 0)

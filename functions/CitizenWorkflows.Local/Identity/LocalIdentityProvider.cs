@@ -38,6 +38,13 @@ public static class LocalIdentityProvider
 
     public static string DefaultDirectory => Path.Combine(Directory.GetCurrentDirectory(), ".local");
 
+    /// <summary>The provider's accounts: <c>identities.json</c> in <c>Local:IdentityDirectory</c> (default <c>.local/</c>).</summary>
+    public static string AccountsFile(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return Path.Combine(configuration["Local:IdentityDirectory"] ?? DefaultDirectory, "identities.json");
+    }
+
     /// <summary>
     /// Registers the provider at <paramref name="issuer"/> (the host's own address) with the accounts and keys in
     /// <c>Local:IdentityDirectory</c> (default <c>.local/</c>), and points the API's bearer scheme at it unless
@@ -52,7 +59,7 @@ public static class LocalIdentityProvider
         }
 
         string directory = configuration["Local:IdentityDirectory"] ?? DefaultDirectory;
-        LocalIdentities identities = LocalIdentities.LoadOrCreate(Path.Combine(directory, "identities.json"));
+        LocalIdentities identities = LocalIdentities.LoadOrCreate(AccountsFile(configuration));
         RsaSecurityKey signing = RsaKey(Path.Combine(directory, "identity-signing-key.pem"));
         RsaSecurityKey encryption = RsaKey(Path.Combine(directory, "identity-encryption-key.pem"));
         if (string.IsNullOrWhiteSpace(configuration[$"{OpenIdConnectOptions.SectionName}:Authority"]))

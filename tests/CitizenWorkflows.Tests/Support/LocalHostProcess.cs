@@ -4,10 +4,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Load;
+using CitizenWorkflows.Simulators;
 using CitizenWorkflows.Workflow.Kiosks;
 using CitizenWorkflows.Workflow.Operations;
 using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Security;
+using Microsoft.Extensions.Configuration;
 
 namespace CitizenWorkflows.Tests.Support;
 
@@ -112,6 +114,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     readonly HostProcess process;
     readonly Dictionary<string, string> tokens = new(StringComparer.Ordinal);
+    PartnerSimulators? partners;
 
     LocalHostProcess(HostProcess process) => this.process = process;
 
@@ -120,7 +123,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
     /// <summary>Everything the host wrote to stdout and stderr so far.</summary>
     public string Output => process.Output;
 
-    /// <summary>The Local host's settings for a test: storage, task hub, the test keys and officers, simulators off.</summary>
+    /// <summary>The Local host's settings for a test: storage, task hub, the test keys and officers, simulators off (a test
+    /// turns them on with <see cref="FastPartners"/>: they then run in the test's process, answering this host).</summary>
     public static Dictionary<string, string> Configuration(AzuriteFixture azurite, string taskHub, int httpPort, IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
@@ -168,6 +172,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
         try
         {
             await host.SignInAllAsync();
+            host.partners = await PartnerSimulators.StartAsync(
+                new ConfigurationBuilder().AddInMemoryCollection(config.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value))).Build(),
+                host.BaseAddress);
         }
         catch
         {
@@ -306,8 +313,25 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGKILL: no shutdown hooks, no flushing — a crash.</summary>
-    public Task KillAsync() => process.KillAsync();
+    /// <summary>SIGKILL: no shutdown hooks, no flushing — a crash. The simulators answering it stop too (they know only its address).</summary>
+    public async Task KillAsync()
+    {
+        await process.KillAsync();
+        await StopPartnersAsync();
+    }
 
-    public ValueTask DisposeAsync() => process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopPartnersAsync();
+        await process.DisposeAsync();
+    }
+
+    async Task StopPartnersAsync()
+    {
+        if (partners is not null)
+        {
+            await partners.DisposeAsync();
+            partners = null;
+        }
+    }
 }

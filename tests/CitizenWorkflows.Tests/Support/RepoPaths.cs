@@ -12,6 +12,10 @@ public static class RepoPaths
     public static string LocalHostDll =>
         Path.Combine(Root, "functions", "CitizenWorkflows.Local", "bin", Configuration, "net10.0", "CitizenWorkflows.Local.dll");
 
+    /// <summary>The partner simulators' program, as ./run.sh starts it beside the host.</summary>
+    public static string SimulatorsDll =>
+        Path.Combine(Root, "tools", "CitizenWorkflows.Simulators", "bin", Configuration, "net10.0", "CitizenWorkflows.Simulators.dll");
+
     static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

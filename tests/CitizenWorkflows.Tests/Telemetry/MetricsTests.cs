@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Local;
+using CitizenWorkflows.Simulators;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Kiosks;
@@ -32,6 +33,7 @@ public sealed class MetricsTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Kiosk kiosk = await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079");
         string[] args = FastPartners.Arguments(LocalHostProcess.Configuration(azurite, "MetricsHub", port, FastPartners.Settings()));
         await using LocalHost host = await LocalHost.StartAsync(args);
+        await using PartnerSimulators partners = await PartnerSimulators.StartAsync(host.App.Configuration, host.BaseAddress);
         Meter meter = host.App.Services.GetRequiredService<IMeterFactory>().Create(WorkflowTelemetry.Name);
         using var heard = new HeardMeasurements(meter);
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Local;
+using CitizenWorkflows.Simulators;
 using CitizenWorkflows.Tests.Support;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Kiosks;
@@ -67,6 +68,7 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         string[] args = FastPartners.Arguments(LocalHostProcess.Configuration(
             azurite, "TraceDeliveryHub", port, FastPartners.Settings(new Dictionary<string, string> { ["Workflow:AutoApprove"] = "true" })));
         await using LocalHost host = await LocalHost.StartAsync(args);
+        await using PartnerSimulators partners = await PartnerSimulators.StartAsync(host.App.Configuration, host.BaseAddress);
 
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         using var signed = new HttpClient(new KioskSigningHandler(kiosk.Id, kiosk.Secret) { InnerHandler = new HttpClientHandler() }) { BaseAddress = baseAddress };

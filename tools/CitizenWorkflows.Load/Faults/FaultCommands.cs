@@ -1,9 +1,10 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using CitizenWorkflows.Biometrics.Portrait;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.Load;
 using CitizenWorkflows.Local.Runtime;
+using CitizenWorkflows.Simulators;
+using CitizenWorkflows.Tools;
 using CitizenWorkflows.Workflow;
 using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Intake;
@@ -72,21 +73,14 @@ public static class FaultCommands
             settings[key] = value;
         }
 
-        foreach (string setting in hostSettings.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)))
+        foreach ((string key, string value) in HostSettings.AsConfiguration(hostSettings))
         {
-            string[] kv = setting[2..].Split('=', 2);
-            settings[kv[0]] = kv[1];
+            settings[key] = value;
         }
 
         // The driver reads and checks storage with the system's own services, on the same Azurite.
-        HostApplicationBuilder tool = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        tool.Logging.SetMinimumLevel(LogLevel.Warning);
-        tool.Configuration.AddInMemoryCollection(settings.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)));
-        LocalCardSigningKeyFile.UseUnlessKeyConfigured(tool.Configuration);
-        tool.Services.AddCitizenWorkflows(tool.Configuration);
-        tool.Services.AddOpenCvPortraitQuality(tool.Configuration);
-        using IHost driver = tool.Build();
-        await driver.StartAsync(cancellationToken);
+        using IHost driver = await DriverServices.StartAsync(settings, cancellationToken);
+        IConfiguration tool = driver.Services.GetRequiredService<IConfiguration>();
 
         string log = Path.Combine(directory, "hosts.log");
         // A restarted host keeps its worker id, as a supervised process would.
@@ -98,6 +92,10 @@ public static class FaultCommands
         HostProcess? b = scenario == "two-workers"
             ? await StartWorker("fault-worker-b", HostProcess.FreePort(), cancellationToken)
             : null;
+        // The partners answer worker a (its port outlives its restarts) from this process, as real partners would from
+        // theirs: a killed host does not take them down, and an order they were answering is offered again.
+        await using PartnerSimulators partners = await PartnerSimulators.StartAsync(
+            tool, new Uri($"http://127.0.0.1:{portA}"), cancellationToken: cancellationToken);
         IReadOnlyList<LocalKiosk.Credentials> kiosks = await SyntheticKiosks.RegisterAsync(
             driver.Services.GetRequiredService<KioskRegistry>(), load.Kiosks, cancellationToken);
 

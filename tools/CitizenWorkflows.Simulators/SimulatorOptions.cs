@@ -1,4 +1,4 @@
-namespace CitizenWorkflows.Local.Simulators;
+namespace CitizenWorkflows.Simulators;
 
 /// <summary>Configuration section <c>Simulators</c>: stand-ins for the print centre and the courier.</summary>
 public sealed class SimulatorOptions

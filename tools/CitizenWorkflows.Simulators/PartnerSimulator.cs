@@ -4,7 +4,6 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using CitizenWorkflows.Local.Identity;
-using CitizenWorkflows.Local.Runtime;
 using CitizenWorkflows.Workflow.Delivery;
 using CitizenWorkflows.Workflow.Delivery.Shipments;
 using CitizenWorkflows.Workflow.Http;
@@ -12,21 +11,15 @@ using CitizenWorkflows.Workflow.Orchestration;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
-namespace CitizenWorkflows.Local.Simulators;
+namespace CitizenWorkflows.Simulators;
 
 /// <summary>
 /// A partner that takes work orders from its queue and, after a delay, answers through the same HTTP callbacks a
 /// real print centre or courier uses, signed in at the local OpenID provider as its own client (an officer for the station).
 /// </summary>
-public abstract partial class PartnerSimulator(
-    WorkOrderQueues queues,
-    IServer server,
-    LocalIdentities identities,
-    ILogger logger) : BackgroundService
+public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHost host, ILogger logger) : BackgroundService
 {
     /// <summary>After this many refusals (409: the workflow does not wait for it) an order is dropped as stale.</summary>
     const int MaxDeliveries = 5;
@@ -61,12 +54,9 @@ public abstract partial class PartnerSimulator(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The partner's own queue calls; its callbacks count under the API area they call.
-        using StorageCaller.Scope partner = StorageCaller.Enter(StorageCaller.Simulators);
-        LocalAccount account = identities.WidestOf(Role)
-            ?? throw new InvalidOperationException($"The {Role} simulator needs an account with role '{Role}' in {identities.Path}.");
-        Uri own = await OwnAddressAsync(stoppingToken);
-        using var http = new HttpClient(new LocalAccessTokenHandler(own, account)) { BaseAddress = own };
+        LocalAccount account = host.Identities.WidestOf(Role)
+            ?? throw new InvalidOperationException($"The {Role} simulator needs an account with role '{Role}' in {host.Identities.Path}.");
+        using var http = new HttpClient(new LocalAccessTokenHandler(host.Address, account)) { BaseAddress = host.Address };
         using var slots = new SemaphoreSlim(Options.Concurrency);
         var queue = queues.Queue(QueueName);
         TimeSpan invisibleFor = Options.Delay + MessageHold;
@@ -248,21 +238,6 @@ public abstract partial class PartnerSimulator(
     /// <summary>The members of a 409 <c>wrong-stage</c> problem a partner acts on.</summary>
     sealed record WrongStage(string? Stage, string? RuntimeStatus, IReadOnlyList<string> WaitingFor);
 
-    async Task<Uri> OwnAddressAsync(CancellationToken cancellationToken)
-    {
-        // Kestrel knows its addresses once the host has started.
-        while (true)
-        {
-            string? address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-            if (address is not null)
-            {
-                return LoopbackAddress.From(address);
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator queue {Queue} unreachable: {Error}")]
     static partial void LogQueueError(ILogger logger, string queue, string error);
 
@@ -275,8 +250,8 @@ public abstract partial class PartnerSimulator(
 
 /// <summary>The print centre: takes each print batch, prints its cards and reports card-printed (or card-print-failed) per card.</summary>
 public sealed class PrintCentreSimulator(
-    WorkOrderQueues queues, IServer server, LocalIdentities identities, IOptions<SimulatorOptions> options, ILogger<PrintCentreSimulator> logger)
-    : PartnerSimulator(queues, server, identities, logger)
+    WorkOrderQueues queues, PartnerHost host, IOptions<SimulatorOptions> options, ILogger<PrintCentreSimulator> logger)
+    : PartnerSimulator(queues, host, logger)
 {
     protected override string QueueName => StorageNames.PrintOrdersQueue;
 
@@ -304,8 +279,8 @@ public sealed class PrintCentreSimulator(
 /// hands it over at the address (or reports the delivery failed).
 /// </summary>
 public sealed class ShipmentSimulator(
-    WorkOrderQueues queues, IServer server, LocalIdentities identities, IOptions<SimulatorOptions> options, ILogger<ShipmentSimulator> logger)
-    : PartnerSimulator(queues, server, identities, logger)
+    WorkOrderQueues queues, PartnerHost host, IOptions<SimulatorOptions> options, ILogger<ShipmentSimulator> logger)
+    : PartnerSimulator(queues, host, logger)
 {
     protected override string QueueName => StorageNames.ShipmentOrdersQueue;
 
@@ -331,8 +306,8 @@ public sealed class ShipmentSimulator(
 
 /// <summary>The courier's single orders: re-delivery after a failed delivery, and returning a card to the station.</summary>
 public sealed class CourierSimulator(
-    WorkOrderQueues queues, IServer server, LocalIdentities identities, IOptions<SimulatorOptions> options, ILogger<CourierSimulator> logger)
-    : PartnerSimulator(queues, server, identities, logger)
+    WorkOrderQueues queues, PartnerHost host, IOptions<SimulatorOptions> options, ILogger<CourierSimulator> logger)
+    : PartnerSimulator(queues, host, logger)
 {
     protected override string QueueName => StorageNames.CourierOrdersQueue;
 
@@ -353,8 +328,8 @@ public sealed class CourierSimulator(
 
 /// <summary>The police stations: hand each card over when its citizen comes for it, confirmed by an officer.</summary>
 public sealed class StationSimulator(
-    WorkOrderQueues queues, IServer server, LocalIdentities identities, IOptions<SimulatorOptions> options, ILogger<StationSimulator> logger)
-    : PartnerSimulator(queues, server, identities, logger)
+    WorkOrderQueues queues, PartnerHost host, IOptions<SimulatorOptions> options, ILogger<StationSimulator> logger)
+    : PartnerSimulator(queues, host, logger)
 {
     protected override string QueueName => StorageNames.StationOrdersQueue;
 

@@ -2,7 +2,7 @@ using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 
-namespace CitizenWorkflows.Local.Simulators;
+namespace CitizenWorkflows.Simulators;
 
 /// <summary>
 /// A received queue message kept invisible while it is worked on: its visibility is renewed every third of

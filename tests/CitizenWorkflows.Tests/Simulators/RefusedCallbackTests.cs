@@ -1,6 +1,6 @@
-using CitizenWorkflows.Local.Simulators;
+using CitizenWorkflows.Simulators;
 
-namespace CitizenWorkflows.Tests.Local.Simulators;
+namespace CitizenWorkflows.Tests.Simulators;
 
 /// <summary>A partner keeps answering a refused callback while the workflow is live, and stops once it has ended.</summary>
 public sealed class RefusedCallbackTests

@@ -1,9 +1,9 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using CitizenWorkflows.Local.Simulators;
+using CitizenWorkflows.Simulators;
 using CitizenWorkflows.Tests.Support;
 
-namespace CitizenWorkflows.Tests.Local.Simulators;
+namespace CitizenWorkflows.Tests.Simulators;
 
 /// <summary>A simulator's held queue message on Azurite: hidden while worked on, however long; back once let go.</summary>
 public sealed class HeldMessageTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
