@@ -174,7 +174,15 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
             {
                 // A card of a batch was queued by a workflow already waiting, so a 409 on the first callback means it was
                 // answered before; a single order may have overtaken its workflow's wait, so its message is retried a few times.
-                return inBatch || dequeueCount >= MaxDeliveries;
+                bool drop = inBatch || dequeueCount >= MaxDeliveries;
+                if (drop)
+                {
+                    // Said, so a card that then waits for its deadline can be traced to this answer (faults two-workers).
+                    LogDropped(logger, QueueName, callbacks[0].Event, order.ApplicationId, wrongStage.Stage, wrongStage.RuntimeStatus,
+                        string.Join(",", wrongStage.WaitingFor));
+                }
+
+                return drop;
             }
 
             // This leg overtook the workflow's recording of the one before (it still waits for that, or is between
@@ -243,6 +251,9 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator for {Queue} could not answer an order: {Error}")]
     static partial void LogAnswerError(ILogger logger, string queue, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator for {Queue} took the refused {Event} of {ApplicationId} as answered before: the workflow is {Stage} ({RuntimeStatus}), waiting for [{WaitingFor}]")]
+    static partial void LogDropped(ILogger logger, string queue, string @event, string applicationId, string? stage, string? runtimeStatus, string waitingFor);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator for {Queue} gave up on {Event}: the workflow did not take it within {Patience}")]
     static partial void LogGaveUp(ILogger logger, string queue, string @event, TimeSpan patience);
