@@ -5,9 +5,11 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using CitizenWorkflows.Local.Identity;
 using CitizenWorkflows.Workflow.Delivery;
+using CitizenWorkflows.Workflow.Domain;
 using CitizenWorkflows.Workflow.Delivery.Shipments;
 using CitizenWorkflows.Workflow.Http;
 using CitizenWorkflows.Workflow.Orchestration;
+using CitizenWorkflows.Workflow.Production;
 using CitizenWorkflows.Workflow.Production.PrintBatches;
 using CitizenWorkflows.Workflow.Security;
 using CitizenWorkflows.Workflow.Storage;
@@ -29,6 +31,7 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
     static readonly TimeSpan MinIdleWait = TimeSpan.FromMilliseconds(250);
     static readonly TimeSpan MaxIdleWait = TimeSpan.FromSeconds(2);
 
+    static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(250);
     static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(5);
 
     /// <summary>The W3C Trace Context header a callback carries the work order's trace context in.</summary>
@@ -138,7 +141,7 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
         IReadOnlyList<Callback> callbacks = CallbacksFor(order, Random.Shared.NextDouble() < Options.FailureRate);
         int step = 0;
         DateTimeOffset givesUpAt = DateTimeOffset.UtcNow + Options.Patience;
-        TimeSpan pause = TimeSpan.FromMilliseconds(250);
+        TimeSpan pause = FirstPause;
         while (step < callbacks.Count)
         {
             string path = $"/{ApiRoutes.Prefix}/v1/applications/{order.ApplicationId}/events/{callbacks[step].Event}";
@@ -147,7 +150,7 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
             {
                 step++;
                 givesUpAt = DateTimeOffset.UtcNow + Options.Patience;
-                pause = TimeSpan.FromMilliseconds(250);
+                pause = FirstPause;
                 if (step < callbacks.Count)
                 {
                     await Task.Delay(Options.LegDelay, stoppingToken);
@@ -170,10 +173,11 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
                 continue;
             }
 
-            if (step == 0)
+            if (step == 0 && !IsTooEarly(order, wrongStage))
             {
-                // A card of a batch was queued by a workflow already waiting, so a 409 on the first callback means it was
-                // answered before; a single order may have overtaken its workflow's wait, so its message is retried a few times.
+                // The workflow has reached or passed the stage this order was sent at, and does not wait for its answer:
+                // a card of a batch was answered before; a single order is retried a few times in case its wait is
+                // being recorded again (a takeover replaying it).
                 bool drop = inBatch || dequeueCount >= MaxDeliveries;
                 if (drop)
                 {
@@ -185,8 +189,14 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
                 return drop;
             }
 
+            if (step == 0 && pause == FirstPause)
+            {
+                LogTooEarly(logger, QueueName, callbacks[0].Event, order.ApplicationId, wrongStage.Stage);
+            }
+
             // This leg overtook the workflow's recording of the one before (it still waits for that, or is between
-            // waits): try again until it is taken, the workflow ends, or patience runs out.
+            // waits), or the first one overtook the recording of the wait it answers: try again until it is taken,
+            // the workflow ends, or patience runs out.
             bool live = MayStillTake(wrongStage.RuntimeStatus);
             if (!live || DateTimeOffset.UtcNow >= givesUpAt)
             {
@@ -212,6 +222,24 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
     /// run (found by <c>faults azurite-restart</c>: such cards' later legs were dropped and they never arrived).
     /// </summary>
     public static bool MayStillTake(string? runtimeStatus) => runtimeStatus is "Running" or "Pending" or "Suspended";
+
+    /// <summary>
+    /// Whether a refused first callback came before the workflow recorded the wait it answers: the workflow is live and
+    /// says a stage before the one its orders of this kind are sent at. DurableTask.AzureStorage sends an episode's
+    /// messages (the activity that sends the order) before it writes the instance's status, so until that write (or,
+    /// when the worker dies between the two, until the next episode after a takeover) the status still says the stage
+    /// before. Found by <c>faults two-workers</c>: a printed card's callback, refused then and taken as answered before,
+    /// left the card in Printing.
+    /// </summary>
+    public static bool IsTooEarly(WorkOrder order, WrongStage refusal) =>
+        MayStillTake(refusal.RuntimeStatus)
+        && OrderedAt.TryGetValue(order.Kind, out ApplicationStage orderedAt)
+        && (refusal.Stage is null || (Enum.TryParse(refusal.Stage, out ApplicationStage stage) && stage < orderedAt));
+
+    /// <summary>The stage a workflow records when it sends an order of each kind (the lifecycle's order of stages).</summary>
+    static readonly Dictionary<WorkOrderKind, ApplicationStage> OrderedAt =
+        new PartnerHandoff[] { CardPrinting.Handoff, CardDelivery.Pickup, CardDelivery.ToAddress, CardDelivery.ReturnToStation, CardDelivery.Collection }
+            .ToDictionary(handoff => handoff.Kind, handoff => handoff.WaitingStage);
 
     static int FirstWaitedFor(IReadOnlyList<Callback> callbacks, int from, IReadOnlyList<string> waitingFor)
     {
@@ -244,7 +272,7 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
     }
 
     /// <summary>The members of a 409 <c>wrong-stage</c> problem a partner acts on.</summary>
-    sealed record WrongStage(string? Stage, string? RuntimeStatus, IReadOnlyList<string> WaitingFor);
+    public sealed record WrongStage(string? Stage, string? RuntimeStatus, IReadOnlyList<string> WaitingFor);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator queue {Queue} unreachable: {Error}")]
     static partial void LogQueueError(ILogger logger, string queue, string error);
@@ -254,6 +282,9 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator for {Queue} took the refused {Event} of {ApplicationId} as answered before: the workflow is {Stage} ({RuntimeStatus}), waiting for [{WaitingFor}]")]
     static partial void LogDropped(ILogger logger, string queue, string @event, string applicationId, string? stage, string? runtimeStatus, string waitingFor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator for {Queue}: {Event} of {ApplicationId} came before the workflow recorded the wait (it says {Stage}); answering again")]
+    static partial void LogTooEarly(ILogger logger, string queue, string @event, string applicationId, string? stage);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator for {Queue} gave up on {Event}: the workflow did not take it within {Patience}")]
     static partial void LogGaveUp(ILogger logger, string queue, string @event, TimeSpan patience);
