@@ -280,8 +280,11 @@ public sealed class ApplicationProjection(TableServiceClient tables, WorkflowMet
         await index.AddAsync([.. added], parallelism, cancellationToken);
     }
 
+    /// <summary>A timeline entry's row key: its sequence, zero-padded so the rows sort in order.</summary>
+    static string TimelineRowKey(int sequence) => sequence.ToString("D6", CultureInfo.InvariantCulture);
+
     static TableEntity TimelineEntity(ApplicationTransition transition) =>
-        new(transition.Header.ApplicationId, transition.Sequence.ToString("D6", CultureInfo.InvariantCulture))
+        new(transition.Header.ApplicationId, TimelineRowKey(transition.Sequence))
         {
             ["Stage"] = transition.Stage.ToString(),
             ["At"] = transition.At,
@@ -362,6 +365,14 @@ public sealed class ApplicationProjection(TableServiceClient tables, WorkflowMet
         return ApplicationSummary.TryRead(row.Value!, (clock ?? TimeProvider.System).GetUtcNow(), out ApplicationSummary? summary, out string? problem)
             ? new ApplicationView(summary, [.. timeline.OrderBy(t => t.Sequence)])
             : throw new InvalidOperationException($"Application {applicationId}'s projection row does not read: {problem}");
+    }
+
+    /// <summary>The stage of the timeline entry the journal wrote at <paramref name="sequence"/> (one point read), or null.</summary>
+    public async Task<string?> JournaledStageAsync(string applicationId, int sequence, CancellationToken cancellationToken)
+    {
+        NullableResponse<TableEntity> entry = await Timeline.GetEntityIfExistsAsync<TableEntity>(
+            applicationId, TimelineRowKey(sequence), ["Stage"], cancellationToken);
+        return entry.HasValue ? entry.Value!.GetString("Stage") : null;
     }
 
     static readonly string[] AreaColumns = ["Province", "District", "Commune", "KioskId", "Stage"];

@@ -57,6 +57,20 @@ public class DriftCheckTests
     }
 
     [Fact]
+    public void A_row_the_journal_wrote_ahead_of_a_running_workflows_status_leads_and_is_not_drift()
+    {
+        WorkflowState workflow = Running(Waiting(ApplicationStage.AwaitingApproval, 5, Now.AddHours(-1)));
+        ProjectedApplication ahead = RowOf(workflow) with { Sequence = 6, Stage = nameof(ApplicationStage.Approved) };
+
+        Assert.Empty(DriftCheck.Evaluate(ahead, workflow, Now, Options, rowJournaled: true));
+        Assert.Equal(["altered-row"], Kinds(DriftCheck.Evaluate(ahead, workflow, Now, Options, rowJournaled: false)));
+
+        // A workflow that has ended stored its last status: a row ahead of it was not written by its journal.
+        WorkflowState ended = workflow with { RuntimeStatus = OrchestrationRuntimeStatus.Completed };
+        Assert.Contains("altered-row", Kinds(DriftCheck.Evaluate(ahead, ended, Now, Options, rowJournaled: true)));
+    }
+
+    [Fact]
     public void A_row_without_orchestration_is_orphaned()
     {
         WorkflowState workflow = Running(Waiting(ApplicationStage.Printing, 9, Now.AddHours(-1)));

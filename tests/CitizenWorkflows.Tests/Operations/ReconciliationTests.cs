@@ -105,6 +105,43 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_row_the_journal_wrote_ahead_of_the_workflows_stored_status_is_left_as_it_is()
+    {
+        string leading = await host.SubmitAwaitingApprovalAsync(kiosk);
+        string forged = await host.SubmitAwaitingApprovalAsync(kiosk);
+        TableClient timeline = azurite.Tables.GetTableClient(StorageNames.TimelineTable);
+        var next = new Dictionary<string, int>();
+        foreach (string id in new[] { leading, forged })
+        {
+            next[id] = (await Applications.GetEntityAsync<TableEntity>(id, ApplicationRowKey.Of(id))).Value.GetInt32("Sequence")!.Value + 1;
+            if (id == leading)
+            {
+                // What an activity does with the journal's entries before the runtime stores its episode's status:
+                // the timeline entry first, then the row.
+                await timeline.AddEntityAsync(new TableEntity(id, next[id].ToString("D6", System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    ["Stage"] = nameof(ApplicationStage.Approved), ["At"] = DateTimeOffset.UtcNow, ["Cause"] = "rule", ["Detail"] = "approved",
+                });
+            }
+
+            await Applications.UpdateEntityAsync(
+                new TableEntity(id, ApplicationRowKey.Of(id)) { ["Stage"] = nameof(ApplicationStage.Approved), ["Sequence"] = next[id], ["WaitingFor"] = "" },
+                ETag.All, TableUpdateMode.Merge);
+        }
+
+        (_, ReconciliationReport report) = await RunAsync();
+
+        Assert.DoesNotContain(report.Items, i => i.ApplicationId == leading);
+        TableEntity row = (await Applications.GetEntityAsync<TableEntity>(leading, ApplicationRowKey.Of(leading))).Value;
+        Assert.Equal((nameof(ApplicationStage.Approved), next[leading]), (row.GetString("Stage"), row.GetInt32("Sequence")));
+
+        // The same row without the journal's timeline entry was written by something else: repaired from the workflow.
+        Assert.Equal(("altered-row", "repaired-row", "done"), Single(report, forged));
+        row = (await Applications.GetEntityAsync<TableEntity>(forged, ApplicationRowKey.Of(forged))).Value;
+        Assert.Equal(nameof(ApplicationStage.AwaitingApproval), row.GetString("Stage"));
+    }
+
+    [Fact]
     public async Task A_row_whose_orchestration_no_longer_exists_is_flagged_and_escalated_not_deleted()
     {
         // A row the journal wrote for a workflow that is gone (purged, or a store restored without it): written through

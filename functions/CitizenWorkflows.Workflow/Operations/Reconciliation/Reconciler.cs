@@ -211,17 +211,18 @@ public sealed partial class Reconciler(
     {
         try
         {
-            // The row is read before the orchestration: the journal writes status first and row second, so a row read
-            // first can lag the status but never lead it. A listed orchestration is older than the row: read it again
-            // before believing any finding.
+            // The row is read before the orchestration, so a status the workflow stored since is seen. The row may
+            // still lead the status: the journal's entries are written by the activity that follows them, and the
+            // runtime sends that activity before it stores the episode's status. A listed orchestration is older than
+            // the row: read it again before believing any finding.
             ProjectedApplication? row = candidate.ScannedRow is { } scanned ? ProjectedApplication.From(scanned) : await ReadRowAsync(id, cancellationToken);
             bool fresh = candidate.Listed is null || candidate.ScannedRow is not null;
             WorkflowState? workflow = fresh ? await ReadWorkflowAsync(client, id, cancellationToken) : StateOf(candidate.Listed);
-            IReadOnlyList<Finding> findings = DriftCheck.Evaluate(row, workflow, clock.GetUtcNow(), o);
+            IReadOnlyList<Finding> findings = DriftCheck.Evaluate(row, workflow, clock.GetUtcNow(), o, await RowJournaledAsync(row, workflow, cancellationToken));
             if (findings.Count > 0 && !fresh)
             {
                 workflow = await ReadWorkflowAsync(client, id, cancellationToken);
-                findings = DriftCheck.Evaluate(row, workflow, clock.GetUtcNow(), o);
+                findings = DriftCheck.Evaluate(row, workflow, clock.GetUtcNow(), o, await RowJournaledAsync(row, workflow, cancellationToken));
             }
 
             var items = new List<ReconciliationItem>(findings.Count);
@@ -335,6 +336,15 @@ public sealed partial class Reconciler(
 
     static string AlreadyEscalated(Escalation held) =>
         $"already escalated at {held.RaisedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z by run {held.RunId}";
+
+    /// <summary>
+    /// Whether a row ahead of its workflow's status is the journal's own write (its timeline holds the row's sequence
+    /// at the row's stage): one point read, only for a row that leads.
+    /// </summary>
+    async Task<bool> RowJournaledAsync(ProjectedApplication? row, WorkflowState? workflow, CancellationToken cancellationToken) =>
+        row is not null && workflow?.LastTransition is { } truth && row.Sequence > truth.Sequence
+        && await projection.JournaledStageAsync(row.ApplicationId, row.Sequence, cancellationToken) is { } stage
+        && stage == row.Stage;
 
     async Task<ProjectedApplication?> ReadRowAsync(string id, CancellationToken cancellationToken)
     {
