@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using CitizenWorkflows.Biometrics.Portrait;
 using CitizenWorkflows.KioskClient;
 using CitizenWorkflows.TestData;
 using CitizenWorkflows.Workflow.Biometrics.Fingerprints;
@@ -13,10 +14,11 @@ namespace CitizenWorkflows.Benchmarks;
 
 /// <summary>
 /// The per-application hot paths outside storage: validating a submission, checking a kiosk's request signature,
-/// rendering the card's QR code, verifying the card's chip signature and comparing two fingerprint templates.
+/// rendering the card's QR code, verifying the card's chip signature, comparing two fingerprint templates and the
+/// portrait quality check (face detection and BRISQUE with OpenCV).
 /// </summary>
 [MemoryDiagnoser]
-public class HotPaths
+public class HotPaths : IDisposable
 {
     ApplicationSubmission form = null!;
     SubmittedPart[] parts = null!;
@@ -33,6 +35,8 @@ public class HotPaths
     MatchTemplate probe = null!;
     MatchTemplate genuine = null!;
     MatchTemplate impostor = null!;
+    OpenCvPortraitQuality portraitQuality = null!;
+    byte[] portrait = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -66,6 +70,15 @@ public class HotPaths
         probe = matcher.Prepare(SyntheticFingerprints.Impression(master, random));
         genuine = matcher.Prepare(SyntheticFingerprints.Impression(master, random));
         impostor = matcher.Prepare(SyntheticFingerprints.Impression(SyntheticFingerprints.Master(2, 7), random));
+
+        portraitQuality = new OpenCvPortraitQuality();
+        portrait = upload.Portrait;
+    }
+
+    public void Dispose()
+    {
+        portraitQuality?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Benchmark(Description = "validate submission (form + portrait decode + templates)")]
@@ -86,4 +99,7 @@ public class HotPaths
 
     [Benchmark(Description = "fingerprint match, impostor pair")]
     public double FingerprintMatchImpostor() => matcher.Compare(probe, impostor);
+
+    [Benchmark(Description = "portrait quality (OpenCV: face detection + BRISQUE)")]
+    public int PortraitQuality() => portraitQuality.Evaluate(portrait).Count;
 }
