@@ -80,6 +80,8 @@ public class AzuriteFixture : IAsyncLifetime
         }
 
         var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        // RestartAsync kills Azurite: keep Azurite's own 5 s save, whatever the shell set for long runs (scripts/azurite.sh).
+        start.Environment["AZURITE_AUTOSAVE_INTERVAL_MS"] = "5000";
         string[] args =
         [
             Script, "--silent", .. Persistence(dataFolder), "--skipApiVersionCheck", "--loose",
