@@ -176,6 +176,16 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a fault run disposes a killed host, and disposes it again in its finally when the restart failed;
+        // the second call must not throw over the restart's own error.
+        lock (output)
+        {
+            if (disposed)
+            {
+                return;
+            }
+        }
+
         await KillAsync();
         process.Dispose();
         lock (output)
