@@ -42,19 +42,21 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         string id = (await Api.SubmitAsync(signed, Samples.NewApplicant(Samples.NextApplicant().FullName, "1990-03-04", null))).ApplicationId;
         await WaitUntilAsync(officer, id, s => s.WaitingFor.Contains(E.ApprovalDecision));
         tracing.ForceFlush();
+        // The host goes on exporting (pollers, sweeps) while the test reads: read a copy.
+        Activity[] spans = Snapshot(exported);
 
-        Activity post = Assert.Single(exported, a => a.Kind == ActivityKind.Server && a.DisplayName == $"POST /{ApiRoutes.Prefix}/{ApiRoutes.Applications}");
-        Activity[] trace = [.. exported.Where(a => a.TraceId == post.TraceId)];
+        Activity post = Assert.Single(spans, a => a.Kind == ActivityKind.Server && a.DisplayName == $"POST /{ApiRoutes.Prefix}/{ApiRoutes.Applications}");
+        Activity[] trace = [.. spans.Where(a => a.TraceId == post.TraceId)];
         Activity accept = Assert.Single(trace, a => a.Source.Name == WorkflowTelemetry.Name && a.DisplayName == "intake accept");
         Assert.Equal(id, accept.GetTagItem("application.id"));
         // DurableTask.Core ran the workflow's activities under the POST: one trace from the kiosk to the approval wait.
         // (The orchestration's own span is exported when the workflow ends; this one waits for an officer.)
-        Activity[] durable = [.. exported.Where(a => a.Source.Name == WorkflowTelemetry.DurableTaskSource
+        Activity[] durable = [.. spans.Where(a => a.Source.Name == WorkflowTelemetry.DurableTaskSource
             && a.GetTagItem("durabletask.task.instance_id") as string == id)];
         Assert.Contains(durable, a => a.DisplayName == "activity:CheckApplication");
         Assert.All(durable, a => Assert.Equal(post.TraceId, a.TraceId));
         // No personal data in any span: the applicant's name never appears in a tag.
-        Assert.DoesNotContain(exported.SelectMany(a => a.TagObjects), t => t.Value is string v && v.Contains("Nguyễn", StringComparison.Ordinal));
+        Assert.DoesNotContain(spans.SelectMany(a => a.TagObjects), t => t.Value is string v && v.Contains("Nguyễn", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -79,29 +81,47 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         ApplicationStatusResponse done = await WaitUntilAsync(reader, id, s => s.RuntimeStatus == "Completed", TimeSpan.FromMinutes(3));
         Assert.Equal(Workflow.Domain.ApplicationStage.Delivered, done.Stage);
         tracing.ForceFlush();
+        // The host goes on exporting (pollers, sweeps) while the test reads: read a copy.
+        Activity[] spans = Snapshot(exported);
 
-        Activity post = Assert.Single(exported, a => a.Kind == ActivityKind.Server && a.DisplayName == $"POST /{ApiRoutes.Prefix}/{ApiRoutes.Applications}");
-        Assert.Single(exported, a => a.TraceId == post.TraceId && a.DisplayName == "intake accept" && a.GetTagItem("application.id") as string == id);
+        Activity post = Assert.Single(spans, a => a.Kind == ActivityKind.Server && a.DisplayName == $"POST /{ApiRoutes.Prefix}/{ApiRoutes.Applications}");
+        Assert.Single(spans, a => a.TraceId == post.TraceId && a.DisplayName == "intake accept" && a.GetTagItem("application.id") as string == id);
         // Episodes and activities of this application's workflow, every one in the kiosk's trace.
-        Activity[] durable = [.. exported.Where(a => a.Source.Name == WorkflowTelemetry.DurableTaskSource
+        Activity[] durable = [.. spans.Where(a => a.Source.Name == WorkflowTelemetry.DurableTaskSource
             && a.GetTagItem("durabletask.task.instance_id") as string == id)];
         Assert.True(durable.Length >= 5, $"{durable.Length} DurableTask spans: {string.Join(", ", durable.Select(a => a.DisplayName))}");
         Assert.Contains(durable, a => a.DisplayName == "activity:DispatchWorkOrder");
         Assert.All(durable, a => Assert.Equal(post.TraceId, a.TraceId));
         // The partners' callbacks came back with the work orders' traceparent: their requests and the product's callback
         // spans are in the same trace, under the dispatch that sent the order.
-        Activity[] callbacks = [.. exported.Where(a => a.Source.Name == WorkflowTelemetry.Name
+        Activity[] callbacks = [.. spans.Where(a => a.Source.Name == WorkflowTelemetry.Name
             && a.DisplayName.StartsWith("callback ", StringComparison.Ordinal) && a.GetTagItem("application.id") as string == id)];
         foreach (string partnerEvent in new[] { E.CardPrinted, E.CardPickedUp, E.CardDelivered })
         {
             Activity callback = Assert.Single(callbacks, a => a.DisplayName == $"callback {partnerEvent}" && a.GetTagItem("callback.outcome") as string == "raised");
             Assert.Equal(post.TraceId, callback.TraceId);
-            Activity request = Assert.Single(exported, a => a.SpanId == callback.ParentSpanId);
+            Activity request = Assert.Single(spans, a => a.SpanId == callback.ParentSpanId);
             Assert.Equal(ActivityKind.Server, request.Kind);
             Assert.Contains(durable, a => a.DisplayName == "activity:DispatchWorkOrder" && a.SpanId == request.ParentSpanId);
         }
 
-        Assert.DoesNotContain(exported.SelectMany(a => a.TagObjects), t => t.Value is string v && v.Contains("Nguyễn", StringComparison.Ordinal));
+        Assert.DoesNotContain(spans.SelectMany(a => a.TagObjects), t => t.Value is string v && v.Contains("Nguyễn", StringComparison.Ordinal));
+    }
+
+    /// <summary>A copy of the spans exported so far, taken while the exporter may still be adding to the list.</summary>
+    static Activity[] Snapshot(List<Activity> exported)
+    {
+        while (true)
+        {
+            try
+            {
+                return [.. exported.ToArray()];
+            }
+            catch (ArgumentException)
+            {
+                // The list grew its array under the copy: copy again.
+            }
+        }
     }
 
     /// <summary>The product's and DurableTask.Core's spans and ASP.NET Core's requests, into <paramref name="exported"/>.</summary>
