@@ -142,6 +142,7 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
         int step = 0;
         DateTimeOffset givesUpAt = DateTimeOffset.UtcNow + Options.Patience;
         TimeSpan pause = FirstPause;
+        bool saidTooEarly = false;
         while (step < callbacks.Count)
         {
             string path = $"/{ApiRoutes.Prefix}/v1/applications/{order.ApplicationId}/events/{callbacks[step].Event}";
@@ -189,9 +190,10 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
                 return drop;
             }
 
-            if (step == 0 && pause == FirstPause)
+            if (step == 0 && !saidTooEarly)
             {
                 LogTooEarly(logger, QueueName, callbacks[0].Event, order.ApplicationId, wrongStage.Stage);
+                saidTooEarly = true;
             }
 
             // This leg overtook the workflow's recording of the one before (it still waits for that, or is between

@@ -115,7 +115,7 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         {
             try
             {
-                return [.. exported.ToArray()];
+                return exported.ToArray();
             }
             catch (ArgumentException)
             {
