@@ -367,12 +367,25 @@ public sealed class ApplicationProjection(TableServiceClient tables, WorkflowMet
             : throw new InvalidOperationException($"Application {applicationId}'s projection row does not read: {problem}");
     }
 
-    /// <summary>The stage of the timeline entry the journal wrote at <paramref name="sequence"/> (one point read), or null.</summary>
-    public async Task<string?> JournaledStageAsync(string applicationId, int sequence, CancellationToken cancellationToken)
+    static readonly string[] JournaledColumns = ["Stage", "At", "Cause", "Detail", "WaitingFor", "WaitDeadline"];
+
+    /// <summary>
+    /// The transition the journal wrote at <paramref name="sequence"/> (one point read of its timeline entry, with the
+    /// application's <paramref name="header"/>, which no transition changes), or null when there is no readable entry.
+    /// </summary>
+    public async Task<ApplicationTransition?> JournaledTransitionAsync(ApplicationHeader header, int sequence, CancellationToken cancellationToken)
     {
-        NullableResponse<TableEntity> entry = await Timeline.GetEntityIfExistsAsync<TableEntity>(
-            applicationId, TimelineRowKey(sequence), ["Stage"], cancellationToken);
-        return entry.HasValue ? entry.Value!.GetString("Stage") : null;
+        ArgumentNullException.ThrowIfNull(header);
+        NullableResponse<TableEntity> read = await Timeline.GetEntityIfExistsAsync<TableEntity>(
+            header.ApplicationId, TimelineRowKey(sequence), JournaledColumns, cancellationToken);
+        if (!read.HasValue || !Enum.TryParse(read.Value!.GetString("Stage"), out ApplicationStage stage) || read.Value.GetDateTimeOffset("At") is not { } at)
+        {
+            return null;
+        }
+
+        TableEntity e = read.Value;
+        return new ApplicationTransition(header, sequence, stage, at, e.GetString("Cause") ?? "", e.GetString("Detail"),
+            (e.GetString("WaitingFor") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), e.GetDateTimeOffset("WaitDeadline"));
     }
 
     static readonly string[] AreaColumns = ["Province", "District", "Commune", "KioskId", "Stage"];

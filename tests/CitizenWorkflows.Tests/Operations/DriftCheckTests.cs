@@ -60,14 +60,26 @@ public class DriftCheckTests
     public void A_row_the_journal_wrote_ahead_of_a_running_workflows_status_leads_and_is_not_drift()
     {
         WorkflowState workflow = Running(Waiting(ApplicationStage.AwaitingApproval, 5, Now.AddHours(-1)));
-        ProjectedApplication ahead = RowOf(workflow) with { Sequence = 6, Stage = nameof(ApplicationStage.Approved) };
+        var approved = new ApplicationTransition(Header, 6, ApplicationStage.Approved, Now.AddMinutes(-1), "rule", "approved", [], null);
+        ProjectedApplication ahead = RowOf(workflow) with
+        {
+            Sequence = 6, Stage = nameof(ApplicationStage.Approved), UpdatedAt = approved.At, WaitingFor = "", WaitDeadline = null,
+        };
 
-        Assert.Empty(DriftCheck.Evaluate(ahead, workflow, Now, Options, rowJournaled: true));
-        Assert.Equal(["altered-row"], Kinds(DriftCheck.Evaluate(ahead, workflow, Now, Options, rowJournaled: false)));
+        Assert.Empty(DriftCheck.Evaluate(ahead, workflow, Now, Options, journaled: approved));
+        Assert.Equal(["altered-row"], Kinds(DriftCheck.Evaluate(ahead, workflow, Now, Options, journaled: null)));
 
-        // A workflow that has ended stored its last status: a row ahead of it was not written by its journal.
-        WorkflowState ended = workflow with { RuntimeStatus = OrchestrationRuntimeStatus.Completed };
-        Assert.Contains("altered-row", Kinds(DriftCheck.Evaluate(ahead, ended, Now, Options, rowJournaled: true)));
+        // A real sequence and stage borrowed by a row that differs elsewhere is not the journal's write.
+        Finding borrowed = Assert.Single(DriftCheck.Evaluate(ahead with { Province = "001" }, workflow, Now, Options, journaled: approved));
+        Assert.Equal(("altered-row", "the row differs from its journal entry at sequence 6 in Province"), (borrowed.Kind, borrowed.Detail));
+        Assert.Equal(["altered-row"], Kinds(DriftCheck.Evaluate(
+            ahead with { Stage = nameof(ApplicationStage.Printing) }, workflow, Now, Options, journaled: approved)));
+
+        // A workflow that has ended or failed stored its last status: a row ahead of it was not written by its journal.
+        foreach (OrchestrationRuntimeStatus over in new[] { OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed })
+        {
+            Assert.Contains("altered-row", Kinds(DriftCheck.Evaluate(ahead, workflow with { RuntimeStatus = over }, Now, Options, journaled: approved)));
+        }
     }
 
     [Fact]

@@ -109,23 +109,34 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
     {
         string leading = await host.SubmitAwaitingApprovalAsync(kiosk);
         string forged = await host.SubmitAwaitingApprovalAsync(kiosk);
+        string borrowed = await host.SubmitAwaitingApprovalAsync(kiosk);
         TableClient timeline = azurite.Tables.GetTableClient(StorageNames.TimelineTable);
         var next = new Dictionary<string, int>();
-        foreach (string id in new[] { leading, forged })
+        var province = new Dictionary<string, string>();
+        DateTimeOffset at = DateTimeOffset.UtcNow;
+        foreach (string id in new[] { leading, forged, borrowed })
         {
-            next[id] = (await Applications.GetEntityAsync<TableEntity>(id, ApplicationRowKey.Of(id))).Value.GetInt32("Sequence")!.Value + 1;
-            if (id == leading)
+            TableEntity before = (await Applications.GetEntityAsync<TableEntity>(id, ApplicationRowKey.Of(id))).Value;
+            next[id] = before.GetInt32("Sequence")!.Value + 1;
+            province[id] = before.GetString("Province")!;
+            if (id != forged)
             {
                 // What an activity does with the journal's entries before the runtime stores its episode's status:
                 // the timeline entry first, then the row.
                 await timeline.AddEntityAsync(new TableEntity(id, next[id].ToString("D6", System.Globalization.CultureInfo.InvariantCulture))
                 {
-                    ["Stage"] = nameof(ApplicationStage.Approved), ["At"] = DateTimeOffset.UtcNow, ["Cause"] = "rule", ["Detail"] = "approved",
+                    ["Stage"] = nameof(ApplicationStage.Approved), ["At"] = at, ["Cause"] = "rule", ["Detail"] = "approved", ["WaitingFor"] = "",
+                    ["WaitDeadline"] = before.GetDateTimeOffset("WaitDeadline"),
                 });
             }
 
             await Applications.UpdateEntityAsync(
-                new TableEntity(id, ApplicationRowKey.Of(id)) { ["Stage"] = nameof(ApplicationStage.Approved), ["Sequence"] = next[id], ["WaitingFor"] = "" },
+                new TableEntity(id, ApplicationRowKey.Of(id))
+                {
+                    ["Stage"] = nameof(ApplicationStage.Approved), ["Sequence"] = next[id], ["UpdatedAt"] = at, ["WaitingFor"] = "",
+                    // The third borrows the journal's sequence and stage but claims another province.
+                    ["Province"] = id != borrowed ? province[id] : province[id] == "001" ? "002" : "001",
+                },
                 ETag.All, TableUpdateMode.Merge);
         }
 
@@ -135,10 +146,14 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IClassFixture<
         TableEntity row = (await Applications.GetEntityAsync<TableEntity>(leading, ApplicationRowKey.Of(leading))).Value;
         Assert.Equal((nameof(ApplicationStage.Approved), next[leading]), (row.GetString("Stage"), row.GetInt32("Sequence")));
 
-        // The same row without the journal's timeline entry was written by something else: repaired from the workflow.
-        Assert.Equal(("altered-row", "repaired-row", "done"), Single(report, forged));
-        row = (await Applications.GetEntityAsync<TableEntity>(forged, ApplicationRowKey.Of(forged))).Value;
-        Assert.Equal(nameof(ApplicationStage.AwaitingApproval), row.GetString("Stage"));
+        // The same row without the journal's timeline entry, or with it but another province, was written by something
+        // else: repaired from the workflow.
+        foreach (string id in new[] { forged, borrowed })
+        {
+            Assert.Equal(("altered-row", "repaired-row", "done"), Single(report, id));
+            row = (await Applications.GetEntityAsync<TableEntity>(id, ApplicationRowKey.Of(id))).Value;
+            Assert.Equal((nameof(ApplicationStage.AwaitingApproval), province[id]), (row.GetString("Stage"), row.GetString("Province")));
+        }
     }
 
     [Fact]

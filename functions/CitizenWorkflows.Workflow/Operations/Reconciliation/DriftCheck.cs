@@ -78,9 +78,10 @@ public static class FindingKinds
 /// </summary>
 public static class DriftCheck
 {
-    /// <param name="rowJournaled">The row's sequence and stage are in the application's timeline: the journal wrote them.</param>
+    /// <param name="journaled">For a row ahead of the workflow's status: the transition the journal wrote at the row's
+    /// sequence (its timeline entry), or null when the timeline holds none.</param>
     public static IReadOnlyList<Finding> Evaluate(
-        ProjectedApplication? row, WorkflowState? workflow, DateTimeOffset now, ReconciliationOptions options, bool rowJournaled = false)
+        ProjectedApplication? row, WorkflowState? workflow, DateTimeOffset now, ReconciliationOptions options, ApplicationTransition? journaled = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var findings = new List<Finding>();
@@ -149,12 +150,19 @@ public static class DriftCheck
                     $"the row shows {row.Stage} (sequence {row.Sequence}); the workflow is at {stage} (sequence {truth.Sequence})", "row"));
             }
         }
-        else if (row.Sequence > truth.Sequence && rowJournaled && workflow.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending)
+        else if (row.Sequence > truth.Sequence && journaled?.Sequence == row.Sequence
+            && workflow.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending)
         {
             // The row leads: an activity wrote the journal's entries before the runtime stored the status of the
             // episode that scheduled it (it sends the activity first; a worker that dies between leaves the old status
             // until the next episode). Replacing the row with the status would move the application back (found by
-            // faults two-workers: a delivered card shown at the station again).
+            // faults two-workers: a delivered card shown at the station again). It must still be exactly what the
+            // journal wrote at that sequence: a row that borrows a real sequence and stage but differs elsewhere is not.
+            if (Differences(row, journaled) is { Count: > 0 } differences)
+            {
+                findings.Add(new(FindingKinds.AlteredRow, stage,
+                    $"the row differs from its journal entry at sequence {row.Sequence} in " + string.Join(", ", differences), "row"));
+            }
         }
         else if (Differences(row, truth) is { Count: > 0 } differences)
         {

@@ -218,11 +218,12 @@ public sealed partial class Reconciler(
             ProjectedApplication? row = candidate.ScannedRow is { } scanned ? ProjectedApplication.From(scanned) : await ReadRowAsync(id, cancellationToken);
             bool fresh = candidate.Listed is null || candidate.ScannedRow is not null;
             WorkflowState? workflow = fresh ? await ReadWorkflowAsync(client, id, cancellationToken) : StateOf(candidate.Listed);
-            IReadOnlyList<Finding> findings = DriftCheck.Evaluate(row, workflow, clock.GetUtcNow(), o, await RowJournaledAsync(row, workflow, cancellationToken));
-            if (findings.Count > 0 && !fresh)
+            IReadOnlyList<Finding> findings = DriftCheck.Evaluate(row, workflow, clock.GetUtcNow(), o, await JournaledAheadAsync(row, workflow, cancellationToken));
+            // A row ahead of a listed status is no finding, but the listing may be what is behind: read it again too.
+            if ((findings.Count > 0 || Leads(row, workflow)) && !fresh)
             {
                 workflow = await ReadWorkflowAsync(client, id, cancellationToken);
-                findings = DriftCheck.Evaluate(row, workflow, clock.GetUtcNow(), o, await RowJournaledAsync(row, workflow, cancellationToken));
+                findings = DriftCheck.Evaluate(row, workflow, clock.GetUtcNow(), o, await JournaledAheadAsync(row, workflow, cancellationToken));
             }
 
             var items = new List<ReconciliationItem>(findings.Count);
@@ -337,14 +338,17 @@ public sealed partial class Reconciler(
     static string AlreadyEscalated(Escalation held) =>
         $"already escalated at {held.RaisedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z by run {held.RunId}";
 
+    static bool Leads(ProjectedApplication? row, WorkflowState? workflow) =>
+        row is not null && workflow?.LastTransition is { } truth && row.Sequence > truth.Sequence;
+
     /// <summary>
-    /// Whether a row ahead of its workflow's status is the journal's own write (its timeline holds the row's sequence
-    /// at the row's stage): one point read, only for a row that leads.
+    /// For a row ahead of its workflow's status: what the journal wrote at the row's sequence (one point read of the
+    /// timeline, only for a row that leads), to tell the journal's own write from anything else's.
     /// </summary>
-    async Task<bool> RowJournaledAsync(ProjectedApplication? row, WorkflowState? workflow, CancellationToken cancellationToken) =>
-        row is not null && workflow?.LastTransition is { } truth && row.Sequence > truth.Sequence
-        && await projection.JournaledStageAsync(row.ApplicationId, row.Sequence, cancellationToken) is { } stage
-        && stage == row.Stage;
+    async Task<ApplicationTransition?> JournaledAheadAsync(ProjectedApplication? row, WorkflowState? workflow, CancellationToken cancellationToken) =>
+        Leads(row, workflow)
+            ? await projection.JournaledTransitionAsync(workflow!.LastTransition!.Header, row!.Sequence, cancellationToken)
+            : null;
 
     async Task<ProjectedApplication?> ReadRowAsync(string id, CancellationToken cancellationToken)
     {
