@@ -174,7 +174,7 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
                 continue;
             }
 
-            if (step == 0 && !IsTooEarly(order, wrongStage))
+            if (step == 0 && WasAnsweredBefore(order, callbacks[0].Event, wrongStage))
             {
                 // The workflow has reached or passed the stage this order was sent at, and does not wait for its answer:
                 // a card of a batch was answered before; a single order is retried a few times in case its wait is
@@ -237,6 +237,14 @@ public abstract partial class PartnerSimulator(WorkOrderQueues queues, PartnerHo
         MayStillTake(refusal.RuntimeStatus)
         && OrderedAt.TryGetValue(order.Kind, out ApplicationStage orderedAt)
         && (refusal.Stage is null || (Enum.TryParse(refusal.Stage, out ApplicationStage stage) && stage < orderedAt));
+
+    /// <summary>
+    /// Whether a refused first callback of an order was answered before (and is dropped): not too early, and the
+    /// workflow does not say it waits for this answer (one that does refused it for another reason, e.g. an operator
+    /// suspended it, and is answered again).
+    /// </summary>
+    public static bool WasAnsweredBefore(WorkOrder order, string firstEvent, WrongStage refusal) =>
+        !IsTooEarly(order, refusal) && !refusal.WaitingFor.Contains(firstEvent, StringComparer.Ordinal);
 
     /// <summary>The stage a workflow records when it sends an order of each kind (the lifecycle's order of stages).</summary>
     static readonly Dictionary<WorkOrderKind, ApplicationStage> OrderedAt =

@@ -54,4 +54,13 @@ public sealed class TooEarlyCallbackTests
     [Fact]
     public void A_pickup_is_too_early_while_the_card_is_still_printing() =>
         Assert.True(PartnerSimulator.IsTooEarly(ShipOrder, new("Printing", "Running", ["card-printed"])));
+
+    [Fact]
+    public void A_refusal_from_a_workflow_still_waiting_for_the_answer_is_not_answered_before()
+    {
+        // An operator suspended it while it waits at Printing: the print centre's answer is still owed.
+        Assert.False(PartnerSimulator.WasAnsweredBefore(PrintOrder, "card-printed", new("Printing", "Suspended", ["card-printed", "card-print-failed"])));
+        Assert.True(PartnerSimulator.WasAnsweredBefore(PrintOrder, "card-printed", new("Printed", "Running", ["card-picked-up"])));
+        Assert.False(PartnerSimulator.WasAnsweredBefore(PrintOrder, "card-printed", new("Approved", "Running", [])));
+    }
 }
