@@ -75,6 +75,8 @@ public class HotPaths : IDisposable
         portrait = upload.Portrait;
     }
 
+    // BenchmarkDotNet calls the cleanup it is told of, not IDisposable.Dispose.
+    [GlobalCleanup]
     public void Dispose()
     {
         portraitQuality?.Dispose();

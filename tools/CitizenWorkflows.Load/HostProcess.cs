@@ -17,6 +17,7 @@ public sealed class HostProcess : IAsyncDisposable
     readonly StreamWriter? log;
     readonly string logPrefix;
     bool disposed;
+    int disposing;
 
     const int MaxOutputBesideLog = 256 * 1024;
 
@@ -177,22 +178,25 @@ public sealed class HostProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Idempotent: a fault run disposes a killed host, and disposes it again in its finally when the restart failed;
-        // the second call must not throw over the restart's own error.
-        lock (output)
+        // the second call must not throw over the restart's own error. Claimed first, so two calls at once kill once.
+        if (Interlocked.Exchange(ref disposing, 1) == 1)
         {
-            if (disposed)
-            {
-                return;
-            }
+            return;
         }
 
-        await KillAsync();
-        process.Dispose();
-        lock (output)
+        try
         {
-            // Lines still arriving after the exit are kept in Output but no longer logged.
-            disposed = true;
-            log?.Dispose();
+            await KillAsync();
+        }
+        finally
+        {
+            process.Dispose();
+            lock (output)
+            {
+                // Lines still arriving after the exit are kept in Output but no longer logged.
+                disposed = true;
+                log?.Dispose();
+            }
         }
     }
 

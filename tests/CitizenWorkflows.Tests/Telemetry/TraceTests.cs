@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -26,7 +27,7 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
     [Fact]
     public async Task A_kiosk_submission_and_its_workflow_are_one_trace()
     {
-        var exported = new List<Activity>();
+        var exported = new ExportedSpans();
         using TracerProvider tracing = Recording(exported);
         int port = FreePorts.Take(1)[0];
         Kiosk kiosk = await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079");
@@ -43,7 +44,7 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         await WaitUntilAsync(officer, id, s => s.WaitingFor.Contains(E.ApprovalDecision));
         tracing.ForceFlush();
         // The host goes on exporting (pollers, sweeps) while the test reads: read a copy.
-        Activity[] spans = Snapshot(exported);
+        Activity[] spans = exported.Snapshot();
 
         Activity post = Assert.Single(spans, a => a.Kind == ActivityKind.Server && a.DisplayName == $"POST /{ApiRoutes.Prefix}/{ApiRoutes.Applications}");
         Activity[] trace = [.. spans.Where(a => a.TraceId == post.TraceId)];
@@ -62,7 +63,7 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
     [Fact]
     public async Task An_application_driven_to_delivery_is_one_trace_through_its_work_orders_and_partner_callbacks()
     {
-        var exported = new List<Activity>();
+        var exported = new ExportedSpans();
         using TracerProvider tracing = Recording(exported);
         int port = FreePorts.Take(1)[0];
         Kiosk kiosk = await LocalHostProcess.RegisterKioskAsync(azurite, LocalHostProcess.KioskId, "079");
@@ -82,7 +83,7 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         Assert.Equal(Workflow.Domain.ApplicationStage.Delivered, done.Stage);
         tracing.ForceFlush();
         // The host goes on exporting (pollers, sweeps) while the test reads: read a copy.
-        Activity[] spans = Snapshot(exported);
+        Activity[] spans = exported.Snapshot();
 
         Activity post = Assert.Single(spans, a => a.Kind == ActivityKind.Server && a.DisplayName == $"POST /{ApiRoutes.Prefix}/{ApiRoutes.Applications}");
         Assert.Single(spans, a => a.TraceId == post.TraceId && a.DisplayName == "intake accept" && a.GetTagItem("application.id") as string == id);
@@ -108,24 +109,8 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         Assert.DoesNotContain(spans.SelectMany(a => a.TagObjects), t => t.Value is string v && v.Contains("Nguyễn", StringComparison.Ordinal));
     }
 
-    /// <summary>A copy of the spans exported so far, taken while the exporter may still be adding to the list.</summary>
-    static Activity[] Snapshot(List<Activity> exported)
-    {
-        while (true)
-        {
-            try
-            {
-                return exported.ToArray();
-            }
-            catch (ArgumentException)
-            {
-                // The list grew its array under the copy: copy again.
-            }
-        }
-    }
-
     /// <summary>The product's and DurableTask.Core's spans and ASP.NET Core's requests, into <paramref name="exported"/>.</summary>
-    static TracerProvider Recording(List<Activity> exported) => Sdk.CreateTracerProviderBuilder()
+    static TracerProvider Recording(ExportedSpans exported) => Sdk.CreateTracerProviderBuilder()
         .AddSource([.. WorkflowTelemetry.TraceSources])
         .AddAspNetCoreInstrumentation()
         .AddInMemoryExporter(exported)
@@ -156,6 +141,31 @@ public sealed class TraceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
             }
 
             Assert.True(DateTime.UtcNow < until, $"Application {id} stayed at {status.Stage}");
+        }
+    }
+}
+
+/// <summary>
+/// The spans the in-memory exporter adds from its own thread while a test reads them: added and copied under one lock
+/// (a bare list copied mid-add can yield a torn copy).
+/// </summary>
+sealed class ExportedSpans : Collection<Activity>
+{
+    readonly Lock gate = new();
+
+    public Activity[] Snapshot()
+    {
+        lock (gate)
+        {
+            return [.. Items];
+        }
+    }
+
+    protected override void InsertItem(int index, Activity item)
+    {
+        lock (gate)
+        {
+            base.InsertItem(index, item);
         }
     }
 }

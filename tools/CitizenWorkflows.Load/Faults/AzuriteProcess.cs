@@ -60,6 +60,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
             }
 
             var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            // The same save interval as scripts/azurite.sh even when the driver is started without it: Azurite's own
+            // 5 s re-serialises the whole table database so often that a 2,000-application run stalls (docs/benchmarks.md).
+            start.Environment["AZURITE_AUTOSAVE_INTERVAL_MS"] = Environment.GetEnvironmentVariable("AZURITE_AUTOSAVE_INTERVAL_MS") is { Length: > 0 } interval ? interval : "30000";
             foreach (string a in (string[])["--silent", "--location", location, "--skipApiVersionCheck", "--loose",
                 $"--{Services[i]}Host", "127.0.0.1", $"--{Services[i]}Port", ports[i].ToString(CultureInfo.InvariantCulture)])
             {
