@@ -182,7 +182,9 @@ public class DriftCheckTests
         Assert.StartsWith("20261126T120000Z-", id, StringComparison.Ordinal);
         Assert.True(ReconciliationReports.IsWellFormedRunId(id));
         Assert.False(ReconciliationReports.IsWellFormedRunId("../lock"));
-        Assert.False(ReconciliationReports.IsWellFormedRunId(id.ToUpperInvariant()));
+        // Upper-case hex is refused (a fixed id: a random suffix of digits only would read the same in upper case).
+        Assert.False(ReconciliationReports.IsWellFormedRunId("20261126T120000Z-0A1B2C3D"));
+        Assert.True(ReconciliationReports.IsWellFormedRunId("20261126T120000Z-0a1b2c3d"));
     }
 
     [Fact]
