@@ -24,7 +24,7 @@ public static class NotificationServices
         services.TryAddSingleton<RecordingNotifier>();
         services.TryAddSingleton<INotifier>(sp => sp.GetRequiredService<RecordingNotifier>());
         services.TryAddSingleton<NotificationDispatcher>();
-        services.AddTables(NotificationOutbox.TableName, RecordingNotifier.TableName);
+        services.AddTables(NotificationOutbox.TableName, NotificationOutbox.PendingTableName, RecordingNotifier.TableName);
         return services;
     }
 }

@@ -8,16 +8,11 @@ namespace CitizenWorkflows.Workflow.Storage;
 /// <summary>
 /// Moves rows written before <see cref="ApplicationRowKey"/> (projection rows keyed <c>application</c>, outbox and
 /// notification rows keyed by kind, escalations and re-drive attempts by their own key) to the new keys, once per
-/// storage account: a marker row in <c>storagelayout</c> records that it ran, so every later start-up pays one point
-/// read. Safe to run from several hosts at once and to interrupt: a copy that exists already is kept (it is newer),
-/// and a move is a copy then a delete.
+/// storage account (<see cref="StorageLayoutStep"/>). Safe to run from several hosts at once and to interrupt: a copy
+/// that exists already is kept (it is newer), and a move is a copy then a delete.
 /// </summary>
 public sealed class ApplicationRowKeyMigration(TableServiceClient tables)
 {
-    public const string MarkerTable = "storagelayout";
-    const string MarkerPartition = "layout";
-    const string MarkerRow = "application-row-keys";
-
     /// <summary>The tables with rows per application, and whether a table holds one row per application.</summary>
     static readonly (string Table, bool OneRowPerApplication)[] Tables =
     [
@@ -29,15 +24,11 @@ public sealed class ApplicationRowKeyMigration(TableServiceClient tables)
     ];
 
     /// <summary>Moves what is left in the old layout; the number of rows moved (0 once the marker is there).</summary>
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
-    {
-        TableClient markers = tables.GetTableClient(MarkerTable);
-        await markers.CreateIfNotExistsAsync(cancellationToken);
-        if ((await markers.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, MarkerRow, cancellationToken: cancellationToken)).HasValue)
-        {
-            return 0;
-        }
+    public Task<int> RunAsync(CancellationToken cancellationToken) =>
+        StorageLayoutStep.RunOnceAsync(tables, "application-row-keys", MoveAsync, cancellationToken);
 
+    async Task<int> MoveAsync(CancellationToken cancellationToken)
+    {
         int moved = 0;
         foreach ((string name, bool oneRow) in Tables)
         {
@@ -78,8 +69,6 @@ public sealed class ApplicationRowKeyMigration(TableServiceClient tables)
             }
         }
 
-        await markers.UpsertEntityAsync(
-            new TableEntity(MarkerPartition, MarkerRow) { ["MovedRows"] = moved }, TableUpdateMode.Replace, cancellationToken);
         return moved;
     }
 }

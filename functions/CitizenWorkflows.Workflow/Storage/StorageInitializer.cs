@@ -1,13 +1,14 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using CitizenWorkflows.Workflow.Notifications;
 using Microsoft.Extensions.Hosting;
 
 namespace CitizenWorkflows.Workflow.Storage;
 
 /// <summary>
 /// Creates the containers, tables and queues the features declared (<see cref="StorageDeclarations"/>) at start-up
-/// (idempotent), then moves rows of an older key layout.
+/// (idempotent), then brings rows of an older layout to the current one.
 /// </summary>
 public sealed class StorageInitializer(
     BlobServiceClient blobs, TableServiceClient tables, QueueServiceClient queues, IEnumerable<StorageDeclaration> declared) : IHostedService
@@ -22,6 +23,8 @@ public sealed class StorageInitializer(
             _ => throw new InvalidOperationException($"Unknown storage kind {d.Kind}."),
         }));
         await new ApplicationRowKeyMigration(tables).RunAsync(cancellationToken);
+        // After the row keys moved: notifications recorded pending before the pending list existed join it.
+        await StorageLayoutStep.RunOnceAsync(tables, "pending-notifications", new NotificationOutbox(tables).ListRecordedPendingAsync, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -22,7 +22,7 @@ public sealed class CampaignSweepTests(AzuriteFixture azurite) : IClassFixture<A
     public async Task The_sweep_reminds_the_day_before_and_releases_no_shows_after_the_end_once()
     {
         TableServiceClient tables = azurite.Tables;
-        foreach (string table in new[] { CampaignTable.TableName, NotificationOutbox.TableName })
+        foreach (string table in new[] { CampaignTable.TableName, NotificationOutbox.TableName, NotificationOutbox.PendingTableName })
         {
             await tables.GetTableClient(table).CreateIfNotExistsAsync();
         }

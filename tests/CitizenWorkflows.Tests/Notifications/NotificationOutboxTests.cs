@@ -16,6 +16,7 @@ public sealed class NotificationOutboxTests(AzuriteFixture azurite) : IClassFixt
     public async Task InitializeAsync()
     {
         await azurite.Tables.GetTableClient(NotificationOutbox.TableName).CreateIfNotExistsAsync();
+        await azurite.Tables.GetTableClient(NotificationOutbox.PendingTableName).CreateIfNotExistsAsync();
         await azurite.Tables.GetTableClient(RecordingNotifier.TableName).CreateIfNotExistsAsync();
     }
 
@@ -41,6 +42,66 @@ public sealed class NotificationOutboxTests(AzuriteFixture azurite) : IClassFixt
         Assert.False(await outbox.AddAsync(Notification(id, NotificationKind.Approved), default));
         Assert.Single(await AsyncItems.AllAsync(azurite.Tables.GetTableClient(NotificationOutbox.TableName).QueryAsync<TableEntity>($"PartitionKey eq '{id}'")));
     }
+
+    [Fact]
+    public async Task A_sent_notification_leaves_the_pending_list_and_its_record_keeps_it_from_being_added_again()
+    {
+        string id = Guid.CreateVersion7().ToString("N");
+        var approved = Notification(id, NotificationKind.Approved);
+        await outbox.AddAsync(approved, default);
+        TableEntity listed = Assert.Single(await PendingRowsAsync(id));
+        Assert.Equal(ApplicationRowKey.Of(id, nameof(NotificationKind.Approved)), listed.RowKey);
+
+        var dispatcher = new NotificationDispatcher(outbox, recorder, TimeProvider.System, NullLogger<NotificationDispatcher>.Instance);
+        Assert.True(await dispatcher.DispatchPendingAsync(default) >= 1);
+        Assert.Empty(await PendingRowsAsync(id));
+        TableEntity record = (await azurite.Tables.GetTableClient(NotificationOutbox.TableName).GetEntityAsync<TableEntity>(id, listed.RowKey)).Value;
+        Assert.Equal(false, record.GetBoolean("Pending"));
+        Assert.NotNull(record.GetDateTimeOffset("SentAt"));
+
+        // A replayed or re-driven step adds it again: recorded as sent, so it is not listed and not sent twice.
+        Assert.False(await outbox.AddAsync(approved, default));
+        Assert.Empty(await PendingRowsAsync(id));
+        await dispatcher.DispatchPendingAsync(default);
+        Assert.Equal(1, (await azurite.Tables.GetTableClient(RecordingNotifier.TableName).GetEntityAsync<TableEntity>(id, listed.RowKey)).Value.GetInt32("Calls"));
+    }
+
+    [Fact]
+    public async Task An_add_stopped_between_recording_and_listing_is_listed_when_it_is_retried()
+    {
+        string id = Guid.CreateVersion7().ToString("N");
+        var delivered = Notification(id, NotificationKind.Delivered);
+        // What the first attempt left: the record, pending, and no entry in the pending list.
+        await azurite.Tables.GetTableClient(NotificationOutbox.TableName).AddEntityAsync(
+            new TableEntity(id, ApplicationRowKey.Of(id, nameof(NotificationKind.Delivered))) { ["Notification"] = System.Text.Json.JsonSerializer.Serialize(delivered, System.Text.Json.JsonSerializerOptions.Web), ["Pending"] = true });
+        Assert.Empty(await PendingRowsAsync(id));
+
+        Assert.False(await outbox.AddAsync(delivered, default));
+        Assert.Contains(await outbox.PendingAsync(1000, default), p => p.Notification.Key == delivered.Key);
+    }
+
+    [Fact]
+    public async Task Notifications_recorded_pending_before_the_pending_list_existed_join_it_once()
+    {
+        string id = Guid.CreateVersion7().ToString("N");
+        var rejected = Notification(id, NotificationKind.Rejected);
+        var approved = Notification(id, NotificationKind.Approved);
+        TableClient records = azurite.Tables.GetTableClient(NotificationOutbox.TableName);
+        await records.AddEntityAsync(new TableEntity(id, ApplicationRowKey.Of(id, nameof(NotificationKind.Rejected)))
+        {
+            ["Notification"] = System.Text.Json.JsonSerializer.Serialize(rejected, System.Text.Json.JsonSerializerOptions.Web), ["Pending"] = true,
+        });
+        await records.AddEntityAsync(new TableEntity(id, ApplicationRowKey.Of(id, nameof(NotificationKind.Approved)))
+        {
+            ["Notification"] = System.Text.Json.JsonSerializer.Serialize(approved, System.Text.Json.JsonSerializerOptions.Web), ["Pending"] = false,
+        });
+
+        Assert.True(await outbox.ListRecordedPendingAsync(default) >= 1);
+        Assert.Equal([ApplicationRowKey.Of(id, nameof(NotificationKind.Rejected))], (await PendingRowsAsync(id)).Select(r => r.RowKey));
+    }
+
+    Task<List<TableEntity>> PendingRowsAsync(string id) =>
+        AsyncItems.AllAsync(azurite.Tables.GetTableClient(NotificationOutbox.PendingTableName).QueryAsync<TableEntity>($"PartitionKey eq '{id}'"));
 
     [Fact]
     public async Task A_crash_between_sending_and_marking_sent_calls_the_notifier_again_and_the_citizen_still_gets_one_message()

@@ -77,8 +77,8 @@ public sealed class StorageClientRegistrationTests
             [
                 "applicationcounts", "applicationindex", "applications", "applicationtimeline", "campaignsessions", "campaigntargets",
                 "cardregister", "cardsinproduction", "citizenclaims", "deadlines", "demographickeys", "escalations", "fingerprintenrolments",
-                "idempotency", "ledgerexpiry", "notificationoutbox", "operationsaudit", "personalnumbers", "printbacklog", "redriveattempts",
-                "sentnotifications", "shipmentbacklog",
+                "idempotency", "ledgerexpiry", "notificationoutbox", "operationsaudit", "pendingnotifications", "personalnumbers", "printbacklog",
+                "redriveattempts", "sentnotifications", "shipmentbacklog",
             ],
             declared[StorageKind.Table].Order(StringComparer.Ordinal));
         Assert.Equal(

@@ -99,11 +99,12 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
         string[] expected = [.. ids.SelectMany(id => new[] { NotificationKind.Approved, NotificationKind.CardReady, NotificationKind.ReadyForCollection, NotificationKind.Delivered }
             .Where(k => k != NotificationKind.ReadyForCollection || collectedAtStation.Contains(id))
             .Select(k => $"{id}:{k}"))];
-        List<TableEntity> sent = [];
+        List<TableEntity> sent = [], pending = [];
         for (DateTime until = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(500))
         {
             sent = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(RecordingNotifier.TableName).QueryAsync<TableEntity>());
-            if (sent.Count >= expected.Length || DateTime.UtcNow > until)
+            pending = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(NotificationOutbox.PendingTableName).QueryAsync<TableEntity>());
+            if ((sent.Count >= expected.Length && pending.Count == 0) || DateTime.UtcNow > until)
             {
                 break;
             }
@@ -113,5 +114,6 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
         List<TableEntity> outbox = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(NotificationOutbox.TableName).QueryAsync<TableEntity>());
         Assert.Equal(expected.Length, outbox.Count);
         Assert.All(outbox, row => Assert.False(row.GetBoolean("Pending")));
+        Assert.Empty(pending);
     }
 }
