@@ -96,7 +96,7 @@ public sealed class NotificationOutbox(TableServiceClient tables)
 
     /// <summary>
     /// Lists every notification the record still shows pending (rows written before the pending list existed); the
-    /// number listed. Run once per storage account by <see cref="StorageInitializer"/>.
+    /// number listed. Run once per storage account (<see cref="StorageLayoutChange"/>).
     /// </summary>
     public async Task<int> ListRecordedPendingAsync(CancellationToken cancellationToken)
     {

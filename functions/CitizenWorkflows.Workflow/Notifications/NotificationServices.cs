@@ -25,6 +25,8 @@ public static class NotificationServices
         services.TryAddSingleton<INotifier>(sp => sp.GetRequiredService<RecordingNotifier>());
         services.TryAddSingleton<NotificationDispatcher>();
         services.AddTables(NotificationOutbox.TableName, NotificationOutbox.PendingTableName, RecordingNotifier.TableName);
+        // Notifications recorded pending before the pending list existed join it.
+        services.AddSingleton(sp => new StorageLayoutChange("pending-notifications", sp.GetRequiredService<NotificationOutbox>().ListRecordedPendingAsync));
         return services;
     }
 }

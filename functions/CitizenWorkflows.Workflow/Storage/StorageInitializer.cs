@@ -1,17 +1,18 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using CitizenWorkflows.Workflow.Notifications;
 using Microsoft.Extensions.Hosting;
 
 namespace CitizenWorkflows.Workflow.Storage;
 
 /// <summary>
 /// Creates the containers, tables and queues the features declared (<see cref="StorageDeclarations"/>) at start-up
-/// (idempotent), then brings rows of an older layout to the current one.
+/// (idempotent), then brings rows of an older layout to the current one: the row keys first, then each feature's
+/// <see cref="StorageLayoutChange"/> in the order registered.
 /// </summary>
 public sealed class StorageInitializer(
-    BlobServiceClient blobs, TableServiceClient tables, QueueServiceClient queues, IEnumerable<StorageDeclaration> declared) : IHostedService
+    BlobServiceClient blobs, TableServiceClient tables, QueueServiceClient queues, IEnumerable<StorageDeclaration> declared,
+    IEnumerable<StorageLayoutChange> changes) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -23,8 +24,10 @@ public sealed class StorageInitializer(
             _ => throw new InvalidOperationException($"Unknown storage kind {d.Kind}."),
         }));
         await new ApplicationRowKeyMigration(tables).RunAsync(cancellationToken);
-        // After the row keys moved: notifications recorded pending before the pending list existed join it.
-        await StorageLayoutStep.RunOnceAsync(tables, "pending-notifications", new NotificationOutbox(tables).ListRecordedPendingAsync, cancellationToken);
+        foreach (StorageLayoutChange change in changes)
+        {
+            await StorageLayoutStep.RunOnceAsync(tables, change.Name, change.Run, cancellationToken);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -2,6 +2,10 @@ using Azure.Data.Tables;
 
 namespace CitizenWorkflows.Workflow.Storage;
 
+/// <summary>A feature's change of its stored layout, registered beside its tables and run once per storage account by
+/// <see cref="StorageInitializer"/> (<see cref="StorageLayoutStep"/>): the name of its marker, and the step (rows changed).</summary>
+public sealed record StorageLayoutChange(string Name, Func<CancellationToken, Task<int>> Run);
+
 /// <summary>
 /// A change of the stored layout made once per storage account: a marker row in table <c>storagelayout</c> records that
 /// the step ran to the end, so every later start-up pays one point read. A step must be safe to repeat (an interrupted

@@ -32,7 +32,7 @@ public sealed class ApplicationCountersTests(AzuriteFixture azurite) : IClassFix
     [Fact]
     public async Task Concurrent_repeated_and_out_of_order_transitions_leave_counters_and_index_equal_to_a_brute_force_recount()
     {
-        await new StorageInitializer(azurite.Blobs, azurite.Tables, azurite.Queues, DeclaredStorage()).StartAsync(CancellationToken.None);
+        await new StorageInitializer(azurite.Blobs, azurite.Tables, azurite.Queues, DeclaredStorage(), []).StartAsync(CancellationToken.None);
         var projection = new ApplicationProjection(azurite.Tables);
         var counters = new ApplicationCounters(azurite.Tables);
         var random = new Random(26);

@@ -71,11 +71,12 @@ public sealed class PrintBatchTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal(500, inBatches.Count);
         Assert.Equal(queued.Select(c => (c.ApplicationId, c.Attempt)).Order(), inBatches.Order());
 
-        // Every card row names the one batch that holds it; every batch has its manifest and exactly one order was sent for it.
-        var rows = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(PrintBacklog.Table).QueryAsync<TableEntity>($"PartitionKey eq '{centre}' and Assigned eq true"));
-        Assert.Equal(500, rows.Count);
-        var batchOf = batches.SelectMany(b => b.Cards.Select(c => (Key: $"{c.ApplicationId}-{c.Attempt:D2}", b.BatchId))).ToDictionary(x => x.Key, x => x.BatchId);
-        Assert.All(rows, row => Assert.Equal(batchOf[row.RowKey["card-".Length..]], row.GetString("Batch")));
+        // Every attempt keeps its record and none still waits; every batch has its manifest and exactly one order was sent for it.
+        var rows = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(PrintBacklog.Table).QueryAsync<TableEntity>($"PartitionKey eq '{centre}'"));
+        Assert.Equal(
+            queued.Select(c => $"card-{c.ApplicationId}-{c.Attempt:D2}").Order(StringComparer.Ordinal),
+            rows.Where(r => r.RowKey.StartsWith("card-", StringComparison.Ordinal)).Select(r => r.RowKey).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(rows, r => r.RowKey.StartsWith("wait-", StringComparison.Ordinal));
         var manifests = await AsyncItems.AllAsync(azurite.Blobs.GetBlobContainerClient(PrintBatchCloser.ManifestContainer).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, centre + "/", default));
         Assert.Equal(batches.Count * 2, manifests.Count);
         var orders = new List<PrintBatchOrder>();
@@ -89,12 +90,60 @@ public sealed class PrintBatchTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal(batches.Select(b => b.BatchId).Order(StringComparer.Ordinal), orders.Select(o => o.BatchId).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_dispatch_retried_after_its_card_went_into_a_batch_does_not_queue_it_again()
+    {
+        const string centre = "centre-retried-dispatch";
+        QueuedCard card = Card(0, DateTimeOffset.UtcNow);
+        await backlog.AddAsync(centre, card, default);
+        Assert.Equal(1, await Closer(centre, maxCards: 10, maxWait: TimeSpan.Zero, TimeProvider.System).CloseDueBatchesAsync(default));
+
+        await backlog.AddAsync(centre, card, default);
+
+        Assert.Empty(await backlog.WaitingAsync(centre, default));
+        Assert.Equal([card.ApplicationId], (await BatchesAsync(centre)).SelectMany(b => b.Cards).Select(c => c.ApplicationId));
+        Assert.True(await backlog.ContainsAsync(centre, card.ApplicationId, card.Attempt, default));
+    }
+
+    [Fact]
+    public async Task Rows_of_the_flagged_layout_become_waiting_entries_and_open_batches_once_and_are_then_closed_and_sent()
+    {
+        const string centre = "centre-flagged-layout";
+        TableClient table = azurite.Tables.GetTableClient(PrintBacklog.Table);
+        DateTimeOffset at = DateTimeOffset.UtcNow.AddMinutes(-30);
+        QueuedCard waiting = Card(0, at), taken = Card(1, at);
+        await table.AddEntityAsync(new TableEntity("~groups", centre));
+        await table.AddEntityAsync(new TableEntity(centre, $"card-{waiting.ApplicationId}-{waiting.Attempt:D2}")
+        {
+            ["ApplicationId"] = waiting.ApplicationId, ["Attempt"] = waiting.Attempt, ["QueuedAt"] = at, ["Assigned"] = false,
+        });
+        await table.AddEntityAsync(new TableEntity(centre, $"card-{taken.ApplicationId}-{taken.Attempt:D2}")
+        {
+            ["ApplicationId"] = taken.ApplicationId, ["Attempt"] = taken.Attempt, ["QueuedAt"] = at, ["Assigned"] = true, ["Batch"] = "old-batch",
+        });
+        await table.AddEntityAsync(new TableEntity(centre, "batch-old-batch")
+        {
+            ["ClosedAt"] = at, ["Cards"] = JsonSerializer.Serialize(new[] { taken }, JsonSerializerOptions.Web), ["Sent"] = false,
+        });
+
+        Assert.True(await backlog.MoveFlaggedRowsAsync(default) >= 2);
+        Assert.Empty(await AsyncItems.AllAsync(table.QueryAsync<TableEntity>($"PartitionKey eq '{centre}' and (Assigned eq false or Sent eq false)")));
+        Assert.Equal([waiting.ApplicationId], (await backlog.WaitingAsync(centre, default)).Select(w => w.Card.ApplicationId));
+        Assert.Equal(["old-batch"], (await backlog.UnsentAsync(centre, default)).Select(b => b.BatchId));
+
+        // The old unsent batch is sent, the waiting card closes into a batch of its own; nothing is taken twice.
+        Assert.Equal(1, await Closer(centre, maxCards: 10, maxWait: TimeSpan.FromMinutes(15), TimeProvider.System).CloseDueBatchesAsync(default));
+        List<CardBatch> batches = await BatchesAsync(centre);
+        Assert.Equal(
+            new[] { taken.ApplicationId, waiting.ApplicationId }.Order(StringComparer.Ordinal),
+            batches.SelectMany(b => b.Cards).Select(c => c.ApplicationId).Order(StringComparer.Ordinal));
+        Assert.True(await backlog.ContainsAsync(centre, waiting.ApplicationId, waiting.Attempt, default));
+    }
+
     /// <summary>Every batch of the centre (each must have been sent).</summary>
     async Task<List<CardBatch>> BatchesAsync(string centre)
     {
-        var rows = await AsyncItems.AllAsync(azurite.Tables.GetTableClient(PrintBacklog.Table).QueryAsync<TableEntity>(
-            $"PartitionKey eq '{centre}' and RowKey ge 'batch-' and RowKey lt 'batch.'"));
-        Assert.All(rows, r => Assert.True(r.GetBoolean("Sent")));
+        Assert.Empty(await backlog.UnsentAsync(centre, default));
         return await AsyncItems.AllAsync(backlog.BatchesAsync(centre, default));
     }
 }

@@ -30,6 +30,11 @@ public static class BatchedWorkOrderServices
         where TBatched : class, IBatchedWorkOrders
     {
         services.TryAddSingleton<TBacklog>();
+        services.AddSingleton(sp =>
+        {
+            TBacklog backlog = sp.GetRequiredService<TBacklog>();
+            return new Storage.StorageLayoutChange(backlog.TableName + "-entries", backlog.MoveFlaggedRowsAsync);
+        });
         services.TryAddSingleton<TCloser>();
         services.AddSingleton<BatchCloser>(sp => sp.GetRequiredService<TCloser>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IBatchedWorkOrders, TBatched>());

@@ -18,15 +18,19 @@ public sealed record CardBatch(string BatchId, string Group, DateTimeOffset Clos
 
 /// <summary>
 /// Cards waiting to be handed to a partner in batches (print batches, shipments), in one table: PartitionKey = the
-/// group (a print centre, a shipment destination), so one Table transaction can assign up to 99 cards and record their
-/// batch at once. Card rows (RowKey <c>card-{id}-{attempt}</c>) are added once per attempt; batch rows
-/// (<c>batch-{id}</c>) record each batch until its order is sent. A card assigned by the transaction cannot be assigned
-/// again (its ETag changed), so no card is ever in two batches. Groups are listed in partition <c>~groups</c> so a
-/// closer finds every group that ever had a card without scanning the table.
+/// group (a print centre, a shipment destination), so one Table transaction can take up to 99 cards and record their
+/// batch at once. Each queued attempt leaves a record (RowKey <c>card-{id}-{attempt}</c>, kept) and, while it waits, an
+/// entry <c>wait-{id}-{attempt}</c>, both written by one transaction. Closing a batch deletes the entries it takes and
+/// adds the batch as <c>open-{id}</c> in one transaction: an entry another closer took is gone (its ETag fails), so no
+/// card is ever in two batches. Once the batch's order is sent, <c>open-</c> becomes <c>batch-{id}</c>. The closer reads
+/// only the <c>wait-</c> and <c>open-</c> ranges, which hold what is still to do, never every card the group ever had.
+/// Groups are listed in partition <c>~groups</c> so a closer finds every group without scanning the table.
 /// </summary>
 public abstract class CardBacklog(TableServiceClient tables, string tableName)
 {
     const string CardPrefix = "card-";
+    const string WaitPrefix = "wait-";
+    const string OpenPrefix = "open-";
     const string BatchPrefix = "batch-";
     const string GroupsPartition = "~groups";
 
@@ -39,7 +43,7 @@ public abstract class CardBacklog(TableServiceClient tables, string tableName)
 
     TableClient Table => tables.GetTableClient(TableName);
 
-    /// <summary>Queues one attempt (idempotent: a retried dispatch finds it there).</summary>
+    /// <summary>Queues one attempt (idempotent: a retried dispatch finds its record and adds nothing).</summary>
     public async Task AddAsync(string group, QueuedCard card, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(card);
@@ -49,19 +53,20 @@ public abstract class CardBacklog(TableServiceClient tables, string tableName)
             knownGroups[group] = true;
         }
 
-        var row = new TableEntity(group, CardKey(card.ApplicationId, card.Attempt))
+        string key = AttemptKey(card.ApplicationId, card.Attempt);
+        try
         {
-            ["ApplicationId"] = card.ApplicationId,
-            ["Attempt"] = card.Attempt,
-            ["QueuedAt"] = card.QueuedAt,
-            ["Assigned"] = false,
-        };
-        if (card.TraceParent is not null)
-        {
-            row["TraceParent"] = card.TraceParent;
+            await Table.SubmitTransactionAsync(
+                [
+                    new(TableTransactionActionType.Add, CardColumns(new TableEntity(group, CardPrefix + key), card)),
+                    new(TableTransactionActionType.Add, CardColumns(new TableEntity(group, WaitPrefix + key), card)),
+                ],
+                cancellationToken);
         }
-
-        await AddIfAbsentAsync(row, cancellationToken);
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            // Queued by an earlier try of the same dispatch: waiting still, or taken by a batch since.
+        }
     }
 
     /// <summary>Every group that has had a card queued.</summary>
@@ -77,12 +82,11 @@ public abstract class CardBacklog(TableServiceClient tables, string tableName)
         return groups;
     }
 
-    /// <summary>The group's unassigned cards, oldest first, with the ETags to assign them by.</summary>
+    /// <summary>The group's cards not yet in a batch, oldest first, with the ETags to take them by.</summary>
     public async Task<List<(QueuedCard Card, ETag ETag)>> WaitingAsync(string group, CancellationToken cancellationToken)
     {
         var waiting = new List<(QueuedCard, ETag)>();
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {group} and RowKey ge {CardPrefix} and RowKey lt {"card."} and Assigned eq false");
-        await foreach (TableEntity row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (TableEntity row in Table.QueryAsync<TableEntity>(RangeFilter(group, WaitPrefix), cancellationToken: cancellationToken))
         {
             waiting.Add((new QueuedCard(row.GetString("ApplicationId"), row.GetInt32("Attempt") ?? 1, row.GetDateTimeOffset("QueuedAt") ?? row.Timestamp!.Value,
                 row.GetString("TraceParent")), row.ETag));
@@ -92,8 +96,8 @@ public abstract class CardBacklog(TableServiceClient tables, string tableName)
     }
 
     /// <summary>
-    /// Assigns the cards to a new batch in one transaction; false when any of them changed since it was read (another
-    /// closer took it), in which case nothing at all was assigned.
+    /// Takes the cards into a new batch in one transaction; false when any of them changed since it was read (another
+    /// closer took it), in which case nothing at all was taken.
     /// </summary>
     public async Task<bool> AssignAsync(CardBatch batch, IReadOnlyList<ETag> etags, CancellationToken cancellationToken)
     {
@@ -104,22 +108,11 @@ public abstract class CardBacklog(TableServiceClient tables, string tableName)
             throw new ArgumentOutOfRangeException(nameof(batch), $"A batch holds 1 to {MaxBatchCards} cards.");
         }
 
-        var actions = new List<TableTransactionAction>
-        {
-            new(TableTransactionActionType.Add, new TableEntity(batch.Group, BatchPrefix + batch.BatchId)
-            {
-                ["ClosedAt"] = batch.ClosedAt,
-                ["Cards"] = JsonSerializer.Serialize(batch.Cards, JsonSerializerOptions.Web),
-                ["Sent"] = false,
-            }),
-        };
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, BatchRow(OpenPrefix, batch)) };
         for (int i = 0; i < batch.Cards.Count; i++)
         {
             QueuedCard card = batch.Cards[i];
-            actions.Add(new(
-                TableTransactionActionType.UpdateMerge,
-                new TableEntity(batch.Group, CardKey(card.ApplicationId, card.Attempt)) { ["Assigned"] = true, ["Batch"] = batch.BatchId },
-                etags[i]));
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(batch.Group, WaitPrefix + AttemptKey(card.ApplicationId, card.Attempt)), etags[i]));
         }
 
         try
@@ -127,49 +120,141 @@ public abstract class CardBacklog(TableServiceClient tables, string tableName)
             await Table.SubmitTransactionAsync(actions, cancellationToken);
             return true;
         }
-        catch (TableTransactionFailedException e) when (e.Status is 412 or 409)
+        catch (TableTransactionFailedException e) when (e.Status is 412 or 409 or 404)
         {
             return false;
         }
     }
 
-    /// <summary>Batches assigned but whose order has not been sent yet (a closer stopped in between).</summary>
-    public async Task<List<CardBatch>> UnsentAsync(string group, CancellationToken cancellationToken)
-    {
-        var unsent = new List<CardBatch>();
-        await foreach (CardBatch batch in BatchesAsync(group, $" and Sent eq false", cancellationToken))
-        {
-            unsent.Add(batch);
-        }
-
-        return unsent;
-    }
+    /// <summary>Batches taken but whose order has not been sent yet (a closer stopped in between).</summary>
+    public async Task<List<CardBatch>> UnsentAsync(string group, CancellationToken cancellationToken) =>
+        await ToListAsync(BatchesAsync(group, OpenPrefix, cancellationToken));
 
     /// <summary>Every batch of the group, sent or not.</summary>
-    public IAsyncEnumerable<CardBatch> BatchesAsync(string group, CancellationToken cancellationToken) =>
-        BatchesAsync(group, "", cancellationToken);
-
-    async IAsyncEnumerable<CardBatch> BatchesAsync(
-        string group, string extraFilter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<CardBatch> BatchesAsync(string group, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {group} and RowKey ge {BatchPrefix} and RowKey lt {"batch."}") + extraFilter;
-        await foreach (TableEntity row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        foreach (string prefix in new[] { OpenPrefix, BatchPrefix })
         {
-            var cards = JsonSerializer.Deserialize<List<QueuedCard>>(row.GetString("Cards"), JsonSerializerOptions.Web) ?? [];
-            yield return new CardBatch(row.RowKey[BatchPrefix.Length..], group, row.GetDateTimeOffset("ClosedAt")!.Value, cards);
+            await foreach (CardBatch batch in BatchesAsync(group, prefix, cancellationToken))
+            {
+                yield return batch;
+            }
         }
     }
 
+    async IAsyncEnumerable<CardBatch> BatchesAsync(
+        string group, string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (TableEntity row in Table.QueryAsync<TableEntity>(RangeFilter(group, prefix), cancellationToken: cancellationToken))
+        {
+            var cards = JsonSerializer.Deserialize<List<QueuedCard>>(row.GetString("Cards"), JsonSerializerOptions.Web) ?? [];
+            yield return new CardBatch(row.RowKey[prefix.Length..], group, row.GetDateTimeOffset("ClosedAt")!.Value, cards);
+        }
+    }
+
+    /// <summary>Records the batch's order sent (<c>open-</c> becomes <c>batch-</c>, one transaction); safe to repeat.</summary>
     public async Task MarkSentAsync(CardBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        await Table.UpdateEntityAsync(
-            new TableEntity(batch.Group, BatchPrefix + batch.BatchId) { ["Sent"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        try
+        {
+            await Table.SubmitTransactionAsync(
+                [
+                    new(TableTransactionActionType.Delete, new TableEntity(batch.Group, OpenPrefix + batch.BatchId), ETag.All),
+                    new(TableTransactionActionType.Add, BatchRow(BatchPrefix, batch)),
+                ],
+                cancellationToken);
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 404 or 409)
+        {
+            // Another closer recorded it first.
+        }
     }
 
-    /// <summary>Whether this attempt was queued (assigned to a batch or not): reconciliation's test for a lost order.</summary>
+    /// <summary>Whether this attempt was queued (in a batch or not): reconciliation's test for a lost order.</summary>
     public async Task<bool> ContainsAsync(string group, string applicationId, int attempt, CancellationToken cancellationToken) =>
-        (await Table.GetEntityIfExistsAsync<TableEntity>(group, CardKey(applicationId, attempt), ["Attempt"], cancellationToken)).HasValue;
+        (await Table.GetEntityIfExistsAsync<TableEntity>(group, CardPrefix + AttemptKey(applicationId, attempt), ["Attempt"], cancellationToken)).HasValue;
+
+    /// <summary>
+    /// Brings rows of the layout before <c>wait-</c> and <c>open-</c> entries (a card row flagged <c>Assigned</c> false, a
+    /// batch row flagged <c>Sent</c> false) to this one, each in one transaction that fails if another host moved it
+    /// first; the number moved. Run once per storage account (<see cref="Storage.StorageLayoutStep"/>).
+    /// </summary>
+    public async Task<int> MoveFlaggedRowsAsync(CancellationToken cancellationToken)
+    {
+        int moved = 0;
+        await foreach (TableEntity row in Table.QueryAsync<TableEntity>("Assigned eq false or Sent eq false", maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            bool card = row.RowKey.StartsWith(CardPrefix, StringComparison.Ordinal);
+            if (!card && !row.RowKey.StartsWith(BatchPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string key = row.RowKey[(card ? CardPrefix : BatchPrefix).Length..];
+            var entry = new TableEntity(row.PartitionKey, (card ? WaitPrefix : OpenPrefix) + key);
+            foreach (KeyValuePair<string, object> column in row.Where(c => c.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag" or "Assigned" or "Batch" or "Sent")))
+            {
+                entry[column.Key] = column.Value;
+            }
+
+            // A card keeps its record without the flag (so it is never moved twice); a batch row becomes the open entry.
+            var old = new TableEntity(row.PartitionKey, row.RowKey);
+            foreach (KeyValuePair<string, object> column in entry.Where(c => c.Key is not ("PartitionKey" or "RowKey")))
+            {
+                old[column.Key] = column.Value;
+            }
+
+            TableTransactionAction release = card
+                ? new(TableTransactionActionType.UpdateReplace, old, row.ETag)
+                : new(TableTransactionActionType.Delete, old, row.ETag);
+            try
+            {
+                await Table.SubmitTransactionAsync([new(TableTransactionActionType.Add, entry), release], cancellationToken);
+                moved++;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 or 404)
+            {
+                // Another host moved it, or an older closer took it meanwhile.
+            }
+        }
+
+        return moved;
+    }
+
+    static TableEntity CardColumns(TableEntity row, QueuedCard card)
+    {
+        row["ApplicationId"] = card.ApplicationId;
+        row["Attempt"] = card.Attempt;
+        row["QueuedAt"] = card.QueuedAt;
+        if (card.TraceParent is not null)
+        {
+            row["TraceParent"] = card.TraceParent;
+        }
+
+        return row;
+    }
+
+    static TableEntity BatchRow(string prefix, CardBatch batch) => new(batch.Group, prefix + batch.BatchId)
+    {
+        ["ClosedAt"] = batch.ClosedAt,
+        ["Cards"] = JsonSerializer.Serialize(batch.Cards, JsonSerializerOptions.Web),
+    };
+
+    /// <summary>The rows of one group whose RowKey begins with <paramref name="prefix"/> (which ends in '-', and '.' follows '-').</summary>
+    static string RangeFilter(string group, string prefix) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {group} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "."}");
+
+    static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (T item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
 
     async Task AddIfAbsentAsync(TableEntity entity, CancellationToken cancellationToken)
     {
@@ -183,6 +268,6 @@ public abstract class CardBacklog(TableServiceClient tables, string tableName)
         }
     }
 
-    static string CardKey(string applicationId, int attempt) =>
-        string.Create(CultureInfo.InvariantCulture, $"{CardPrefix}{applicationId}-{attempt:D2}");
+    static string AttemptKey(string applicationId, int attempt) =>
+        string.Create(CultureInfo.InvariantCulture, $"{applicationId}-{attempt:D2}");
 }
