@@ -137,6 +137,16 @@ public sealed class EmulatorPatchEquivalenceTests(AzuriteFixture patched, StockA
             "PartitionKey ge 'ü'",
             "PartitionKey ge 'b' and PartitionKey ge 'c' and PartitionKey lt 'zz'",
             "PartitionKey lt '1' or PartitionKey ge 'c'",
+            // RowKey ranges start from the RowKey index when it places fewer entities in them than the partition holds.
+            "PartitionKey eq 'a' and RowKey ge 'r02' and RowKey lt 'r04'",
+            "RowKey ge 'x' and RowKey lt 'y'",
+            "'r05' gt RowKey and PartitionKey eq 'a'",
+            "PartitionKey ge 'a' and PartitionKey lt 'c' and RowKey ge 'x'",
+            "RowKey ge '0' and RowKey lt 'r03'",
+            "PartitionKey eq 'n' and RowKey gt ''",
+            "RowKey le '9' and Age ge 0",
+            "RowKey ge 'x' or PartitionKey eq 'a'",
+            "PartitionKey eq 'b' and RowKey ge 'r00' and RowKey le 'r11'",
             "PartitionKey ge 'c' and PartitionKey lt 'b'",
             "PartitionKey eq 'nowhere'",
             "partitionkey eq 'a'",
@@ -162,7 +172,7 @@ public sealed class EmulatorPatchEquivalenceTests(AzuriteFixture patched, StockA
             foreach ((string partition, string row) in new[]
             {
                 ("a", "x"), ("b", "x"), ("b", "y"), ("b", "z"), ("c", "x"), ("it's", "row'q"), ("it's", "x"), ("ünï", "ß"),
-                ("ünï", "x"), ("ünï", "日本"), ("日本", "x"), ("1", "x"), ("01", "x"), ("1.0", "x"), ("", "x"),
+                ("ünï", "x"), ("ünï", "日本"), ("日本", "x"), ("1", "x"), ("01", "x"), ("1.0", "x"), ("", "x"), ("n", "10"), ("n", "9"), ("n", ""),
             })
             {
                 await table.AddEntityAsync(new TableEntity(partition, row) { ["Age"] = partition.Length + row.Length, ["Name"] = partition + row });
