@@ -95,9 +95,11 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         var clock = Stopwatch.StartNew();
         DateTimeOffset startedAt = DateTimeOffset.UtcNow;
         int answered = 0;
+        var answeredSoFar = new System.Collections.Concurrent.ConcurrentQueue<Submission>();
         void Answered(Submission s)
         {
             Interlocked.Increment(ref answered);
+            answeredSoFar.Enqueue(s);
             if (s.Accepted)
             {
                 tracker.Follow(s.ApplicationId!);
@@ -109,46 +111,79 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             : submitter.RunAsFastAsPossibleAsync(Uploads, options.Concurrency, Answered, cancellationToken);
         double submitSeconds = 0;
         var quarters = new List<string>();
-        while (clock.Elapsed < options.Timeout)
+        bool stoppedEarly = false;
+        try
         {
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            if (submitting.IsCompleted && submitSeconds == 0)
+            while (clock.Elapsed < options.Timeout)
             {
-                submitSeconds = clock.Elapsed.TotalSeconds;
-            }
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                if (submitting.IsCompleted && submitSeconds == 0)
+                {
+                    submitSeconds = clock.Elapsed.TotalSeconds;
+                }
 
-            try
-            {
-                await tracker.PollAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                // Storage too slow or away (a fault run restarts it): measure on, read again next tick.
-                output.WriteLine($"(progress not read this tick: {e.GetType().Name})");
-            }
-            while (quarters.Count < 4 && tracker.Finished >= (quarters.Count + 1) * options.Count / 4)
-            {
-                (long hostRss, long azurite, long heap) = meter.Sample();
-                quarters.Add(string.Create(CultureInfo.InvariantCulture, $"{hostRss / 1048576}/{heap / 1048576}/{azurite / 1048576}"));
-            }
+                try
+                {
+                    await tracker.PollAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    // Storage too slow or away (a fault run restarts it): measure on, read again next tick.
+                    output.WriteLine($"(progress not read this tick: {e.GetType().Name})");
+                }
+                while (quarters.Count < 4 && tracker.Finished >= (quarters.Count + 1) * options.Count / 4)
+                {
+                    (long hostRss, long azurite, long heap) = meter.Sample();
+                    quarters.Add(string.Create(CultureInfo.InvariantCulture, $"{hostRss / 1048576}/{heap / 1048576}/{azurite / 1048576}"));
+                }
 
-            tracker.DrawProgress(output, Volatile.Read(ref answered), options.Count, clock.Elapsed);
-            if (OnTick is not null)
-            {
-                await OnTick(clock.Elapsed, tracker, cancellationToken);
-            }
+                tracker.DrawProgress(output, Volatile.Read(ref answered), options.Count, clock.Elapsed);
+                if (OnTick is not null)
+                {
+                    await OnTick(clock.Elapsed, tracker, cancellationToken);
+                }
 
-            if (submitting.IsCompleted && (tracker.AllFinished || tracker.Count == 0))
-            {
-                break;
+                if (submitting.IsCompleted && (tracker.AllFinished || tracker.Count == 0))
+                {
+                    break;
+                }
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            stoppedEarly = true;
         }
 
         TimeSpan wall = clock.Elapsed;
         tracker.DrawProgress(output, Volatile.Read(ref answered), options.Count, wall, force: true);
         output.WriteLine();
-        await LetWorkflowsEndAsync(tracker, cancellationToken);
-        HostCounters? host1 = target.Host is { } h1 ? await FreshCountersAsync(h1.CountersFile, cancellationToken) : null;
+        // Ctrl+C or SIGTERM: a report of what finished so far, read within a minute of its own, rather than a stack trace.
+        using var reportWindow = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        if (stoppedEarly)
+        {
+            cancellationToken = reportWindow.Token;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"stopped after {wall.TotalSeconds:F0} s with {Volatile.Read(ref answered)} of {Uploads.Count} submitted: the figures below cover the run so far"));
+        }
+        else
+        {
+            await LetWorkflowsEndAsync(tracker, cancellationToken);
+        }
+
+        HostCounters? host1 = null;
+        if (target.Host is { } h1)
+        {
+            try
+            {
+                host1 = await FreshCountersAsync(h1.CountersFile, cancellationToken);
+            }
+            catch (Exception e) when (stoppedEarly && e is InvalidOperationException or OperationCanceledException)
+            {
+                // The signal reached the host too: its work items and storage requests are left out, the rest is reported.
+                output.WriteLine("(the host's counters could not be read after the stop: work items and its storage requests are left out)");
+            }
+        }
+
         StorageRequestCounts requests = new([
             .. driverRequests.Snapshot().Since(driver0).Cells,
             .. host0 is null || host1 is null ? [] : new StorageRequestCounts(host1.StorageRequests).Since(new(host0.StorageRequests)).Cells]);
@@ -158,7 +193,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         ControlQueueCount? controlQueues = target.TaskHub is { } taskHub
             ? await ControlQueueCount.ReadAsync(target.Services.GetRequiredService<QueueServiceClient>(), taskHub, cancellationToken)
             : null;
-        Submissions = submitting.IsCompletedSuccessfully ? await submitting : [];
+        Submissions = submitting.IsCompletedSuccessfully ? await submitting : [.. answeredSoFar.OrderBy(a => a.Index)];
         (double hostCpu, double azuriteCpu, double driverCpu, _) = meter.Cpu();
         IReadOnlyDictionary<string, double> azuriteCpuByService = meter.AzuriteCpuByService();
         bool counted = host0 is not null && host1 is not null;
@@ -173,7 +208,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         var report = new LoadReport
         {
             Command = commandLine,
-            Submitted = Uploads.Count,
+            Submitted = stoppedEarly ? Submissions.Count : Uploads.Count,
             Accepted = Submissions.Count(s => s.Accepted),
             Delivered = delivered,
             Finished = tracker.Finished,
