@@ -15,11 +15,13 @@ var hub = new Option<string>("--task-hub") { Description = "The task hub of that
 var contention = CommandOptions.IntList(
     "--counter-contention", "Instead of seeding: changes/s one counter row takes with each number of writers (comma-separated).", null, min: 1);
 var seconds = CommandOptions.Int("--seconds", "How long each --counter-contention step runs.", 10, min: 1);
+var pollCosts = CommandOptions.IntList(
+    "--poll-costs", "Instead of seeding: what the dispatcher's and a batch closer's idle pass cost with each number of sent notifications and printed cards (comma-separated), beside the flagged layout's filters.", null, min: 1);
 var root = new RootCommand(
     "Seeds the projection through its own write path up to each size and measures the operators' reads and the sweeps at that "
     + "size (storage requests and wall time per call); or measures one counter row's contention.")
 {
-    connection, sizes, port, hub, contention, seconds,
+    connection, sizes, port, hub, contention, seconds, pollCosts,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
@@ -29,6 +31,16 @@ root.SetAction(async (result, cancellationToken) =>
         foreach (CounterContention.Figure f in await CounterContention.RunAsync(storage, writers, TimeSpan.FromSeconds(result.GetValue(seconds)), cancellationToken))
         {
             Console.WriteLine($"{f.Writers,3} writers  {f.Changes,7} changes in {f.Elapsed.TotalSeconds,5:F1} s  {f.ChangesPerSecond,7:F1} changes/s on one row  {f.RequestsPerChange,5:F2} requests/change");
+        }
+
+        return 0;
+    }
+
+    if (result.GetValue(pollCosts) is { Length: > 0 } finished)
+    {
+        foreach (PollCosts.Figure f in await PollCosts.RunAsync(storage, finished, Console.WriteLine, cancellationToken))
+        {
+            Console.WriteLine($"{f.Finished,9:N0}  {f.Pass,-42} {f.Requests,5} requests {f.Median.TotalMilliseconds,9:F1} ms (median of 5)");
         }
 
         return 0;
