@@ -115,6 +115,19 @@ public sealed class NotificationOutbox(TableServiceClient tables)
 
     static string RowKeyOf(CitizenNotification notification) => ApplicationRowKey.Of(notification.ApplicationId, notification.Kind.ToString());
 
-    async Task ListAsync(string applicationId, string rowKey, string json, CancellationToken cancellationToken) =>
-        await Pending.UpsertEntityAsync(new TableEntity(applicationId, rowKey) { ["Notification"] = json }, TableUpdateMode.Replace, cancellationToken);
+    /// <summary>
+    /// Lists the notification unless it is listed: an entry a dispatcher has read keeps its ETag, so the dispatcher's
+    /// delete after sending goes through and a repeated add never makes it send twice.
+    /// </summary>
+    async Task ListAsync(string applicationId, string rowKey, string json, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Pending.AddEntityAsync(new TableEntity(applicationId, rowKey) { ["Notification"] = json }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Listed already.
+        }
+    }
 }

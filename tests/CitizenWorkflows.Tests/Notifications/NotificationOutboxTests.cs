@@ -67,6 +67,22 @@ public sealed class NotificationOutboxTests(AzuriteFixture azurite) : IClassFixt
     }
 
     [Fact]
+    public async Task Adding_again_while_a_dispatcher_sends_does_not_list_it_again()
+    {
+        // A booking for tomorrow queues its reminder, and the campaign sweep adds the same reminder while it is pending.
+        string id = Guid.CreateVersion7().ToString("N");
+        var reminder = Notification(id, NotificationKind.Approved);
+        await outbox.AddAsync(reminder, default);
+        (CitizenNotification read, Azure.ETag etag) = Assert.Single(await outbox.PendingAsync(1000, default), p => p.Notification.Key == reminder.Key);
+
+        Assert.False(await outbox.AddAsync(reminder, default));
+
+        // The dispatcher that read it before the second add sends it and takes it off the list: nothing is left to send twice.
+        Assert.True(await outbox.MarkSentAsync(read, etag, DateTimeOffset.UtcNow, default));
+        Assert.Empty(await PendingRowsAsync(id));
+    }
+
+    [Fact]
     public async Task An_add_stopped_between_recording_and_listing_is_listed_when_it_is_retried()
     {
         string id = Guid.CreateVersion7().ToString("N");
